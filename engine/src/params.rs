@@ -1,0 +1,684 @@
+//! Per-kind node parameters as they appear in a design file, with the defaults a fresh node gets.
+//!
+//! Units are in the field names: `_ms` milliseconds, `_s` seconds, `_mb` mebibytes, `_per_second`
+//! rates, ratios are 0..=1. Every struct is `#[serde(default)]`, so `{"kind": "server"}` is a complete
+//! node, and `deny_unknown_fields`, so a typo is an error with its JSON path rather than silently ignored.
+
+use serde::{Deserialize, Serialize};
+
+use crate::NodeKind;
+
+/// The parameters of one node, one variant per [`NodeKind`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum NodeParams {
+    Users(UsersParams),
+    LoadBalancer(LoadBalancerParams),
+    Server(ServerParams),
+    AutoscalingGroup(AutoscalingGroupParams),
+    Cache(CacheParams),
+    Cdn(CdnParams),
+    Database(DatabaseParams),
+    Service(ServerParams),
+    Monitoring(MonitoringParams),
+}
+
+impl NodeParams {
+    /// The kind these parameters belong to.
+    pub fn kind(&self) -> NodeKind {
+        match self {
+            NodeParams::Users(_) => NodeKind::Users,
+            NodeParams::LoadBalancer(_) => NodeKind::LoadBalancer,
+            NodeParams::Server(_) => NodeKind::Server,
+            NodeParams::AutoscalingGroup(_) => NodeKind::AutoscalingGroup,
+            NodeParams::Cache(_) => NodeKind::Cache,
+            NodeParams::Cdn(_) => NodeKind::Cdn,
+            NodeParams::Database(_) => NodeKind::Database,
+            NodeParams::Service(_) => NodeKind::Service,
+            NodeParams::Monitoring(_) => NodeKind::Monitoring,
+        }
+    }
+
+    /// The defaults a node of `kind` gets when the user drops it on the canvas.
+    pub fn default_for(kind: NodeKind) -> NodeParams {
+        match kind {
+            NodeKind::Users => NodeParams::Users(UsersParams::default()),
+            NodeKind::LoadBalancer => NodeParams::LoadBalancer(LoadBalancerParams::default()),
+            NodeKind::Server => NodeParams::Server(ServerParams::default()),
+            NodeKind::AutoscalingGroup => {
+                NodeParams::AutoscalingGroup(AutoscalingGroupParams::default())
+            }
+            NodeKind::Cache => NodeParams::Cache(CacheParams::default()),
+            NodeKind::Cdn => NodeParams::Cdn(CdnParams::default()),
+            NodeKind::Database => NodeParams::Database(DatabaseParams::default()),
+            NodeKind::Service => NodeParams::Service(ServerParams::service_default()),
+            NodeKind::Monitoring => NodeParams::Monitoring(MonitoringParams::default()),
+        }
+    }
+
+    /// Parses the `params` object of a node of `kind`; the error carries the path inside `params`.
+    pub(crate) fn from_value(
+        kind: NodeKind,
+        value: serde_json::Value,
+    ) -> Result<NodeParams, (String, String)> {
+        fn parse<T: serde::de::DeserializeOwned>(
+            value: serde_json::Value,
+        ) -> Result<T, (String, String)> {
+            serde_path_to_error::deserialize(value).map_err(|error| {
+                let path = error.path().to_string();
+                let path = if path == "." { String::new() } else { path };
+                (path, error.into_inner().to_string())
+            })
+        }
+        let value = if value.is_null() {
+            serde_json::Value::Object(serde_json::Map::new())
+        } else {
+            value
+        };
+        Ok(match kind {
+            NodeKind::Users => NodeParams::Users(parse(value)?),
+            NodeKind::LoadBalancer => NodeParams::LoadBalancer(parse(value)?),
+            NodeKind::Server => NodeParams::Server(parse(value)?),
+            NodeKind::AutoscalingGroup => NodeParams::AutoscalingGroup(parse(value)?),
+            NodeKind::Cache => NodeParams::Cache(parse(value)?),
+            NodeKind::Cdn => NodeParams::Cdn(parse(value)?),
+            NodeKind::Database => NodeParams::Database(parse(value)?),
+            NodeKind::Service => NodeParams::Service(parse(value)?),
+            NodeKind::Monitoring => NodeParams::Monitoring(parse(value)?),
+        })
+    }
+}
+
+/// The four kinds of request users send; each has its own service time at servers and databases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestType {
+    /// An image, script or stylesheet: a CDN can serve it at the edge.
+    StaticAsset,
+    /// A page or API read: a cache can answer it.
+    Read,
+    /// A write (a signup, a post): always goes to the primary database.
+    Write,
+    /// A payment: a write that carries revenue.
+    Payment,
+}
+
+impl RequestType {
+    /// All request types, in a fixed order used for indexing.
+    pub const ALL: [RequestType; 4] = [
+        RequestType::StaticAsset,
+        RequestType::Read,
+        RequestType::Write,
+        RequestType::Payment,
+    ];
+
+    /// Index into per-type arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Whether a database must take it on its primary.
+    pub fn is_write(self) -> bool {
+        matches!(self, RequestType::Write | RequestType::Payment)
+    }
+}
+
+/// Users: the traffic profile of one population of clients.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UsersParams {
+    /// Base request rate, requests per second.
+    pub rate_per_second: f64,
+    /// How the rate changes over time.
+    pub pattern: RatePattern,
+    /// Share of each request type (weights, normalised).
+    pub mix: RequestMix,
+    /// Revenue of one successful payment, dollars.
+    pub payment_value: f64,
+    /// The client gives up on an attempt after this long, milliseconds.
+    pub timeout_ms: f64,
+    /// How failed attempts are retried.
+    pub retry: RetryPolicy,
+    /// Distinct users, for sticky (consistent-hash) routing.
+    pub distinct_users: u32,
+}
+
+impl Default for UsersParams {
+    fn default() -> Self {
+        UsersParams {
+            rate_per_second: 100.0,
+            pattern: RatePattern::Constant,
+            mix: RequestMix::default(),
+            payment_value: 25.0,
+            timeout_ms: 10_000.0,
+            retry: RetryPolicy::default(),
+            distinct_users: 10_000,
+        }
+    }
+}
+
+/// How a users node's rate varies with simulated time `t` (seconds).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "shape", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RatePattern {
+    /// Always the base rate.
+    Constant,
+    /// Linear from `start_rate_per_second` at t = 0 to the base rate at `duration_s`, then flat.
+    Ramp {
+        start_rate_per_second: f64,
+        duration_s: f64,
+    },
+    /// The base rate until `at_s`, then `rate_per_second_after`.
+    Step {
+        at_s: f64,
+        rate_per_second_after: f64,
+    },
+    /// The base rate × `factor` between `at_s` and `at_s + duration_s`.
+    Spike {
+        at_s: f64,
+        duration_s: f64,
+        factor: f64,
+    },
+    /// base × (1 + amplitude · sin(2π t / period_s)); amplitude in 0..=1.
+    Diurnal { period_s: f64, amplitude: f64 },
+}
+
+/// Weights of the request types users send.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RequestMix {
+    pub static_asset: f64,
+    pub read: f64,
+    pub write: f64,
+    pub payment: f64,
+}
+
+impl Default for RequestMix {
+    fn default() -> Self {
+        RequestMix {
+            static_asset: 0.3,
+            read: 0.5,
+            write: 0.15,
+            payment: 0.05,
+        }
+    }
+}
+
+impl RequestMix {
+    /// Only reads: what the queueing validation designs use.
+    pub fn reads_only() -> RequestMix {
+        RequestMix {
+            static_asset: 0.0,
+            read: 1.0,
+            write: 0.0,
+            payment: 0.0,
+        }
+    }
+
+    pub(crate) fn weights(&self) -> [f64; 4] {
+        [self.static_asset, self.read, self.write, self.payment]
+    }
+}
+
+/// Client retries: exponential backoff with optional full jitter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 = never retry).
+    pub max_retries: u32,
+    /// Wait before the first retry, milliseconds.
+    pub backoff_ms: f64,
+    /// Each further retry waits this many times longer.
+    pub multiplier: f64,
+    /// Full jitter: wait a uniform fraction of the backoff, which breaks up retry storms.
+    pub jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 1,
+            backoff_ms: 200.0,
+            multiplier: 2.0,
+            jitter: true,
+        }
+    }
+}
+
+/// How a load balancer picks a backend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Algorithm {
+    RoundRobin,
+    /// Smooth weighted round robin; a backend's weight is its worker count.
+    WeightedRoundRobin,
+    LeastConnections,
+    Random,
+    /// Two random healthy backends, the one with fewer connections wins.
+    PowerOfTwo,
+    /// A hash ring of user ids: the same user goes to the same backend (sticky sessions).
+    ConsistentHash,
+}
+
+/// Load balancer: spreads requests over its backends (its outgoing links).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoadBalancerParams {
+    pub algorithm: Algorithm,
+    pub health_check: HealthCheck,
+    /// Concurrent connections the load balancer itself can hold; beyond, requests are refused.
+    pub max_connections: u32,
+    /// Time the load balancer adds to each request, milliseconds.
+    pub processing_ms: f64,
+    /// A passive twin that takes over after `takeover_ms` when the active one dies.
+    pub standby: bool,
+    /// Takeover delay of the passive twin, milliseconds.
+    pub takeover_ms: f64,
+    /// Price, dollars per hour (doubled with a standby).
+    pub cost_per_hour: f64,
+}
+
+impl Default for LoadBalancerParams {
+    fn default() -> Self {
+        LoadBalancerParams {
+            algorithm: Algorithm::RoundRobin,
+            health_check: HealthCheck::default(),
+            max_connections: 10_000,
+            processing_ms: 0.5,
+            standby: false,
+            takeover_ms: 3_000.0,
+            cost_per_hour: 0.025,
+        }
+    }
+}
+
+/// Active health checks: a probe per backend every interval.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HealthCheck {
+    pub enabled: bool,
+    /// Milliseconds between probes of one backend.
+    pub interval_ms: f64,
+    /// A probe without an answer after this long fails, milliseconds.
+    pub timeout_ms: f64,
+    /// Consecutive failed probes before a backend is marked unhealthy.
+    pub unhealthy_threshold: u32,
+    /// Consecutive good probes before an unhealthy backend is used again.
+    pub healthy_threshold: u32,
+}
+
+impl Default for HealthCheck {
+    fn default() -> Self {
+        HealthCheck {
+            enabled: true,
+            interval_ms: 2_000.0,
+            timeout_ms: 1_000.0,
+            unhealthy_threshold: 3,
+            healthy_threshold: 2,
+        }
+    }
+}
+
+/// Instance sizes for vertical scaling. The list is finite: `Xlarge` is the top.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    Small,
+    Medium,
+    Large,
+    Xlarge,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 4] = [Tier::Small, Tier::Medium, Tier::Large, Tier::Xlarge];
+
+    /// Cores (the default worker count).
+    pub fn cores(self) -> u32 {
+        match self {
+            Tier::Small => 2,
+            Tier::Medium => 4,
+            Tier::Large => 8,
+            Tier::Xlarge => 16,
+        }
+    }
+
+    /// Memory, mebibytes.
+    pub fn memory_mb(self) -> f64 {
+        match self {
+            Tier::Small => 4_096.0,
+            Tier::Medium => 16_384.0,
+            Tier::Large => 32_768.0,
+            Tier::Xlarge => 65_536.0,
+        }
+    }
+
+    /// Price, dollars per hour.
+    pub fn cost_per_hour(self) -> f64 {
+        match self {
+            Tier::Small => 0.085,
+            Tier::Medium => 0.17,
+            Tier::Large => 0.34,
+            Tier::Xlarge => 0.68,
+        }
+    }
+
+    /// The next size up, or `None` at the top tier.
+    pub fn bigger(self) -> Option<Tier> {
+        match self {
+            Tier::Small => Some(Tier::Medium),
+            Tier::Medium => Some(Tier::Large),
+            Tier::Large => Some(Tier::Xlarge),
+            Tier::Xlarge => None,
+        }
+    }
+}
+
+/// The shape of a service-time distribution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Distribution {
+    Exponential,
+    Deterministic,
+    /// Log-normal with the given mean and `sigma` (the shape, in log space).
+    LogNormal,
+}
+
+/// One service-time distribution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceTime {
+    pub distribution: Distribution,
+    /// Mean service time, milliseconds.
+    pub mean_ms: f64,
+    /// Log-normal shape; ignored by the other distributions.
+    pub sigma: f64,
+}
+
+impl Default for ServiceTime {
+    fn default() -> Self {
+        ServiceTime::exponential(20.0)
+    }
+}
+
+impl ServiceTime {
+    pub fn exponential(mean_ms: f64) -> ServiceTime {
+        ServiceTime {
+            distribution: Distribution::Exponential,
+            mean_ms,
+            sigma: 0.5,
+        }
+    }
+}
+
+/// Service time per request type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceTimes {
+    pub static_asset: ServiceTime,
+    pub read: ServiceTime,
+    pub write: ServiceTime,
+    pub payment: ServiceTime,
+}
+
+impl Default for ServiceTimes {
+    fn default() -> Self {
+        ServiceTimes {
+            static_asset: ServiceTime::exponential(2.0),
+            read: ServiceTime::exponential(20.0),
+            write: ServiceTime::exponential(30.0),
+            payment: ServiceTime::exponential(50.0),
+        }
+    }
+}
+
+impl ServiceTimes {
+    /// The same distribution for every type.
+    pub fn uniform(time: ServiceTime) -> ServiceTimes {
+        ServiceTimes {
+            static_asset: time.clone(),
+            read: time.clone(),
+            write: time.clone(),
+            payment: time,
+        }
+    }
+
+    pub fn get(&self, request_type: RequestType) -> &ServiceTime {
+        match request_type {
+            RequestType::StaticAsset => &self.static_asset,
+            RequestType::Read => &self.read,
+            RequestType::Write => &self.write,
+            RequestType::Payment => &self.payment,
+        }
+    }
+}
+
+/// Server (also used by Service nodes and autoscaling-group members).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerParams {
+    pub tier: Tier,
+    /// Worker threads; `None` means one per core of the tier.
+    pub workers: Option<u32>,
+    /// Requests that may wait for a worker; beyond, "queue full".
+    pub queue_capacity: u32,
+    /// A request that waited longer than this for a worker is dropped, milliseconds.
+    pub timeout_ms: f64,
+    pub service: ServiceTimes,
+    /// Memory of the process at rest, mebibytes.
+    pub base_memory_mb: f64,
+    /// Memory held by each request in the server, mebibytes; above the tier's memory → crash.
+    pub memory_per_request_mb: f64,
+    /// After a (re)start the server takes this long before it accepts requests, milliseconds.
+    pub cold_start_ms: f64,
+    /// After a crash the server restarts on its own after this many seconds; `None`: stays down.
+    pub auto_restart_s: Option<f64>,
+    /// Bytes sent per response, for the network figure.
+    pub response_bytes: f64,
+}
+
+impl Default for ServerParams {
+    fn default() -> Self {
+        ServerParams {
+            tier: Tier::Small,
+            workers: None,
+            queue_capacity: 200,
+            timeout_ms: 10_000.0,
+            service: ServiceTimes::default(),
+            base_memory_mb: 512.0,
+            memory_per_request_mb: 4.0,
+            cold_start_ms: 5_000.0,
+            auto_restart_s: Some(20.0),
+            response_bytes: 20_000.0,
+        }
+    }
+}
+
+impl ServerParams {
+    fn service_default() -> ServerParams {
+        ServerParams {
+            service: ServiceTimes::uniform(ServiceTime::exponential(10.0)),
+            ..ServerParams::default()
+        }
+    }
+
+    /// Workers actually used.
+    pub fn worker_count(&self) -> u32 {
+        self.workers.unwrap_or_else(|| self.tier.cores())
+    }
+}
+
+/// What an autoscaling group watches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScalingMetric {
+    /// Mean CPU utilisation of running members, 0..=1.
+    Cpu,
+    /// Mean response time of the group, milliseconds.
+    Latency,
+    /// Mean queue length per running member.
+    QueueLength,
+}
+
+/// Autoscaling group: a pool of identical servers that grows and shrinks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AutoscalingGroupParams {
+    /// The template every member is made from.
+    pub server: ServerParams,
+    pub min_instances: u32,
+    pub max_instances: u32,
+    pub initial_instances: u32,
+    pub metric: ScalingMetric,
+    /// Add an instance when the metric is above this.
+    pub scale_out_above: f64,
+    /// Remove an instance when the metric is below this.
+    pub scale_in_below: f64,
+    /// No scaling action within this many seconds of the last one.
+    pub cooldown_s: f64,
+    /// A new instance takes this long to boot, seconds.
+    pub provisioning_s: f64,
+    /// The metric is evaluated every this many seconds.
+    pub evaluation_s: f64,
+}
+
+impl Default for AutoscalingGroupParams {
+    fn default() -> Self {
+        AutoscalingGroupParams {
+            server: ServerParams {
+                cold_start_ms: 0.0,
+                ..ServerParams::default()
+            },
+            min_instances: 2,
+            max_instances: 8,
+            initial_instances: 2,
+            metric: ScalingMetric::Cpu,
+            scale_out_above: 0.7,
+            scale_in_below: 0.3,
+            cooldown_s: 30.0,
+            provisioning_s: 20.0,
+            evaluation_s: 5.0,
+        }
+    }
+}
+
+/// Cache (Redis/Memcached).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheParams {
+    /// Keys the cache can hold.
+    pub capacity_keys: u32,
+    /// Distinct keys requests ask for (at most 1 000 000).
+    pub keyspace: u32,
+    /// Zipf exponent of key popularity (0 = uniform).
+    pub zipf_s: f64,
+    /// A key expires this long after it was stored, seconds; 0 = never.
+    pub ttl_s: f64,
+    /// When set, every lookup hits with this probability instead of simulating LRU.
+    pub fixed_hit_ratio: Option<f64>,
+    /// Threads serving lookups.
+    pub workers: u32,
+    /// Lookup time.
+    pub service: ServiceTime,
+    pub cost_per_hour: f64,
+}
+
+impl Default for CacheParams {
+    fn default() -> Self {
+        CacheParams {
+            capacity_keys: 10_000,
+            keyspace: 100_000,
+            zipf_s: 1.0,
+            ttl_s: 300.0,
+            fixed_hit_ratio: None,
+            workers: 1,
+            service: ServiceTime::exponential(0.2),
+            cost_per_hour: 0.068,
+        }
+    }
+}
+
+/// CDN: edge caches for static assets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CdnParams {
+    /// Share of static assets served at the edge.
+    pub edge_hit_ratio: f64,
+    /// Time to answer from the edge, milliseconds.
+    pub edge_latency_ms: f64,
+    pub cost_per_hour: f64,
+}
+
+impl Default for CdnParams {
+    fn default() -> Self {
+        CdnParams {
+            edge_hit_ratio: 0.95,
+            edge_latency_ms: 15.0,
+            cost_per_hour: 0.12,
+        }
+    }
+}
+
+/// Database: a primary, optional read replicas and a connection pool.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseParams {
+    pub tier: Tier,
+    /// Worker processes per instance; `None` means one per core.
+    pub workers: Option<u32>,
+    /// Read replicas besides the primary.
+    pub replicas: u32,
+    /// How far replicas trail the primary, milliseconds.
+    pub replication_lag_ms: f64,
+    /// Connections the pool holds open; requests beyond wait for one.
+    pub max_connections: u32,
+    /// Requests that may wait for a connection; beyond, "pool exhausted".
+    pub max_waiting: u32,
+    /// A request waiting longer than this for a connection fails, milliseconds.
+    pub acquire_timeout_ms: f64,
+    pub read: ServiceTime,
+    pub write: ServiceTime,
+    /// After the primary dies a replica is promoted after this long, seconds.
+    pub promotion_s: f64,
+}
+
+impl Default for DatabaseParams {
+    fn default() -> Self {
+        DatabaseParams {
+            tier: Tier::Medium,
+            workers: None,
+            replicas: 0,
+            replication_lag_ms: 50.0,
+            max_connections: 100,
+            max_waiting: 500,
+            acquire_timeout_ms: 2_000.0,
+            read: ServiceTime::exponential(5.0),
+            write: ServiceTime::exponential(10.0),
+            promotion_s: 15.0,
+        }
+    }
+}
+
+impl DatabaseParams {
+    /// Workers actually used per instance.
+    pub fn worker_count(&self) -> u32 {
+        self.workers.unwrap_or_else(|| self.tier.cores())
+    }
+}
+
+/// Monitoring: scrapes metrics and evaluates the design's alert rules.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MonitoringParams {
+    /// Seconds between scrapes (and rule evaluations).
+    pub scrape_interval_s: f64,
+    pub cost_per_hour: f64,
+}
+
+impl Default for MonitoringParams {
+    fn default() -> Self {
+        MonitoringParams {
+            scrape_interval_s: 5.0,
+            cost_per_hour: 0.05,
+        }
+    }
+}

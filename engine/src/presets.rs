@@ -1,0 +1,179 @@
+//! Four ready-made designs, one per stage of the scaling story, laid out left to right on a
+//! 1200 × 600 px canvas. Each is valid and runs at a busy but stable load (about 60–70 % CPU).
+
+use crate::NodeKind;
+use crate::design::{AlertRule, CURRENT_VERSION, Design, Link, Node};
+use crate::params::{Algorithm, NodeParams, Tier};
+
+/// Every preset with a short title, in story order.
+pub fn all() -> Vec<(&'static str, Design)> {
+    vec![
+        ("Single server", single_server()),
+        ("Vertical scaling", vertical_scaling()),
+        ("Horizontal scaling", horizontal_scaling()),
+        ("Distributed", distributed()),
+    ]
+}
+
+fn design(name: &str, nodes: Vec<Node>, links: Vec<Link>) -> Design {
+    Design {
+        version: CURRENT_VERSION,
+        name: name.to_owned(),
+        seed: 1,
+        nodes,
+        links,
+        alert_rules: Vec::new(),
+        faults: Vec::new(),
+    }
+}
+
+fn named(mut node: Node, name: &str) -> Node {
+    node.name = name.to_owned();
+    node
+}
+
+fn users(rate_per_second: f64, x: f64, y: f64) -> Node {
+    let mut node = named(Node::new("users", NodeKind::Users, x, y), "Users");
+    if let NodeParams::Users(users) = &mut node.params {
+        users.rate_per_second = rate_per_second;
+    }
+    node
+}
+
+fn server(id: &str, name: &str, tier: Tier, x: f64, y: f64) -> Node {
+    let mut node = named(Node::new(id, NodeKind::Server, x, y), name);
+    if let NodeParams::Server(server) = &mut node.params {
+        server.tier = tier;
+    }
+    node
+}
+
+fn database(replicas: u32, x: f64, y: f64) -> Node {
+    let mut node = named(Node::new("database", NodeKind::Database, x, y), "Database");
+    if let NodeParams::Database(database) = &mut node.params {
+        database.replicas = replicas;
+    }
+    node
+}
+
+/// One small server (2 cores) and a database: 75 requests/s keeps it about 65 % busy.
+pub fn single_server() -> Design {
+    design(
+        "Single server",
+        vec![
+            users(75.0, 120.0, 300.0),
+            server("server", "Web server", Tier::Small, 550.0, 300.0),
+            database(0, 950.0, 300.0),
+        ],
+        vec![
+            Link::new("users", "server", 30.0),
+            Link::new("server", "database", 1.0),
+        ],
+    )
+}
+
+/// The same shape on a large (8-core) server, carrying four times the traffic.
+pub fn vertical_scaling() -> Design {
+    design(
+        "Vertical scaling",
+        vec![
+            users(300.0, 120.0, 300.0),
+            server("server", "Big web server", Tier::Large, 550.0, 300.0),
+            database(0, 950.0, 300.0),
+        ],
+        vec![
+            Link::new("users", "server", 30.0),
+            Link::new("server", "database", 1.0),
+        ],
+    )
+}
+
+/// Three small servers behind a health-checked load balancer.
+pub fn horizontal_scaling() -> Design {
+    let mut lb = named(
+        Node::new("lb", NodeKind::LoadBalancer, 380.0, 300.0),
+        "Load balancer",
+    );
+    if let NodeParams::LoadBalancer(params) = &mut lb.params {
+        params.algorithm = Algorithm::LeastConnections;
+    }
+    let mut nodes = vec![users(230.0, 100.0, 300.0), lb];
+    let mut links = vec![Link::new("users", "lb", 30.0)];
+    for (index, y) in [150.0, 300.0, 450.0].into_iter().enumerate() {
+        let id = format!("server-{}", index + 1);
+        let mut node = server(&id, &format!("Server {}", index + 1), Tier::Small, 680.0, y);
+        node.zone = if index % 2 == 0 { "zone-a" } else { "zone-b" }.to_owned();
+        nodes.push(node);
+        links.push(Link::new("lb", &id, 1.0));
+        links.push(Link::new(&id, "database", 1.0));
+    }
+    nodes.push(database(0, 1000.0, 300.0));
+    design("Horizontal scaling", nodes, links)
+}
+
+/// CDN, load balancer, autoscaling group, an auth service, a cache, a database with read replicas
+/// and monitoring with the default alert rules.
+pub fn distributed() -> Design {
+    let mut cdn = named(Node::new("cdn", NodeKind::Cdn, 300.0, 120.0), "CDN");
+    cdn.zone = "edge".to_owned();
+    let mut lb = named(
+        Node::new("lb", NodeKind::LoadBalancer, 380.0, 330.0),
+        "Load balancer",
+    );
+    if let NodeParams::LoadBalancer(params) = &mut lb.params {
+        params.algorithm = Algorithm::PowerOfTwo;
+        params.standby = true;
+    }
+    let mut group = named(
+        Node::new("web", NodeKind::AutoscalingGroup, 640.0, 330.0),
+        "Web servers",
+    );
+    if let NodeParams::AutoscalingGroup(params) = &mut group.params {
+        params.server.tier = Tier::Medium;
+        params.min_instances = 2;
+        params.initial_instances = 4;
+        params.max_instances = 8;
+        params.scale_out_above = 0.8;
+        params.scale_in_below = 0.3;
+    }
+    let mut auth = named(
+        Node::new("auth", NodeKind::Service, 880.0, 520.0),
+        "Auth service",
+    );
+    if let NodeParams::Service(params) = &mut auth.params {
+        params.tier = Tier::Large;
+    }
+    auth.zone = "zone-b".to_owned();
+    let cache = named(Node::new("cache", NodeKind::Cache, 880.0, 150.0), "Cache");
+    let mut database = database(2, 1100.0, 330.0);
+    database.zone = "zone-b".to_owned();
+    let monitoring = named(
+        Node::new("monitoring", NodeKind::Monitoring, 640.0, 60.0),
+        "Monitoring",
+    );
+    let mut design = design(
+        "Distributed",
+        vec![
+            users(600.0, 80.0, 330.0),
+            cdn,
+            lb,
+            group,
+            auth,
+            cache,
+            database,
+            monitoring,
+        ],
+        vec![
+            Link::new("users", "lb", 30.0),
+            Link::new("users", "cdn", 10.0),
+            Link::new("cdn", "lb", 20.0),
+            Link::new("lb", "web", 1.0),
+            Link::new("web", "cache", 1.0),
+            Link::new("web", "database", 1.0),
+            Link::new("web", "auth", 1.0),
+            Link::new("cache", "database", 1.0),
+        ],
+    );
+    design.alert_rules = AlertRule::defaults();
+    design
+}
