@@ -1,0 +1,7 @@
+//! Architecture Explorer, the web app: a Leptos (client-side rendered) shell around the traffic model in the
+//! `engine` crate. Components emit commands; the engine never sees the DOM.
+
+mod app;
+pub mod components;
+
+pub use app::App;

@@ -1,0 +1,85 @@
+// The app shell, from the release build served under a GitHub Pages-like sub-path: it loads without a
+// console error, failed request or CSP violation, lists every node kind, and survives a reload on a deep path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStaticServer, launchBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+
+const NODE_KINDS = [
+  'Users',
+  'Load balancer',
+  'Server',
+  'Autoscaling group',
+  'Cache',
+  'CDN',
+  'Database',
+  'Service',
+  'Monitoring',
+];
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startStaticServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the shell loads cleanly under the sub-path and shows every region', async () => {
+  const { page, problems, context } = await openRecordedPage(browser);
+  await page.goto(server.url);
+  await waitForApp(page);
+  for (const region of [
+    page.getByRole('toolbar', { name: 'Main toolbar' }),
+    page.getByRole('navigation', { name: 'Palette' }),
+    page.getByRole('main', { name: 'Design canvas' }),
+    page.getByRole('complementary', { name: 'Inspector' }),
+    page.getByRole('region', { name: 'Observability dock' }),
+  ]) {
+    assert.ok(await region.isVisible(), `${region} should be visible`);
+  }
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/, 'the inline boot script is allowed by hash');
+  assert.doesNotMatch(csp, /unsafe-eval'|inline-script-hashes/, 'no unsafe-eval and no unfilled placeholder');
+  await page.waitForLoadState('networkidle');
+  await screenshot(page, 'shell');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
+
+test('the palette lists every node kind', async () => {
+  const { page, problems, context } = await openRecordedPage(browser);
+  await page.goto(server.url);
+  await waitForApp(page);
+  const palette = page.getByRole('navigation', { name: 'Palette' });
+  const names = await palette.getByRole('listitem').evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')));
+  assert.deepEqual(names, NODE_KINDS);
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
+
+test('the dock tabs switch their panel', async () => {
+  const { page, problems, context } = await openRecordedPage(browser);
+  await page.goto(server.url);
+  await waitForApp(page);
+  const logsTab = page.getByRole('tab', { name: 'Logs' });
+  await logsTab.click();
+  assert.equal(await logsTab.getAttribute('aria-selected'), 'true');
+  assert.match(await page.getByRole('tabpanel').innerText(), /logs/i);
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
+
+test('a reload on a deep path still opens the app (404.html fallback)', async () => {
+  const { page, problems, context, expectStatus } = await openRecordedPage(browser);
+  const deepUrl = `${server.url}some/deep/path`;
+  expectStatus(deepUrl, 404);
+  await page.goto(deepUrl);
+  await waitForApp(page);
+  assert.deepEqual(problems(), []);
+  await context.close();
+});

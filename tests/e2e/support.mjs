@@ -1,0 +1,125 @@
+// Shared end-to-end test support: a static server for the release build under a sub-path (as GitHub Pages
+// serves a project site), a Chromium launcher, and a page wrapper that records every console error, page
+// error, failed request and Content-Security-Policy violation.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const DIST_DIR = process.env.DIST_DIR ?? path.resolve('dist');
+export const PUBLIC_URL = process.env.PUBLIC_URL ?? '/arch-explorer/';
+export const ARTIFACTS_DIR = path.resolve(process.env.ARTIFACTS_DIR ?? 'artifacts');
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+};
+
+/** Serves DIST_DIR at PUBLIC_URL on an ephemeral port; unknown paths get 404.html with status 404, like Pages. */
+export async function startStaticServer() {
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url, 'http://localhost');
+    const send = (status, file) => {
+      response.writeHead(status, {
+        'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
+      fs.createReadStream(file).pipe(response);
+    };
+    const notFound = () => {
+      const page = path.join(DIST_DIR, '404.html');
+      if (fs.existsSync(page)) send(404, page);
+      else {
+        response.writeHead(404);
+        response.end('not found');
+      }
+    };
+    if (!url.pathname.startsWith(PUBLIC_URL)) return notFound();
+    let relative = decodeURIComponent(url.pathname.slice(PUBLIC_URL.length));
+    if (relative === '' || relative.endsWith('/')) relative += 'index.html';
+    const file = path.resolve(DIST_DIR, relative);
+    if (!file.startsWith(path.resolve(DIST_DIR)) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      return notFound();
+    }
+    send(200, file);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}${PUBLIC_URL}`,
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Debian's Chromium, headless, with the flags a root sandbox with a closed network needs. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/**
+ * A new page that records problems. `problems()` lists console errors, uncaught page errors, failed
+ * requests, HTTP errors (except those in `expectedStatuses`, keyed by URL) and CSP violations.
+ */
+export async function openRecordedPage(browser, { viewport = { width: 1280, height: 800 }, ...options } = {}) {
+  const context = await browser.newContext({ viewport, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  const expectedStatuses = new Map();
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
+    });
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400 && expectedStatuses.get(response.url()) !== response.status()) {
+      problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    }
+  });
+  return {
+    page,
+    context,
+    problems: () => [...problems],
+    expectStatus: (url, status) => expectedStatuses.set(url, status),
+  };
+}
+
+/** Waits until the app has mounted (the palette is rendered by the WebAssembly code). */
+export async function waitForApp(page) {
+  await page.getByRole('navigation', { name: 'Palette' }).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** Saves a full-page screenshot under the ignored artifacts folder and returns its path. */
+export async function screenshot(page, name) {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,254 @@
+//! `cargo xtask`: the project's set-up, serve, build and test commands, in Rust so they run the same everywhere.
+//!
+//! Each command first installs whatever is missing (idempotently, saying what it does), so a fresh machine
+//! needs nothing beyond the Rust toolchain, node/npm and apt:
+//!
+//! - `cargo xtask serve` — build and serve the app on <http://127.0.0.1:8080/>.
+//! - `cargo xtask test` — every check, in order, stopping at the first failure.
+//! - `cargo xtask build [--public-url /repo/]` — the release bundle in `dist/` (what GitHub Pages serves).
+//! - `cargo xtask setup` — only install the tools.
+//! - `cargo xtask csp` — fills the Content-Security-Policy hashes; Trunk runs it as a post-build hook.
+
+mod bundle;
+mod csp;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// The sub-path the end-to-end tests serve the release build under, as GitHub Pages does for a project site.
+const E2E_PUBLIC_URL: &str = "/arch-explorer/";
+
+fn main() -> ExitCode {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let result = match arguments.first().map(String::as_str) {
+        Some("serve") => serve(),
+        Some("test") => test(),
+        Some("build") => build(&arguments[1..]),
+        Some("setup") => tools::ensure_all(&project_root(), tools::Needs::everything()),
+        Some("csp") => csp::fill_from_trunk_environment(),
+        Some("bundle-size") => bundle::report(&project_root().join("dist")),
+        _ => Err(usage()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage() -> String {
+    "usage: cargo xtask <serve | test | build [--public-url /path/] | setup | bundle-size>"
+        .to_string()
+}
+
+/// The workspace root: the folder above this crate.
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+fn serve() -> Result<(), String> {
+    let root = project_root();
+    tools::ensure_all(&root, tools::Needs::serving())?;
+    step(
+        &root,
+        "Fetching crates (so Trunk can build offline)",
+        tools::cargo(&["fetch", "--locked"]),
+    )?;
+    println!("\n==> Serving Architecture Explorer on http://127.0.0.1:8080/  (Ctrl+C stops it)\n");
+    let mut trunk = tools::command_on_tool_path(&root, "trunk");
+    trunk.args([
+        "serve",
+        "--offline",
+        "--locked",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        "8080",
+    ]);
+    run(&root, trunk)
+}
+
+fn build(arguments: &[String]) -> Result<(), String> {
+    let public_url = match arguments {
+        [] => "/".to_string(),
+        [flag, url] if flag == "--public-url" => url.clone(),
+        _ => return Err(usage()),
+    };
+    let root = project_root();
+    tools::ensure_all(&root, tools::Needs::building())?;
+    step(
+        &root,
+        "Fetching crates (so Trunk can build offline)",
+        tools::cargo(&["fetch", "--locked"]),
+    )?;
+    release_build(&root, &public_url)?;
+    bundle::report(&root.join("dist"))
+}
+
+/// `trunk build --release` into `dist/`, plus a `404.html` copy of the page so a reload on any path of a
+/// static host (GitHub Pages) still opens the app.
+fn release_build(root: &Path, public_url: &str) -> Result<(), String> {
+    let mut trunk = tools::command_on_tool_path(root, "trunk");
+    trunk.args([
+        "build",
+        "--release",
+        "--offline",
+        "--locked",
+        "--public-url",
+        public_url,
+    ]);
+    step(
+        root,
+        &format!("Release build with Trunk (public URL {public_url})"),
+        trunk,
+    )?;
+    let dist = root.join("dist");
+    std::fs::copy(dist.join("index.html"), dist.join("404.html"))
+        .map_err(|error| format!("could not write dist/404.html: {error}"))?;
+    Ok(())
+}
+
+fn test() -> Result<(), String> {
+    let started = Instant::now();
+    let root = project_root();
+    tools::ensure_all(&root, tools::Needs::everything())?;
+    step(
+        &root,
+        "Fetching crates",
+        tools::cargo(&["fetch", "--locked"]),
+    )?;
+    step(
+        &root,
+        "Formatting (cargo fmt --check)",
+        tools::cargo(&["fmt", "--all", "--check"]),
+    )?;
+    step(
+        &root,
+        "Lints (cargo clippy, warnings are errors)",
+        tools::cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
+        &root,
+        "Native tests of the whole workspace",
+        tools::cargo(&["test", "--workspace", "--locked"]),
+    )?;
+    step(
+        &root,
+        "Engine built for wasm32-unknown-unknown",
+        tools::cargo(&[
+            "build",
+            "--package",
+            "engine",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+        ]),
+    )?;
+    let mut browser_tests = tools::command_on_tool_path(&root, "cargo");
+    browser_tests
+        .args([
+            "test",
+            "--package",
+            "arch-explorer",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+        ])
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    if let Some(chromedriver) = tools::chromedriver_path() {
+        browser_tests.env("CHROMEDRIVER", chromedriver);
+    }
+    step(
+        &root,
+        "Browser tests (wasm-bindgen-test in headless Chromium)",
+        browser_tests,
+    )?;
+    release_build(&root, E2E_PUBLIC_URL)?;
+    let mut end_to_end = tools::command_on_tool_path(&root, "node");
+    end_to_end.arg("--test").arg("--test-reporter=spec");
+    for test_file in end_to_end_test_files(&root)? {
+        end_to_end.arg(test_file);
+    }
+    end_to_end
+        .env("DIST_DIR", root.join("dist"))
+        .env("PUBLIC_URL", E2E_PUBLIC_URL);
+    if let Some(chromium) = tools::chromium_path() {
+        end_to_end.env("CHROMIUM_PATH", chromium);
+    }
+    step(
+        &root,
+        "End-to-end tests (Playwright + Chromium, release build under a sub-path)",
+        end_to_end,
+    )?;
+    bundle::report(&root.join("dist"))?;
+    println!(
+        "\nAll checks passed in {:.1} minutes.",
+        started.elapsed().as_secs_f64() / 60.0
+    );
+    Ok(())
+}
+
+fn end_to_end_test_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let folder = root.join("tests").join("e2e");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .map_err(|error| format!("cannot read {}: {error}", folder.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no *.test.mjs files in {}", folder.display()));
+    }
+    Ok(files)
+}
+
+/// Runs one named step, printing its name and duration, and turns a failure into a readable message.
+pub fn step(root: &Path, name: &str, command: Command) -> Result<(), String> {
+    println!("\n==> {name}");
+    let started = Instant::now();
+    let outcome = run(root, command);
+    match &outcome {
+        Ok(()) => println!("    done in {:.1} s", started.elapsed().as_secs_f64()),
+        Err(message) => eprintln!("    FAILED: {name}: {message}"),
+    }
+    outcome.map_err(|message| format!("step \"{name}\" failed: {message}"))
+}
+
+/// Runs a command in the project root with inherited output, turning a non-zero exit into an error.
+pub fn run(root: &Path, mut command: Command) -> Result<(), String> {
+    command.current_dir(root);
+    let shown = describe(&command);
+    let status = command
+        .status()
+        .map_err(|error| format!("could not start `{shown}`: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` exited with {status}"))
+    }
+}
+
+fn describe(command: &Command) -> String {
+    let mut parts = vec![command.get_program().to_string_lossy().into_owned()];
+    parts.extend(
+        command
+            .get_args()
+            .map(|argument| argument.to_string_lossy().into_owned()),
+    );
+    parts.join(" ")
+}
