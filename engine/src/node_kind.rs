@@ -60,4 +60,16 @@ impl NodeKind {
             NodeKind::Monitoring => "monitoring",
         }
     }
+
+    /// Whether nodes of this kind have workers, hence a CPU utilisation and a queue.
+    pub fn has_workers(self) -> bool {
+        matches!(
+            self,
+            NodeKind::Server
+                | NodeKind::AutoscalingGroup
+                | NodeKind::Cache
+                | NodeKind::Database
+                | NodeKind::Service
+        )
+    }
 }

@@ -1,0 +1,255 @@
+//! Alert rules with Prometheus semantics: inactive → pending (condition true) → firing (true for
+//! `for_s`) → resolved (false again); plus anomaly rules against a moving baseline.
+//!
+//! Rules are evaluated at each scrape of a monitoring node on the 1-second series covering the
+//! scrape interval. A rule without a node watches every node and takes the worst value.
+
+use serde::Serialize;
+
+use crate::core::Core;
+use crate::design::{AlertMetric, AlertRule, Channel, Comparison, RuleKind, Severity};
+use crate::metrics::{LogLevel, SeriesPoint};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    Inactive,
+    Pending,
+    Firing,
+    Resolved,
+}
+
+/// The state of one rule, for the alerts panel.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AlertStatus {
+    pub rule: String,
+    pub state: AlertState,
+    /// The last evaluated value, in the metric's unit.
+    pub value: f64,
+    /// The node that gave the value (the worst one for rules on every node).
+    pub node: String,
+    pub severity: Severity,
+    pub channel: Channel,
+    pub message: String,
+    /// When the current state began, seconds.
+    pub since_s: f64,
+    /// Every (fired, resolved) pair so far, seconds; resolved is `None` while firing.
+    pub history: Vec<(f64, Option<f64>)>,
+}
+
+/// A message sent to a channel when an alert fires or resolves.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Notification {
+    pub time_s: f64,
+    pub rule: String,
+    pub state: AlertState,
+    pub severity: Severity,
+    pub channel: Channel,
+    pub node: String,
+    pub message: String,
+}
+
+struct Baseline {
+    mean: f64,
+    variance: f64,
+    samples: u32,
+}
+
+pub(crate) struct AlertEngine {
+    rules: Vec<AlertRule>,
+    pub(crate) statuses: Vec<AlertStatus>,
+    pending_since: Vec<Option<u64>>,
+    baselines: Vec<Baseline>,
+    pub(crate) notifications: Vec<Notification>,
+}
+
+/// Samples before an anomaly rule may fire.
+const BASELINE_WARMUP: u32 = 10;
+/// Weight of the newest sample in the moving baseline.
+const BASELINE_WEIGHT: f64 = 0.1;
+
+pub(crate) fn metric_of(metric: AlertMetric, points: &[&SeriesPoint]) -> Option<f64> {
+    if points.is_empty() {
+        return None;
+    }
+    let n = points.len() as f64;
+    let mean = |f: fn(&SeriesPoint) -> f64| points.iter().map(|p| f(p)).sum::<f64>() / n;
+    Some(match metric {
+        AlertMetric::ErrorRate => {
+            let total: f64 = points.iter().map(|p| p.throughput).sum();
+            let failed: f64 = points.iter().map(|p| p.throughput * p.error_rate).sum();
+            if total > 0.0 { failed / total } else { 0.0 }
+        }
+        AlertMetric::Cpu => mean(|p| p.cpu),
+        AlertMetric::ResponseTimeP95 => mean(|p| p.p95_ms),
+        AlertMetric::ResponseTimeMean => mean(|p| p.mean_ms),
+        AlertMetric::QueueLength => mean(|p| p.queue),
+        AlertMetric::Throughput => mean(|p| p.throughput),
+        AlertMetric::HitRatio => mean(|p| p.hit_ratio),
+    })
+}
+
+impl AlertEngine {
+    pub(crate) fn new(rules: &[AlertRule]) -> AlertEngine {
+        AlertEngine {
+            rules: rules.to_vec(),
+            statuses: rules
+                .iter()
+                .map(|rule| AlertStatus {
+                    rule: rule.name.clone(),
+                    state: AlertState::Inactive,
+                    value: 0.0,
+                    node: String::new(),
+                    severity: rule.severity,
+                    channel: rule.channel,
+                    message: rule.message.clone(),
+                    since_s: 0.0,
+                    history: Vec::new(),
+                })
+                .collect(),
+            pending_since: vec![None; rules.len()],
+            baselines: rules
+                .iter()
+                .map(|_| Baseline {
+                    mean: 0.0,
+                    variance: 0.0,
+                    samples: 0,
+                })
+                .collect(),
+            notifications: Vec::new(),
+        }
+    }
+
+    /// Evaluates every rule on the last `window_s` seconds of the series.
+    pub(crate) fn evaluate(&mut self, core: &mut Core, window_s: usize) {
+        let now = core.now;
+        for index in 0..self.rules.len() {
+            let rule = &self.rules[index];
+            let applies = |kind: crate::NodeKind| match rule.metric {
+                AlertMetric::Cpu | AlertMetric::QueueLength => kind.has_workers(),
+                AlertMetric::HitRatio => {
+                    matches!(kind, crate::NodeKind::Cache | crate::NodeKind::Cdn)
+                }
+                _ => kind != crate::NodeKind::Monitoring,
+            };
+            let mut worst: Option<(f64, usize)> = None;
+            for node in 0..core.metrics.len() {
+                if let Some(id) = &rule.node {
+                    if core.ids[node] != *id {
+                        continue;
+                    }
+                } else if !applies(core.kinds[node]) {
+                    continue;
+                }
+                let points: Vec<&SeriesPoint> = core.metrics[node]
+                    .series
+                    .iter()
+                    .rev()
+                    .take(window_s.max(1))
+                    .collect();
+                let Some(value) = metric_of(rule.metric, &points) else {
+                    continue;
+                };
+                let worse = match (worst, rule.comparison) {
+                    (None, _) => true,
+                    (Some((best, _)), Comparison::Above) => value > best,
+                    (Some((best, _)), Comparison::Below) => value < best,
+                };
+                if worse {
+                    worst = Some((value, node));
+                }
+            }
+            let Some((value, node)) = worst else {
+                continue;
+            };
+            let condition = match rule.kind {
+                RuleKind::Threshold => match rule.comparison {
+                    Comparison::Above => value > rule.threshold,
+                    Comparison::Below => value < rule.threshold,
+                },
+                RuleKind::Anomaly => {
+                    let baseline = &mut self.baselines[index];
+                    let deviation = value - baseline.mean;
+                    let spread = libm::sqrt(baseline.variance).max(1e-9);
+                    let anomalous = baseline.samples >= BASELINE_WARMUP
+                        && match rule.comparison {
+                            Comparison::Above => deviation / spread > rule.threshold,
+                            Comparison::Below => -deviation / spread > rule.threshold,
+                        };
+                    if baseline.samples == 0 {
+                        baseline.mean = value;
+                    } else {
+                        baseline.mean += BASELINE_WEIGHT * deviation;
+                        baseline.variance = (1.0 - BASELINE_WEIGHT)
+                            * (baseline.variance + BASELINE_WEIGHT * deviation * deviation);
+                    }
+                    baseline.samples += 1;
+                    anomalous
+                }
+            };
+            let status = &mut self.statuses[index];
+            status.value = value;
+            status.node = core.ids[node].clone();
+            let time_s = now as f64 / 1e9;
+            let previous = status.state;
+            let next = match (condition, previous) {
+                (true, AlertState::Inactive | AlertState::Resolved) => {
+                    self.pending_since[index] = Some(now);
+                    if rule.for_s <= 0.0 {
+                        AlertState::Firing
+                    } else {
+                        AlertState::Pending
+                    }
+                }
+                (true, AlertState::Pending) => {
+                    let since = self.pending_since[index].unwrap_or(now);
+                    if (now - since) as f64 / 1e9 >= rule.for_s {
+                        AlertState::Firing
+                    } else {
+                        AlertState::Pending
+                    }
+                }
+                (true, AlertState::Firing) => AlertState::Firing,
+                (false, AlertState::Firing) => AlertState::Resolved,
+                (false, AlertState::Pending) => AlertState::Inactive,
+                (false, state) => state,
+            };
+            if next != previous {
+                status.state = next;
+                status.since_s = time_s;
+                if matches!(next, AlertState::Firing | AlertState::Resolved) {
+                    if next == AlertState::Firing {
+                        status.history.push((time_s, None));
+                    } else if let Some(last) = status.history.last_mut() {
+                        last.1 = Some(time_s);
+                    }
+                    let notification = Notification {
+                        time_s,
+                        rule: rule.name.clone(),
+                        state: next,
+                        severity: rule.severity,
+                        channel: rule.channel,
+                        node: core.ids[node].clone(),
+                        message: rule.message.clone(),
+                    };
+                    let level = if next == AlertState::Firing {
+                        LogLevel::Error
+                    } else {
+                        LogLevel::Info
+                    };
+                    let verb = if next == AlertState::Firing {
+                        "FIRING"
+                    } else {
+                        "resolved"
+                    };
+                    let line = format!(
+                        "alert {verb}: {} ({} = {value:.3}) → {:?}",
+                        rule.name, core.ids[node], rule.channel
+                    );
+                    core.log(level, crate::core::NodeIndex(node as u32), line);
+                    self.notifications.push(notification);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! `arch-sim`: runs a design file for a number of simulated seconds and prints a JSON report.
+//!
+//! ```text
+//! arch-sim run design.json [--seconds 60] [--seed 7]
+//! arch-sim preset <single|vertical|horizontal|distributed>     prints a preset design
+//! ```
+//! A bad design file exits with code 2 and prints the typed error, with its JSON path, on stderr.
+
+use std::process::ExitCode;
+
+use engine::{Design, Simulation, presets};
+
+fn usage() -> ExitCode {
+    eprintln!(
+        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim preset single|vertical|horizontal|distributed"
+    );
+    ExitCode::from(64)
+}
+
+fn main() -> ExitCode {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    match arguments.first().map(String::as_str) {
+        Some("run") => run(&arguments[1..]),
+        Some("preset") => {
+            let design = match arguments.get(1).map(String::as_str) {
+                Some("single") => presets::single_server(),
+                Some("vertical") => presets::vertical_scaling(),
+                Some("horizontal") => presets::horizontal_scaling(),
+                Some("distributed") => presets::distributed(),
+                _ => return usage(),
+            };
+            println!("{}", design.to_json());
+            ExitCode::SUCCESS
+        }
+        _ => usage(),
+    }
+}
+
+fn run(arguments: &[String]) -> ExitCode {
+    let Some(path) = arguments.first() else {
+        return usage();
+    };
+    let mut seconds = 60.0;
+    let mut seed = None;
+    let mut rest = arguments[1..].iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().map(String::as_str).unwrap_or("");
+        match flag.as_str() {
+            "--seconds" => match value.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => seconds = v,
+                _ => return usage(),
+            },
+            "--seed" => match value.parse::<u64>() {
+                Ok(v) => seed = Some(v),
+                Err(_) => return usage(),
+            },
+            _ => return usage(),
+        }
+    }
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("{path}: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let design = match Design::from_json(&text) {
+        Ok(design) => design,
+        Err(error) => {
+            eprintln!("{path}: {error}");
+            if let Ok(json) = serde_json::to_string(&error) {
+                eprintln!("{json}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let seed = seed.unwrap_or(design.seed);
+    let mut simulation = match Simulation::new(&design, seed) {
+        Ok(simulation) => simulation,
+        Err(error) => {
+            eprintln!("{path}: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    simulation.advance(seconds);
+    let report = simulation.report();
+    match serde_json::to_string_pretty(&report) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("cannot write the report: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

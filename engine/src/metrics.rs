@@ -1,0 +1,380 @@
+//! Counters, windows and bounded series: what each node and link measured.
+//!
+//! Cumulative counters cover the whole run; a one-second window is closed on every simulated second
+//! into a [`SeriesPoint`] kept in a bounded ring buffer.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+use crate::histogram::Histogram;
+
+/// Why a request failed. Each names the node where it went wrong (by index into the design's nodes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FailureCause {
+    /// The client gave up waiting (client timeout) at a users node.
+    ClientTimeout { node: u32 },
+    /// Waited longer than the node's timeout for a worker.
+    Timeout { node: u32 },
+    /// The node's waiting room was full.
+    QueueFull { node: u32 },
+    /// The node was down (crashed, killed, booting, or a dead primary).
+    BackendDown { node: u32 },
+    /// A load balancer found no healthy backend.
+    NoHealthyBackend { node: u32 },
+    /// A load balancer hit its own connection limit.
+    Overloaded { node: u32 },
+    /// No database connection became free in time, or too many were waiting.
+    PoolExhausted { node: u32 },
+    /// The node ran out of memory and crashed.
+    OutOfMemory { node: u32 },
+    /// A network partition separates the two nodes.
+    Partition { from: u32, to: u32 },
+    /// The request was lost on the link.
+    LinkLoss { from: u32, to: u32 },
+    /// The node has nowhere to send the request.
+    NoRoute { node: u32 },
+}
+
+/// The cause without its node, for per-node counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CauseKind {
+    ClientTimeout,
+    Timeout,
+    QueueFull,
+    BackendDown,
+    NoHealthyBackend,
+    Overloaded,
+    PoolExhausted,
+    OutOfMemory,
+    Partition,
+    LinkLoss,
+    NoRoute,
+}
+
+impl CauseKind {
+    pub const COUNT: usize = 11;
+    pub const ALL: [CauseKind; CauseKind::COUNT] = [
+        CauseKind::ClientTimeout,
+        CauseKind::Timeout,
+        CauseKind::QueueFull,
+        CauseKind::BackendDown,
+        CauseKind::NoHealthyBackend,
+        CauseKind::Overloaded,
+        CauseKind::PoolExhausted,
+        CauseKind::OutOfMemory,
+        CauseKind::Partition,
+        CauseKind::LinkLoss,
+        CauseKind::NoRoute,
+    ];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            CauseKind::ClientTimeout => "client timeout",
+            CauseKind::Timeout => "timeout",
+            CauseKind::QueueFull => "queue full",
+            CauseKind::BackendDown => "backend down",
+            CauseKind::NoHealthyBackend => "no healthy backend",
+            CauseKind::Overloaded => "load balancer overloaded",
+            CauseKind::PoolExhausted => "connection pool exhausted",
+            CauseKind::OutOfMemory => "out of memory",
+            CauseKind::Partition => "network partition",
+            CauseKind::LinkLoss => "lost on link",
+            CauseKind::NoRoute => "nowhere to send it",
+        }
+    }
+}
+
+impl FailureCause {
+    pub fn kind(self) -> CauseKind {
+        match self {
+            FailureCause::ClientTimeout { .. } => CauseKind::ClientTimeout,
+            FailureCause::Timeout { .. } => CauseKind::Timeout,
+            FailureCause::QueueFull { .. } => CauseKind::QueueFull,
+            FailureCause::BackendDown { .. } => CauseKind::BackendDown,
+            FailureCause::NoHealthyBackend { .. } => CauseKind::NoHealthyBackend,
+            FailureCause::Overloaded { .. } => CauseKind::Overloaded,
+            FailureCause::PoolExhausted { .. } => CauseKind::PoolExhausted,
+            FailureCause::OutOfMemory { .. } => CauseKind::OutOfMemory,
+            FailureCause::Partition { .. } => CauseKind::Partition,
+            FailureCause::LinkLoss { .. } => CauseKind::LinkLoss,
+            FailureCause::NoRoute { .. } => CauseKind::NoRoute,
+        }
+    }
+
+    /// The node where it went wrong (the receiving end for link problems).
+    pub fn node(self) -> u32 {
+        match self {
+            FailureCause::ClientTimeout { node }
+            | FailureCause::Timeout { node }
+            | FailureCause::QueueFull { node }
+            | FailureCause::BackendDown { node }
+            | FailureCause::NoHealthyBackend { node }
+            | FailureCause::Overloaded { node }
+            | FailureCause::PoolExhausted { node }
+            | FailureCause::OutOfMemory { node }
+            | FailureCause::NoRoute { node } => node,
+            FailureCause::Partition { to, .. } | FailureCause::LinkLoss { to, .. } => to,
+        }
+    }
+
+    /// "queue full at server-2", given the node ids.
+    pub fn describe(self, ids: &[String]) -> String {
+        let name = |index: u32| ids.get(index as usize).map_or("?", String::as_str);
+        match self {
+            FailureCause::Partition { from, to } => {
+                format!("network partition between {} and {}", name(from), name(to))
+            }
+            FailureCause::LinkLoss { from, to } => {
+                format!("lost on link {} → {}", name(from), name(to))
+            }
+            other => format!("{} at {}", other.kind().describe(), name(other.node())),
+        }
+    }
+}
+
+/// A bounded FIFO: pushing beyond capacity drops the oldest entry.
+#[derive(Clone, Debug)]
+pub struct RingBuffer<T> {
+    items: VecDeque<T>,
+    capacity: usize,
+}
+
+impl<T> RingBuffer<T> {
+    pub fn new(capacity: usize) -> RingBuffer<T> {
+        RingBuffer {
+            items: VecDeque::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    pub fn push(&mut self, item: T) {
+        if self.items.len() == self.capacity {
+            self.items.pop_front();
+        }
+        self.items.push_back(item);
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
+        self.items.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn last(&self) -> Option<&T> {
+        self.items.back()
+    }
+}
+
+/// One second of one node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct SeriesPoint {
+    /// End of the second, seconds of simulated time.
+    pub time_s: f64,
+    /// Responses per second.
+    pub throughput: f64,
+    /// Failed / all responses in the second, 0..=1.
+    pub error_rate: f64,
+    /// Response time percentiles and mean, milliseconds.
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub mean_ms: f64,
+    /// Busy workers / workers over the second, 0..=1.
+    pub cpu: f64,
+    /// Requests waiting at the end of the second.
+    pub queue: f64,
+    /// Memory in use, mebibytes.
+    pub memory_mb: f64,
+    /// Open connections (load balancers, databases) or requests inside the node.
+    pub connections: f64,
+    /// Cache hit ratio over the second, 0..=1 (NaN-free: 0 when no lookups).
+    pub hit_ratio: f64,
+}
+
+/// Seconds of history kept per node.
+pub const SERIES_SECONDS: usize = 600;
+
+/// Everything measured at one node.
+#[derive(Clone, Debug)]
+pub struct NodeMetrics {
+    pub arrivals: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub failures_by_cause: [u64; CauseKind::COUNT],
+    /// Response times of successful responses, whole run.
+    pub latency: Histogram,
+    pub window_latency: Histogram,
+    pub window_completed: u64,
+    pub window_failed: u64,
+    pub hits: u64,
+    pub misses: u64,
+    pub window_hits: u64,
+    pub window_misses: u64,
+    pub series: RingBuffer<SeriesPoint>,
+    /// Time-integral of requests inside the node, request·nanoseconds (for Little's law).
+    pub occupancy_integral: f64,
+    pub inside: u64,
+    pub inside_changed_at: u64,
+}
+
+impl NodeMetrics {
+    pub fn new() -> NodeMetrics {
+        NodeMetrics {
+            arrivals: 0,
+            completed: 0,
+            failed: 0,
+            failures_by_cause: [0; CauseKind::COUNT],
+            latency: Histogram::new(),
+            window_latency: Histogram::new(),
+            window_completed: 0,
+            window_failed: 0,
+            hits: 0,
+            misses: 0,
+            window_hits: 0,
+            window_misses: 0,
+            series: RingBuffer::new(SERIES_SECONDS),
+            occupancy_integral: 0.0,
+            inside: 0,
+            inside_changed_at: 0,
+        }
+    }
+
+    fn accrue(&mut self, now: u64) {
+        self.occupancy_integral +=
+            self.inside as f64 * now.saturating_sub(self.inside_changed_at) as f64;
+        self.inside_changed_at = now;
+    }
+
+    pub(crate) fn arrive(&mut self, now: u64, weight: u64) {
+        self.accrue(now);
+        self.inside += weight;
+        self.arrivals += weight;
+    }
+
+    pub(crate) fn succeed(&mut self, now: u64, latency_ns: u64, weight: u64) {
+        self.accrue(now);
+        self.inside = self.inside.saturating_sub(weight);
+        self.completed += weight;
+        self.window_completed += weight;
+        self.latency.record_n(latency_ns, weight);
+        self.window_latency.record_n(latency_ns, weight);
+    }
+
+    pub(crate) fn fail(&mut self, now: u64, cause: FailureCause, weight: u64) {
+        self.accrue(now);
+        self.inside = self.inside.saturating_sub(weight);
+        self.failed += weight;
+        self.window_failed += weight;
+        self.failures_by_cause[cause.kind() as usize] += weight;
+    }
+
+    /// Mean number of requests inside the node since the start, for Little's law.
+    pub fn mean_inside(&mut self, now: u64) -> f64 {
+        self.accrue(now);
+        if now == 0 {
+            0.0
+        } else {
+            self.occupancy_integral / now as f64
+        }
+    }
+
+    pub fn error_rate(&self) -> f64 {
+        let all = self.completed + self.failed;
+        if all == 0 {
+            0.0
+        } else {
+            self.failed as f64 / all as f64
+        }
+    }
+
+    pub fn hit_ratio(&self) -> f64 {
+        let all = self.hits + self.misses;
+        if all == 0 {
+            0.0
+        } else {
+            self.hits as f64 / all as f64
+        }
+    }
+}
+
+/// Per-link counters.
+#[derive(Clone, Debug, Default)]
+pub struct LinkMetrics {
+    pub sent: u64,
+    pub failed: u64,
+    pub window_sent: u64,
+    pub last_second_sent: u64,
+}
+
+/// How serious a log line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogLevel {
+    Info,
+    Warn,
+    Error,
+}
+
+/// One line of the log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LogLine {
+    /// Increasing number, so a reader can ask for lines after the last one it saw.
+    pub sequence: u64,
+    /// Simulated time, seconds.
+    pub time_s: f64,
+    pub level: LogLevel,
+    /// Node id, or empty for the whole system.
+    pub node: String,
+    pub message: String,
+}
+
+/// The bounded log with per-second budgets for access and error lines, so a storm cannot flood it.
+pub(crate) struct Logs {
+    pub(crate) lines: RingBuffer<LogLine>,
+    next_sequence: u64,
+    pub(crate) access_budget: u32,
+    pub(crate) error_budget: u32,
+}
+
+pub(crate) const LOG_CAPACITY: usize = 2_000;
+pub(crate) const ACCESS_LINES_PER_SECOND: u32 = 5;
+pub(crate) const ERROR_LINES_PER_SECOND: u32 = 10;
+
+impl Logs {
+    pub(crate) fn new() -> Logs {
+        Logs {
+            lines: RingBuffer::new(LOG_CAPACITY),
+            next_sequence: 0,
+            access_budget: ACCESS_LINES_PER_SECOND,
+            error_budget: ERROR_LINES_PER_SECOND,
+        }
+    }
+
+    pub(crate) fn push(&mut self, now: u64, level: LogLevel, node: &str, message: String) {
+        self.lines.push(LogLine {
+            sequence: self.next_sequence,
+            time_s: now as f64 / 1e9,
+            level,
+            node: node.to_owned(),
+            message,
+        });
+        self.next_sequence += 1;
+    }
+
+    pub(crate) fn new_second(&mut self) {
+        self.access_budget = ACCESS_LINES_PER_SECOND;
+        self.error_budget = ERROR_LINES_PER_SECOND;
+    }
+
+    pub(crate) fn next_sequence(&self) -> u64 {
+        self.next_sequence
+    }
+}

@@ -1,0 +1,310 @@
+//! Database: a primary that takes writes, read replicas that take reads, and a connection pool.
+//!
+//! Models: each instance is an M/M/c station (workers = cores of the tier) with separate read and
+//! write service times; reads are spread round robin over running replicas (the primary when there
+//! are none); writes and payments go to the primary. The pool holds `max_connections`: a request
+//! needs one for as long as it is inside the database; others wait (up to `max_waiting`, for at most
+//! `acquire_timeout_ms`) and otherwise fail with "pool exhausted". When the primary dies, writes fail
+//! until a replica is promoted after `promotion_s`. Replication lag is reported, not simulated.
+//!
+//! Leaves out: locks and contention, query plans, storage I/O, read-your-writes anomalies caused by
+//! the lag, multi-primary setups.
+
+use std::collections::VecDeque;
+
+use crate::core::{CallId, Core, NodeIndex, Timer};
+use crate::metrics::{FailureCause, LogLevel};
+use crate::nodes::Gauges;
+use crate::nodes::station::{Admission, Station};
+use crate::params::{DatabaseParams, RequestType};
+use crate::random::to_ns;
+
+/// `Call::member` of a request waiting for a pool connection.
+const WAITING_FOR_CONNECTION: u32 = u32::MAX;
+
+pub(crate) struct DatabaseInstance {
+    pub(crate) station: Station,
+    pub(crate) up: bool,
+    pub(crate) epoch: u32,
+}
+
+pub(crate) struct Database {
+    pub(crate) index: NodeIndex,
+    pub(crate) params: DatabaseParams,
+    pub(crate) instances: Vec<DatabaseInstance>,
+    pub(crate) primary: usize,
+    pub(crate) in_use: u32,
+    waiting: VecDeque<CallId>,
+    cursor: usize,
+    promotion_pending: bool,
+    pub(crate) slow_factor: f64,
+}
+
+impl Database {
+    pub(crate) fn new(index: NodeIndex, params: &DatabaseParams) -> Database {
+        let instances = (0..=params.replicas)
+            .map(|_| DatabaseInstance {
+                station: Station::new(params.worker_count(), usize::MAX),
+                up: true,
+                epoch: 0,
+            })
+            .collect();
+        Database {
+            index,
+            params: params.clone(),
+            instances,
+            primary: 0,
+            in_use: 0,
+            waiting: VecDeque::new(),
+            cursor: 0,
+            promotion_pending: false,
+            slow_factor: 1.0,
+        }
+    }
+
+    fn fail(&self, core: &mut Core, call: CallId, cause: FailureCause) {
+        core.log_failure(self.index, cause);
+        core.respond(call, Err(cause));
+    }
+
+    pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
+        core.arrived(call);
+        if self.in_use < self.params.max_connections {
+            self.in_use += 1;
+            self.dispatch(core, call);
+        } else if self.waiting.len() < self.params.max_waiting as usize {
+            if let Some(state) = core.calls.get_mut(call) {
+                state.member = WAITING_FOR_CONNECTION;
+            }
+            self.waiting.push_back(call);
+            let timeout = to_ns(self.params.acquire_timeout_ms * 1e6);
+            core.timer(timeout, self.index, Timer::PoolTimeout { call });
+        } else {
+            self.fail(
+                core,
+                call,
+                FailureCause::PoolExhausted { node: self.index.0 },
+            );
+        }
+    }
+
+    /// With a connection in hand, send the query to an instance.
+    fn dispatch(&mut self, core: &mut Core, call: CallId) {
+        // On failure the connection is returned without handing it out: the caller's loop does.
+        let Some(request_type) = core.calls.get(call).map(|c| c.request_type) else {
+            self.in_use = self.in_use.saturating_sub(1);
+            return;
+        };
+        let target = if request_type.is_write() || self.instances.len() == 1 {
+            Some(self.primary).filter(|&p| self.instances[p].up)
+        } else {
+            let count = self.instances.len();
+            let replica = (0..count)
+                .map(|offset| (self.cursor + offset) % count)
+                .find(|&i| i != self.primary && self.instances[i].up);
+            if let Some(replica) = replica {
+                self.cursor = replica + 1;
+            }
+            replica.or(Some(self.primary).filter(|&p| self.instances[p].up))
+        };
+        let Some(target) = target else {
+            self.in_use = self.in_use.saturating_sub(1);
+            self.fail(core, call, FailureCause::BackendDown { node: self.index.0 });
+            return;
+        };
+        let instance = &mut self.instances[target];
+        if let Some(state) = core.calls.get_mut(call) {
+            state.member = target as u32;
+            state.epoch = instance.epoch;
+        }
+        if let Admission::Start = instance.station.admit(core.now, call) {
+            self.start(core, call, request_type);
+        }
+    }
+
+    fn start(&self, core: &mut Core, call: CallId, request_type: RequestType) {
+        let time = if request_type.is_write() {
+            &self.params.write
+        } else {
+            &self.params.read
+        };
+        let service = core.random.service_ns(time, self.slow_factor);
+        core.schedule(service, crate::core::Event::ServiceDone { call });
+    }
+
+    pub(crate) fn service_done(&mut self, core: &mut Core, call: CallId) {
+        let Some(state) = core.calls.get(call) else {
+            return;
+        };
+        let (slot, epoch) = (state.member as usize, state.epoch);
+        let Some(instance) = self.instances.get_mut(slot) else {
+            return;
+        };
+        if instance.epoch != epoch {
+            // Its instance crashed while it was running; the crash already gave its connection back.
+            self.fail(core, call, FailureCause::BackendDown { node: self.index.0 });
+            return;
+        }
+        if let Some((next, _)) = instance.station.next(core.now)
+            && let Some(request_type) = core.calls.get(next).map(|c| c.request_type)
+        {
+            self.start(core, next, request_type);
+        }
+        core.respond(call, Ok(()));
+        self.release(core);
+    }
+
+    /// A connection goes back to the pool.
+    fn release(&mut self, core: &mut Core) {
+        self.in_use = self.in_use.saturating_sub(1);
+        self.hand_out(core);
+    }
+
+    /// Free connections go to live waiters, oldest first.
+    fn hand_out(&mut self, core: &mut Core) {
+        while self.in_use < self.params.max_connections {
+            let Some(next) = self.waiting.pop_front() else {
+                break;
+            };
+            let still_waiting = core
+                .calls
+                .get(next)
+                .is_some_and(|c| c.member == WAITING_FOR_CONNECTION);
+            if still_waiting {
+                self.in_use += 1;
+                self.dispatch(core, next);
+            }
+        }
+    }
+
+    pub(crate) fn timer(&mut self, core: &mut Core, timer: Timer) {
+        match timer {
+            Timer::PoolTimeout { call } => {
+                let waiting = core
+                    .calls
+                    .get(call)
+                    .is_some_and(|c| c.member == WAITING_FOR_CONNECTION);
+                if waiting {
+                    if let Some(state) = core.calls.get_mut(call) {
+                        state.member = 0;
+                    }
+                    self.fail(
+                        core,
+                        call,
+                        FailureCause::PoolExhausted { node: self.index.0 },
+                    );
+                }
+            }
+            Timer::Promotion => self.promote(core),
+            _ => {}
+        }
+    }
+
+    fn promote(&mut self, core: &mut Core) {
+        self.promotion_pending = false;
+        if self.instances[self.primary].up {
+            return;
+        }
+        let candidate =
+            (0..self.instances.len()).find(|&i| i != self.primary && self.instances[i].up);
+        match candidate {
+            Some(replica) => {
+                self.primary = replica;
+                core.log(
+                    LogLevel::Warn,
+                    self.index,
+                    format!("replica {replica} promoted to primary"),
+                );
+            }
+            None => core.log(
+                LogLevel::Error,
+                self.index,
+                "no replica to promote; writes keep failing".to_owned(),
+            ),
+        }
+    }
+
+    fn crash_instance(&mut self, core: &mut Core, slot: usize) {
+        let Some(instance) = self.instances.get_mut(slot) else {
+            return;
+        };
+        if !instance.up {
+            return;
+        }
+        instance.up = false;
+        instance.epoch += 1;
+        let busy = instance.station.busy;
+        let waiting = instance.station.clear(core.now);
+        // Every query inside the instance held a connection: give them all back.
+        self.in_use = self.in_use.saturating_sub(busy + waiting.len() as u32);
+        for (call, _) in waiting {
+            self.fail(core, call, FailureCause::BackendDown { node: self.index.0 });
+        }
+        self.hand_out(core);
+    }
+
+    /// The primary dies; a replica is promoted after the promotion delay.
+    pub(crate) fn crash_primary(&mut self, core: &mut Core) {
+        let primary = self.primary;
+        if !self.instances[primary].up {
+            return;
+        }
+        self.crash_instance(core, primary);
+        core.log(
+            LogLevel::Error,
+            self.index,
+            "primary crashed; writes fail until a replica is promoted".to_owned(),
+        );
+        if !self.promotion_pending {
+            self.promotion_pending = true;
+            core.timer(
+                to_ns(self.params.promotion_s * 1e9),
+                self.index,
+                Timer::Promotion,
+            );
+        }
+    }
+
+    pub(crate) fn kill(&mut self, core: &mut Core) {
+        for slot in 0..self.instances.len() {
+            self.crash_instance(core, slot);
+        }
+        core.log(LogLevel::Error, self.index, "died".to_owned());
+    }
+
+    pub(crate) fn restart(&mut self, core: &mut Core) {
+        for instance in &mut self.instances {
+            instance.up = true;
+        }
+        core.log(LogLevel::Info, self.index, "restarted".to_owned());
+    }
+
+    pub(crate) fn is_up(&self) -> bool {
+        self.instances.iter().any(|i| i.up)
+    }
+
+    pub(crate) fn gauges(&mut self, now: u64) -> Gauges {
+        let mut gauges = Gauges::default();
+        let mut up = 0.0;
+        for instance in &mut self.instances {
+            let utilisation = instance.station.window_utilisation(now);
+            if instance.up {
+                up += 1.0;
+                gauges.cpu += utilisation;
+                gauges.queue += instance.station.queue_len() as f64;
+            }
+        }
+        if up > 0.0 {
+            gauges.cpu /= up;
+        }
+        gauges.queue += self.waiting.len() as f64;
+        gauges.connections = f64::from(self.in_use);
+        gauges.memory_mb = up * 1024.0;
+        gauges.instances = up as u32;
+        gauges
+    }
+
+    pub(crate) fn cost_per_hour(&self) -> f64 {
+        self.instances.len() as f64 * self.params.tier.cost_per_hour()
+    }
+}

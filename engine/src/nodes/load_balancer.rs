@@ -1,0 +1,518 @@
+//! Load balancer: spreads requests over its backends (its outgoing links).
+//!
+//! Models: six algorithms (round robin, smooth weighted round robin by worker count, least
+//! connections, random, power of two choices, consistent hashing of user ids on a ring with virtual
+//! nodes); its own connection limit and processing delay; active health checks where each probe is
+//! an event that reaches the backend (or not: down, partitioned) and a reply or a timeout is counted,
+//! so a dead backend keeps receiving requests until `unhealthy_threshold` consecutive probes failed —
+//! the detection window emerges. Marking a backend unhealthy stops new requests to it while the ones
+//! it holds finish (connection draining). An optional passive twin takes over after `takeover_ms`.
+//! Each decision can be explained (cursor, compared connection counts, hash bucket).
+//!
+//! Leaves out: TLS, HTTP keep-alive, slow start for recovered backends, passive (in-band) health checks.
+
+use serde::Serialize;
+
+use crate::core::{CallId, Core, LinkIndex, NodeIndex, Timer};
+use crate::metrics::{FailureCause, LogLevel};
+use crate::nodes::Gauges;
+use crate::params::{Algorithm, LoadBalancerParams};
+use crate::random::to_ns;
+
+/// Why a backend was chosen, for the "why this backend?" view. Backends are node ids.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "algorithm", rename_all = "snake_case")]
+pub enum RouteExplanation {
+    RoundRobin {
+        cursor: usize,
+        chosen: String,
+    },
+    WeightedRoundRobin {
+        /// (backend, weight, current weight before the pick)
+        weights: Vec<(String, i64, i64)>,
+        chosen: String,
+    },
+    LeastConnections {
+        connections: Vec<(String, u32)>,
+        chosen: String,
+    },
+    Random {
+        healthy: usize,
+        chosen: String,
+    },
+    PowerOfTwo {
+        first: (String, u32),
+        second: (String, u32),
+        chosen: String,
+    },
+    ConsistentHash {
+        user: u32,
+        hash: u32,
+        ring_point: u32,
+        chosen: String,
+    },
+    NoHealthyBackend,
+}
+
+pub(crate) struct Backend {
+    pub(crate) link: LinkIndex,
+    pub(crate) node: NodeIndex,
+    pub(crate) healthy: bool,
+    consecutive_ok: u32,
+    consecutive_failed: u32,
+    /// Sequence number of the latest probe, and whether it has been answered or timed out.
+    probe_sequence: u32,
+    probe_settled: bool,
+    pub(crate) connections: u32,
+    weight: i64,
+    current_weight: i64,
+}
+
+const VIRTUAL_NODES: u32 = 64;
+
+pub(crate) struct LoadBalancer {
+    pub(crate) index: NodeIndex,
+    pub(crate) params: LoadBalancerParams,
+    pub(crate) backends: Vec<Backend>,
+    cursor: usize,
+    pub(crate) up: bool,
+    standby_ready: bool,
+    pub(crate) connections: u32,
+    ring: Vec<(u32, u32)>,
+    pub(crate) explain: bool,
+    pub(crate) last_explanation: Option<RouteExplanation>,
+    scratch: Vec<usize>,
+}
+
+fn hash32(value: u64) -> u32 {
+    // SplitMix64 finaliser: a fixed, portable mixing function.
+    let mut z = value.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) as u32
+}
+
+impl LoadBalancer {
+    pub(crate) fn new(
+        core: &mut Core,
+        index: NodeIndex,
+        params: &LoadBalancerParams,
+        worker_counts: &[u32],
+    ) -> LoadBalancer {
+        let mut balancer = LoadBalancer {
+            index,
+            params: params.clone(),
+            backends: Vec::new(),
+            cursor: 0,
+            up: true,
+            standby_ready: params.standby,
+            connections: 0,
+            ring: Vec::new(),
+            explain: false,
+            last_explanation: None,
+            scratch: Vec::new(),
+        };
+        let links = core.outgoing[index.get()].clone();
+        for link in links {
+            let node = core.links[link.get()].to;
+            let weight = i64::from(worker_counts.get(node.get()).copied().unwrap_or(1).max(1));
+            balancer.add_backend(core, link, node, weight);
+        }
+        balancer
+    }
+
+    /// Adds a backend (at start, or a server added live) and starts probing it at a random phase.
+    pub(crate) fn add_backend(
+        &mut self,
+        core: &mut Core,
+        link: LinkIndex,
+        node: NodeIndex,
+        weight: i64,
+    ) {
+        let slot = self.backends.len() as u32;
+        self.backends.push(Backend {
+            link,
+            node,
+            healthy: true,
+            consecutive_ok: 0,
+            consecutive_failed: 0,
+            probe_sequence: 0,
+            probe_settled: true,
+            connections: 0,
+            weight,
+            current_weight: 0,
+        });
+        for replica in 0..VIRTUAL_NODES {
+            let point = hash32((u64::from(node.0) << 32) | u64::from(replica));
+            self.ring.push((point, slot));
+        }
+        self.ring.sort_unstable();
+        if self.params.health_check.enabled {
+            let interval = to_ns(self.params.health_check.interval_ms * 1e6);
+            let phase = (core.random.uniform() * interval as f64) as u64;
+            core.timer(phase, self.index, Timer::ProbeSend { slot });
+        }
+    }
+
+    fn name(core: &Core, backend: &Backend) -> String {
+        core.ids[backend.node.get()].clone()
+    }
+
+    pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
+        core.arrived(call);
+        if !self.up {
+            core.log_failure(self.index, FailureCause::BackendDown { node: self.index.0 });
+            core.respond(call, Err(FailureCause::BackendDown { node: self.index.0 }));
+            return;
+        }
+        if self.connections >= self.params.max_connections {
+            core.log_failure(self.index, FailureCause::Overloaded { node: self.index.0 });
+            core.respond(call, Err(FailureCause::Overloaded { node: self.index.0 }));
+            return;
+        }
+        let user = core.calls.get(call).map_or(0, |c| c.user);
+        let Some(slot) = self.choose(core, user) else {
+            core.log_failure(
+                self.index,
+                FailureCause::NoHealthyBackend { node: self.index.0 },
+            );
+            core.respond(
+                call,
+                Err(FailureCause::NoHealthyBackend { node: self.index.0 }),
+            );
+            return;
+        };
+        let backend = &mut self.backends[slot];
+        backend.connections += 1;
+        self.connections += 1;
+        let link = backend.link;
+        if let Some(state) = core.calls.get_mut(call) {
+            state.member = slot as u32;
+        }
+        let delay = to_ns(self.params.processing_ms * 1e6);
+        core.forward(call, link, delay);
+    }
+
+    fn choose(&mut self, core: &mut Core, user: u32) -> Option<usize> {
+        self.scratch.clear();
+        self.scratch
+            .extend((0..self.backends.len()).filter(|&slot| self.backends[slot].healthy));
+        let count = self.backends.len();
+        if self.scratch.is_empty() {
+            if self.explain {
+                self.last_explanation = Some(RouteExplanation::NoHealthyBackend);
+            }
+            return None;
+        }
+        let chosen = match self.params.algorithm {
+            Algorithm::RoundRobin => {
+                let mut slot = self.cursor % count;
+                while !self.backends[slot].healthy {
+                    slot = (slot + 1) % count;
+                }
+                if self.explain {
+                    self.last_explanation = Some(RouteExplanation::RoundRobin {
+                        cursor: self.cursor % count,
+                        chosen: LoadBalancer::name(core, &self.backends[slot]),
+                    });
+                }
+                self.cursor = slot + 1;
+                slot
+            }
+            Algorithm::WeightedRoundRobin => {
+                let total: i64 = self.scratch.iter().map(|&s| self.backends[s].weight).sum();
+                let before: Vec<(String, i64, i64)> = if self.explain {
+                    self.scratch
+                        .iter()
+                        .map(|&s| {
+                            let b = &self.backends[s];
+                            (LoadBalancer::name(core, b), b.weight, b.current_weight)
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let mut best = self.scratch[0];
+                for &slot in &self.scratch {
+                    let backend = &mut self.backends[slot];
+                    backend.current_weight += backend.weight;
+                    if backend.current_weight > self.backends[best].current_weight {
+                        best = slot;
+                    }
+                }
+                self.backends[best].current_weight -= total;
+                if self.explain {
+                    self.last_explanation = Some(RouteExplanation::WeightedRoundRobin {
+                        weights: before,
+                        chosen: LoadBalancer::name(core, &self.backends[best]),
+                    });
+                }
+                best
+            }
+            Algorithm::LeastConnections => {
+                // Ties go to the first candidate after the cursor, so equal backends share the load.
+                let start = self.cursor % self.scratch.len();
+                let mut best = self.scratch[start];
+                for offset in 1..self.scratch.len() {
+                    let slot = self.scratch[(start + offset) % self.scratch.len()];
+                    if self.backends[slot].connections < self.backends[best].connections {
+                        best = slot;
+                    }
+                }
+                self.cursor += 1;
+                if self.explain {
+                    self.last_explanation = Some(RouteExplanation::LeastConnections {
+                        connections: self
+                            .scratch
+                            .iter()
+                            .map(|&s| {
+                                (
+                                    LoadBalancer::name(core, &self.backends[s]),
+                                    self.backends[s].connections,
+                                )
+                            })
+                            .collect(),
+                        chosen: LoadBalancer::name(core, &self.backends[best]),
+                    });
+                }
+                best
+            }
+            Algorithm::Random => {
+                let slot = self.scratch[core.random.below(self.scratch.len())];
+                if self.explain {
+                    self.last_explanation = Some(RouteExplanation::Random {
+                        healthy: self.scratch.len(),
+                        chosen: LoadBalancer::name(core, &self.backends[slot]),
+                    });
+                }
+                slot
+            }
+            Algorithm::PowerOfTwo => {
+                let n = self.scratch.len();
+                let first = core.random.below(n);
+                let second = if n > 1 {
+                    (first + 1 + core.random.below(n - 1)) % n
+                } else {
+                    first
+                };
+                let (a, b) = (self.scratch[first], self.scratch[second]);
+                let chosen = if self.backends[b].connections < self.backends[a].connections {
+                    b
+                } else {
+                    a
+                };
+                if self.explain {
+                    self.last_explanation = Some(RouteExplanation::PowerOfTwo {
+                        first: (
+                            LoadBalancer::name(core, &self.backends[a]),
+                            self.backends[a].connections,
+                        ),
+                        second: (
+                            LoadBalancer::name(core, &self.backends[b]),
+                            self.backends[b].connections,
+                        ),
+                        chosen: LoadBalancer::name(core, &self.backends[chosen]),
+                    });
+                }
+                chosen
+            }
+            Algorithm::ConsistentHash => {
+                let hash = hash32(u64::from(user) | (1 << 40));
+                let start = self.ring.partition_point(|&(point, _)| point < hash);
+                let mut chosen = None;
+                for offset in 0..self.ring.len() {
+                    let (point, slot) = self.ring[(start + offset) % self.ring.len()];
+                    if self.backends[slot as usize].healthy {
+                        chosen = Some((point, slot as usize));
+                        break;
+                    }
+                }
+                let (point, slot) = chosen?;
+                if self.explain {
+                    self.last_explanation = Some(RouteExplanation::ConsistentHash {
+                        user,
+                        hash,
+                        ring_point: point,
+                        chosen: LoadBalancer::name(core, &self.backends[slot]),
+                    });
+                }
+                slot
+            }
+        };
+        Some(chosen)
+    }
+
+    pub(crate) fn response(
+        &mut self,
+        core: &mut Core,
+        parent: CallId,
+        failure: Option<FailureCause>,
+    ) {
+        let slot = core
+            .calls
+            .get(parent)
+            .map_or(usize::MAX, |c| c.member as usize);
+        if let Some(backend) = self.backends.get_mut(slot) {
+            backend.connections = backend.connections.saturating_sub(1);
+        }
+        self.connections = self.connections.saturating_sub(1);
+        core.respond(parent, failure.map_or(Ok(()), Err));
+    }
+
+    pub(crate) fn timer(&mut self, core: &mut Core, timer: Timer) {
+        let check = self.params.health_check.clone();
+        match timer {
+            Timer::ProbeSend { slot } => {
+                let Some(backend) = self.backends.get_mut(slot as usize) else {
+                    return;
+                };
+                if !check.enabled {
+                    return;
+                }
+                core.timer(
+                    to_ns(check.interval_ms * 1e6),
+                    self.index,
+                    Timer::ProbeSend { slot },
+                );
+                if !self.up {
+                    return;
+                }
+                backend.probe_sequence += 1;
+                backend.probe_settled = false;
+                let sequence = backend.probe_sequence;
+                let target = backend.node;
+                let link = &core.links[backend.link.get()];
+                let delay = link.delay();
+                if !core.partitioned(self.index, target) {
+                    core.schedule(
+                        delay,
+                        crate::core::Event::ProbeArrive {
+                            node: target,
+                            load_balancer: self.index,
+                            slot,
+                            sequence,
+                        },
+                    );
+                }
+                core.timer(
+                    to_ns(check.timeout_ms * 1e6),
+                    self.index,
+                    Timer::ProbeTimeout { slot, sequence },
+                );
+            }
+            Timer::ProbeReply { slot, sequence } => self.probe_result(core, slot, sequence, true),
+            Timer::ProbeTimeout { slot, sequence } => {
+                self.probe_result(core, slot, sequence, false)
+            }
+            Timer::Takeover => {
+                if !self.up {
+                    self.up = true;
+                    core.log(
+                        LogLevel::Warn,
+                        self.index,
+                        "standby load balancer took over".to_owned(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn probe_result(&mut self, core: &mut Core, slot: u32, sequence: u32, ok: bool) {
+        let check = &self.params.health_check;
+        let Some(backend) = self.backends.get_mut(slot as usize) else {
+            return;
+        };
+        if backend.probe_sequence != sequence || backend.probe_settled {
+            return;
+        }
+        backend.probe_settled = true;
+        let name = core.ids[backend.node.get()].clone();
+        if ok {
+            backend.consecutive_failed = 0;
+            backend.consecutive_ok += 1;
+            if !backend.healthy && backend.consecutive_ok >= check.healthy_threshold {
+                backend.healthy = true;
+                core.log(
+                    LogLevel::Info,
+                    self.index,
+                    format!(
+                        "{name} passed health check {}/{} — marked healthy",
+                        backend.consecutive_ok, check.healthy_threshold
+                    ),
+                );
+            }
+        } else {
+            backend.consecutive_ok = 0;
+            backend.consecutive_failed += 1;
+            if backend.healthy {
+                let level = if backend.consecutive_failed >= check.unhealthy_threshold {
+                    backend.healthy = false;
+                    LogLevel::Error
+                } else {
+                    LogLevel::Warn
+                };
+                let verdict = if backend.healthy {
+                    ""
+                } else {
+                    " — marked unhealthy"
+                };
+                core.log(
+                    level,
+                    self.index,
+                    format!(
+                        "{name} failed health check {}/{}{verdict}",
+                        backend.consecutive_failed, check.unhealthy_threshold
+                    ),
+                );
+            }
+        }
+    }
+
+    pub(crate) fn kill(&mut self, core: &mut Core) {
+        if !self.up {
+            return;
+        }
+        self.up = false;
+        if self.standby_ready {
+            self.standby_ready = false;
+            core.log(
+                LogLevel::Error,
+                self.index,
+                format!(
+                    "active load balancer died; standby takes over in {} ms",
+                    self.params.takeover_ms
+                ),
+            );
+            core.timer(
+                to_ns(self.params.takeover_ms * 1e6),
+                self.index,
+                Timer::Takeover,
+            );
+        } else {
+            core.log(LogLevel::Error, self.index, "died".to_owned());
+        }
+    }
+
+    pub(crate) fn restart(&mut self, core: &mut Core) {
+        self.up = true;
+        self.standby_ready = self.params.standby;
+        core.log(LogLevel::Info, self.index, "restarted".to_owned());
+    }
+
+    pub(crate) fn healthy_count(&self) -> usize {
+        self.backends.iter().filter(|b| b.healthy).count()
+    }
+
+    pub(crate) fn gauges(&self) -> Gauges {
+        Gauges {
+            connections: f64::from(self.connections),
+            instances: u32::from(self.up),
+            ..Gauges::default()
+        }
+    }
+
+    pub(crate) fn cost_per_hour(&self) -> f64 {
+        self.params.cost_per_hour * if self.params.standby { 2.0 } else { 1.0 }
+    }
+}

@@ -1,0 +1,186 @@
+//! The node models, one file per kind with the same shape, dispatched through one enum.
+//!
+//! Every model reacts to the same few things — a call arriving, a worker finishing, a reply from a
+//! dependency, one of its timers — and reports the same gauges.
+
+pub(crate) mod autoscaling_group;
+pub(crate) mod cache;
+pub(crate) mod cdn;
+pub(crate) mod database;
+pub(crate) mod load_balancer;
+pub(crate) mod monitoring;
+pub(crate) mod server;
+pub(crate) mod service;
+pub(crate) mod station;
+pub(crate) mod users;
+
+use crate::core::{CallId, Core, Timer};
+use crate::metrics::FailureCause;
+
+/// Instantaneous or per-second figures of a node, sampled once a second.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Gauges {
+    pub(crate) cpu: f64,
+    pub(crate) queue: f64,
+    pub(crate) memory_mb: f64,
+    pub(crate) connections: f64,
+    /// Running instances (1 or 0 for single nodes).
+    pub(crate) instances: u32,
+}
+
+pub(crate) enum NodeState {
+    Users(users::Users),
+    LoadBalancer(load_balancer::LoadBalancer),
+    /// Servers and services (a service fans out to every link).
+    Server(server::Server),
+    AutoscalingGroup(autoscaling_group::AutoscalingGroup),
+    Cache(cache::Cache),
+    Cdn(cdn::Cdn),
+    Database(database::Database),
+    Monitoring(monitoring::Monitoring),
+}
+
+impl NodeState {
+    pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
+        match self {
+            NodeState::LoadBalancer(node) => node.arrive(core, call),
+            NodeState::Server(node) => node.arrive(core, call),
+            NodeState::AutoscalingGroup(node) => node.arrive(core, call),
+            NodeState::Cache(node) => node.arrive(core, call),
+            NodeState::Cdn(node) => node.arrive(core, call),
+            NodeState::Database(node) => node.arrive(core, call),
+            NodeState::Users(_) | NodeState::Monitoring(_) => {
+                // Validation forbids links into these; answer anyway rather than lose the call.
+                core.arrived(call);
+                let node = core.calls.get(call).map_or(0, |c| c.node.0);
+                core.respond(call, Err(FailureCause::NoRoute { node }));
+            }
+        }
+    }
+
+    pub(crate) fn service_done(&mut self, core: &mut Core, call: CallId) {
+        match self {
+            NodeState::Server(node) => node.service_done(core, call),
+            NodeState::AutoscalingGroup(node) => node.service_done(core, call),
+            NodeState::Cache(node) => node.service_done(core, call),
+            NodeState::Database(node) => node.service_done(core, call),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn response(
+        &mut self,
+        core: &mut Core,
+        parent: CallId,
+        failure: Option<FailureCause>,
+    ) {
+        match self {
+            NodeState::Users(node) => node.response(core, parent, failure),
+            NodeState::LoadBalancer(node) => node.response(core, parent, failure),
+            NodeState::Server(node) => node.response(core, parent, failure),
+            NodeState::AutoscalingGroup(node) => node.response(core, parent, failure),
+            NodeState::Cache(node) => node.response(core, parent, failure),
+            NodeState::Cdn(node) => node.response(core, parent, failure),
+            NodeState::Database(_) | NodeState::Monitoring(_) => {}
+        }
+    }
+
+    pub(crate) fn timer(&mut self, core: &mut Core, timer: Timer) {
+        match self {
+            NodeState::Users(node) => node.timer(core, timer),
+            NodeState::LoadBalancer(node) => node.timer(core, timer),
+            NodeState::Server(node) => node.timer(core, timer),
+            NodeState::AutoscalingGroup(node) => node.timer(core, timer),
+            NodeState::Cdn(node) => node.timer(core, timer),
+            NodeState::Database(node) => node.timer(core, timer),
+            NodeState::Monitoring(node) => node.timer(core, timer),
+            NodeState::Cache(_) => {}
+        }
+    }
+
+    /// Whether a health probe gets an answer.
+    pub(crate) fn is_up(&self) -> bool {
+        match self {
+            NodeState::Users(node) => node.up,
+            NodeState::LoadBalancer(node) => node.up,
+            NodeState::Server(node) => node.is_up(),
+            NodeState::AutoscalingGroup(node) => node.is_up(),
+            NodeState::Cache(node) => node.up,
+            NodeState::Cdn(node) => node.up,
+            NodeState::Database(node) => node.is_up(),
+            NodeState::Monitoring(node) => node.up,
+        }
+    }
+
+    pub(crate) fn kill(&mut self, core: &mut Core) {
+        match self {
+            NodeState::Users(node) => {
+                node.up = false;
+                node.rearm(core);
+            }
+            NodeState::LoadBalancer(node) => node.kill(core),
+            NodeState::Server(node) => node.kill(core),
+            NodeState::AutoscalingGroup(node) => node.kill(core),
+            NodeState::Cache(node) => node.kill(core),
+            NodeState::Cdn(node) => node.up = false,
+            NodeState::Database(node) => node.kill(core),
+            NodeState::Monitoring(node) => node.up = false,
+        }
+    }
+
+    pub(crate) fn restart(&mut self, core: &mut Core) {
+        match self {
+            NodeState::Users(node) => {
+                node.up = true;
+                node.rearm(core);
+            }
+            NodeState::LoadBalancer(node) => node.restart(core),
+            NodeState::Server(node) => node.restart(core),
+            NodeState::AutoscalingGroup(node) => node.restart(core),
+            NodeState::Cache(node) => node.restart(core),
+            NodeState::Cdn(node) => node.up = true,
+            NodeState::Database(node) => node.restart(core),
+            NodeState::Monitoring(node) => node.up = true,
+        }
+    }
+
+    /// Multiplies every service time at the node (1 = normal).
+    pub(crate) fn set_slow(&mut self, factor: f64) {
+        match self {
+            NodeState::Server(node) => node.instance.slow_factor = factor,
+            NodeState::AutoscalingGroup(node) => node.set_slow(factor),
+            NodeState::Cache(node) => node.slow_factor = factor,
+            NodeState::Database(node) => node.slow_factor = factor,
+            _ => {}
+        }
+    }
+
+    pub(crate) fn gauges(&mut self, now: u64) -> Gauges {
+        match self {
+            NodeState::Users(node) => node.gauges(),
+            NodeState::LoadBalancer(node) => node.gauges(),
+            NodeState::Server(node) => node.gauges(now),
+            NodeState::AutoscalingGroup(node) => node.gauges(now),
+            NodeState::Cache(node) => node.gauges(now),
+            NodeState::Cdn(node) => node.gauges(),
+            NodeState::Database(node) => node.gauges(now),
+            NodeState::Monitoring(node) => Gauges {
+                instances: u32::from(node.up),
+                ..Gauges::default()
+            },
+        }
+    }
+
+    pub(crate) fn cost_per_hour(&self) -> f64 {
+        match self {
+            NodeState::Users(_) => 0.0,
+            NodeState::LoadBalancer(node) => node.cost_per_hour(),
+            NodeState::Server(node) => node.cost_per_hour(),
+            NodeState::AutoscalingGroup(node) => node.cost_per_hour(),
+            NodeState::Cache(node) => node.params.cost_per_hour,
+            NodeState::Cdn(node) => node.params.cost_per_hour,
+            NodeState::Database(node) => node.cost_per_hour(),
+            NodeState::Monitoring(node) => node.params.cost_per_hour,
+        }
+    }
+}

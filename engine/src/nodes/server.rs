@@ -1,0 +1,432 @@
+//! Server: an application server running business logic.
+//!
+//! Models: `workers` identical workers (one per core of the instance tier by default) in front of a
+//! bounded FIFO waiting room; a service time per request type (exponential, deterministic or
+//! log-normal); requests that waited longer than the timeout are dropped when a worker reaches them;
+//! memory grows with the requests inside and crashes the server beyond the tier's memory; after a
+//! crash or restart a cold start during which it refuses requests. After its CPU work a request calls
+//! the server's dependencies in parallel (reads: the cache, else the database; writes and payments:
+//! the database, else the cache; every service link) and the server answers when they all have.
+//!
+//! Leaves out: the worker is released while the request waits on its dependencies (an asynchronous
+//! server, so its queue is a plain M/M/c); no garbage collection pauses, no CPU contention between
+//! workers, no per-request network or disk time (the I/O figures are derived from throughput).
+//! Units: times in nanoseconds inside, milliseconds in parameters; memory in mebibytes.
+
+use crate::NodeKind;
+use crate::core::{CallId, Core, LinkIndex, NodeIndex, Timer};
+use crate::metrics::{FailureCause, LogLevel};
+use crate::nodes::Gauges;
+use crate::nodes::station::{Admission, Station};
+use crate::params::{RequestType, ServerParams};
+use crate::random::to_ns;
+
+/// Where a server-like node sends a request after its own work.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Dependencies {
+    pub(crate) cache: Option<LinkIndex>,
+    pub(crate) database: Option<LinkIndex>,
+    /// Services and load balancers: called for every non-static request.
+    pub(crate) others: Vec<LinkIndex>,
+    pub(crate) all: Vec<LinkIndex>,
+}
+
+impl Dependencies {
+    pub(crate) fn of(core: &Core, node: NodeIndex) -> Dependencies {
+        let mut dependencies = Dependencies::default();
+        for &link in &core.outgoing[node.get()] {
+            let target = core.links[link.get()].to;
+            dependencies.all.push(link);
+            match core.kinds[target.get()] {
+                NodeKind::Cache if dependencies.cache.is_none() => dependencies.cache = Some(link),
+                NodeKind::Database if dependencies.database.is_none() => {
+                    dependencies.database = Some(link);
+                }
+                NodeKind::Cache | NodeKind::Database => {}
+                _ => dependencies.others.push(link),
+            }
+        }
+        dependencies
+    }
+
+    /// The calls a server makes for a request of this type (into `out`, to avoid allocating).
+    pub(crate) fn for_request(&self, request_type: RequestType, out: &mut Vec<LinkIndex>) {
+        out.clear();
+        let first = match request_type {
+            RequestType::StaticAsset => return,
+            RequestType::Read => self.cache.or(self.database),
+            RequestType::Write | RequestType::Payment => self.database.or(self.cache),
+        };
+        out.extend(first);
+        out.extend(self.others.iter().copied());
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InstanceState {
+    Running,
+    /// Starting (cold start or provisioning): refuses requests.
+    Booting,
+    Down,
+    /// Taken out of a group: finishes its requests, takes no new ones.
+    Draining,
+}
+
+/// One running copy of a server: a station plus its life cycle.
+pub(crate) struct Instance {
+    pub(crate) station: Station,
+    pub(crate) state: InstanceState,
+    /// Incremented on every crash, so replies for the previous life are recognised.
+    pub(crate) epoch: u32,
+    /// Requests admitted and not yet answered (each holds memory).
+    pub(crate) inside: u32,
+    pub(crate) slow_factor: f64,
+    pub(crate) requests: u64,
+}
+
+impl Instance {
+    pub(crate) fn new(params: &ServerParams, state: InstanceState) -> Instance {
+        Instance {
+            station: Station::new(params.worker_count(), params.queue_capacity as usize),
+            state,
+            epoch: 0,
+            inside: 0,
+            slow_factor: 1.0,
+            requests: 0,
+        }
+    }
+
+    pub(crate) fn memory_mb(&self, params: &ServerParams) -> f64 {
+        params.base_memory_mb + f64::from(self.inside) * params.memory_per_request_mb
+    }
+
+    /// A request reaches this instance.
+    pub(crate) fn arrive(
+        &mut self,
+        core: &mut Core,
+        node: NodeIndex,
+        member: u32,
+        params: &ServerParams,
+        call: CallId,
+    ) {
+        core.arrived(call);
+        if self.state != InstanceState::Running {
+            fail(core, call, FailureCause::BackendDown { node: node.0 });
+            return;
+        }
+        if params.memory_per_request_mb > 0.0
+            && params.base_memory_mb + f64::from(self.inside + 1) * params.memory_per_request_mb
+                > params.tier.memory_mb()
+        {
+            self.crash(core, node, member, params, "out of memory");
+            fail(core, call, FailureCause::OutOfMemory { node: node.0 });
+            return;
+        }
+        let Some(state) = core.calls.get_mut(call) else {
+            return;
+        };
+        state.member = member;
+        state.epoch = self.epoch;
+        let request_type = state.request_type;
+        match self.station.admit(core.now, call) {
+            Admission::Start => {
+                self.inside += 1;
+                self.start(core, params, call, request_type);
+            }
+            Admission::Wait => self.inside += 1,
+            Admission::Full => fail(core, call, FailureCause::QueueFull { node: node.0 }),
+        }
+    }
+
+    fn start(
+        &mut self,
+        core: &mut Core,
+        params: &ServerParams,
+        call: CallId,
+        request_type: RequestType,
+    ) {
+        let service = core
+            .random
+            .service_ns(params.service.get(request_type), self.slow_factor);
+        core.schedule(service, crate::core::Event::ServiceDone { call });
+    }
+
+    /// A worker finished `call`'s CPU work: start the next waiting call, then call the dependencies.
+    /// Returns false when the call belongs to a previous life (it was failed by the crash).
+    pub(crate) fn service_done(
+        &mut self,
+        core: &mut Core,
+        node: NodeIndex,
+        params: &ServerParams,
+        call: CallId,
+        targets: &mut Vec<LinkIndex>,
+        dependencies: &Dependencies,
+        fan_out_all: bool,
+    ) {
+        let Some(state) = core.calls.get(call) else {
+            return;
+        };
+        if state.epoch != self.epoch {
+            // The instance crashed while this call was in service: it dies with the process.
+            fail(core, call, FailureCause::BackendDown { node: node.0 });
+            return;
+        }
+        let request_type = state.request_type;
+        self.requests += 1;
+        self.start_next(core, node, params);
+        if fan_out_all {
+            targets.clear();
+            targets.extend(dependencies.all.iter().copied());
+        } else {
+            dependencies.for_request(request_type, targets);
+        }
+        if targets.is_empty() {
+            self.finish(core, call, Ok(()));
+            return;
+        }
+        for &link in targets.iter() {
+            core.forward(call, link, 0);
+        }
+    }
+
+    fn start_next(&mut self, core: &mut Core, node: NodeIndex, params: &ServerParams) {
+        let timeout = to_ns(params.timeout_ms * 1e6);
+        while let Some((next, enqueued)) = self.station.next(core.now) {
+            if core.now - enqueued > timeout {
+                self.finish(core, next, Err(FailureCause::Timeout { node: node.0 }));
+                continue;
+            }
+            let Some(request_type) = core.calls.get(next).map(|c| c.request_type) else {
+                // The slab never frees a waiting call, but stay safe: hand the worker on.
+                continue;
+            };
+            self.start(core, params, next, request_type);
+            break;
+        }
+    }
+
+    /// A dependency answered `parent`.
+    pub(crate) fn response(
+        &mut self,
+        core: &mut Core,
+        node: NodeIndex,
+        parent: CallId,
+        failure: Option<crate::metrics::FailureCause>,
+    ) {
+        let Some(state) = core.calls.get_mut(parent) else {
+            return;
+        };
+        state.pending = state.pending.saturating_sub(1);
+        if state.failure.is_none() {
+            state.failure = failure;
+        }
+        if state.pending > 0 {
+            return;
+        }
+        let outcome = match state.failure {
+            Some(cause) => Err(cause),
+            None if state.epoch != self.epoch => Err(FailureCause::BackendDown { node: node.0 }),
+            None => Ok(()),
+        };
+        self.finish(core, parent, outcome);
+    }
+
+    /// Answers `call` and releases the memory it held.
+    pub(crate) fn finish(
+        &mut self,
+        core: &mut Core,
+        call: CallId,
+        outcome: Result<(), FailureCause>,
+    ) {
+        if core.calls.get(call).is_some_and(|c| c.epoch == self.epoch) {
+            self.inside = self.inside.saturating_sub(1);
+        }
+        if let Err(cause) = outcome {
+            core.log_failure(core.calls.get(call).map_or(NodeIndex(0), |c| c.node), cause);
+        }
+        core.respond(call, outcome);
+    }
+
+    /// The process dies: waiting requests fail now, those in service when their service would end.
+    pub(crate) fn crash(
+        &mut self,
+        core: &mut Core,
+        node: NodeIndex,
+        member: u32,
+        params: &ServerParams,
+        reason: &str,
+    ) {
+        if self.state == InstanceState::Down {
+            return;
+        }
+        self.state = InstanceState::Down;
+        self.epoch += 1;
+        self.inside = 0;
+        let cause = if reason == "out of memory" {
+            FailureCause::OutOfMemory { node: node.0 }
+        } else {
+            FailureCause::BackendDown { node: node.0 }
+        };
+        for (call, _) in self.station.clear(core.now) {
+            core.respond(call, Err(cause));
+        }
+        core.log(LogLevel::Error, node, format!("crashed: {reason}"));
+        if reason == "out of memory"
+            && let Some(after) = params.auto_restart_s
+        {
+            core.timer(
+                to_ns(after * 1e9),
+                node,
+                Timer::Restart {
+                    member,
+                    epoch: self.epoch,
+                },
+            );
+        }
+    }
+
+    /// Starts (again): booting for the cold start, then running.
+    pub(crate) fn boot(&mut self, core: &mut Core, node: NodeIndex, member: u32, delay_ns: u64) {
+        if self.state != InstanceState::Down {
+            self.epoch += 1;
+            for (call, _) in self.station.clear(core.now) {
+                core.respond(call, Err(FailureCause::BackendDown { node: node.0 }));
+            }
+            self.inside = 0;
+        }
+        self.state = InstanceState::Booting;
+        core.timer(
+            delay_ns,
+            node,
+            Timer::Ready {
+                member,
+                epoch: self.epoch,
+            },
+        );
+    }
+
+    pub(crate) fn ready(&mut self, core: &mut Core, node: NodeIndex, epoch: u32) {
+        if self.state == InstanceState::Booting && epoch == self.epoch {
+            self.state = InstanceState::Running;
+            core.log(
+                LogLevel::Info,
+                node,
+                "started and accepting requests".to_owned(),
+            );
+        }
+    }
+}
+
+fn fail(core: &mut Core, call: CallId, cause: FailureCause) {
+    if let Some(node) = core.calls.get(call).map(|c| c.node) {
+        core.log_failure(node, cause);
+    }
+    core.respond(call, Err(cause));
+}
+
+/// A single server node.
+pub(crate) struct Server {
+    pub(crate) index: NodeIndex,
+    pub(crate) params: ServerParams,
+    pub(crate) instance: Instance,
+    pub(crate) dependencies: Dependencies,
+    targets: Vec<LinkIndex>,
+    /// Service nodes call every outgoing link for every request.
+    fan_out_all: bool,
+}
+
+impl Server {
+    pub(crate) fn new(
+        core: &Core,
+        index: NodeIndex,
+        params: &ServerParams,
+        fan_out_all: bool,
+    ) -> Server {
+        Server {
+            index,
+            params: params.clone(),
+            instance: Instance::new(params, InstanceState::Running),
+            dependencies: Dependencies::of(core, index),
+            targets: Vec::new(),
+            fan_out_all,
+        }
+    }
+
+    pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
+        self.instance
+            .arrive(core, self.index, 0, &self.params, call);
+    }
+
+    pub(crate) fn service_done(&mut self, core: &mut Core, call: CallId) {
+        self.instance.service_done(
+            core,
+            self.index,
+            &self.params,
+            call,
+            &mut self.targets,
+            &self.dependencies,
+            self.fan_out_all,
+        );
+    }
+
+    pub(crate) fn response(
+        &mut self,
+        core: &mut Core,
+        parent: CallId,
+        failure: Option<FailureCause>,
+    ) {
+        self.instance.response(core, self.index, parent, failure);
+    }
+
+    pub(crate) fn timer(&mut self, core: &mut Core, timer: Timer) {
+        match timer {
+            Timer::Ready { epoch, .. } => self.instance.ready(core, self.index, epoch),
+            Timer::Restart { epoch, .. } if epoch == self.instance.epoch => self.restart(core),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn is_up(&self) -> bool {
+        self.instance.state == InstanceState::Running
+    }
+
+    pub(crate) fn kill(&mut self, core: &mut Core) {
+        self.instance
+            .crash(core, self.index, 0, &self.params, "killed");
+    }
+
+    pub(crate) fn restart(&mut self, core: &mut Core) {
+        core.log(
+            LogLevel::Info,
+            self.index,
+            "restarting (cold start)".to_owned(),
+        );
+        let delay = to_ns(self.params.cold_start_ms * 1e6);
+        self.instance.boot(core, self.index, 0, delay);
+    }
+
+    /// Applies new parameters live: the waiting room and workers change, the queue is kept.
+    pub(crate) fn set_params(&mut self, params: &ServerParams) {
+        self.params = params.clone();
+        self.instance.station.workers = params.worker_count().max(1);
+        self.instance.station.queue_capacity = params.queue_capacity as usize;
+    }
+
+    pub(crate) fn gauges(&mut self, now: u64) -> Gauges {
+        Gauges {
+            cpu: self.instance.station.window_utilisation(now),
+            queue: self.instance.station.queue_len() as f64,
+            memory_mb: if self.instance.state == InstanceState::Down {
+                0.0
+            } else {
+                self.instance.memory_mb(&self.params)
+            },
+            connections: f64::from(self.instance.inside),
+            instances: u32::from(self.is_up()),
+        }
+    }
+
+    pub(crate) fn cost_per_hour(&self) -> f64 {
+        self.params.tier.cost_per_hour()
+    }
+}

@@ -1,0 +1,127 @@
+//! The simulation's one random number generator and the distributions drawn from it.
+//!
+//! **Architecture Invariant:** every random draw of a run goes through one `Random`, seeded once, with
+//! a named algorithm (PCG 64 MCG) and only IEEE-exact arithmetic or `libm` functions, so a seed gives
+//! bit-identical runs on every platform, wasm32 included.
+
+use rand_core::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+use crate::params::{Distribution, ServiceTime};
+
+pub(crate) struct Random {
+    generator: Pcg64Mcg,
+}
+
+/// 2^-53: turns the top 53 bits of a `u64` into a uniform `f64`.
+const UNIT: f64 = 1.0 / 9_007_199_254_740_992.0;
+
+impl Random {
+    pub(crate) fn new(seed: u64) -> Random {
+        Random {
+            generator: Pcg64Mcg::seed_from_u64(seed),
+        }
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.generator.next_u64()
+    }
+
+    /// Uniform in [0, 1).
+    pub(crate) fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * UNIT
+    }
+
+    /// Uniform in (0, 1): safe to take the logarithm of.
+    fn open_unit(&mut self) -> f64 {
+        ((self.next_u64() >> 11) as f64 + 0.5) * UNIT
+    }
+
+    /// True with probability `p`.
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
+        p >= 1.0 || (p > 0.0 && self.uniform() < p)
+    }
+
+    /// Uniform integer in 0..n (n > 0); Lemire's multiply-shift, bias below n / 2^64.
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+
+    /// Exponential with the given mean (any unit).
+    pub(crate) fn exponential(&mut self, mean: f64) -> f64 {
+        -mean * libm::log(self.open_unit())
+    }
+
+    /// Standard normal (Box–Muller, one of the pair).
+    fn normal(&mut self) -> f64 {
+        let radius = libm::sqrt(-2.0 * libm::log(self.open_unit()));
+        radius * libm::cos(std::f64::consts::TAU * self.uniform())
+    }
+
+    /// A service time in nanoseconds.
+    pub(crate) fn service_ns(&mut self, time: &ServiceTime, slow_factor: f64) -> u64 {
+        let mean_ns = time.mean_ms * 1e6 * slow_factor;
+        let value = match time.distribution {
+            Distribution::Deterministic => mean_ns,
+            Distribution::Exponential => self.exponential(mean_ns),
+            Distribution::LogNormal => {
+                // Choose mu so the mean, not the median, is the one asked for.
+                let sigma = time.sigma;
+                let mu = libm::log(mean_ns.max(1.0)) - sigma * sigma / 2.0;
+                libm::exp(mu + sigma * self.normal())
+            }
+        };
+        to_ns(value)
+    }
+}
+
+/// A float number of nanoseconds to integer time, saturating and never negative.
+pub(crate) fn to_ns(value: f64) -> u64 {
+    if value.is_nan() || value <= 0.0 {
+        0
+    } else if value >= 1.8e19 {
+        u64::MAX / 4
+    } else {
+        value as u64
+    }
+}
+
+/// Zipf(s) over keys 0..n by inversion of a precomputed cumulative table: exact and portable.
+pub(crate) struct ZipfTable {
+    cumulative: Vec<f64>,
+}
+
+impl ZipfTable {
+    pub(crate) fn new(keys: u32, exponent: f64) -> ZipfTable {
+        let mut cumulative = Vec::with_capacity(keys as usize);
+        let mut sum = 0.0;
+        for rank in 1..=keys.max(1) {
+            sum += 1.0 / libm::pow(f64::from(rank), exponent);
+            cumulative.push(sum);
+        }
+        for value in &mut cumulative {
+            *value /= sum;
+        }
+        ZipfTable { cumulative }
+    }
+
+    /// Popularity of key `i` (for the Che approximation in tests).
+    pub(crate) fn probability(&self, key: usize) -> f64 {
+        let below = if key == 0 {
+            0.0
+        } else {
+            self.cumulative[key - 1]
+        };
+        self.cumulative[key] - below
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.cumulative.len()
+    }
+
+    pub(crate) fn sample(&self, random: &mut Random) -> u32 {
+        let u = random.uniform();
+        let index = self.cumulative.partition_point(|value| *value <= u);
+        index.min(self.cumulative.len() - 1) as u32
+    }
+}

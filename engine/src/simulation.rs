@@ -1,0 +1,1116 @@
+//! The simulation: builds node models from a design, runs the event loop, applies live commands and
+//! faults, and produces snapshots and reports.
+//!
+//! **Architecture Invariant:** the event loop is the only place simulated time moves, events are
+//! processed in (time, sequence) order, and each processed event is folded into the digest.
+
+use serde::Serialize;
+
+use crate::NodeKind;
+use crate::core::{CallId, Core, Event, LinkIndex, LinkState, NodeIndex, Timer};
+use crate::design::{Design, Fault, Link, Node, ScheduledFault};
+use crate::metrics::{CauseKind, LinkMetrics, LogLevel, NodeMetrics, SeriesPoint};
+use crate::nodes::NodeState;
+use crate::nodes::autoscaling_group::AutoscalingGroup;
+use crate::nodes::cache::Cache;
+use crate::nodes::cdn::Cdn;
+use crate::nodes::database::Database;
+use crate::nodes::load_balancer::LoadBalancer;
+use crate::nodes::monitoring::Monitoring;
+use crate::nodes::server::Server;
+use crate::nodes::users::Users;
+use crate::nodes::{server, service};
+use crate::params::NodeParams;
+use crate::random::to_ns;
+use crate::snapshot::{
+    Health, IN_FLIGHT_SAMPLE, InFlight, LinkSnapshot, NodeSnapshot, Resolution, Snapshot, Totals,
+};
+use crate::validate::DesignError;
+
+/// One simulated second, nanoseconds.
+pub const SECOND_NS: u64 = 1_000_000_000;
+
+/// A change made while the simulation runs, without restarting it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum LiveCommand {
+    /// Replace a node's parameters (validated like a design).
+    SetParams {
+        node: String,
+        params: NodeParams,
+    },
+    Kill {
+        node: String,
+    },
+    Restart {
+        node: String,
+    },
+    /// A load balancer gets one more server (a copy of its first server backend);
+    /// an autoscaling group boots one more instance.
+    AddServer {
+        node: String,
+    },
+    /// A fault now, healed after `duration_s` if given.
+    Inject {
+        fault: Fault,
+        duration_s: Option<f64>,
+    },
+    /// Switch "why this backend?" explanations on or off for a load balancer.
+    Explain {
+        node: String,
+        on: bool,
+    },
+}
+
+/// Why a live command was refused.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum CommandError {
+    UnknownNode(String),
+    /// The command does not apply to this kind of node.
+    WrongKind {
+        node: String,
+        kind: NodeKind,
+    },
+    Invalid(DesignError),
+    /// E.g. an autoscaling group already at its maximum.
+    AtLimit(String),
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommandError::UnknownNode(id) => write!(f, "there is no node with id \"{id}\""),
+            CommandError::WrongKind { node, kind } => {
+                write!(
+                    f,
+                    "\"{node}\" is a {}, which does not take this command",
+                    kind.label()
+                )
+            }
+            CommandError::Invalid(error) => write!(f, "{error}"),
+            CommandError::AtLimit(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+pub struct Simulation {
+    pub(crate) core: Core,
+    pub(crate) nodes: Vec<NodeState>,
+    design: Design,
+    faults: Vec<ScheduledFault>,
+    digest: u64,
+    events_processed: u64,
+    log_cursor: u64,
+    notification_cursors: Vec<usize>,
+    resolution: Resolution,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv(mut hash: u64, value: u64) -> u64 {
+    for byte in value.to_le_bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+impl Simulation {
+    /// Builds a simulation of a valid design; `seed` drives every random draw.
+    pub fn new(design: &Design, seed: u64) -> Result<Simulation, DesignError> {
+        design.validate()?;
+        let mut core = Core::new(seed);
+        for node in &design.nodes {
+            core.ids.push(node.id.clone());
+            core.zones.push(node.zone.clone());
+            core.kinds.push(node.kind());
+            core.metrics.push(NodeMetrics::new());
+            core.outgoing.push(Vec::new());
+        }
+        for link in &design.links {
+            Simulation::push_link(&mut core, design, link);
+        }
+        let worker_counts: Vec<u32> = design
+            .nodes
+            .iter()
+            .map(|node| match &node.params {
+                NodeParams::Server(p) | NodeParams::Service(p) => p.worker_count(),
+                NodeParams::AutoscalingGroup(p) => {
+                    p.server.worker_count() * p.initial_instances.max(1)
+                }
+                _ => 1,
+            })
+            .collect();
+        let mut nodes = Vec::with_capacity(design.nodes.len());
+        for (index, node) in design.nodes.iter().enumerate() {
+            let index = NodeIndex(index as u32);
+            nodes.push(Simulation::build_node(
+                &mut core,
+                index,
+                node,
+                design,
+                &worker_counts,
+            ));
+        }
+        core.schedule(SECOND_NS, Event::Tick);
+        let faults = design.faults.clone();
+        for (index, fault) in faults.iter().enumerate() {
+            core.schedule(
+                to_ns(fault.at_s * 1e9),
+                Event::FaultStart {
+                    index: index as u32,
+                },
+            );
+        }
+        let monitoring_count = nodes.len();
+        Ok(Simulation {
+            core,
+            nodes,
+            design: design.clone(),
+            faults,
+            digest: FNV_OFFSET,
+            events_processed: 0,
+            log_cursor: 0,
+            notification_cursors: vec![0; monitoring_count],
+            resolution: Resolution::PerRequest,
+        })
+    }
+
+    fn push_link(core: &mut Core, design: &Design, link: &Link) {
+        let (Some(from), Some(to)) = (design.node_index(&link.from), design.node_index(&link.to))
+        else {
+            return;
+        };
+        let index = LinkIndex(core.links.len() as u32);
+        core.links.push(LinkState {
+            from: NodeIndex(from as u32),
+            to: NodeIndex(to as u32),
+            latency_ns: to_ns(link.latency_ms * 1e6),
+            added_latency_ns: 0,
+            loss: link.loss,
+            added_loss: 0.0,
+        });
+        core.link_metrics.push(LinkMetrics::default());
+        core.outgoing[from].push(index);
+    }
+
+    fn build_node(
+        core: &mut Core,
+        index: NodeIndex,
+        node: &Node,
+        design: &Design,
+        worker_counts: &[u32],
+    ) -> NodeState {
+        match &node.params {
+            NodeParams::Users(p) => NodeState::Users(Users::new(core, index, p)),
+            NodeParams::LoadBalancer(p) => {
+                NodeState::LoadBalancer(LoadBalancer::new(core, index, p, worker_counts))
+            }
+            NodeParams::Server(p) => NodeState::Server(Server::new(core, index, p, false)),
+            NodeParams::Service(p) => NodeState::Server(service::new(core, index, p)),
+            NodeParams::AutoscalingGroup(p) => {
+                NodeState::AutoscalingGroup(AutoscalingGroup::new(core, index, p))
+            }
+            NodeParams::Cache(p) => NodeState::Cache(Cache::new(core, index, p)),
+            NodeParams::Cdn(p) => NodeState::Cdn(Cdn::new(index, p)),
+            NodeParams::Database(p) => NodeState::Database(Database::new(index, p)),
+            NodeParams::Monitoring(p) => {
+                NodeState::Monitoring(Monitoring::new(core, index, p, &design.alert_rules))
+            }
+        }
+    }
+
+    /// Simulated time, nanoseconds.
+    pub fn now_ns(&self) -> u64 {
+        self.core.now
+    }
+
+    /// Simulated time, seconds.
+    pub fn now_s(&self) -> f64 {
+        self.core.now as f64 / 1e9
+    }
+
+    /// Runs `dt_s` simulated seconds.
+    pub fn advance(&mut self, dt_s: f64) {
+        let target = self.core.now.saturating_add(to_ns(dt_s * 1e9));
+        self.advance_until(target);
+    }
+
+    /// Runs until simulated time `time_ns` (nanoseconds), processing every event up to it.
+    pub fn advance_until(&mut self, time_ns: u64) {
+        while let Some(time) = self.core.queue.peek_time() {
+            if time > time_ns {
+                break;
+            }
+            let Some(scheduled) = self.core.queue.pop() else {
+                break;
+            };
+            self.core.now = scheduled.time;
+            self.process(scheduled.event);
+        }
+        self.core.now = self.core.now.max(time_ns);
+    }
+
+    /// Runs at most `max_events` events and never past `time_ns`; returns whether it got there.
+    /// The app uses this to keep a frame within budget.
+    pub fn advance_with_budget(&mut self, time_ns: u64, max_events: u64) -> bool {
+        for _ in 0..max_events {
+            match self.core.queue.peek_time() {
+                Some(time) if time <= time_ns => {
+                    if let Some(scheduled) = self.core.queue.pop() {
+                        self.core.now = scheduled.time;
+                        self.process(scheduled.event);
+                    }
+                }
+                _ => {
+                    self.core.now = self.core.now.max(time_ns);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// A fixed hash of every event processed so far: (time, kind, node, request id), FNV-1a.
+    pub fn digest(&self) -> u64 {
+        self.digest
+    }
+
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+
+    fn call_node(&self, call: CallId) -> (u64, u64) {
+        self.core
+            .calls
+            .get(call)
+            .map_or((u64::MAX, u64::MAX), |c| (u64::from(c.node.0), c.request))
+    }
+
+    fn process(&mut self, event: Event) {
+        let (node, request) = match event {
+            Event::Arrival { node, .. } => (u64::from(node.0), u64::MAX),
+            Event::CallArrive { call } | Event::ServiceDone { call } | Event::Response { call } => {
+                self.call_node(call)
+            }
+            Event::Timer { node, .. } | Event::ProbeArrive { node, .. } => {
+                (u64::from(node.0), u64::MAX)
+            }
+            Event::Tick => (u64::MAX, u64::MAX),
+            Event::FaultStart { index } | Event::FaultEnd { index } => (u64::from(index), u64::MAX),
+        };
+        let mut digest = fnv(self.digest, self.core.now);
+        digest = fnv(digest, event.code());
+        digest = fnv(digest, node);
+        self.digest = fnv(digest, request);
+        self.events_processed += 1;
+        let core = &mut self.core;
+        match event {
+            Event::Arrival { node, generation } => {
+                if let Some(NodeState::Users(users)) = self.nodes.get_mut(node.get()) {
+                    users.arrival(core, generation);
+                }
+            }
+            Event::CallArrive { call } => {
+                if let Some(target) = core.calls.get(call).map(|c| c.node) {
+                    self.nodes[target.get()].arrive(core, call);
+                }
+            }
+            Event::ServiceDone { call } => {
+                if let Some(target) = core.calls.get(call).map(|c| c.node) {
+                    self.nodes[target.get()].service_done(core, call);
+                }
+            }
+            Event::Response { call } => {
+                let Some((caller, failure)) = core.calls.get(call).map(|c| (c.caller, c.failure))
+                else {
+                    return;
+                };
+                core.calls.remove(call);
+                if let Some(parent) = caller
+                    && let Some(target) = core.calls.get(parent).map(|c| c.node)
+                {
+                    self.nodes[target.get()].response(core, parent, failure);
+                }
+            }
+            Event::Timer { node, timer } => {
+                if let Some(state) = self.nodes.get_mut(node.get()) {
+                    state.timer(core, timer);
+                }
+            }
+            Event::ProbeArrive {
+                node,
+                load_balancer,
+                slot,
+                sequence,
+            } => {
+                let up = self.nodes[node.get()].is_up();
+                if up && !core.partitioned(node, load_balancer) {
+                    let delay = match &self.nodes[load_balancer.get()] {
+                        NodeState::LoadBalancer(lb) => lb
+                            .backends
+                            .get(slot as usize)
+                            .map_or(0, |b| core.links[b.link.get()].delay()),
+                        _ => 0,
+                    };
+                    core.timer(delay, load_balancer, Timer::ProbeReply { slot, sequence });
+                }
+            }
+            Event::Tick => self.tick(),
+            Event::FaultStart { index } => self.start_fault(index as usize),
+            Event::FaultEnd { index } => self.end_fault(index as usize),
+        }
+    }
+
+    /// Closes the one-second windows into the series.
+    fn tick(&mut self) {
+        let now = self.core.now;
+        for (index, node) in self.nodes.iter_mut().enumerate() {
+            let gauges = node.gauges(now);
+            let metrics = &mut self.core.metrics[index];
+            let window = &metrics.window_latency;
+            let responses = metrics.window_completed + metrics.window_failed;
+            let lookups = metrics.window_hits + metrics.window_misses;
+            let point = SeriesPoint {
+                time_s: now as f64 / 1e9,
+                throughput: responses as f64,
+                error_rate: if responses > 0 {
+                    metrics.window_failed as f64 / responses as f64
+                } else {
+                    0.0
+                },
+                p50_ms: window.quantile(0.5) / 1e6,
+                p95_ms: window.quantile(0.95) / 1e6,
+                p99_ms: window.quantile(0.99) / 1e6,
+                mean_ms: window.mean() / 1e6,
+                cpu: gauges.cpu,
+                queue: gauges.queue,
+                memory_mb: gauges.memory_mb,
+                connections: gauges.connections,
+                hit_ratio: if lookups > 0 {
+                    metrics.window_hits as f64 / lookups as f64
+                } else {
+                    0.0
+                },
+            };
+            metrics.series.push(point);
+            metrics.window_latency.clear();
+            metrics.window_completed = 0;
+            metrics.window_failed = 0;
+            metrics.window_hits = 0;
+            metrics.window_misses = 0;
+        }
+        for link in &mut self.core.link_metrics {
+            link.last_second_sent = link.window_sent;
+            link.window_sent = 0;
+        }
+        self.core.logs.new_second();
+        self.core.schedule(SECOND_NS, Event::Tick);
+    }
+
+    fn index_of(&self, id: &str) -> Option<NodeIndex> {
+        self.core
+            .ids
+            .iter()
+            .position(|x| x == id)
+            .map(|i| NodeIndex(i as u32))
+    }
+
+    fn start_fault(&mut self, index: usize) {
+        let Some(scheduled) = self.faults.get(index).cloned() else {
+            return;
+        };
+        let system = NodeIndex(u32::MAX);
+        let message = format!("fault injected: {:?}", scheduled.fault);
+        self.core
+            .logs
+            .push(self.core.now, LogLevel::Warn, "", message);
+        let _ = system;
+        self.set_fault(&scheduled.fault, true);
+        if let Some(duration) = scheduled.duration_s {
+            self.core.schedule(
+                to_ns(duration * 1e9),
+                Event::FaultEnd {
+                    index: index as u32,
+                },
+            );
+        }
+    }
+
+    fn end_fault(&mut self, index: usize) {
+        let Some(scheduled) = self.faults.get(index).cloned() else {
+            return;
+        };
+        let message = format!("fault healed: {:?}", scheduled.fault);
+        self.core
+            .logs
+            .push(self.core.now, LogLevel::Info, "", message);
+        self.set_fault(&scheduled.fault, false);
+    }
+
+    fn set_fault(&mut self, fault: &Fault, on: bool) {
+        let core = &mut self.core;
+        let find = |ids: &[String], id: &str| ids.iter().position(|x| x == id);
+        match fault {
+            Fault::Kill { node } => {
+                if let Some(index) = find(&core.ids, node) {
+                    if on {
+                        self.nodes[index].kill(core);
+                    } else {
+                        self.nodes[index].restart(core);
+                    }
+                }
+            }
+            Fault::Restart { node } => {
+                if on && let Some(index) = find(&core.ids, node) {
+                    self.nodes[index].restart(core);
+                }
+            }
+            Fault::SlowDown { node, factor } => {
+                if let Some(index) = find(&core.ids, node) {
+                    self.nodes[index].set_slow(if on { *factor } else { 1.0 });
+                }
+            }
+            Fault::Partition { a, b } => {
+                if let (Some(a), Some(b)) = (find(&core.ids, a), find(&core.ids, b)) {
+                    let pair = (NodeIndex(a as u32), NodeIndex(b as u32));
+                    if on {
+                        core.partitions.push(pair);
+                    } else if let Some(position) = core.partitions.iter().position(|p| *p == pair) {
+                        core.partitions.remove(position);
+                    }
+                }
+            }
+            Fault::LinkDegradation {
+                from,
+                to,
+                added_latency_ms,
+                loss,
+            } => {
+                if let (Some(from), Some(to)) = (find(&core.ids, from), find(&core.ids, to)) {
+                    for link in &mut core.links {
+                        if link.from.get() == from && link.to.get() == to {
+                            link.added_latency_ns =
+                                if on { to_ns(added_latency_ms * 1e6) } else { 0 };
+                            link.added_loss = if on { *loss } else { 0.0 };
+                        }
+                    }
+                }
+            }
+            Fault::ZoneOutage { zone } => {
+                for index in 0..self.nodes.len() {
+                    if core.zones[index] == *zone {
+                        if on {
+                            self.nodes[index].kill(core);
+                        } else {
+                            self.nodes[index].restart(core);
+                        }
+                    }
+                }
+            }
+            Fault::DatabasePrimaryCrash { node } => {
+                if let Some(index) = find(&core.ids, node)
+                    && let NodeState::Database(database) = &mut self.nodes[index]
+                {
+                    if on {
+                        database.crash_primary(core);
+                    } else {
+                        database.restart(core);
+                    }
+                }
+            }
+            Fault::CacheFlush { node } => {
+                if on
+                    && let Some(index) = find(&core.ids, node)
+                    && let NodeState::Cache(cache) = &mut self.nodes[index]
+                {
+                    cache.flush(core);
+                }
+            }
+            Fault::TrafficSpike { node, factor } => {
+                for index in 0..self.nodes.len() {
+                    if node.as_ref().is_some_and(|id| core.ids[index] != *id) {
+                        continue;
+                    }
+                    if let NodeState::Users(users) = &mut self.nodes[index] {
+                        users.spike = if on { *factor } else { 1.0 };
+                        users.rearm(core);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies a live command.
+    pub fn apply(&mut self, command: LiveCommand) -> Result<(), CommandError> {
+        match command {
+            LiveCommand::Kill { node } => {
+                let index = self.require(&node)?;
+                self.nodes[index.get()].kill(&mut self.core);
+            }
+            LiveCommand::Restart { node } => {
+                let index = self.require(&node)?;
+                self.nodes[index.get()].restart(&mut self.core);
+            }
+            LiveCommand::Inject { fault, duration_s } => {
+                let mut check = self.design.clone();
+                check.faults = vec![ScheduledFault {
+                    at_s: 0.0,
+                    duration_s,
+                    fault: fault.clone(),
+                }];
+                if let Some(error) = check
+                    .problems()
+                    .into_iter()
+                    .find(|e| e.path.starts_with("faults"))
+                {
+                    return Err(CommandError::Invalid(error));
+                }
+                self.faults.push(ScheduledFault {
+                    at_s: self.now_s(),
+                    duration_s,
+                    fault,
+                });
+                let index = (self.faults.len() - 1) as u32;
+                self.core.schedule(0, Event::FaultStart { index });
+            }
+            LiveCommand::Explain { node, on } => {
+                let index = self.require(&node)?;
+                match &mut self.nodes[index.get()] {
+                    NodeState::LoadBalancer(lb) => {
+                        lb.explain = on;
+                        if !on {
+                            lb.last_explanation = None;
+                        }
+                    }
+                    _ => return Err(self.wrong_kind(index)),
+                }
+            }
+            LiveCommand::SetParams { node, params } => self.set_params(&node, params)?,
+            LiveCommand::AddServer { node } => self.add_server(&node)?,
+        }
+        Ok(())
+    }
+
+    fn require(&self, id: &str) -> Result<NodeIndex, CommandError> {
+        self.index_of(id)
+            .ok_or_else(|| CommandError::UnknownNode(id.to_owned()))
+    }
+
+    fn wrong_kind(&self, index: NodeIndex) -> CommandError {
+        CommandError::WrongKind {
+            node: self.core.ids[index.get()].clone(),
+            kind: self.core.kinds[index.get()],
+        }
+    }
+
+    fn set_params(&mut self, id: &str, params: NodeParams) -> Result<(), CommandError> {
+        let index = self.require(id)?;
+        if params.kind() != self.core.kinds[index.get()] {
+            return Err(self.wrong_kind(index));
+        }
+        let mut check = self.design.clone();
+        if let Some(node) = check.nodes.get_mut(index.get()) {
+            node.params = params.clone();
+        }
+        let prefix = format!("nodes[{}]", index.get());
+        if let Some(error) = check
+            .problems()
+            .into_iter()
+            .find(|e| e.path.starts_with(&prefix))
+        {
+            return Err(CommandError::Invalid(error));
+        }
+        self.design = check;
+        let core = &mut self.core;
+        match (&mut self.nodes[index.get()], params) {
+            (NodeState::Users(users), NodeParams::Users(p)) => {
+                users.params = p;
+                users.rearm(core);
+            }
+            (NodeState::LoadBalancer(lb), NodeParams::LoadBalancer(p)) => lb.params = p,
+            (NodeState::Server(server), NodeParams::Server(p) | NodeParams::Service(p)) => {
+                server.set_params(&p)
+            }
+            (NodeState::AutoscalingGroup(group), NodeParams::AutoscalingGroup(p)) => {
+                group.params = p
+            }
+            (NodeState::Cache(cache), NodeParams::Cache(p)) => {
+                let rebuilt = p.capacity_keys != cache.params.capacity_keys
+                    || p.keyspace != cache.params.keyspace
+                    || p.zipf_s != cache.params.zipf_s
+                    || p.fixed_hit_ratio.is_some() != cache.params.fixed_hit_ratio.is_some();
+                if rebuilt {
+                    let up = cache.up;
+                    *cache = Cache::new(core, index, &p);
+                    cache.up = up;
+                } else {
+                    cache.params = p;
+                }
+            }
+            (NodeState::Cdn(cdn), NodeParams::Cdn(p)) => cdn.params = p,
+            (NodeState::Database(database), NodeParams::Database(p)) => {
+                while database.instances.len() < p.replicas as usize + 1 {
+                    database
+                        .instances
+                        .push(crate::nodes::database::DatabaseInstance {
+                            station: crate::nodes::station::Station::new(
+                                p.worker_count(),
+                                usize::MAX,
+                            ),
+                            up: true,
+                            epoch: 0,
+                        });
+                }
+                for instance in &mut database.instances {
+                    instance.station.workers = p.worker_count().max(1);
+                }
+                database.params = p;
+            }
+            (NodeState::Monitoring(monitoring), NodeParams::Monitoring(p)) => monitoring.params = p,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn add_server(&mut self, id: &str) -> Result<(), CommandError> {
+        let index = self.require(id)?;
+        let core = &mut self.core;
+        match &mut self.nodes[index.get()] {
+            NodeState::AutoscalingGroup(group) => {
+                if group.add_instance(core) {
+                    Ok(())
+                } else {
+                    Err(CommandError::AtLimit(format!(
+                        "\"{id}\" is already at its maximum of instances"
+                    )))
+                }
+            }
+            NodeState::LoadBalancer(lb) => {
+                let template = lb
+                    .backends
+                    .iter()
+                    .find(|b| core.kinds[b.node.get()] == NodeKind::Server);
+                let Some(template) = template else {
+                    return Err(CommandError::AtLimit(format!(
+                        "\"{id}\" has no server backend to copy"
+                    )));
+                };
+                let (template_node, template_link) = (template.node, template.link);
+                let base = self.design.nodes[template_node.get()].clone();
+                let mut count = 2;
+                let new_id = loop {
+                    let candidate = format!("{}-{count}", base.id);
+                    if !core.ids.contains(&candidate) {
+                        break candidate;
+                    }
+                    count += 1;
+                };
+                let mut node = base.clone();
+                node.id = new_id.clone();
+                node.name = format!("{} {count}", base.display_name());
+                node.position.y += 40.0;
+                let new_index = NodeIndex(core.ids.len() as u32);
+                core.ids.push(new_id.clone());
+                core.zones.push(node.zone.clone());
+                core.kinds.push(NodeKind::Server);
+                core.metrics.push(NodeMetrics::new());
+                core.outgoing.push(Vec::new());
+                let latency_ms = core.links[template_link.get()].latency_ns as f64 / 1e6;
+                let mut new_links = vec![Link::new(id, &new_id, latency_ms)];
+                for link in &self.design.links {
+                    if link.from == base.id {
+                        let mut copy = link.clone();
+                        copy.from = new_id.clone();
+                        new_links.push(copy);
+                    }
+                }
+                self.design.nodes.push(node.clone());
+                for link in &new_links {
+                    self.design.links.push(link.clone());
+                    Simulation::push_link(core, &self.design, link);
+                }
+                let NodeParams::Server(params) = &node.params else {
+                    return Err(CommandError::AtLimit("template is not a server".to_owned()));
+                };
+                let server = Server::new(core, new_index, params, false);
+                let weight = i64::from(params.worker_count());
+                let lb_link = LinkIndex((core.links.len() - new_links.len()) as u32);
+                lb.add_backend(core, lb_link, new_index, weight);
+                core.log(LogLevel::Info, index, format!("added backend {new_id}"));
+                self.nodes.push(NodeState::Server(server));
+                self.notification_cursors.push(0);
+                Ok(())
+            }
+            _ => Err(self.wrong_kind(index)),
+        }
+    }
+
+    /// The design as it is now, live changes included.
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
+    pub fn resolution(&self) -> Resolution {
+        self.resolution
+    }
+
+    /// The 1-second series of a node (oldest first), up to ten minutes.
+    pub fn series(&self, node: &str) -> Vec<SeriesPoint> {
+        self.index_of(node)
+            .map(|index| {
+                self.core.metrics[index.get()]
+                    .series
+                    .iter()
+                    .copied()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn health(&self, index: usize) -> Health {
+        match &self.nodes[index] {
+            NodeState::AutoscalingGroup(group) => {
+                let running = group.running();
+                if running == 0 {
+                    Health::Down
+                } else if running < group.params.min_instances as usize {
+                    Health::Degraded
+                } else {
+                    Health::Up
+                }
+            }
+            NodeState::Database(database) => {
+                let up = database.instances.iter().filter(|i| i.up).count();
+                if up == 0 {
+                    Health::Down
+                } else if up < database.instances.len() || !database.instances[database.primary].up
+                {
+                    Health::Degraded
+                } else {
+                    Health::Up
+                }
+            }
+            NodeState::LoadBalancer(lb) if lb.up && lb.healthy_count() < lb.backends.len() => {
+                Health::Degraded
+            }
+            NodeState::Server(server)
+                if server.instance.state == server::InstanceState::Booting =>
+            {
+                Health::Degraded
+            }
+            state if state.is_up() => Health::Up,
+            _ => Health::Down,
+        }
+    }
+
+    /// Everything the app shows, as plain data. Logs and notifications are those since the last call.
+    pub fn snapshot(&mut self) -> Snapshot {
+        let now = self.core.now;
+        let mut nodes = Vec::with_capacity(self.nodes.len());
+        let mut cost_per_hour = 0.0;
+        for index in 0..self.nodes.len() {
+            let health = self.health(index);
+            let state = &self.nodes[index];
+            let cost = state.cost_per_hour();
+            cost_per_hour += cost;
+            let metrics = &self.core.metrics[index];
+            let last = metrics.series.last().copied().unwrap_or_default();
+            let (healthy_backends, explanation) = match state {
+                NodeState::LoadBalancer(lb) => (
+                    Some((lb.healthy_count(), lb.backends.len())),
+                    lb.last_explanation.clone(),
+                ),
+                _ => (None, None),
+            };
+            let instances = match state {
+                NodeState::AutoscalingGroup(group) => group.running() as u32,
+                NodeState::Database(database) => {
+                    database.instances.iter().filter(|i| i.up).count() as u32
+                }
+                other => u32::from(other.is_up()),
+            };
+            let network_mbps = match state {
+                NodeState::Server(server) => {
+                    last.throughput * server.params.response_bytes * 8.0 / 1e6
+                }
+                NodeState::AutoscalingGroup(group) => {
+                    last.throughput * group.params.server.response_bytes * 8.0 / 1e6
+                }
+                _ => 0.0,
+            };
+            nodes.push(NodeSnapshot {
+                id: self.core.ids[index].clone(),
+                kind: self.core.kinds[index],
+                health,
+                instances,
+                throughput: last.throughput,
+                error_rate: last.error_rate,
+                p50_ms: last.p50_ms,
+                p95_ms: last.p95_ms,
+                p99_ms: last.p99_ms,
+                mean_ms: last.mean_ms,
+                cpu: last.cpu,
+                memory_mb: last.memory_mb,
+                queue: last.queue,
+                connections: last.connections,
+                hit_ratio: last.hit_ratio,
+                arrivals: metrics.arrivals,
+                completed: metrics.completed,
+                failed: metrics.failed,
+                errors_by_cause: CauseKind::ALL
+                    .iter()
+                    .filter_map(|kind| {
+                        let count = metrics.failures_by_cause[*kind as usize];
+                        (count > 0).then_some((*kind, count))
+                    })
+                    .collect(),
+                cost_per_hour: cost,
+                network_mbps,
+                healthy_backends,
+                explanation,
+            });
+        }
+        let mut in_transit = vec![0u32; self.core.links.len()];
+        let live = self.core.calls.live();
+        let stride = (live / IN_FLIGHT_SAMPLE).max(1) as u64;
+        let mut in_flight = Vec::new();
+        for (_, call) in self.core.calls.iter() {
+            let (depart, arrive) = call.transit;
+            let Some(link) = call.link else {
+                continue;
+            };
+            if arrive <= now || depart > now {
+                continue;
+            }
+            in_transit[link.get()] += 1;
+            let sampled = call.request.wrapping_mul(0x9E37_79B9_7F4A_7C15) % stride == 0;
+            if sampled && in_flight.len() < IN_FLIGHT_SAMPLE {
+                let progress = (now - depart) as f64 / (arrive - depart).max(1) as f64;
+                in_flight.push(InFlight {
+                    request: call.request,
+                    link: link.get(),
+                    progress: if call.returning {
+                        1.0 - progress
+                    } else {
+                        progress
+                    },
+                    returning: call.returning,
+                    request_type: call.request_type,
+                    failed: call.failure.is_some(),
+                });
+            }
+        }
+        let links = self
+            .core
+            .links
+            .iter()
+            .zip(&self.core.link_metrics)
+            .enumerate()
+            .map(|(index, (link, metrics))| LinkSnapshot {
+                from: self.core.ids[link.from.get()].clone(),
+                to: self.core.ids[link.to.get()].clone(),
+                throughput: metrics.last_second_sent as f64,
+                sent: metrics.sent,
+                failed: metrics.failed,
+                in_flight: in_transit[index],
+            })
+            .collect();
+        let mut alerts = Vec::new();
+        let mut notifications = Vec::new();
+        for (index, node) in self.nodes.iter().enumerate() {
+            if let NodeState::Monitoring(monitoring) = node {
+                alerts.extend(monitoring.alerts.statuses.iter().cloned());
+                let cursor = &mut self.notification_cursors[index];
+                notifications.extend(monitoring.alerts.notifications[*cursor..].iter().cloned());
+                *cursor = monitoring.alerts.notifications.len();
+            }
+        }
+        let logs: Vec<_> = self
+            .core
+            .logs
+            .lines
+            .iter()
+            .filter(|line| line.sequence >= self.log_cursor)
+            .cloned()
+            .collect();
+        self.log_cursor = self.core.logs.next_sequence();
+        Snapshot {
+            time_s: now as f64 / 1e9,
+            resolution: self.resolution,
+            nodes,
+            links,
+            in_flight,
+            alerts,
+            notifications,
+            logs,
+            totals: self.totals(),
+            cost_per_hour,
+            events_processed: self.events_processed,
+        }
+    }
+
+    /// Requests, outcomes and money over every users node.
+    pub fn totals(&self) -> Totals {
+        let totals = &self.core.totals;
+        Totals {
+            requests: totals.requests,
+            completed: totals.completed,
+            failed: totals.failed,
+            in_flight: totals.requests - totals.completed - totals.failed,
+            attempts: totals.attempts,
+            retries: totals.retries,
+            signups: totals.signups,
+            revenue: totals.revenue,
+            revenue_lost: totals.revenue_lost,
+            failures: totals
+                .failures
+                .iter()
+                .map(|(cause, count)| (cause.describe(&self.core.ids), *count))
+                .collect(),
+        }
+    }
+
+    /// Cumulative figures of one node since the start (for tests and the CLI report).
+    pub fn node_stats(&mut self, id: &str) -> Option<NodeStats> {
+        let index = self.index_of(id)?.get();
+        let now = self.core.now;
+        let utilisation = match &mut self.nodes[index] {
+            NodeState::Server(server) => Some(server.instance.station.utilisation(now)),
+            NodeState::Cache(cache) => Some(cache.station.utilisation(now)),
+            NodeState::Database(database) => {
+                let n = database.instances.len() as f64;
+                Some(
+                    database
+                        .instances
+                        .iter_mut()
+                        .map(|i| i.station.utilisation(now))
+                        .sum::<f64>()
+                        / n,
+                )
+            }
+            NodeState::AutoscalingGroup(group) => {
+                let n = group.members.len().max(1) as f64;
+                Some(
+                    group
+                        .members
+                        .iter_mut()
+                        .map(|m| m.station.utilisation(now))
+                        .sum::<f64>()
+                        / n,
+                )
+            }
+            _ => None,
+        };
+        let metrics = &mut self.core.metrics[index];
+        let mean_in_system = metrics.mean_inside(now);
+        let seconds = now as f64 / 1e9;
+        Some(NodeStats {
+            id: id.to_owned(),
+            kind: self.core.kinds[index],
+            arrivals: metrics.arrivals,
+            completed: metrics.completed,
+            failed: metrics.failed,
+            throughput: if seconds > 0.0 {
+                (metrics.completed + metrics.failed) as f64 / seconds
+            } else {
+                0.0
+            },
+            mean_ms: metrics.latency.mean() / 1e6,
+            p50_ms: metrics.latency.quantile(0.5) / 1e6,
+            p95_ms: metrics.latency.quantile(0.95) / 1e6,
+            p99_ms: metrics.latency.quantile(0.99) / 1e6,
+            max_ms: metrics.latency.max() as f64 / 1e6,
+            error_rate: metrics.error_rate(),
+            errors_by_cause: CauseKind::ALL
+                .iter()
+                .filter_map(|kind| {
+                    let count = metrics.failures_by_cause[*kind as usize];
+                    (count > 0).then_some((*kind, count))
+                })
+                .collect(),
+            mean_in_system,
+            utilisation,
+            hit_ratio: (metrics.hits + metrics.misses > 0).then(|| metrics.hit_ratio()),
+        })
+    }
+
+    /// Popularity of each key at a cache (empty for other nodes or a fixed hit ratio).
+    pub fn cache_popularity(&self, id: &str) -> Vec<f64> {
+        match self.index_of(id).map(|index| &self.nodes[index.get()]) {
+            Some(NodeState::Cache(cache)) if cache.params.fixed_hit_ratio.is_none() => {
+                cache.popularity()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Live requests in the slab and events waiting: both must stay bounded.
+    pub fn memory_footprint(&self) -> (usize, usize, usize) {
+        (
+            self.core.calls.live(),
+            self.core.calls.capacity(),
+            self.core.queue.len(),
+        )
+    }
+}
+
+/// Cumulative statistics of one node.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeStats {
+    pub id: String,
+    pub kind: NodeKind,
+    pub arrivals: u64,
+    pub completed: u64,
+    pub failed: u64,
+    /// Responses per second over the run.
+    pub throughput: f64,
+    /// Response time of successful responses, milliseconds.
+    pub mean_ms: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub error_rate: f64,
+    pub errors_by_cause: Vec<(CauseKind, u64)>,
+    /// Time-average of requests inside the node (Little's L).
+    pub mean_in_system: f64,
+    /// Busy workers / workers over the run, for nodes with workers.
+    pub utilisation: Option<f64>,
+    pub hit_ratio: Option<f64>,
+}
+
+/// The CLI's report: everything cumulative, plus alert history.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub design: String,
+    pub seconds: f64,
+    pub seed_digest: String,
+    pub events_processed: u64,
+    pub resolution: Resolution,
+    pub totals: Totals,
+    pub nodes: Vec<NodeStats>,
+    pub alerts: Vec<crate::alerts::AlertStatus>,
+    pub cost_per_hour: f64,
+}
+
+impl Simulation {
+    /// A whole-run summary (used by the CLI).
+    pub fn report(&mut self) -> Report {
+        let ids = self.core.ids.clone();
+        let nodes = ids.iter().filter_map(|id| self.node_stats(id)).collect();
+        let snapshot = self.snapshot();
+        Report {
+            design: self.design.name.clone(),
+            seconds: self.now_s(),
+            seed_digest: format!("{:016x}", self.digest),
+            events_processed: self.events_processed,
+            resolution: self.resolution,
+            totals: snapshot.totals,
+            nodes,
+            alerts: snapshot.alerts,
+            cost_per_hour: snapshot.cost_per_hour,
+        }
+    }
+}

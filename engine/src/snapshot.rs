@@ -1,0 +1,130 @@
+//! What the app and the CLI read: plain, serialisable data, rebuilt on request.
+
+use serde::Serialize;
+
+use crate::NodeKind;
+use crate::alerts::{AlertStatus, Notification};
+use crate::metrics::{CauseKind, LogLine};
+use crate::nodes::load_balancer::RouteExplanation;
+use crate::params::RequestType;
+
+/// How requests are being simulated right now.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Resolution {
+    /// One event chain per request: exact.
+    PerRequest,
+    /// Each simulated request stands for `weight` identical ones on scaled-down replicated stations;
+    /// see `Simulation::set_event_budget` for what that keeps exact and what it approximates.
+    Aggregated { weight: u64 },
+}
+
+/// A node's health as a monitoring dashboard would show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    Up,
+    /// Up, but some part is down (a group member, a replica, a load balancer's backend).
+    Degraded,
+    Down,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeSnapshot {
+    pub id: String,
+    pub kind: NodeKind,
+    pub health: Health,
+    /// Running instances (group members, database instances; 1 or 0 otherwise).
+    pub instances: u32,
+    /// Over the last full second: responses per second, error rate 0..=1, latencies in ms.
+    pub throughput: f64,
+    pub error_rate: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub mean_ms: f64,
+    /// Over the last full second, 0..=1.
+    pub cpu: f64,
+    pub memory_mb: f64,
+    pub queue: f64,
+    pub connections: f64,
+    /// Caches and CDNs, 0..=1, over the last second.
+    pub hit_ratio: f64,
+    /// Whole run.
+    pub arrivals: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub errors_by_cause: Vec<(CauseKind, u64)>,
+    pub cost_per_hour: f64,
+    /// Outgoing response traffic, megabits per second (servers).
+    pub network_mbps: f64,
+    /// Healthy / all backends, for load balancers.
+    pub healthy_backends: Option<(usize, usize)>,
+    /// The last routing decision, for load balancers with explanations switched on.
+    pub explanation: Option<RouteExplanation>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LinkSnapshot {
+    pub from: String,
+    pub to: String,
+    /// Requests per second over the last full second.
+    pub throughput: f64,
+    pub sent: u64,
+    pub failed: u64,
+    /// Requests and replies travelling on it now.
+    pub in_flight: u32,
+}
+
+/// A request on a link, for the animation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InFlight {
+    pub request: u64,
+    /// Index into `Snapshot::links`.
+    pub link: usize,
+    /// 0 at the sender, 1 at the receiver (for replies: 0 at the receiver end, going back).
+    pub progress: f64,
+    pub returning: bool,
+    pub request_type: RequestType,
+    pub failed: bool,
+}
+
+/// The business and conservation view over every users node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub requests: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub in_flight: u64,
+    pub attempts: u64,
+    pub retries: u64,
+    pub signups: u64,
+    /// Dollars.
+    pub revenue: f64,
+    pub revenue_lost: f64,
+    /// "queue full at server-2" → count, final failures only.
+    pub failures: Vec<(String, u64)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// Simulated time, seconds.
+    pub time_s: f64,
+    pub resolution: Resolution,
+    pub nodes: Vec<NodeSnapshot>,
+    pub links: Vec<LinkSnapshot>,
+    /// A bounded, deterministic sample (chosen by request id).
+    pub in_flight: Vec<InFlight>,
+    pub alerts: Vec<AlertStatus>,
+    /// Alerts that fired or resolved since the previous snapshot.
+    pub notifications: Vec<Notification>,
+    /// Log lines since the previous snapshot.
+    pub logs: Vec<LogLine>,
+    pub totals: Totals,
+    /// Dollars per hour for the running infrastructure.
+    pub cost_per_hour: f64,
+    pub events_processed: u64,
+}
+
+/// The most in-flight requests a snapshot carries.
+pub const IN_FLIGHT_SAMPLE: usize = 300;
