@@ -3,5 +3,6 @@
 
 mod app;
 pub mod components;
+pub mod editor;
 
 pub use app::App;

@@ -1,0 +1,67 @@
+//! Dragging nodes: turns pointer positions into the `MoveNodes` commands of one gesture, with
+//! optional grid snapping of the grabbed node.
+//!
+//! Usage, in the canvas component:
+//! ```text
+//! pointerdown on a node: editor.begin_gesture(); drag = NodeDrag::new(ids, node_centre, pointer_canvas)
+//! pointermove:           if let Some(command) = drag.update(pointer_canvas, snap) { editor.execute(&command) }
+//! pointerup:             editor.end_gesture()      Escape: editor.cancel_gesture()
+//! ```
+//! Each update moves the nodes by the difference from the previous one, so the grabbed node follows
+//! the pointer exactly (or its snapped place) however the events are spaced.
+
+use super::command::Command;
+use super::geometry::{Point, Vector};
+use super::viewport::snap_point;
+
+/// One drag of one or more nodes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeDrag {
+    ids: Vec<String>,
+    /// The grabbed node's centre when the drag began, canvas pixels.
+    anchor_start: Point,
+    /// The pointer when the drag began, canvas pixels.
+    pointer_start: Point,
+    /// How far the nodes have been moved so far.
+    moved: Vector,
+}
+
+impl NodeDrag {
+    pub fn new(ids: Vec<String>, anchor_start: Point, pointer_start: Point) -> NodeDrag {
+        NodeDrag {
+            ids,
+            anchor_start,
+            pointer_start,
+            moved: Vector::ZERO,
+        }
+    }
+
+    /// The command that brings the nodes to where the pointer now says, or `None` when they are
+    /// there already. With `grid`, the grabbed node's centre lands on the grid.
+    pub fn update(&mut self, pointer: Point, grid: Option<f64>) -> Option<Command> {
+        let unsnapped = self.anchor_start.plus(pointer.minus(self.pointer_start));
+        let target = match grid {
+            Some(grid) => snap_point(unsnapped, grid),
+            None => unsnapped,
+        };
+        let wanted = target.minus(self.anchor_start);
+        let by = Vector::new(wanted.x - self.moved.x, wanted.y - self.moved.y);
+        if by == Vector::ZERO || !by.is_finite() {
+            return None;
+        }
+        self.moved = wanted;
+        Some(Command::MoveNodes {
+            ids: self.ids.clone(),
+            by,
+        })
+    }
+
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// The whole displacement so far.
+    pub fn moved(&self) -> Vector {
+        self.moved
+    }
+}

@@ -1,0 +1,159 @@
+//! The editor core: everything the canvas editor decides, with no Leptos or web imports, so all of
+//! it is tested natively.
+//!
+//! # Bird's-eye view
+//!
+//! The *document* is an [`engine::Design`]: nodes with their positions and parameters, links, alert
+//! rules, faults. The UI never changes it directly. It builds a [`Command`] (edits are data) and
+//! hands it to [`Editor::execute`], which folds it into the document with [`apply`] and records an
+//! undo step in the [`History`]. Undo, validation and autosave therefore see every change.
+//!
+//! *View state* (pan/zoom in [`Viewport`], the [`Selection`], a [`NodeDrag`] under way, hover) lives
+//! apart from the document: it is not saved and not undone.
+//!
+//! # Codemap
+//!
+//! - `command.rs`: [`Command`], [`apply`], [`EditError`], [`check_connect`] (refusing a link while it
+//!   is dragged).
+//! - `history.rs`: capped snapshot undo/redo; gestures and coalesce keys make a drag or a slider
+//!   scrub one step.
+//! - `clipboard.rs`: copied nodes and links, and their system-clipboard JSON.
+//! - `geometry.rs`: [`Point`], [`Vector`], [`Size`], [`Rect`].
+//! - `viewport.rs`: screen ↔ canvas, zoom at the cursor, zoom to fit, hit tests, grid, link paths.
+//! - `drag.rs`: pointer positions → `MoveNodes` commands of one gesture.
+//! - `selection.rs`: selected nodes and links.
+//! - `share_link.rs`: the design in the URL fragment (deflate + base64 + checksum), bounded.
+//! - `storage.rs`: localStorage keys, restore on load, import and export of files.
+//! - `keymap.rs`: the shortcut table used by both the key handler and the `?` sheet.
+//!
+//! **Architecture Invariant:** nothing under `editor/` imports `leptos`, `web_sys` or
+//! `wasm_bindgen`; the components call in, never the reverse.
+//!
+//! **Architecture Invariant:** after every successful command the document has no validation
+//! problem except possibly "no users node"; a refused command leaves it untouched.
+
+pub mod clipboard;
+pub mod command;
+pub mod drag;
+pub mod geometry;
+pub mod history;
+pub mod keymap;
+pub mod selection;
+pub mod share_link;
+pub mod storage;
+pub mod viewport;
+
+#[cfg(test)]
+mod tests;
+
+use engine::Design;
+
+pub use clipboard::Clipboard;
+pub use command::{Applied, Command, EditError, LinkId, ParamValue, apply, check_connect};
+pub use drag::NodeDrag;
+pub use geometry::{Point, Rect, Size, Vector};
+pub use history::History;
+pub use keymap::{Action, KEYMAP, action_for};
+pub use selection::Selection;
+pub use viewport::Viewport;
+
+/// The document and its history, changed only through [`Editor::execute`], [`Editor::undo`] and
+/// [`Editor::redo`].
+///
+/// In Leptos, keep one `Editor` in an `RwSignal` (or a `StoredValue` plus a revision signal) provided
+/// through context; components read [`Editor::document`] and write by executing commands.
+#[derive(Clone, Debug)]
+pub struct Editor {
+    document: Design,
+    history: History<Design>,
+    /// Counts every change, including undo and redo: the autosave effect and memos watch it.
+    revision: u64,
+}
+
+impl Editor {
+    /// An editor on `document`, with an empty history.
+    pub fn new(document: Design) -> Editor {
+        Editor {
+            document,
+            history: History::default(),
+            revision: 0,
+        }
+    }
+
+    pub fn document(&self) -> &Design {
+        &self.document
+    }
+
+    pub fn history(&self) -> &History<Design> {
+        &self.history
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Applies the command and records it for undo (merged into the step under way when a gesture
+    /// is open or the command's coalesce key matches the previous one). A refused command changes
+    /// nothing.
+    pub fn execute(&mut self, command: &Command) -> Result<Applied, EditError> {
+        let before = self.document.clone();
+        let applied = apply(&mut self.document, command)?;
+        if applied.changed {
+            let key = command.coalesce_key();
+            self.history
+                .record(before, &applied.announcement, key.as_deref());
+            self.revision += 1;
+        }
+        Ok(applied)
+    }
+
+    /// Whether the command would be accepted, without changing anything.
+    pub fn check(&self, command: &Command) -> Result<(), EditError> {
+        apply(&mut self.document.clone(), command).map(|_| ())
+    }
+
+    /// Takes back the last step; returns what it was ("Moved 2 nodes") for the announcement.
+    pub fn undo(&mut self) -> Option<String> {
+        let label = self.history.undo(&mut self.document)?;
+        self.revision += 1;
+        Some(label)
+    }
+
+    /// Brings back the last undone step; returns what it was.
+    pub fn redo(&mut self) -> Option<String> {
+        let label = self.history.redo(&mut self.document)?;
+        self.revision += 1;
+        Some(label)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// Pointer down on a node or a slider: until [`Editor::end_gesture`], every change is one step.
+    pub fn begin_gesture(&mut self) {
+        self.history.begin_gesture();
+    }
+
+    pub fn end_gesture(&mut self) {
+        self.history.end_gesture();
+    }
+
+    /// Escape during a drag: puts the document back as it was when the gesture began.
+    pub fn cancel_gesture(&mut self) -> bool {
+        let rolled_back = self.history.cancel_gesture(&mut self.document);
+        if rolled_back {
+            self.revision += 1;
+        }
+        rolled_back
+    }
+
+    /// Ends merging by coalesce key (a slider's `change` event, a field losing focus).
+    pub fn seal(&mut self) {
+        self.history.seal();
+    }
+}

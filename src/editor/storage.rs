@@ -1,0 +1,196 @@
+//! Keeping work safe, the pure half: localStorage key names, what to do with a saved text on load,
+//! and reading and writing design files. The browser half (the storage calls, debouncing, the quota
+//! banner, file pickers) lives in the components.
+//!
+//! **Architecture Invariant:** a saved text that cannot be read is never thrown away. [`restore`]
+//! hands it back in [`RestoreOutcome::Unreadable`] so the app copies it to [`RECOVERY_KEY`] before
+//! the first autosave can overwrite [`AUTOSAVE_KEY`].
+
+use std::fmt;
+
+use engine::{Design, DesignError, Problem, presets};
+
+/// Every key this app writes starts with this: GitHub Pages sites of one account share an origin,
+/// hence one localStorage.
+pub const KEY_PREFIX: &str = "arch-explorer:v1:";
+/// The design being edited, written after each change (debounced).
+pub const AUTOSAVE_KEY: &str = "arch-explorer:v1:autosave";
+/// A saved text that could not be read, kept for the user to rescue.
+pub const RECOVERY_KEY: &str = "arch-explorer:v1:recovery";
+/// The light/dark choice when the user overrides the system's.
+pub const COLOR_SCHEME_KEY: &str = "arch-explorer:v1:color-scheme";
+/// Quiet time after the last change before autosaving, milliseconds.
+pub const AUTOSAVE_DEBOUNCE_MS: u32 = 800;
+/// The largest design file [`parse_import`] reads, bytes.
+pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+
+/// What to open when the app starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RestoreOutcome {
+    /// Nothing was saved: open on the first preset, not an empty canvas.
+    FirstVisit(Design),
+    /// The autosave, as it was left.
+    Restored(Design),
+    /// The saved text could not be read (damaged, or written by a newer version). Open `design` (the
+    /// first preset), copy `saved_text` to [`RECOVERY_KEY`] and show `explanation`.
+    Unreadable {
+        design: Design,
+        saved_text: String,
+        error: DesignError,
+        explanation: String,
+    },
+}
+
+/// Why a design file was refused. The current design stays as it is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportError {
+    Empty,
+    TooLarge {
+        bytes: usize,
+    },
+    /// Written by a newer version of the app.
+    NewerVersion {
+        found: u64,
+        newest: u64,
+    },
+    /// Not JSON, not a design, or a design with a problem; the error names where.
+    Invalid(DesignError),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Empty => write!(f, "the file is empty"),
+            ImportError::TooLarge { bytes } => write!(
+                f,
+                "the file is {} KB; a design file is at most {} KB",
+                bytes.div_ceil(1024),
+                MAX_IMPORT_BYTES / 1024
+            ),
+            ImportError::NewerVersion { found, newest } => write!(
+                f,
+                "the file was saved by a newer version of Architecture Explorer (format {found}; \
+                 this one reads up to {newest}); reload the page to update"
+            ),
+            ImportError::Invalid(error) => write!(f, "the file cannot be opened: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+impl RestoreOutcome {
+    /// The design to open.
+    pub fn design(&self) -> &Design {
+        match self {
+            RestoreOutcome::FirstVisit(design)
+            | RestoreOutcome::Restored(design)
+            | RestoreOutcome::Unreadable { design, .. } => design,
+        }
+    }
+
+    pub fn into_design(self) -> Design {
+        match self {
+            RestoreOutcome::FirstVisit(design)
+            | RestoreOutcome::Restored(design)
+            | RestoreOutcome::Unreadable { design, .. } => design,
+        }
+    }
+}
+
+/// Decides what to open from the text under [`AUTOSAVE_KEY`] (`None` when there is none).
+pub fn restore(saved: Option<&str>) -> RestoreOutcome {
+    let Some(saved) = saved.filter(|text| !text.trim().is_empty()) else {
+        return RestoreOutcome::FirstVisit(first_visit_design());
+    };
+    match read_design(saved) {
+        Ok(design) => RestoreOutcome::Restored(design),
+        Err(error) => {
+            let reason = match &error {
+                ImportError::NewerVersion { .. } => {
+                    "was saved by a newer version of Architecture Explorer".to_owned()
+                }
+                other => format!("could not be read ({other})"),
+            };
+            let error = match error {
+                ImportError::Invalid(error) => error,
+                ImportError::NewerVersion { found, newest } => DesignError {
+                    path: "version".to_owned(),
+                    problem: Problem::UnsupportedVersion { found, newest },
+                },
+                other => DesignError {
+                    path: String::new(),
+                    problem: Problem::Schema {
+                        message: other.to_string(),
+                    },
+                },
+            };
+            RestoreOutcome::Unreadable {
+                design: first_visit_design(),
+                saved_text: saved.to_owned(),
+                explanation: format!(
+                    "Your last design {reason}. It is kept safe in this browser under \
+                     \"{RECOVERY_KEY}\" and can be copied from there; a sample design is open \
+                     meanwhile."
+                ),
+                error,
+            }
+        }
+    }
+}
+
+/// The text to store under [`AUTOSAVE_KEY`] (compact: localStorage quotas are a few megabytes).
+pub fn autosave_text(design: &Design) -> String {
+    serde_json::to_string(design).unwrap_or_default()
+}
+
+/// What a first visit opens: the first preset of the scaling story.
+pub fn first_visit_design() -> Design {
+    presets::all()
+        .into_iter()
+        .next()
+        .map_or_else(presets::single_server, |(_, design)| design)
+}
+
+/// Reads an imported design file: the whole file or nothing.
+pub fn parse_import(text: &str) -> Result<Design, ImportError> {
+    read_design(text)
+}
+
+/// The text of an exported design file (pretty, so it diffs and reads well).
+pub fn export_text(design: &Design) -> String {
+    design.to_json()
+}
+
+/// A file name for exporting `design`: its name in lower-case words joined by dashes.
+pub fn export_file_name(design: &Design) -> String {
+    let slug = design
+        .name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug = if slug.is_empty() {
+        "design".to_owned()
+    } else {
+        slug.chars().take(60).collect()
+    };
+    format!("{slug}.arch.json")
+}
+
+fn read_design(text: &str) -> Result<Design, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(ImportError::TooLarge { bytes: text.len() });
+    }
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Design::from_json(text).map_err(|error| match error.problem {
+        Problem::UnsupportedVersion { found, newest } if found > newest => {
+            ImportError::NewerVersion { found, newest }
+        }
+        _ => ImportError::Invalid(error),
+    })
+}

@@ -1,0 +1,1 @@
+//! Native tests of the editor core, one file per module.

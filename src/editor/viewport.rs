@@ -1,0 +1,248 @@
+//! The one transform between the canvas (design coordinates) and the screen, and the geometry of
+//! nodes on the canvas: hit tests, bounds, grid snapping, link paths.
+//!
+//! `screen = canvas × zoom + pan`. The canvas component applies [`Viewport::css_transform`] to one
+//! container (with `transform-origin: 0 0`) holding the SVG links and the HTML nodes; every pointer
+//! position goes through [`Viewport::screen_to_canvas`] first.
+//!
+//! **Architecture Invariant:** a node's `position` is the centre of its box, which is [`NODE_SIZE`]
+//! on the canvas. Links leave from the middle of the right edge and enter at the middle of the left.
+
+use engine::Design;
+
+use super::geometry::{Point, Rect, Size, Vector};
+
+/// The canvas size of every node box, pixels.
+pub const NODE_SIZE: Size = Size::new(144.0, 64.0);
+/// The smallest and largest zoom.
+pub const MIN_ZOOM: f64 = 0.2;
+pub const MAX_ZOOM: f64 = 4.0;
+/// Zoom to fit never magnifies beyond this, so a lone node is not blown up to fill the screen.
+pub const MAX_FIT_ZOOM: f64 = 1.0;
+/// Space kept around the design by zoom to fit, screen pixels.
+pub const FIT_PADDING: f64 = 48.0;
+/// One press of a zoom button or key multiplies or divides the zoom by this.
+pub const ZOOM_STEP: f64 = 1.2;
+/// Grid cell, canvas pixels.
+pub const GRID_SIZE: f64 = 20.0;
+/// Zoom change per pixel of wheel movement (a mouse notch is about 100 px: × 0.82 or × 1.22).
+const WHEEL_ZOOM_PER_PIXEL: f64 = 0.002;
+
+/// Pan and zoom: view state, never saved in the document.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    /// Where the canvas origin appears on the screen, screen pixels.
+    pub pan: Vector,
+    /// Screen pixels per canvas pixel, within [`MIN_ZOOM`]..=[`MAX_ZOOM`].
+    pub zoom: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport {
+            pan: Vector::ZERO,
+            zoom: 1.0,
+        }
+    }
+}
+
+impl Viewport {
+    pub fn canvas_to_screen(&self, canvas: Point) -> Point {
+        Point::new(
+            canvas.x * self.zoom + self.pan.x,
+            canvas.y * self.zoom + self.pan.y,
+        )
+    }
+
+    pub fn screen_to_canvas(&self, screen: Point) -> Point {
+        Point::new(
+            (screen.x - self.pan.x) / self.zoom,
+            (screen.y - self.pan.y) / self.zoom,
+        )
+    }
+
+    /// A pointer movement on the screen as a movement on the canvas.
+    pub fn screen_delta_to_canvas(&self, delta: Vector) -> Vector {
+        delta.scaled(1.0 / self.zoom)
+    }
+
+    /// Pans by a screen displacement (dragging the background).
+    pub fn pan_by(&mut self, delta: Vector) {
+        if delta.is_finite() {
+            self.pan = Vector::new(self.pan.x + delta.x, self.pan.y + delta.y);
+        }
+    }
+
+    /// Sets the zoom (clamped) keeping the canvas point under `screen_point` where it is.
+    pub fn set_zoom_at(&mut self, screen_point: Point, zoom: f64) {
+        if !zoom.is_finite() || !screen_point.is_finite() {
+            return;
+        }
+        let fixed = self.screen_to_canvas(screen_point);
+        self.zoom = zoom.clamp(MIN_ZOOM, MAX_ZOOM);
+        self.pan = Vector::new(
+            screen_point.x - fixed.x * self.zoom,
+            screen_point.y - fixed.y * self.zoom,
+        );
+    }
+
+    /// Multiplies the zoom by `factor` around `screen_point` (the cursor, or the view's centre for
+    /// buttons and keys).
+    pub fn zoom_at(&mut self, screen_point: Point, factor: f64) {
+        self.set_zoom_at(screen_point, self.zoom * factor);
+    }
+
+    /// A two-finger pinch moved from the `previous` pair of touch points to the `current` pair:
+    /// zooms by the change in their distance and pans with their midpoint.
+    pub fn pinch(&mut self, previous: (Point, Point), current: (Point, Point)) {
+        let distance = |(a, b): (Point, Point)| b.minus(a).x.hypot(b.minus(a).y);
+        let midpoint = |(a, b): (Point, Point)| Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+        let (before, after) = (distance(previous), distance(current));
+        if before <= f64::EPSILON || !after.is_finite() {
+            return;
+        }
+        let fixed = self.screen_to_canvas(midpoint(previous));
+        let to = midpoint(current);
+        let zoom = (self.zoom * after / before).clamp(MIN_ZOOM, MAX_ZOOM);
+        if !zoom.is_finite() || !to.is_finite() {
+            return;
+        }
+        self.zoom = zoom;
+        self.pan = Vector::new(to.x - fixed.x * zoom, to.y - fixed.y * zoom);
+    }
+
+    /// The viewport that shows all of `bounds` centred in a screen area of `screen`, with `padding`
+    /// screen pixels around it, zoom clamped to [`MIN_ZOOM`]..=[`MAX_FIT_ZOOM`].
+    pub fn fit(bounds: Rect, screen: Size, padding: f64) -> Viewport {
+        let available_width = (screen.width - 2.0 * padding).max(1.0);
+        let available_height = (screen.height - 2.0 * padding).max(1.0);
+        let zoom = (available_width / bounds.width().max(1.0))
+            .min(available_height / bounds.height().max(1.0))
+            .clamp(MIN_ZOOM, MAX_FIT_ZOOM);
+        let centre = bounds.centre();
+        let viewport = Viewport {
+            pan: Vector::new(
+                screen.width / 2.0 - centre.x * zoom,
+                screen.height / 2.0 - centre.y * zoom,
+            ),
+            zoom,
+        };
+        if viewport.pan.is_finite() {
+            viewport
+        } else {
+            Viewport::default()
+        }
+    }
+
+    /// Zoom to fit the whole document (the default view for an empty one).
+    pub fn fit_document(document: &Design, screen: Size) -> Viewport {
+        match document_bounds(document) {
+            Some(bounds) => Viewport::fit(bounds, screen, FIT_PADDING),
+            None => Viewport::default(),
+        }
+    }
+
+    /// The part of the canvas on screen, for the minimap's view rectangle.
+    pub fn visible_canvas_rect(&self, screen: Size) -> Rect {
+        Rect::from_corners(
+            self.screen_to_canvas(Point::new(0.0, 0.0)),
+            self.screen_to_canvas(Point::new(screen.width, screen.height)),
+        )
+    }
+
+    /// The CSS `transform` of the viewport container (with `transform-origin: 0 0`).
+    pub fn css_transform(&self) -> String {
+        format!(
+            "translate({}px, {}px) scale({})",
+            self.pan.x, self.pan.y, self.zoom
+        )
+    }
+
+    /// The zoom as a whole percentage, for the zoom buttons' label.
+    pub fn zoom_percent(&self) -> u32 {
+        // The zoom is clamped to 0.2..=4, so the percentage fits comfortably.
+        (self.zoom * 100.0).round() as u32
+    }
+}
+
+/// The zoom factor for one wheel event, `delta_y` in pixels (scrolling down zooms out).
+pub fn wheel_zoom_factor(delta_y: f64) -> f64 {
+    if delta_y.is_finite() {
+        (-delta_y.clamp(-500.0, 500.0) * WHEEL_ZOOM_PER_PIXEL).exp()
+    } else {
+        1.0
+    }
+}
+
+/// The nearest grid line to `value`.
+pub fn snap(value: f64, grid: f64) -> f64 {
+    if grid > 0.0 {
+        (value / grid).round() * grid
+    } else {
+        value
+    }
+}
+
+pub fn snap_point(point: Point, grid: f64) -> Point {
+    Point::new(snap(point.x, grid), snap(point.y, grid))
+}
+
+/// The box of a node centred at `position`.
+pub fn node_rect(position: Point) -> Rect {
+    Rect::centred(position, NODE_SIZE)
+}
+
+/// Where links leave a node centred at `position` (middle of the right edge).
+pub fn output_port(position: Point) -> Point {
+    Point::new(position.x + NODE_SIZE.width / 2.0, position.y)
+}
+
+/// Where links enter a node centred at `position` (middle of the left edge).
+pub fn input_port(position: Point) -> Point {
+    Point::new(position.x - NODE_SIZE.width / 2.0, position.y)
+}
+
+/// An SVG path `d` for a link from an output port to an input port: a horizontal S-curve.
+pub fn link_path(from: Point, to: Point) -> String {
+    let pull = ((to.x - from.x).abs() / 2.0).max(40.0);
+    format!(
+        "M {} {} C {} {}, {} {}, {} {}",
+        from.x,
+        from.y,
+        from.x + pull,
+        from.y,
+        to.x - pull,
+        to.y,
+        to.x,
+        to.y
+    )
+}
+
+/// The smallest rectangle holding every node box, or `None` for an empty document.
+pub fn document_bounds(document: &Design) -> Option<Rect> {
+    document
+        .nodes
+        .iter()
+        .map(|node| node_rect(node.position.into()))
+        .reduce(|all, one| all.union(&one))
+}
+
+/// The ids of the nodes whose boxes lie wholly inside `area` (a box select on the canvas).
+pub fn nodes_in_rect(document: &Design, area: &Rect) -> Vec<String> {
+    document
+        .nodes
+        .iter()
+        .filter(|node| area.contains_rect(&node_rect(node.position.into())))
+        .map(|node| node.id.clone())
+        .collect()
+}
+
+/// The topmost node (the last drawn) under a canvas point.
+pub fn node_at(document: &Design, point: Point) -> Option<&str> {
+    document
+        .nodes
+        .iter()
+        .rev()
+        .find(|node| node_rect(node.position.into()).contains_point(point))
+        .map(|node| node.id.as_str())
+}
