@@ -92,7 +92,11 @@ export async function openRecordedPage(browser, { viewport = { width: 1280, heig
     });
   });
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    if (message.type() !== 'error') return;
+    // Chromium also logs an expected HTTP error status (such as the 404.html fallback) as a console error.
+    const expectedHttpError =
+      message.text().startsWith('Failed to load resource') && expectedStatuses.has(message.location().url);
+    if (!expectedHttpError) problems.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) =>
