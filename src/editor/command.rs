@@ -282,10 +282,10 @@ pub fn check_connect(document: &Design, from: &str, to: &str) -> Result<(), Edit
         return Err(EditError::DuplicateLink(link));
     }
     link_allowed(from_kind, to_kind).map_err(EditError::LinkRefused)?;
-    if let Some(mut path) = route(document, to, from) {
-        // The path runs to → … → from; the new link closes it back to `to`.
-        path.push(to.to_owned());
-        return Err(EditError::WouldLoop { cycle: path });
+    if let Some(path) = route(document, to, from) {
+        // The route runs to → … → from; the new link would close it from `from` back to `to`.
+        let cycle = std::iter::once(from.to_owned()).chain(path).collect();
+        return Err(EditError::WouldLoop { cycle });
     }
     Ok(())
 }
@@ -645,7 +645,8 @@ fn set_json_field(object: &mut Value, field: &str, value: &ParamValue) -> Result
 /// Reads what a person typed as the JSON type of the value it replaces.
 fn interpret_text(text: &str, current: &Value) -> Result<Value, String> {
     match current {
-        _ if text.is_empty() && current.is_null() => Ok(Value::Null),
+        // Empty clears an optional number; for a required one the engine's reader refuses null.
+        Value::Number(_) | Value::Null if text.is_empty() => Ok(Value::Null),
         Value::Bool(_) => match text.to_ascii_lowercase().as_str() {
             "true" | "yes" | "on" => Ok(Value::Bool(true)),
             "false" | "no" | "off" => Ok(Value::Bool(false)),
@@ -699,8 +700,8 @@ fn friendly_serde_message(message: &str) -> String {
         _ => return message.to_owned(),
     };
     match got {
-        Some(got) => format!("must be {wanted}, got {got}"),
-        None => format!("must be {wanted}"),
+        Some(got) if got != "null" => format!("must be {wanted}, got {got}"),
+        _ => format!("must be {wanted}"),
     }
 }
 

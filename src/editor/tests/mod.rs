@@ -1,1 +1,9 @@
-//! Native tests of the editor core, one file per module.
+//! Native tests of the editor core, one file per area.
+
+mod command;
+mod history;
+mod keymap;
+mod share_link;
+mod storage;
+mod tidy;
+mod viewport;

@@ -1,0 +1,154 @@
+//! Restoring the autosave, importing and exporting files.
+
+use engine::design::CURRENT_VERSION;
+use engine::{Design, Problem, presets};
+
+use crate::editor::storage::{
+    AUTOSAVE_KEY, COLOR_SCHEME_KEY, ImportError, KEY_PREFIX, MAX_IMPORT_BYTES, RECOVERY_KEY,
+    RestoreOutcome, autosave_text, export_file_name, export_text, first_visit_design, parse_import,
+    restore,
+};
+
+#[test]
+fn every_key_is_prefixed() {
+    for key in [AUTOSAVE_KEY, RECOVERY_KEY, COLOR_SCHEME_KEY] {
+        assert!(key.starts_with(KEY_PREFIX), "{key}");
+        assert!(key.len() > KEY_PREFIX.len(), "{key}");
+    }
+    assert_ne!(AUTOSAVE_KEY, RECOVERY_KEY);
+}
+
+#[test]
+fn a_first_visit_opens_the_first_preset() {
+    let first = presets::all().remove(0).1;
+    assert_eq!(first_visit_design(), first);
+    for saved in [None, Some(""), Some("  \n ")] {
+        assert_eq!(
+            restore(saved),
+            RestoreOutcome::FirstVisit(first.clone()),
+            "{saved:?}"
+        );
+    }
+}
+
+#[test]
+fn an_autosave_is_restored_as_it_was() {
+    for (title, mut design) in presets::all() {
+        design.nodes[0].name = "Renamed <script>".to_owned();
+        let saved = autosave_text(&design);
+        assert_eq!(
+            restore(Some(&saved)),
+            RestoreOutcome::Restored(design),
+            "{title}"
+        );
+    }
+}
+
+#[test]
+fn an_unreadable_save_is_kept_for_recovery_and_explained() {
+    let check = |saved: &str, explained: &str, expected_problem: fn(&Problem) -> bool| {
+        let outcome = restore(Some(saved));
+        assert_eq!(outcome.design(), &first_visit_design());
+        let RestoreOutcome::Unreadable {
+            saved_text,
+            error,
+            explanation,
+            ..
+        } = outcome
+        else {
+            panic!("{saved:?} should be unreadable");
+        };
+        assert_eq!(saved_text, saved, "the text is kept exactly");
+        assert!(expected_problem(&error.problem), "{saved:?}: {error:?}");
+        assert!(explanation.contains(explained), "{explanation}");
+        assert!(explanation.contains(RECOVERY_KEY), "{explanation}");
+    };
+    check(
+        "{\"version\": 2, \"nodes\": [",
+        "could not be read",
+        |problem| matches!(problem, Problem::Malformed { .. }),
+    );
+    check(
+        "{\"version\": 2, \"nodes\": []}",
+        "could not be read",
+        |problem| *problem == Problem::NoTrafficSource,
+    );
+    check(
+        &format!("{{\"version\": {}, \"nodes\": []}}", CURRENT_VERSION + 1),
+        "was saved by a newer version",
+        |problem| matches!(problem, Problem::UnsupportedVersion { .. }),
+    );
+}
+
+#[test]
+fn import_takes_a_valid_file_whole() {
+    for (title, design) in presets::all() {
+        let text = export_text(&design);
+        assert_eq!(parse_import(&text), Ok(design.clone()), "{title}");
+        let with_bom = format!("\u{feff}{text}");
+        assert_eq!(
+            parse_import(&with_bom),
+            Ok(design),
+            "{title} with a byte-order mark"
+        );
+    }
+}
+
+#[test]
+fn import_refuses_a_bad_file_naming_what_is_wrong() {
+    let check = |text: &str, expected: &str| {
+        let error = parse_import(text).expect_err("refused");
+        assert_eq!(error.to_string(), expected, "{text:?}");
+    };
+    check("", "the file is empty");
+    check(
+        "{\"version\": 2, \"nodes\": [{\"id\": \"u\", \"kind\": \"users\"}, {\"id\": \"s\", \"kind\": \"server\", \"params\": {\"workers\": 0}}]}",
+        "the file cannot be opened: nodes[1].params.workers: must be at least 1, got 0",
+    );
+    check(
+        "{\"version\": 2, \"nodes\": [{\"id\": \"u\", \"kind\": \"spaceship\"}]}",
+        "the file cannot be opened: nodes[0].kind: unknown variant `spaceship`, expected one of \
+         `users`, `load_balancer`, `server`, `autoscaling_group`, `cache`, `cdn`, `database`, \
+         `service`, `monitoring`",
+    );
+    check(
+        "{\"version\": 3}",
+        "the file was saved by a newer version of Architecture Explorer (format 3; this one reads \
+         up to 2); reload the page to update",
+    );
+    let huge = " ".repeat(MAX_IMPORT_BYTES + 1);
+    assert_eq!(
+        parse_import(&huge),
+        Err(ImportError::TooLarge {
+            bytes: MAX_IMPORT_BYTES + 1
+        })
+    );
+}
+
+#[test]
+fn an_old_file_is_migrated_on_import() {
+    let version_1 = r#"{"version": 1, "nodes": [{"id": "u", "kind": "users"}, {"id": "s", "kind": "server"}],
+        "links": [{"source": "u", "target": "s", "latency_s": 0.03}]}"#;
+    let design: Design = parse_import(version_1).expect("migrated");
+    assert_eq!(design.version, CURRENT_VERSION);
+    assert_eq!(
+        (design.links[0].from.as_str(), design.links[0].latency_ms),
+        ("u", 30.0)
+    );
+}
+
+#[test]
+fn export_file_names_are_tidy() {
+    let check = |name: &str, expected: &str| {
+        let design = Design {
+            name: name.to_owned(),
+            ..presets::single_server()
+        };
+        assert_eq!(export_file_name(&design), expected, "{name:?}");
+    };
+    check("Single server", "single-server.arch.json");
+    check("  My Shop: v2 / final!! ", "my-shop-v2-final.arch.json");
+    check("", "design.arch.json");
+    check("../../etc/passwd", "etc-passwd.arch.json");
+    check("Café Ünïcode", "café-ünïcode.arch.json");
+}

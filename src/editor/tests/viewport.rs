@@ -1,0 +1,436 @@
+//! Viewport math, hit tests, snapping, dragging and selection.
+
+use engine::presets;
+
+use crate::editor::geometry::{Point, Rect, Size, Vector};
+use crate::editor::viewport::{
+    self, FIT_PADDING, MAX_FIT_ZOOM, MAX_ZOOM, MIN_ZOOM, NODE_SIZE, Viewport, document_bounds,
+    node_at, nodes_in_rect, snap, wheel_zoom_factor,
+};
+use crate::editor::{Command, LinkId, NodeDrag, Selection};
+
+const EPSILON: f64 = 1e-9;
+
+fn close(a: Point, b: Point) -> bool {
+    (a.x - b.x).abs() < 1e-6 && (a.y - b.y).abs() < 1e-6
+}
+
+fn viewports() -> Vec<Viewport> {
+    vec![
+        Viewport::default(),
+        Viewport {
+            pan: Vector::new(120.0, -40.0),
+            zoom: 1.5,
+        },
+        Viewport {
+            pan: Vector::new(-300.5, 800.25),
+            zoom: MIN_ZOOM,
+        },
+        Viewport {
+            pan: Vector::new(7.0, 7.0),
+            zoom: MAX_ZOOM,
+        },
+    ]
+}
+
+fn points() -> Vec<Point> {
+    vec![
+        Point::new(0.0, 0.0),
+        Point::new(640.0, 360.0),
+        Point::new(-55.5, 1234.0),
+        Point::new(1e5, -1e5),
+    ]
+}
+
+#[test]
+fn screen_to_canvas_and_back_is_the_identity() {
+    for viewport in viewports() {
+        for point in points() {
+            let canvas = viewport.screen_to_canvas(point);
+            assert!(
+                close(viewport.canvas_to_screen(canvas), point),
+                "{viewport:?} {point:?}"
+            );
+            let screen = viewport.canvas_to_screen(point);
+            assert!(
+                close(viewport.screen_to_canvas(screen), point),
+                "{viewport:?} {point:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_transform_is_translate_then_scale() {
+    let viewport = Viewport {
+        pan: Vector::new(100.0, 50.0),
+        zoom: 2.0,
+    };
+    assert_eq!(
+        viewport.canvas_to_screen(Point::new(10.0, 20.0)),
+        Point::new(120.0, 90.0)
+    );
+    assert_eq!(viewport.css_transform(), "translate(100px, 50px) scale(2)");
+    assert_eq!(
+        viewport.screen_delta_to_canvas(Vector::new(10.0, -4.0)),
+        Vector::new(5.0, -2.0)
+    );
+    assert_eq!(viewport.zoom_percent(), 200);
+}
+
+#[test]
+fn zooming_keeps_the_point_under_the_cursor_fixed() {
+    for start in viewports() {
+        for cursor in points() {
+            for factor in [1.2, 1.0 / 1.2, 3.0, 0.01, 100.0] {
+                let mut viewport = start;
+                let under_cursor = viewport.screen_to_canvas(cursor);
+                viewport.zoom_at(cursor, factor);
+                assert!(
+                    (MIN_ZOOM..=MAX_ZOOM).contains(&viewport.zoom),
+                    "zoom {} out of range",
+                    viewport.zoom
+                );
+                assert!(
+                    close(viewport.canvas_to_screen(under_cursor), cursor),
+                    "{start:?} at {cursor:?} × {factor}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn zoom_is_clamped_and_ignores_nonsense() {
+    let check = |factor: f64, expected: f64| {
+        let mut viewport = Viewport::default();
+        viewport.zoom_at(Point::new(10.0, 10.0), factor);
+        assert!((viewport.zoom - expected).abs() < EPSILON, "× {factor}");
+    };
+    check(100.0, MAX_ZOOM);
+    check(0.0001, MIN_ZOOM);
+    check(f64::NAN, 1.0);
+    check(f64::INFINITY, 1.0);
+    check(2.0, 2.0);
+}
+
+#[test]
+fn wheel_down_zooms_out_and_up_zooms_in() {
+    assert!(wheel_zoom_factor(100.0) < 1.0);
+    assert!(wheel_zoom_factor(-100.0) > 1.0);
+    assert!((wheel_zoom_factor(100.0) * wheel_zoom_factor(-100.0) - 1.0).abs() < EPSILON);
+    assert_eq!(wheel_zoom_factor(0.0), 1.0);
+    assert_eq!(wheel_zoom_factor(f64::NAN), 1.0);
+    assert_eq!(
+        wheel_zoom_factor(1e9),
+        wheel_zoom_factor(500.0),
+        "one wild event is capped"
+    );
+}
+
+#[test]
+fn pinching_zooms_by_the_finger_distance_around_their_midpoint() {
+    let mut viewport = Viewport::default();
+    let under_midpoint = viewport.screen_to_canvas(Point::new(200.0, 200.0));
+    viewport.pinch(
+        (Point::new(150.0, 200.0), Point::new(250.0, 200.0)),
+        (Point::new(100.0, 200.0), Point::new(300.0, 200.0)),
+    );
+    assert!((viewport.zoom - 2.0).abs() < EPSILON);
+    assert!(close(
+        viewport.canvas_to_screen(under_midpoint),
+        Point::new(200.0, 200.0)
+    ));
+    // Both fingers moving together pan without zooming.
+    viewport.pinch(
+        (Point::new(100.0, 200.0), Point::new(300.0, 200.0)),
+        (Point::new(110.0, 220.0), Point::new(310.0, 220.0)),
+    );
+    assert!((viewport.zoom - 2.0).abs() < EPSILON);
+    assert!(close(
+        viewport.canvas_to_screen(under_midpoint),
+        Point::new(210.0, 220.0)
+    ));
+    // Fingers on the same spot do nothing.
+    let before = viewport;
+    let same = Point::new(5.0, 5.0);
+    viewport.pinch((same, same), (same, Point::new(50.0, 5.0)));
+    assert_eq!(viewport, before);
+}
+
+#[test]
+fn fit_centres_the_bounds_and_keeps_them_inside_the_padding() {
+    let screen = Size::new(1200.0, 700.0);
+    let check = |bounds: Rect, expected_zoom: f64| {
+        let viewport = Viewport::fit(bounds, screen, 50.0);
+        assert!(
+            (viewport.zoom - expected_zoom).abs() < EPSILON,
+            "{bounds:?}"
+        );
+        assert!(close(
+            viewport.canvas_to_screen(bounds.centre()),
+            Point::new(600.0, 350.0)
+        ));
+        let top_left = viewport.canvas_to_screen(bounds.min);
+        let bottom_right = viewport.canvas_to_screen(bounds.max);
+        assert!(
+            top_left.x >= 50.0 - EPSILON && top_left.y >= 50.0 - EPSILON
+                || expected_zoom == MIN_ZOOM
+        );
+        assert!(
+            bottom_right.x <= 1150.0 + EPSILON && bottom_right.y <= 650.0 + EPSILON
+                || expected_zoom == MIN_ZOOM
+        );
+    };
+    let rect = |x0, y0, x1, y1| Rect::from_corners(Point::new(x0, y0), Point::new(x1, y1));
+    // Wide: the width decides.
+    check(rect(0.0, 0.0, 4000.0, 1000.0), 1100.0 / 4000.0);
+    // Tall: the height decides.
+    check(rect(-500.0, -500.0, 500.0, 1500.0), 600.0 / 2000.0);
+    // Small: never magnified beyond MAX_FIT_ZOOM.
+    check(rect(10.0, 10.0, 154.0, 74.0), MAX_FIT_ZOOM);
+    // Enormous: the zoom stops at its minimum, still centred.
+    check(rect(0.0, 0.0, 1e6, 1e6), MIN_ZOOM);
+}
+
+#[test]
+fn fitting_every_preset_shows_every_node() {
+    let screen = Size::new(1280.0, 720.0);
+    for (title, design) in presets::all() {
+        let viewport = Viewport::fit_document(&design, screen);
+        for node in &design.nodes {
+            let rect = viewport::node_rect(node.position.into());
+            for corner in [rect.min, rect.max] {
+                let on_screen = viewport.canvas_to_screen(corner);
+                assert!(
+                    on_screen.x >= FIT_PADDING - EPSILON
+                        && on_screen.x <= screen.width - FIT_PADDING + EPSILON
+                        && on_screen.y >= FIT_PADDING - EPSILON
+                        && on_screen.y <= screen.height - FIT_PADDING + EPSILON,
+                    "{title}: {} is off screen at {on_screen:?}",
+                    node.id
+                );
+            }
+        }
+    }
+    let empty = engine::Design {
+        nodes: Vec::new(),
+        ..presets::single_server()
+    };
+    assert_eq!(Viewport::fit_document(&empty, screen), Viewport::default());
+}
+
+#[test]
+fn visible_canvas_rect_is_the_screen_seen_through_the_viewport() {
+    let viewport = Viewport {
+        pan: Vector::new(-100.0, 50.0),
+        zoom: 2.0,
+    };
+    let visible = viewport.visible_canvas_rect(Size::new(800.0, 600.0));
+    assert_eq!(
+        visible,
+        Rect::from_corners(Point::new(50.0, -25.0), Point::new(450.0, 275.0))
+    );
+}
+
+#[test]
+fn positions_are_node_centres() {
+    let design = presets::single_server();
+    let bounds = document_bounds(&design).expect("three nodes");
+    assert_eq!(
+        bounds.min,
+        Point::new(
+            120.0 - NODE_SIZE.width / 2.0,
+            300.0 - NODE_SIZE.height / 2.0
+        )
+    );
+    assert_eq!(
+        bounds.max,
+        Point::new(
+            950.0 + NODE_SIZE.width / 2.0,
+            300.0 + NODE_SIZE.height / 2.0
+        )
+    );
+    let server = Point::new(550.0, 300.0);
+    assert_eq!(
+        viewport::output_port(server),
+        Point::new(550.0 + NODE_SIZE.width / 2.0, 300.0)
+    );
+    assert_eq!(
+        viewport::input_port(server),
+        Point::new(550.0 - NODE_SIZE.width / 2.0, 300.0)
+    );
+    assert_eq!(
+        viewport::link_path(Point::new(0.0, 0.0), Point::new(200.0, 50.0)),
+        "M 0 0 C 100 0, 100 50, 200 50"
+    );
+}
+
+#[test]
+fn box_select_takes_the_nodes_wholly_inside() {
+    let design = presets::horizontal_scaling();
+    let check = |a: Point, b: Point, expected: &[&str]| {
+        assert_eq!(
+            nodes_in_rect(&design, &Rect::from_corners(a, b)),
+            expected,
+            "{a:?}–{b:?}"
+        );
+    };
+    // The three servers sit in a column at x = 680.
+    check(
+        Point::new(600.0, 100.0),
+        Point::new(760.0, 500.0),
+        &["server-1", "server-2", "server-3"],
+    );
+    // Dragged up and to the left: the same box.
+    check(
+        Point::new(760.0, 500.0),
+        Point::new(600.0, 100.0),
+        &["server-1", "server-2", "server-3"],
+    );
+    // Cutting through a node does not take it.
+    check(Point::new(600.0, 100.0), Point::new(700.0, 500.0), &[]);
+    check(
+        Point::new(-1e4, -1e4),
+        Point::new(1e4, 1e4),
+        &[
+            "users", "lb", "server-1", "server-2", "server-3", "database",
+        ],
+    );
+}
+
+#[test]
+fn node_at_hits_the_box_around_the_centre() {
+    let design = presets::single_server();
+    let check = |point: Point, expected: Option<&str>| {
+        assert_eq!(node_at(&design, point), expected, "{point:?}");
+    };
+    check(Point::new(550.0, 300.0), Some("server"));
+    check(
+        Point::new(
+            550.0 + NODE_SIZE.width / 2.0,
+            300.0 + NODE_SIZE.height / 2.0,
+        ),
+        Some("server"),
+    );
+    check(Point::new(550.0 + NODE_SIZE.width / 2.0 + 1.0, 300.0), None);
+    check(Point::new(120.0, 280.0), Some("users"));
+    check(Point::new(0.0, 0.0), None);
+}
+
+#[test]
+fn snapping_goes_to_the_nearest_grid_line() {
+    for (value, grid, expected) in [
+        (0.0, 20.0, 0.0),
+        (9.9, 20.0, 0.0),
+        (10.0, 20.0, 20.0),
+        (-9.9, 20.0, 0.0),
+        (-31.0, 20.0, -40.0),
+        (333.0, 20.0, 340.0),
+        (333.0, 0.0, 333.0),
+    ] {
+        assert_eq!(snap(value, grid), expected, "snap({value}, {grid})");
+    }
+}
+
+fn moved_by(command: Option<Command>) -> Option<Vector> {
+    match command {
+        Some(Command::MoveNodes { by, .. }) => Some(by),
+        Some(other) => panic!("a drag made {other:?}"),
+        None => None,
+    }
+}
+
+#[test]
+fn a_drag_follows_the_pointer_in_increments() {
+    let ids = vec!["a".to_owned(), "b".to_owned()];
+    let mut drag = NodeDrag::new(
+        ids.clone(),
+        Point::new(100.0, 100.0),
+        Point::new(110.0, 120.0),
+    );
+    assert_eq!(
+        moved_by(drag.update(Point::new(115.0, 120.0), None)),
+        Some(Vector::new(5.0, 0.0))
+    );
+    assert_eq!(
+        moved_by(drag.update(Point::new(115.0, 120.0), None)),
+        None,
+        "no movement, no command"
+    );
+    assert_eq!(
+        moved_by(drag.update(Point::new(100.0, 130.0), None)),
+        Some(Vector::new(-15.0, 10.0))
+    );
+    assert_eq!(drag.moved(), Vector::new(-10.0, 10.0));
+    assert_eq!(drag.ids(), ids);
+}
+
+#[test]
+fn a_snapped_drag_puts_the_grabbed_node_on_the_grid() {
+    // The node's centre starts off the grid; the pointer grabbed it 10 px right of the centre.
+    let anchor = Point::new(103.0, 97.0);
+    let mut drag = NodeDrag::new(vec!["a".to_owned()], anchor, Point::new(113.0, 97.0));
+    let mut position = anchor;
+    for pointer in [
+        Point::new(120.0, 101.0),
+        Point::new(139.0, 130.0),
+        Point::new(151.0, 69.0),
+    ] {
+        if let Some(by) = moved_by(drag.update(pointer, Some(20.0))) {
+            position = position.plus(by);
+        }
+        assert_eq!(position.x % 20.0, 0.0, "{position:?}");
+        assert_eq!(position.y % 20.0, 0.0, "{position:?}");
+    }
+    assert_eq!(position, Point::new(140.0, 60.0));
+}
+
+#[test]
+fn selection_clicks_toggle_and_box_select() {
+    let mut selection = Selection::default();
+    selection.click_node("a", false);
+    selection.click_node("b", true);
+    assert_eq!(selection.node_ids(), ["a", "b"]);
+    selection.click_node("a", true);
+    assert_eq!(selection.node_ids(), ["b"]);
+    assert_eq!(selection.single_node(), Some("b"));
+    let link = LinkId::new("a", "b");
+    selection.click_link(&link, true);
+    assert!(selection.contains_link(&link));
+    assert_eq!(selection.single_node(), None, "a link is selected too");
+    selection.click_link(&link, false);
+    assert!(selection.nodes.is_empty() && selection.contains_link(&link));
+    selection.box_select(["c".to_owned(), "d".to_owned()], true);
+    assert_eq!(selection.node_ids(), ["c", "d"]);
+    assert!(
+        selection.contains_link(&link),
+        "additive box select keeps what was selected"
+    );
+    selection.box_select(["e".to_owned()], false);
+    assert_eq!(selection, Selection::only_nodes(["e".to_owned()]));
+    selection.clear();
+    assert!(selection.is_empty());
+}
+
+#[test]
+fn selection_follows_the_document() {
+    let design = presets::horizontal_scaling();
+    let mut selection = Selection::default();
+    selection.select_all(&design);
+    assert_eq!(selection.nodes.len(), design.nodes.len());
+    selection.click_link(&LinkId::new("lb", "server-1"), true);
+    selection.click_link(&LinkId::new("ghost", "lb"), true);
+    selection.nodes.insert("ghost".to_owned());
+    selection.retain_existing(&design);
+    assert!(!selection.contains_node("ghost"));
+    assert_eq!(
+        selection.links.iter().collect::<Vec<_>>(),
+        [&LinkId::new("lb", "server-1")]
+    );
+    let Command::Delete { nodes, links } = selection.delete_command() else {
+        panic!("a delete command");
+    };
+    assert_eq!(nodes.len(), design.nodes.len());
+    assert_eq!(links, [LinkId::new("lb", "server-1")]);
+}
