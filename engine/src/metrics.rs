@@ -223,6 +223,8 @@ pub struct NodeMetrics {
     pub occupancy_integral: f64,
     pub inside: u64,
     pub inside_changed_at: u64,
+    /// When the cumulative figures started (0, or the last statistics reset), nanoseconds.
+    pub since: u64,
 }
 
 impl NodeMetrics {
@@ -244,7 +246,22 @@ impl NodeMetrics {
             occupancy_integral: 0.0,
             inside: 0,
             inside_changed_at: 0,
+            since: 0,
         }
+    }
+
+    /// Forgets the cumulative figures (after a warm-up); requests inside stay inside.
+    pub(crate) fn reset(&mut self, now: u64) {
+        self.accrue(now);
+        self.arrivals = 0;
+        self.completed = 0;
+        self.failed = 0;
+        self.failures_by_cause = [0; CauseKind::COUNT];
+        self.latency.clear();
+        self.hits = 0;
+        self.misses = 0;
+        self.occupancy_integral = 0.0;
+        self.since = now;
     }
 
     fn accrue(&mut self, now: u64) {
@@ -279,10 +296,10 @@ impl NodeMetrics {
     /// Mean number of requests inside the node since the start, for Little's law.
     pub fn mean_inside(&mut self, now: u64) -> f64 {
         self.accrue(now);
-        if now == 0 {
+        if now <= self.since {
             0.0
         } else {
-            self.occupancy_integral / now as f64
+            self.occupancy_integral / (now - self.since) as f64
         }
     }
 

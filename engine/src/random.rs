@@ -125,3 +125,30 @@ impl ZipfTable {
         index.min(self.cumulative.len() - 1) as u32
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Random;
+
+    #[test]
+    fn poisson_counts_have_poisson_variance() {
+        let mut z = Vec::new();
+        for seed in 0..200 {
+            let mut random = Random::new(seed);
+            let (mut t, mut n) = (0.0, 0u64);
+            loop {
+                t += random.exponential(1.0 / 320.0);
+                if t > 50.0 {
+                    break;
+                }
+                n += 1;
+            }
+            z.push((n as f64 - 16_000.0) / 16_000f64.sqrt());
+        }
+        let variance = z.iter().map(|x| x * x).sum::<f64>() / z.len() as f64;
+        assert!(
+            (0.75..1.25).contains(&variance),
+            "variance of standardised counts {variance}"
+        );
+    }
+}

@@ -1005,7 +1005,7 @@ impl Simulation {
         };
         let metrics = &mut self.core.metrics[index];
         let mean_in_system = metrics.mean_inside(now);
-        let seconds = now as f64 / 1e9;
+        let seconds = now.saturating_sub(metrics.since) as f64 / 1e9;
         Some(NodeStats {
             id: id.to_owned(),
             kind: self.core.kinds[index],
@@ -1034,6 +1034,24 @@ impl Simulation {
             utilisation,
             hit_ratio: (metrics.hits + metrics.misses > 0).then(|| metrics.hit_ratio()),
         })
+    }
+
+    /// Forgets every cumulative statistic (not the state: queues, caches and requests stay), so that
+    /// measurements can start after a warm-up. Series, logs and alerts are kept.
+    pub fn reset_statistics(&mut self) {
+        let now = self.core.now;
+        for metrics in &mut self.core.metrics {
+            metrics.reset(now);
+        }
+        for node in &mut self.nodes {
+            node.reset_statistics(now);
+        }
+        let totals = &mut self.core.totals;
+        let in_flight = totals.requests - totals.completed - totals.failed;
+        *totals = crate::core::Totals {
+            requests: in_flight,
+            ..crate::core::Totals::default()
+        };
     }
 
     /// Popularity of each key at a cache (empty for other nodes or a fixed hit ratio).

@@ -171,6 +171,21 @@ impl NodeState {
         }
     }
 
+    /// Restarts whole-run utilisation figures (after a warm-up).
+    pub(crate) fn reset_statistics(&mut self, now: u64) {
+        match self {
+            NodeState::Server(node) => node.instance.station.reset(now),
+            NodeState::AutoscalingGroup(node) => {
+                node.members.iter_mut().for_each(|m| m.station.reset(now));
+            }
+            NodeState::Cache(node) => node.station.reset(now),
+            NodeState::Database(node) => {
+                node.instances.iter_mut().for_each(|i| i.station.reset(now));
+            }
+            _ => {}
+        }
+    }
+
     pub(crate) fn cost_per_hour(&self) -> f64 {
         match self {
             NodeState::Users(_) => 0.0,

@@ -25,6 +25,8 @@ pub(crate) struct Station {
     changed_at: u64,
     window_start: f64,
     window_started_at: u64,
+    since: u64,
+    integral_at_reset: f64,
 }
 
 impl Station {
@@ -38,6 +40,8 @@ impl Station {
             changed_at: 0,
             window_start: 0.0,
             window_started_at: 0,
+            since: 0,
+            integral_at_reset: 0.0,
         }
     }
 
@@ -97,14 +101,21 @@ impl Station {
         }
     }
 
-    /// Mean utilisation since the start, 0..=1.
+    /// Mean utilisation since the start (or the last reset), 0..=1.
     pub(crate) fn utilisation(&mut self, now: u64) -> f64 {
         self.accrue(now);
-        let span = now as f64 * f64::from(self.workers);
+        let span = now.saturating_sub(self.since) as f64 * f64::from(self.workers);
         if span > 0.0 {
-            (self.busy_integral / span).clamp(0.0, 1.0)
+            ((self.busy_integral - self.integral_at_reset) / span).clamp(0.0, 1.0)
         } else {
             0.0
         }
+    }
+
+    /// Starts the whole-run utilisation afresh (after a warm-up).
+    pub(crate) fn reset(&mut self, now: u64) {
+        self.accrue(now);
+        self.since = now;
+        self.integral_at_reset = self.busy_integral;
     }
 }

@@ -1,3 +1,5 @@
 //! Integration tests of the engine, one module per behaviour.
 
 mod design_format;
+mod queueing;
+mod support;
