@@ -11,8 +11,8 @@ use crate::editor::{
 };
 
 /// Applies a command that must succeed.
-fn applied(document: &mut Design, command: Command) -> Applied {
-    match apply(document, &command) {
+fn applied(document: &mut Design, command: &Command) -> Applied {
+    match apply(document, command) {
         Ok(applied) => applied,
         Err(error) => panic!("{command:?} was refused: {error}"),
     }
@@ -20,9 +20,9 @@ fn applied(document: &mut Design, command: Command) -> Applied {
 
 /// Applies a command that must be refused, checks the document did not change, and returns the
 /// error's message.
-fn refused(document: &Design, command: Command) -> String {
+fn refused(document: &Design, command: &Command) -> String {
     let mut copy = document.clone();
-    let error = apply(&mut copy, &command).expect_err("the command should be refused");
+    let error = apply(&mut copy, command).expect_err("the command should be refused");
     assert_eq!(
         &copy, document,
         "a refused {command:?} changed the document"
@@ -78,7 +78,7 @@ fn add_node_gets_a_fresh_numbered_id_and_name() {
         let mut document = presets::horizontal_scaling();
         let result = applied(
             &mut document,
-            Command::AddNode {
+            &Command::AddNode {
                 kind,
                 at: Point::new(10.0, 20.0),
                 id: None,
@@ -121,15 +121,15 @@ fn add_node_refusals() {
     };
     let origin = Point::new(0.0, 0.0);
     assert_eq!(
-        refused(&document, add(Some("server"), origin)),
+        refused(&document, &add(Some("server"), origin)),
         "the id \"server\" is already taken"
     );
     assert_eq!(
-        refused(&document, add(Some(" "), origin)),
+        refused(&document, &add(Some(" "), origin)),
         "id: must not be empty"
     );
     assert_eq!(
-        refused(&document, add(None, Point::new(f64::NAN, 0.0))),
+        refused(&document, &add(None, Point::new(f64::NAN, 0.0))),
         "position: must be a finite number"
     );
 }
@@ -140,7 +140,7 @@ fn move_nodes_moves_only_the_named_nodes() {
     let before = document.clone();
     let result = applied(
         &mut document,
-        Command::MoveNodes {
+        &Command::MoveNodes {
             ids: strings(&["server-1", "server-2"]),
             by: Vector::new(5.0, -10.0),
         },
@@ -162,7 +162,7 @@ fn move_nodes_by_nothing_changes_nothing_and_bad_moves_are_refused() {
     let mut document = presets::single_server();
     let still = applied(
         &mut document,
-        Command::MoveNodes {
+        &Command::MoveNodes {
             ids: strings(&["server"]),
             by: Vector::ZERO,
         },
@@ -172,7 +172,7 @@ fn move_nodes_by_nothing_changes_nothing_and_bad_moves_are_refused() {
     assert_eq!(
         refused(
             &document,
-            Command::MoveNodes {
+            &Command::MoveNodes {
                 ids: strings(&["server", "ghost"]),
                 by,
             }
@@ -182,7 +182,7 @@ fn move_nodes_by_nothing_changes_nothing_and_bad_moves_are_refused() {
     assert_eq!(
         refused(
             &document,
-            Command::MoveNodes {
+            &Command::MoveNodes {
                 ids: strings(&["server"]),
                 by: Vector::new(f64::INFINITY, 0.0),
             }
@@ -200,7 +200,7 @@ fn connect_refusals_say_why() {
             from: from.to_owned(),
             to: to.to_owned(),
         };
-        assert_eq!(refused(document, command), expected, "{from} → {to}");
+        assert_eq!(refused(document, &command), expected, "{from} → {to}");
         // The check the canvas makes while dragging agrees with apply.
         let dry_run = check_connect(document, from, to).expect_err("refused while dragging");
         assert_eq!(dry_run.to_string(), expected);
@@ -246,7 +246,7 @@ fn connect_adds_a_link_with_a_latency_that_fits_its_source() {
     let mut document = presets::distributed();
     applied(
         &mut document,
-        Command::AddNode {
+        &Command::AddNode {
             kind: NodeKind::Server,
             at: Point::new(0.0, 0.0),
             id: None,
@@ -255,7 +255,7 @@ fn connect_adds_a_link_with_a_latency_that_fits_its_source() {
     let check = |document: &mut Design, from: &str, to: &str, latency_ms: f64| {
         let result = applied(
             document,
-            Command::Connect {
+            &Command::Connect {
                 from: from.to_owned(),
                 to: to.to_owned(),
             },
@@ -288,7 +288,7 @@ fn deleting_a_node_takes_its_links_rules_and_faults_along() {
     let rules_before = document.alert_rules.len();
     let result = applied(
         &mut document,
-        Command::Delete {
+        &Command::Delete {
             nodes: strings(&["cache"]),
             links: vec![LinkId::new("users", "cdn")],
         },
@@ -308,7 +308,7 @@ fn deleting_what_is_gone_already_changes_nothing() {
     let before = document.clone();
     let result = applied(
         &mut document,
-        Command::Delete {
+        &Command::Delete {
             nodes: strings(&["ghost"]),
             links: vec![LinkId::new("users", "database")],
         },
@@ -323,7 +323,7 @@ fn deleting_every_users_node_is_allowed() {
     let mut document = presets::single_server();
     applied(
         &mut document,
-        Command::Delete {
+        &Command::Delete {
             nodes: strings(&["users", "server", "database"]),
             links: Vec::new(),
         },
@@ -336,7 +336,7 @@ fn duplicate_gives_fresh_ids_names_offset_positions_and_remapped_internal_links(
     let mut document = presets::horizontal_scaling();
     let result = applied(
         &mut document,
-        Command::Duplicate {
+        &Command::Duplicate {
             ids: strings(&["lb", "server-1"]),
         },
     );
@@ -370,13 +370,13 @@ fn duplicating_twice_keeps_counting() {
     let duplicate = || Command::Duplicate {
         ids: strings(&["server"]),
     };
-    assert_eq!(applied(&mut document, duplicate()).created, ["server-1"]);
-    assert_eq!(applied(&mut document, duplicate()).created, ["server-2"]);
+    assert_eq!(applied(&mut document, &duplicate()).created, ["server-1"]);
+    assert_eq!(applied(&mut document, &duplicate()).created, ["server-2"]);
     assert_eq!(node(&document, "server-2").name, "Web server 2");
     assert_eq!(
         refused(
             &document,
-            Command::Duplicate {
+            &Command::Duplicate {
                 ids: strings(&["ghost"])
             }
         ),
@@ -399,7 +399,7 @@ fn clipboard_json_round_trips_and_pastes_into_another_design() {
     let mut target = presets::single_server();
     let result = applied(
         &mut target,
-        Command::Paste {
+        &Command::Paste {
             clipboard: Clipboard::from_json(&text).unwrap(),
             offset: Vector::new(0.0, 200.0),
         },
@@ -440,7 +440,7 @@ fn pasting_out_of_range_parameters_is_refused_whole() {
     }
     let message = refused(
         &presets::single_server(),
-        Command::Paste {
+        &Command::Paste {
             clipboard,
             offset: Vector::ZERO,
         },
@@ -460,7 +460,7 @@ fn set_param_accepts_good_values() {
             field: field.to_owned(),
             value,
         };
-        applied(&mut document, command);
+        applied(&mut document, &command);
         let params = serde_json::to_value(&node(&document, node_id).params).unwrap();
         let pointer = format!("/{}", field.replace('.', "/"));
         assert_eq!(
@@ -596,7 +596,7 @@ fn set_param_refuses_bad_values_with_a_message_for_beside_the_field() {
 #[test]
 fn set_param_to_the_same_value_is_no_change() {
     let mut document = presets::single_server();
-    let result = applied(&mut document, set_param("server", "tier", "small"));
+    let result = applied(&mut document, &set_param("server", "tier", "small"));
     assert!(!result.changed);
 }
 
@@ -609,18 +609,18 @@ fn set_link_param_edits_latency_and_loss_within_range() {
         field: field.to_owned(),
         value: ParamValue::text(text),
     };
-    applied(&mut document, set("latency_ms", "80"));
-    applied(&mut document, set("loss", "0.01"));
+    applied(&mut document, &set("latency_ms", "80"));
+    applied(&mut document, &set("loss", "0.01"));
     assert_eq!(
         (document.links[0].latency_ms, document.links[0].loss),
         (80.0, 0.01)
     );
     assert_eq!(
-        refused(&document, set("loss", "2")),
+        refused(&document, &set("loss", "2")),
         "loss: must be at most 1, got 2"
     );
     assert_eq!(
-        refused(&document, set("from", "x")),
+        refused(&document, &set("from", "x")),
         "there is no field \"from\""
     );
     let missing = Command::SetLinkParam {
@@ -629,7 +629,7 @@ fn set_link_param_edits_latency_and_loss_within_range() {
         value: ParamValue::text("0"),
     };
     assert_eq!(
-        refused(&document, missing),
+        refused(&document, &missing),
         "there is no link users → database"
     );
 }
@@ -641,11 +641,11 @@ fn rename_trims_and_limits_names() {
         node: "server".to_owned(),
         name: name.to_owned(),
     };
-    applied(&mut document, rename("  <b>API</b>  "));
+    applied(&mut document, &rename("  <b>API</b>  "));
     assert_eq!(node(&document, "server").name, "<b>API</b>");
-    assert!(!applied(&mut document, rename("<b>API</b>")).changed);
+    assert!(!applied(&mut document, &rename("<b>API</b>")).changed);
     assert_eq!(
-        refused(&document, rename(&"x".repeat(101))),
+        refused(&document, &rename(&"x".repeat(101))),
         "name: must be at most 100 characters"
     );
 }
@@ -654,20 +654,20 @@ fn rename_trims_and_limits_names() {
 fn alert_rule_and_fault_edits_are_validated() {
     let mut document = presets::distributed();
     let count = document.alert_rules.len();
-    applied(&mut document, Command::AddAlertRule(AlertRule::default()));
+    applied(&mut document, &Command::AddAlertRule(AlertRule::default()));
     assert_eq!(document.alert_rules.len(), count + 1);
     let bad_rule = AlertRule {
         threshold: -1.0,
         ..AlertRule::default()
     };
     assert_eq!(
-        refused(&document, Command::AddAlertRule(bad_rule.clone())),
+        refused(&document, &Command::AddAlertRule(bad_rule)),
         "threshold: must be at least 0, got -1"
     );
     assert_eq!(
         refused(
             &document,
-            Command::SetAlertRule {
+            &Command::SetAlertRule {
                 index: 0,
                 rule: AlertRule {
                     node: Some("ghost".to_owned()),
@@ -678,10 +678,10 @@ fn alert_rule_and_fault_edits_are_validated() {
         "node: there is no node with id \"ghost\""
     );
     assert_eq!(
-        refused(&document, Command::RemoveAlertRule { index: 99 }),
+        refused(&document, &Command::RemoveAlertRule { index: 99 }),
         "there is no alert rule 99"
     );
-    applied(&mut document, Command::RemoveAlertRule { index: count });
+    applied(&mut document, &Command::RemoveAlertRule { index: count });
     assert_eq!(document.alert_rules.len(), count);
 
     let kill = |node: &str| ScheduledFault {
@@ -691,22 +691,22 @@ fn alert_rule_and_fault_edits_are_validated() {
             node: node.to_owned(),
         },
     };
-    applied(&mut document, Command::AddFault(kill("web")));
+    applied(&mut document, &Command::AddFault(kill("web")));
     assert_eq!(
-        refused(&document, Command::AddFault(kill("ghost"))),
+        refused(&document, &Command::AddFault(kill("ghost"))),
         "fault.node: there is no node with id \"ghost\""
     );
     assert_eq!(
         refused(
             &document,
-            Command::SetFault {
+            &Command::SetFault {
                 index: 3,
                 fault: kill("web")
             }
         ),
         "there is no fault 3"
     );
-    applied(&mut document, Command::RemoveFault { index: 0 });
+    applied(&mut document, &Command::RemoveFault { index: 0 });
     assert!(document.faults.is_empty());
 }
 
@@ -716,7 +716,7 @@ fn replace_document_takes_valid_designs_and_refuses_broken_ones() {
     for (title, preset) in presets::all() {
         let result = applied(
             &mut document,
-            Command::ReplaceDocument(Box::new(preset.clone())),
+            &Command::ReplaceDocument(Box::new(preset.clone())),
         );
         assert_eq!(document, preset, "{title}");
         assert_eq!(result.announcement, format!("Opened {title}"));
@@ -724,7 +724,7 @@ fn replace_document_takes_valid_designs_and_refuses_broken_ones() {
     let mut broken = presets::single_server();
     broken.nodes[1].id = "users".to_owned();
     assert_eq!(
-        refused(&document, Command::ReplaceDocument(Box::new(broken))),
+        refused(&document, &Command::ReplaceDocument(Box::new(broken))),
         "nodes[1].id: the id \"users\" is used twice"
     );
     let empty = Design {
@@ -732,7 +732,7 @@ fn replace_document_takes_valid_designs_and_refuses_broken_ones() {
         links: Vec::new(),
         ..presets::single_server()
     };
-    applied(&mut document, Command::ReplaceDocument(Box::new(empty)));
+    applied(&mut document, &Command::ReplaceDocument(Box::new(empty)));
     assert!(document.nodes.is_empty());
 }
 
@@ -741,11 +741,11 @@ fn design_name_and_seed() {
     let mut document = presets::single_server();
     applied(
         &mut document,
-        Command::SetDesignName(" My shop ".to_owned()),
+        &Command::SetDesignName(" My shop ".to_owned()),
     );
-    applied(&mut document, Command::SetSeed(42));
+    applied(&mut document, &Command::SetSeed(42));
     assert_eq!((document.name.as_str(), document.seed), ("My shop", 42));
-    assert!(!applied(&mut document, Command::SetSeed(42)).changed);
+    assert!(!applied(&mut document, &Command::SetSeed(42)).changed);
 }
 
 #[test]

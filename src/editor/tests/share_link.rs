@@ -163,7 +163,7 @@ fn an_intact_link_with_a_bad_design_carries_the_design_error() {
         FORMAT_VERSION,
     )) {
         Err(ShareLinkError::InvalidDesign(error)) => {
-            assert_eq!(error.path, expected_path, "{json}")
+            assert_eq!(error.path, expected_path, "{json}");
         }
         other => panic!("{json} gave {other:?}"),
     };
