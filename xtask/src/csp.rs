@@ -4,6 +4,10 @@
 //! script). A strict policy refuses inline scripts unless their hash is listed, so after every build Trunk
 //! runs this as a post-build hook: it hashes each inline script of the staged `index.html` and writes the
 //! hashes where `index.html` holds the placeholder. No `'unsafe-inline'`, no `'unsafe-eval'` for scripts.
+//!
+//! `trunk serve` fills the auto-reload script's `{{__TRUNK_ADDRESS__}}` and `{{__TRUNK_WS_BASE__}}` when it
+//! serves the page, after this hook ran, so that script is hashed as it will be served: with the address
+//! `cargo xtask serve` uses and the build's public URL.
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -20,13 +24,24 @@ pub fn fill_from_trunk_environment() -> Result<(), String> {
     let page = staging.join("index.html");
     let html = std::fs::read_to_string(&page)
         .map_err(|error| format!("cannot read {}: {error}", page.display()))?;
-    let filled = fill(&html)?;
+    let serving = ServeValues {
+        address: std::env::var("ARCH_EXPLORER_SERVE_ADDRESS")
+            .unwrap_or_else(|_| "127.0.0.1:8080".to_string()),
+        websocket_base: std::env::var("TRUNK_PUBLIC_URL").unwrap_or_else(|_| "/".to_string()),
+    };
+    let filled = fill(&html, &serving)?;
     std::fs::write(&page, filled)
         .map_err(|error| format!("cannot write {}: {error}", page.display()))
 }
 
+/// What `trunk serve` substitutes into the auto-reload script when it serves the page.
+pub struct ServeValues {
+    pub address: String,
+    pub websocket_base: String,
+}
+
 /// Replaces the placeholder with one `'sha256-…'` source per inline script in `html`.
-pub fn fill(html: &str) -> Result<String, String> {
+pub fn fill(html: &str, serving: &ServeValues) -> Result<String, String> {
     if !html.contains(PLACEHOLDER) {
         return Err(format!(
             "index.html's Content-Security-Policy has no {PLACEHOLDER} placeholder"
@@ -34,7 +49,10 @@ pub fn fill(html: &str) -> Result<String, String> {
     }
     let sources: Vec<String> = inline_scripts(html)
         .map(|script| {
-            let digest = Sha256::digest(script.as_bytes());
+            let served = script
+                .replace("{{__TRUNK_ADDRESS__}}", &serving.address)
+                .replace("{{__TRUNK_WS_BASE__}}", &serving.websocket_base);
+            let digest = Sha256::digest(served.as_bytes());
             format!(
                 "'sha256-{}'",
                 base64::engine::general_purpose::STANDARD.encode(digest)
@@ -74,7 +92,7 @@ mod tests {
             "<script src=\"/a.js\"></script>",
             "<script type=\"module\">alert(1)</script>",
         );
-        let filled = fill(html).unwrap();
+        let filled = fill(html, &serving()).unwrap();
         // sha256("alert(1)") in base64, as `echo -n 'alert(1)' | openssl dgst -sha256 -binary | base64` prints.
         assert!(
             filled.contains(
@@ -86,6 +104,23 @@ mod tests {
 
     #[test]
     fn refuses_a_page_without_the_placeholder() {
-        assert!(fill("<script>alert(1)</script>").is_err());
+        assert!(fill("<script>alert(1)</script>", &serving()).is_err());
+    }
+
+    #[test]
+    fn hashes_the_auto_reload_script_as_trunk_serves_it() {
+        let html =
+            "<meta content=\"'inline-script-hashes'\"><script>x('{{__TRUNK_ADDRESS__}}')</script>";
+        let filled = fill(html, &serving()).unwrap();
+        let expected = Sha256::digest("x('127.0.0.1:8080')".as_bytes());
+        let expected = base64::engine::general_purpose::STANDARD.encode(expected);
+        assert!(filled.contains(&expected), "{filled}");
+    }
+
+    fn serving() -> ServeValues {
+        ServeValues {
+            address: "127.0.0.1:8080".to_string(),
+            websocket_base: "/".to_string(),
+        }
     }
 }

@@ -20,6 +20,9 @@ use std::time::Instant;
 /// The sub-path the end-to-end tests serve the release build under, as GitHub Pages does for a project site.
 const E2E_PUBLIC_URL: &str = "/arch-explorer/";
 
+/// Where `cargo xtask serve` serves the app.
+const SERVE_ADDRESS: &str = "127.0.0.1:8080";
+
 fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     let result = match arguments.first().map(String::as_str) {
@@ -61,17 +64,23 @@ fn serve() -> Result<(), String> {
         "Fetching crates (so Trunk can build offline)",
         tools::cargo(&["fetch", "--locked"]),
     )?;
-    println!("\n==> Serving Architecture Explorer on http://127.0.0.1:8080/  (Ctrl+C stops it)\n");
+    println!("\n==> Serving Architecture Explorer on http://{SERVE_ADDRESS}/  (Ctrl+C stops it)\n");
+    let (host, port) = SERVE_ADDRESS
+        .split_once(':')
+        .expect("SERVE_ADDRESS is host:port");
     let mut trunk = tools::command_on_tool_path(&root, "trunk");
-    trunk.args([
-        "serve",
-        "--offline",
-        "--locked",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        "8080",
-    ]);
+    trunk
+        .args([
+            "serve",
+            "--offline",
+            "--locked",
+            "--address",
+            host,
+            "--port",
+            port,
+        ])
+        // The CSP hook hashes the auto-reload script with the address Trunk will write into it.
+        .env("ARCH_EXPLORER_SERVE_ADDRESS", SERVE_ADDRESS);
     run(&root, trunk)
 }
 
