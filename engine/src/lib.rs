@@ -4,6 +4,7 @@
 mod alerts;
 mod core;
 pub mod design;
+pub mod determinism;
 mod event_queue;
 pub mod histogram;
 pub mod metrics;

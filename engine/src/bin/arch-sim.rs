@@ -3,6 +3,7 @@
 //! ```text
 //! arch-sim run design.json [--seconds 60] [--seed 7]
 //! arch-sim preset <single|vertical|horizontal|distributed>     prints a preset design
+//! arch-sim digest                                               digest of the reference run
 //! ```
 //! A bad design file exits with code 2 and prints the typed error, with its JSON path, on stderr.
 
@@ -21,6 +22,13 @@ fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     match arguments.first().map(String::as_str) {
         Some("run") => run(&arguments[1..]),
+        Some("digest") => {
+            println!(
+                "{}",
+                engine::determinism::format_digest(engine::determinism::reference_run())
+            );
+            ExitCode::SUCCESS
+        }
         Some("preset") => {
             let design = match arguments.get(1).map(String::as_str) {
                 Some("single") => presets::single_server(),

@@ -1,5 +1,7 @@
 //! Integration tests of the engine, one module per behaviour.
 
 mod design_format;
+mod determinism;
+mod load_balancing;
 mod queueing;
 mod support;

@@ -1,20 +1,12 @@
 //! Shared helpers: loading the design files, batch means with Student-t confidence intervals, and
 //! Little's law.
 
-use engine::{Design, NodeParams, Simulation};
+use engine::{Design, Simulation};
 
 pub fn design(name: &str) -> Design {
     let path = format!("{}/tests/designs/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     Design::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-pub fn users_rate(design: &mut Design, rate: f64) {
-    for node in &mut design.nodes {
-        if let NodeParams::Users(users) = &mut node.params {
-            users.rate_per_second = rate;
-        }
-    }
 }
 
 /// Two-sided 99 % Student-t quantiles for 1..=30 degrees of freedom.

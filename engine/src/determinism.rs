@@ -1,0 +1,48 @@
+//! The reference run whose event digest must be identical on every platform (native and wasm32).
+//!
+//! A test on each side compares [`reference_run`] with the golden value in
+//! `engine/tests/data/determinism_digest.txt` (16 lowercase hex digits). If a deliberate model change
+//! alters the digest, regenerate the file with `cargo run -p engine --bin arch-sim -- digest`.
+
+use crate::Simulation;
+use crate::presets;
+
+/// Seed of the reference run.
+pub const REFERENCE_SEED: u64 = 42;
+/// Simulated seconds of the reference run.
+pub const REFERENCE_SECONDS: f64 = 20.0;
+
+/// Runs the distributed preset (every node kind but a bare server) for 20 simulated seconds with
+/// seed 42, with a primary crash and a cache flush on the way, and returns the event digest.
+pub fn reference_run() -> u64 {
+    let mut design = presets::distributed();
+    design.faults = vec![
+        crate::design::ScheduledFault {
+            at_s: 5.0,
+            duration_s: Some(5.0),
+            fault: crate::design::Fault::DatabasePrimaryCrash {
+                node: "database".to_owned(),
+            },
+        },
+        crate::design::ScheduledFault {
+            at_s: 8.0,
+            duration_s: None,
+            fault: crate::design::Fault::CacheFlush {
+                node: "cache".to_owned(),
+            },
+        },
+    ];
+    match Simulation::new(&design, REFERENCE_SEED) {
+        Ok(mut simulation) => {
+            simulation.advance(REFERENCE_SECONDS);
+            simulation.digest()
+        }
+        // The preset is valid (a test says so); a digest of 0 would fail every comparison loudly.
+        Err(_) => 0,
+    }
+}
+
+/// The digest as stored in the golden file.
+pub fn format_digest(digest: u64) -> String {
+    format!("{digest:016x}")
+}

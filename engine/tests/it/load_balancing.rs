@@ -1,0 +1,100 @@
+//! Load-balancer behaviour: the ordering of algorithms on four M/M/1 servers at ρ 0.8, and the
+//! health-check detection window emerging from probe events.
+
+use engine::metrics::CauseKind;
+use engine::params::Algorithm;
+use engine::{NodeParams, Simulation};
+
+use crate::support::{Interval, batch_means, design};
+
+fn mean_response(algorithm: Algorithm) -> Interval {
+    let mut design = design("lb_four_servers.json");
+    for node in &mut design.nodes {
+        if let NodeParams::LoadBalancer(lb) = &mut node.params {
+            lb.algorithm = algorithm;
+        }
+    }
+    let mut simulation = Simulation::new(&design, 31).expect("valid");
+    let [mean] = batch_means(&mut simulation, 20.0, 15, 40.0, |s| {
+        [s.node_stats("lb").expect("lb").mean_ms]
+    });
+    println!(
+        "{algorithm:?}: {:.2} ± {:.2} ms",
+        mean.mean, mean.half_width
+    );
+    mean
+}
+
+#[test]
+fn least_connections_beats_power_of_two_beats_round_robin_beats_random() {
+    let least = mean_response(Algorithm::LeastConnections);
+    let two = mean_response(Algorithm::PowerOfTwo);
+    let round = mean_response(Algorithm::RoundRobin);
+    let random = mean_response(Algorithm::Random);
+    for (better, worse, what) in [
+        (least, two, "least connections < power of two"),
+        (two, round, "power of two < round robin"),
+        (round, random, "round robin < random"),
+    ] {
+        assert!(
+            better.mean + better.half_width < worse.mean - worse.half_width,
+            "{what}: {:.2} ± {:.2} vs {:.2} ± {:.2}",
+            better.mean,
+            better.half_width,
+            worse.mean,
+            worse.half_width
+        );
+    }
+    // Random routing splits a Poisson stream: four independent M/M/1 at ρ 0.8, W = 1/(μ − λ).
+    random.check("random routing = M/M/1 (ms)", 50.0, 0.1);
+    // Round robin gives each server Erlang-4 arrivals (E4/M/1): W = 1/(μ(1 − σ)) where σ solves
+    // σ = (4λ / (4λ + μ(1 − σ)))^4.
+    let (lambda, mu) = (80.0f64, 100.0f64);
+    let mut sigma = 0.5;
+    for _ in 0..500 {
+        sigma = (4.0 * lambda / (4.0 * lambda + mu * (1.0 - sigma))).powi(4);
+    }
+    round.check(
+        "round robin = E4/M/1 (ms)",
+        1000.0 / (mu * (1.0 - sigma)),
+        0.1,
+    );
+}
+
+#[test]
+fn requests_lost_to_a_dead_backend_match_rate_times_detection_window() {
+    // server-1 dies at 10 s; round robin sends it 1/4 of 400 req/s until the load balancer has seen
+    // three failed probes: on average I/2 + (n − 1)·I + T = 1 + 4 + 1 = 6 s.
+    let mut losses = Vec::new();
+    for seed in 0..20 {
+        let mut simulation =
+            Simulation::new(&design("health_check.json"), 100 + seed).expect("valid");
+        simulation.advance(20.0);
+        let users = simulation.node_stats("users").expect("users");
+        let lost = users
+            .errors_by_cause
+            .iter()
+            .find(|(kind, _)| *kind == CauseKind::BackendDown)
+            .map_or(0, |(_, count)| *count);
+        assert_eq!(
+            lost, users.failed,
+            "every failure is a request sent to the dead backend"
+        );
+        let snapshot = simulation.snapshot();
+        let lb = snapshot.nodes.iter().find(|n| n.id == "lb").expect("lb");
+        assert_eq!(
+            lb.healthy_backends,
+            Some((3, 4)),
+            "the dead backend was detected"
+        );
+        assert!(
+            snapshot
+                .logs
+                .iter()
+                .any(|l| l.message.contains("server-1 failed health check 3/3")),
+            "the detection is logged"
+        );
+        losses.push(lost as f64);
+    }
+    Interval::of(&losses).check("requests lost to the dead backend", 100.0 * 6.0, 0.1);
+}
