@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 use engine::design::{AlertRule, CURRENT_VERSION, ScheduledFault};
-use engine::{Design, DesignError, Link, LinkRefusal, Node, NodeKind, Problem, link_allowed};
+use engine::{
+    Design, DesignError, Link, LinkRefusal, Node, NodeKind, NodeParams, Problem, link_allowed,
+};
 use serde_json::Value;
 
 use super::clipboard::Clipboard;
@@ -564,20 +566,9 @@ fn set_param(
 ) -> Result<Applied, EditError> {
     let index = node_index(document, node_id)?;
     let node = &document.nodes[index];
-    let mut json = serde_json::to_value(node).unwrap_or(Value::Null);
-    let Some(params) = json.get_mut("params") else {
-        return Err(EditError::UnknownField {
-            field: field.to_owned(),
-        });
-    };
-    set_json_field(params, field, value)?;
-    // Typing goes through the engine's own reader (via a one-node design), so the editor accepts
-    // exactly what a design file may hold.
-    let wrapper =
-        serde_json::json!({ "version": CURRENT_VERSION, "nodes": [json], "alert_rules": [] });
-    let mut parsed = Design::from_value(wrapper)
-        .map_err(|error| value_error(field, "nodes[0].params", &error))?;
-    let params = parsed.nodes.swap_remove(0).params;
+    let mut json = serde_json::to_value(&node.params).unwrap_or(Value::Null);
+    set_json_field(&mut json, field, value)?;
+    let params = parse_params(node.kind(), json).map_err(|error| value_error(field, "", &error))?;
     let node = &mut document.nodes[index];
     let differs = node.params != params;
     node.params = params;
@@ -585,6 +576,35 @@ fn set_param(
         differs,
         format!("Set {field} of {node_id} to {}", shown(value)),
     ))
+}
+
+/// Reads a node's `params` object with the engine's own reader (through a one-node design), so the
+/// editor accepts exactly what a design file may hold. Error paths are relative to `params`.
+pub(crate) fn parse_params(kind: NodeKind, params: Value) -> Result<NodeParams, DesignError> {
+    let wrapper = serde_json::json!({
+        "version": CURRENT_VERSION,
+        "nodes": [{ "id": "node", "kind": kind, "params": params }],
+        "alert_rules": [],
+    });
+    match Design::from_value(wrapper) {
+        Ok(design) => design
+            .nodes
+            .into_iter()
+            .next()
+            .map(|node| node.params)
+            .ok_or_else(|| DesignError {
+                path: String::new(),
+                problem: Problem::Schema {
+                    message: "no parameters".to_owned(),
+                },
+            }),
+        Err(mut error) => {
+            if let Some(inner) = error.path.strip_prefix("nodes[0].params") {
+                error.path = inner.trim_start_matches('.').to_owned();
+            }
+            Err(error)
+        }
+    }
 }
 
 fn set_link_param(

@@ -18,6 +18,7 @@
 //! - `history.rs`: capped snapshot undo/redo; gestures and coalesce keys make a drag or a slider
 //!   scrub one step.
 //! - `clipboard.rs`: copied nodes and links, and their system-clipboard JSON.
+//! - `fields.rs`: a node's parameters as inspector fields (path, label, unit, input, current text).
 //! - `geometry.rs`: [`Point`], [`Vector`], [`Size`], [`Rect`].
 //! - `viewport.rs`: screen ↔ canvas, zoom at the cursor, zoom to fit, hit tests, grid, link paths.
 //! - `drag.rs`: pointer positions → `MoveNodes` commands of one gesture.
@@ -35,6 +36,7 @@
 pub mod clipboard;
 pub mod command;
 pub mod drag;
+pub mod fields;
 pub mod geometry;
 pub mod history;
 pub mod keymap;
@@ -51,6 +53,7 @@ use engine::Design;
 pub use clipboard::Clipboard;
 pub use command::{Applied, Command, EditError, LinkId, ParamValue, apply, check_connect};
 pub use drag::NodeDrag;
+pub use fields::{FieldInput, ParamField, param_fields};
 pub use geometry::{Point, Rect, Size, Vector};
 pub use history::History;
 pub use keymap::{Action, KEYMAP, action_for};

@@ -1,6 +1,7 @@
 //! Native tests of the editor core, one file per area.
 
 mod command;
+mod fields;
 mod history;
 mod keymap;
 mod share_link;
