@@ -581,9 +581,11 @@ fn set_param(
 /// Reads a node's `params` object with the engine's own reader (through a one-node design), so the
 /// editor accepts exactly what a design file may hold. Error paths are relative to `params`.
 pub(crate) fn parse_params(kind: NodeKind, params: Value) -> Result<NodeParams, DesignError> {
+    let mut node = serde_json::json!({ "id": "node", "kind": kind });
+    node["params"] = params;
     let wrapper = serde_json::json!({
         "version": CURRENT_VERSION,
-        "nodes": [{ "id": "node", "kind": kind, "params": params }],
+        "nodes": [node],
         "alert_rules": [],
     });
     match Design::from_value(wrapper) {
