@@ -1,5 +1,5 @@
-//! Dragging nodes: turns pointer positions into the `MoveNodes` commands of one gesture, with
-//! optional grid snapping of the grabbed node.
+//! Dragging: nodes (pointer positions → the `MoveNodes` commands of one gesture, with optional grid
+//! snapping of the grabbed node) and links (a [`PendingLink`] checked against every target).
 //!
 //! Usage, in the canvas component:
 //! ```text
@@ -10,7 +10,9 @@
 //! Each update moves the nodes by the difference from the previous one, so the grabbed node follows
 //! the pointer exactly (or its snapped place) however the events are spaced.
 
-use super::command::Command;
+use engine::Design;
+
+use super::command::{Command, EditError, check_connect};
 use super::geometry::{Point, Vector};
 use super::viewport::snap_point;
 
@@ -63,5 +65,45 @@ impl NodeDrag {
     /// The whole displacement so far.
     pub fn moved(&self) -> Vector {
         self.moved
+    }
+}
+
+/// A link being drawn from a node's output (by pointer, or by keyboard after `c`) and not yet
+/// dropped on a target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingLink {
+    pub from: String,
+}
+
+impl PendingLink {
+    pub fn new(from: &str) -> PendingLink {
+        PendingLink {
+            from: from.to_owned(),
+        }
+    }
+
+    /// Whether dropping on `to` would be accepted. While the pointer is over a target the canvas
+    /// marks it accepted or refused and shows the refusal's reason.
+    pub fn check(&self, document: &Design, to: &str) -> Result<(), EditError> {
+        check_connect(document, &self.from, to)
+    }
+
+    /// The nodes that would accept the link, in document order: the canvas highlights them and
+    /// keyboard users move among them.
+    pub fn valid_targets(&self, document: &Design) -> Vec<String> {
+        document
+            .nodes
+            .iter()
+            .filter(|node| self.check(document, &node.id).is_ok())
+            .map(|node| node.id.clone())
+            .collect()
+    }
+
+    /// The command that makes the link (still checked by `apply`).
+    pub fn finish(&self, to: &str) -> Command {
+        Command::Connect {
+            from: self.from.clone(),
+            to: to.to_owned(),
+        }
     }
 }

@@ -21,7 +21,7 @@
 //! - `fields.rs`: a node's parameters as inspector fields (path, label, unit, input, current text).
 //! - `geometry.rs`: [`Point`], [`Vector`], [`Size`], [`Rect`].
 //! - `viewport.rs`: screen ↔ canvas, zoom at the cursor, zoom to fit, hit tests, grid, link paths.
-//! - `drag.rs`: pointer positions → `MoveNodes` commands of one gesture.
+//! - `drag.rs`: pointer positions → `MoveNodes` commands of one gesture; a link being drawn.
 //! - `selection.rs`: selected nodes and links.
 //! - `share_link.rs`: the design in the URL fragment (deflate + base64 + checksum), bounded.
 //! - `storage.rs`: localStorage keys, restore on load, import and export of files.
@@ -52,7 +52,7 @@ use engine::Design;
 
 pub use clipboard::Clipboard;
 pub use command::{Applied, Command, EditError, LinkId, ParamValue, apply, check_connect};
-pub use drag::NodeDrag;
+pub use drag::{NodeDrag, PendingLink};
 pub use fields::{FieldInput, ParamField, param_fields};
 pub use geometry::{Point, Rect, Size, Vector};
 pub use history::History;

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use engine::Design;
 
-use super::command::{Command, LinkId};
+use super::command::{Applied, Command, LinkId};
 
 /// Selected nodes and links.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -91,6 +91,15 @@ impl Selection {
         self.nodes.retain(|id| document.node_index(id).is_some());
         self.links
             .retain(|link| document.links.iter().any(|existing| link.matches(existing)));
+    }
+
+    /// Follows a command the editor executed: the nodes it created become the selection (after add,
+    /// duplicate, paste), and whatever no longer exists is dropped (after delete).
+    pub fn follow(&mut self, applied: &Applied, document: &Design) {
+        if !applied.created.is_empty() {
+            *self = Selection::only_nodes(applied.created.iter().cloned());
+        }
+        self.retain_existing(document);
     }
 
     /// The selected node ids, in order, for commands.

@@ -246,3 +246,16 @@ pub fn node_at(document: &Design, point: Point) -> Option<&str> {
         .find(|node| node_rect(node.position.into()).contains_point(point))
         .map(|node| node.id.as_str())
 }
+
+/// The nodes in reading order for the flow of a design: left to right, then top to bottom. The
+/// canvas renders nodes in this order so Tab moves through them the way the eye does.
+pub fn reading_order(document: &Design) -> Vec<&str> {
+    let mut nodes: Vec<&engine::Node> = document.nodes.iter().collect();
+    nodes.sort_by(|a, b| {
+        a.position
+            .x
+            .total_cmp(&b.position.x)
+            .then(a.position.y.total_cmp(&b.position.y))
+    });
+    nodes.into_iter().map(|node| node.id.as_str()).collect()
+}

@@ -434,3 +434,70 @@ fn selection_follows_the_document() {
     assert_eq!(nodes.len(), design.nodes.len());
     assert_eq!(links, [LinkId::new("lb", "server-1")]);
 }
+
+#[test]
+fn a_pending_link_knows_its_valid_targets() {
+    let design = presets::horizontal_scaling();
+    let from_lb = crate::editor::PendingLink::new("lb");
+    // lb already links to every server; users and the database refuse; lb cannot link to itself.
+    assert_eq!(from_lb.valid_targets(&design), Vec::<String>::new());
+    let from_server = crate::editor::PendingLink::new("server-1");
+    assert_eq!(
+        from_server.valid_targets(&design),
+        Vec::<String>::new(),
+        "server-1 → lb would loop"
+    );
+    let from_users = crate::editor::PendingLink::new("users");
+    assert_eq!(
+        from_users.valid_targets(&design),
+        ["server-1", "server-2", "server-3"]
+    );
+    assert_eq!(
+        from_users
+            .check(&design, "database")
+            .unwrap_err()
+            .to_string(),
+        "a Users cannot send requests to a Database: users reach the system through a load \
+         balancer, a CDN or a server; they never talk to caches or databases directly"
+    );
+    assert_eq!(
+        from_users.finish("server-2"),
+        Command::Connect {
+            from: "users".to_owned(),
+            to: "server-2".to_owned()
+        }
+    );
+}
+
+#[test]
+fn reading_order_goes_left_to_right_then_top_to_bottom() {
+    assert_eq!(
+        viewport::reading_order(&presets::distributed()),
+        [
+            "users",
+            "cdn",
+            "lb",
+            "monitoring",
+            "web",
+            "cache",
+            "auth",
+            "database"
+        ]
+    );
+}
+
+#[test]
+fn the_selection_follows_executed_commands() {
+    let mut editor = crate::editor::Editor::new(presets::single_server());
+    let mut selection = Selection::only_nodes(["server".to_owned()]);
+    let duplicated = editor
+        .execute(&Command::Duplicate {
+            ids: selection.node_ids(),
+        })
+        .unwrap();
+    selection.follow(&duplicated, editor.document());
+    assert_eq!(selection.node_ids(), ["server-1"]);
+    let deleted = editor.execute(&selection.delete_command()).unwrap();
+    selection.follow(&deleted, editor.document());
+    assert!(selection.is_empty());
+}
