@@ -227,6 +227,12 @@ pub struct NodeMetrics {
     pub since: u64,
 }
 
+impl Default for NodeMetrics {
+    fn default() -> Self {
+        NodeMetrics::new()
+    }
+}
+
 impl NodeMetrics {
     pub fn new() -> NodeMetrics {
         NodeMetrics {

@@ -631,10 +631,10 @@ impl Simulation {
             }
             (NodeState::LoadBalancer(lb), NodeParams::LoadBalancer(p)) => lb.params = p,
             (NodeState::Server(server), NodeParams::Server(p) | NodeParams::Service(p)) => {
-                server.set_params(&p)
+                server.set_params(&p);
             }
             (NodeState::AutoscalingGroup(group), NodeParams::AutoscalingGroup(p)) => {
-                group.params = p
+                group.params = p;
             }
             (NodeState::Cache(cache), NodeParams::Cache(p)) => {
                 let rebuilt = p.capacity_keys != cache.params.capacity_keys

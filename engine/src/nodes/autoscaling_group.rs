@@ -11,10 +11,10 @@
 //! zone balancing of members. Units: thresholds in the metric's unit (CPU 0..=1, latency
 //! milliseconds, queue requests), times in seconds.
 
-use crate::core::{CallId, Core, LinkIndex, NodeIndex, Timer};
+use crate::core::{CallId, Core, NodeIndex, Timer};
 use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
-use crate::nodes::server::{Dependencies, Instance, InstanceState};
+use crate::nodes::server::{Dependencies, Instance, InstanceState, Routing};
 use crate::params::{AutoscalingGroupParams, ScalingMetric};
 use crate::random::to_ns;
 
@@ -22,8 +22,7 @@ pub(crate) struct AutoscalingGroup {
     pub(crate) index: NodeIndex,
     pub(crate) params: AutoscalingGroupParams,
     pub(crate) members: Vec<Instance>,
-    dependencies: Dependencies,
-    targets: Vec<LinkIndex>,
+    routing: Routing,
     cursor: usize,
     last_action_ns: Option<u64>,
     pub(crate) slow_factor: f64,
@@ -43,8 +42,11 @@ impl AutoscalingGroup {
             index,
             params: params.clone(),
             members,
-            dependencies: Dependencies::of(core, index),
-            targets: Vec::new(),
+            routing: Routing {
+                dependencies: Dependencies::of(core, index),
+                targets: Vec::new(),
+                fan_out_all: false,
+            },
             cursor: 0,
             last_action_ns: None,
             slow_factor: 1.0,
@@ -97,9 +99,7 @@ impl AutoscalingGroup {
                 self.index,
                 &self.params.server,
                 call,
-                &mut self.targets,
-                &self.dependencies,
-                false,
+                &mut self.routing,
             );
         }
         self.retire_drained(core);
@@ -190,26 +190,25 @@ impl AutoscalingGroup {
         let counted = self.counted();
         if value > self.params.scale_out_above && counted < self.params.max_instances as usize {
             self.scale_out(core, value);
-        } else if value < self.params.scale_in_below && counted > self.params.min_instances as usize
-        {
-            if let Some(slot) = self
+        } else if value < self.params.scale_in_below
+            && counted > self.params.min_instances as usize
+            && let Some(slot) = self
                 .members
                 .iter()
                 .rposition(|m| m.state == InstanceState::Running)
-            {
-                self.members[slot].state = InstanceState::Draining;
-                self.last_action_ns = Some(now);
-                core.log(
-                    LogLevel::Info,
-                    self.index,
-                    format!(
-                        "scaling in: metric {value:.2} below {}, draining instance {}",
-                        self.params.scale_in_below,
-                        slot + 1
-                    ),
-                );
-                self.retire_drained(core);
-            }
+        {
+            self.members[slot].state = InstanceState::Draining;
+            self.last_action_ns = Some(now);
+            core.log(
+                LogLevel::Info,
+                self.index,
+                format!(
+                    "scaling in: metric {value:.2} below {}, draining instance {}",
+                    self.params.scale_in_below,
+                    slot + 1
+                ),
+            );
+            self.retire_drained(core);
         }
     }
 

@@ -402,17 +402,15 @@ impl LoadBalancer {
             }
             Timer::ProbeReply { slot, sequence } => self.probe_result(core, slot, sequence, true),
             Timer::ProbeTimeout { slot, sequence } => {
-                self.probe_result(core, slot, sequence, false)
+                self.probe_result(core, slot, sequence, false);
             }
-            Timer::Takeover => {
-                if !self.up {
-                    self.up = true;
-                    core.log(
-                        LogLevel::Warn,
-                        self.index,
-                        "standby load balancer took over".to_owned(),
-                    );
-                }
+            Timer::Takeover if !self.up => {
+                self.up = true;
+                core.log(
+                    LogLevel::Warn,
+                    self.index,
+                    "standby load balancer took over".to_owned(),
+                );
             }
             _ => {}
         }

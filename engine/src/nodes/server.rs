@@ -21,6 +21,15 @@ use crate::nodes::station::{Admission, Station};
 use crate::params::{RequestType, ServerParams};
 use crate::random::to_ns;
 
+/// A server-like node's downstream calls: where to, and a reusable buffer for one request's targets.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Routing {
+    pub(crate) dependencies: Dependencies,
+    pub(crate) targets: Vec<LinkIndex>,
+    /// Service nodes call every outgoing link for every request.
+    pub(crate) fan_out_all: bool,
+}
+
 /// Where a server-like node sends a request after its own work.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Dependencies {
@@ -159,9 +168,7 @@ impl Instance {
         node: NodeIndex,
         params: &ServerParams,
         call: CallId,
-        targets: &mut Vec<LinkIndex>,
-        dependencies: &Dependencies,
-        fan_out_all: bool,
+        routing: &mut Routing,
     ) {
         let Some(state) = core.calls.get(call) else {
             return;
@@ -174,11 +181,12 @@ impl Instance {
         let request_type = state.request_type;
         self.requests += 1;
         self.start_next(core, node, params);
-        if fan_out_all {
+        let targets = &mut routing.targets;
+        if routing.fan_out_all {
             targets.clear();
-            targets.extend(dependencies.all.iter().copied());
+            targets.extend(routing.dependencies.all.iter().copied());
         } else {
-            dependencies.for_request(request_type, targets);
+            routing.dependencies.for_request(request_type, targets);
         }
         if targets.is_empty() {
             self.finish(core, call, Ok(()));
@@ -329,10 +337,7 @@ pub(crate) struct Server {
     pub(crate) index: NodeIndex,
     pub(crate) params: ServerParams,
     pub(crate) instance: Instance,
-    pub(crate) dependencies: Dependencies,
-    targets: Vec<LinkIndex>,
-    /// Service nodes call every outgoing link for every request.
-    fan_out_all: bool,
+    routing: Routing,
 }
 
 impl Server {
@@ -346,9 +351,11 @@ impl Server {
             index,
             params: params.clone(),
             instance: Instance::new(params, InstanceState::Running),
-            dependencies: Dependencies::of(core, index),
-            targets: Vec::new(),
-            fan_out_all,
+            routing: Routing {
+                dependencies: Dependencies::of(core, index),
+                targets: Vec::new(),
+                fan_out_all,
+            },
         }
     }
 
@@ -358,15 +365,8 @@ impl Server {
     }
 
     pub(crate) fn service_done(&mut self, core: &mut Core, call: CallId) {
-        self.instance.service_done(
-            core,
-            self.index,
-            &self.params,
-            call,
-            &mut self.targets,
-            &self.dependencies,
-            self.fan_out_all,
-        );
+        self.instance
+            .service_done(core, self.index, &self.params, call, &mut self.routing);
     }
 
     pub(crate) fn response(
