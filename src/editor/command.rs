@@ -522,7 +522,13 @@ fn paste(document: &mut Design, clipboard: &Clipboard, offset: Vector) -> Applie
     let mut renamed = BTreeMap::new();
     let mut created = Vec::new();
     for original in &clipboard.nodes {
-        let id = fresh_id(&strip_number(&original.id, '-'), &taken);
+        let base = strip_number(&original.id, '-');
+        let base = if base.trim().is_empty() {
+            id_base(original.kind())
+        } else {
+            base
+        };
+        let id = fresh_id(&base, &taken);
         taken.insert(id.clone());
         let mut node = original.clone();
         node.name = if original.name.is_empty() {
@@ -734,6 +740,17 @@ fn check_invariant(
     candidate: &Design,
     command: &Command,
 ) -> Result<(), EditError> {
+    // The engine never reads positions, so it does not check them; JSON cannot hold infinities.
+    if let Some(node) = candidate
+        .nodes
+        .iter()
+        .find(|node| !Point::from(node.position).is_finite())
+    {
+        return Err(EditError::InvalidValue {
+            field: "position".to_owned(),
+            message: format!("of \"{}\" must be a finite number", node.id),
+        });
+    }
     let fresh = |error: &DesignError| error.problem != Problem::NoTrafficSource;
     let mut problems = candidate.problems().into_iter().filter(fresh).peekable();
     if problems.peek().is_none() {

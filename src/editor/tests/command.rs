@@ -819,3 +819,34 @@ fn a_building_session_keeps_the_document_valid_throughout() {
     };
     assert_eq!(server.tier, Tier::Large);
 }
+
+#[test]
+fn positions_stay_finite() {
+    let mut document = presets::single_server();
+    let far = Command::MoveNodes {
+        ids: strings(&["server"]),
+        by: Vector::new(f64::MAX, 0.0),
+    };
+    applied(&mut document, &far);
+    assert_eq!(
+        refused(&document, &far),
+        "position: of \"server\" must be a finite number"
+    );
+}
+
+#[test]
+fn pasted_nodes_without_a_usable_id_are_named_after_their_kind() {
+    let mut clipboard = Clipboard::copy(&presets::single_server(), &strings(&["server"])).unwrap();
+    clipboard.nodes[0].id = String::new();
+    clipboard.nodes[0].name = String::new();
+    let mut document = presets::single_server();
+    let result = applied(
+        &mut document,
+        &Command::Paste {
+            clipboard,
+            offset: Vector::ZERO,
+        },
+    );
+    assert_eq!(result.created, ["server-1"]);
+    assert_eq!(node(&document, "server-1").display_name(), "server-1");
+}
