@@ -42,6 +42,8 @@ pub enum Command {
         from: String,
         to: String,
     },
+    /// Removes one link; refused when there is no such link.
+    Disconnect(LinkId),
     /// Removes nodes and links. Removing a node removes its links and the alert rules and faults
     /// that name it. Ids that no longer exist are skipped, so a stale selection is harmless.
     Delete {
@@ -315,6 +317,15 @@ fn fold(document: &mut Design, command: &Command) -> Result<Applied, EditError> 
             let latency_ms = default_latency_ms(document.nodes[node_index(document, from)?].kind());
             document.links.push(Link::new(from, to, latency_ms));
             Ok(changed(format!("Connected {from} to {to}")))
+        }
+        Command::Disconnect(link) => {
+            let index = document
+                .links
+                .iter()
+                .position(|existing| link.matches(existing))
+                .ok_or_else(|| EditError::UnknownLink(link.clone()))?;
+            document.links.remove(index);
+            Ok(changed(format!("Disconnected {link}")))
         }
         Command::Delete { nodes, links } => Ok(delete(document, nodes, links)),
         Command::Duplicate { ids } => {

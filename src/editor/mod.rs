@@ -27,6 +27,33 @@
 //! - `storage.rs`: localStorage keys, restore on load, import and export of files.
 //! - `keymap.rs`: the shortcut table used by both the key handler and the `?` sheet.
 //!
+//! # Wiring it to the UI
+//!
+//! ```text
+//! on load      let outcome = storage::restore(local_storage.get(AUTOSAVE_KEY));
+//!              if let RestoreOutcome::Unreadable { saved_text, explanation, .. } = &outcome {
+//!                  write RECOVERY_KEY = saved_text; show explanation }      // before any autosave
+//!              if the URL has `#d=…`: share_link::decode → Command::ReplaceDocument, or show the error
+//!              editor = Editor::new(outcome.into_design())
+//! any edit     match editor.execute(&command) {
+//!                  Ok(applied) => { selection.follow(&applied, editor.document());
+//!                                   announce(applied.announcement) }
+//!                  Err(error) => show error (beside error.field() in the inspector) }
+//! undo/redo    editor.undo() / editor.redo() → Some(label): announce "Undid …"; then
+//!              selection.retain_existing(editor.document())
+//! autosave     an effect on editor.revision(), debounced AUTOSAVE_DEBOUNCE_MS:
+//!              write AUTOSAVE_KEY = storage::autosave_text(editor.document())
+//! keys         keymap::action_for(event.key(), ctrl, shift, alt, meta) → match the Action
+//! drag node    pointerdown: editor.begin_gesture(); NodeDrag::new(…)
+//!              pointermove: drag.update(viewport.screen_to_canvas(pointer), grid) → execute
+//!              pointerup: editor.end_gesture()          Escape: editor.cancel_gesture()
+//! drag link    PendingLink::new(from); over a port: pending.check(document, to) → accept or
+//!              show the reason; drop: execute(&pending.finish(to))
+//! inspector    fields::param_fields(&node.params) → one input per field; on input:
+//!              execute(SetParam { node, field: path, value: ParamValue::Text(text) });
+//!              on change/blur: editor.seal()
+//! ```
+//!
 //! **Architecture Invariant:** nothing under `editor/` imports `leptos`, `web_sys` or
 //! `wasm_bindgen`; the components call in, never the reverse.
 //!

@@ -850,3 +850,16 @@ fn pasted_nodes_without_a_usable_id_are_named_after_their_kind() {
     assert_eq!(result.created, ["server-1"]);
     assert_eq!(node(&document, "server-1").display_name(), "server-1");
 }
+
+#[test]
+fn disconnect_removes_exactly_one_existing_link() {
+    let mut document = presets::single_server();
+    let link = LinkId::new("server", "database");
+    let result = applied(&mut document, &Command::Disconnect(link.clone()));
+    assert_eq!(result.announcement, "Disconnected server → database");
+    assert_eq!(links(&document), ["users → server"]);
+    assert_eq!(
+        refused(&document, &Command::Disconnect(link)),
+        "there is no link server → database"
+    );
+}
