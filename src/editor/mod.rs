@@ -31,8 +31,8 @@
 //!
 //! ```text
 //! on load      let outcome = storage::restore(local_storage.get(AUTOSAVE_KEY));
-//!              if let RestoreOutcome::Unreadable { saved_text, explanation, .. } = &outcome {
-//!                  write RECOVERY_KEY = saved_text; show explanation }      // before any autosave
+//!              if let RestoreOutcome::Unreadable { saved_text, recovery_key, explanation, .. } =
+//!                  &outcome { write recovery_key = saved_text; show explanation }  // before autosaving
 //!              if the URL has `#d=…`: share_link::decode → Command::ReplaceDocument, or show the error
 //!              editor = Editor::new(outcome.into_design())
 //! any edit     match editor.execute(&command) {

@@ -3,19 +3,23 @@
 //! banner, file pickers) lives in the components.
 //!
 //! **Architecture Invariant:** a saved text that cannot be read is never thrown away. [`restore`]
-//! hands it back in [`RestoreOutcome::Unreadable`] so the app copies it to [`RECOVERY_KEY`] before
-//! the first autosave can overwrite [`AUTOSAVE_KEY`].
+//! hands it back in [`RestoreOutcome::Unreadable`] with a recovery key of its own (so an older
+//! rescued text is never overwritten either), and the app copies it there before the first autosave
+//! can overwrite [`AUTOSAVE_KEY`].
 
 use std::fmt;
 
 use engine::{Design, DesignError, Problem, presets};
+
+use super::share_link::crc32;
 
 /// Every key this app writes starts with this: GitHub Pages sites of one account share an origin,
 /// hence one localStorage.
 pub const KEY_PREFIX: &str = "arch-explorer:v1:";
 /// The design being edited, written after each change (debounced).
 pub const AUTOSAVE_KEY: &str = "arch-explorer:v1:autosave";
-/// A saved text that could not be read, kept for the user to rescue.
+/// Saved texts that could not be read are kept under this prefix plus a checksum of the text (see
+/// [`recovery_key`]), for the user to rescue.
 pub const RECOVERY_KEY: &str = "arch-explorer:v1:recovery";
 /// The light/dark choice when the user overrides the system's.
 pub const COLOR_SCHEME_KEY: &str = "arch-explorer:v1:color-scheme";
@@ -32,10 +36,11 @@ pub enum RestoreOutcome {
     /// The autosave, as it was left.
     Restored(Design),
     /// The saved text could not be read (damaged, or written by a newer version). Open `design` (the
-    /// first preset), copy `saved_text` to [`RECOVERY_KEY`] and show `explanation`.
+    /// first preset), copy `saved_text` to `recovery_key` and show `explanation`.
     Unreadable {
         design: Design,
         saved_text: String,
+        recovery_key: String,
         error: DesignError,
         explanation: String,
     },
@@ -125,18 +130,26 @@ pub fn restore(saved: Option<&str>) -> RestoreOutcome {
                     },
                 },
             };
+            let recovery_key = recovery_key(saved);
             RestoreOutcome::Unreadable {
                 design: first_visit_design(),
                 saved_text: saved.to_owned(),
                 explanation: format!(
                     "Your last design {reason}. It is kept safe in this browser under \
-                     \"{RECOVERY_KEY}\" and can be copied from there; a sample design is open \
+                     \"{recovery_key}\" and can be copied from there; a sample design is open \
                      meanwhile."
                 ),
+                recovery_key,
                 error,
             }
         }
     }
+}
+
+/// Where an unreadable saved text is kept: [`RECOVERY_KEY`], a colon and the text's CRC-32, so
+/// different texts never overwrite each other and keeping the same text twice is harmless.
+pub fn recovery_key(saved_text: &str) -> String {
+    format!("{RECOVERY_KEY}:{:08x}", crc32(saved_text.as_bytes()))
 }
 
 /// The text to store under [`AUTOSAVE_KEY`] (compact: localStorage quotas are a few megabytes).

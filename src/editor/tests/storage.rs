@@ -51,6 +51,7 @@ fn an_unreadable_save_is_kept_for_recovery_and_explained() {
         assert_eq!(outcome.design(), &first_visit_design());
         let RestoreOutcome::Unreadable {
             saved_text,
+            recovery_key,
             error,
             explanation,
             ..
@@ -61,7 +62,11 @@ fn an_unreadable_save_is_kept_for_recovery_and_explained() {
         assert_eq!(saved_text, saved, "the text is kept exactly");
         assert!(expected_problem(&error.problem), "{saved:?}: {error:?}");
         assert!(explanation.contains(explained), "{explanation}");
-        assert!(explanation.contains(RECOVERY_KEY), "{explanation}");
+        assert!(
+            recovery_key.starts_with(&format!("{RECOVERY_KEY}:")),
+            "{recovery_key}"
+        );
+        assert!(explanation.contains(&recovery_key), "{explanation}");
     };
     check(
         "{\"version\": 2, \"nodes\": [",
@@ -151,4 +156,12 @@ fn export_file_names_are_tidy() {
     check("", "design.arch.json");
     check("../../etc/passwd", "etc-passwd.arch.json");
     check("Café Ünïcode", "café-ünïcode.arch.json");
+}
+
+#[test]
+fn different_unreadable_texts_get_different_recovery_keys() {
+    let first = crate::editor::storage::recovery_key("{broken");
+    assert_eq!(first, crate::editor::storage::recovery_key("{broken"));
+    assert_ne!(first, crate::editor::storage::recovery_key("{broken too"));
+    assert!(first.starts_with(KEY_PREFIX));
 }
