@@ -2,6 +2,8 @@
 
 mod design_format;
 mod determinism;
+mod faults;
+mod live;
 mod load_balancing;
 mod queueing;
 mod support;

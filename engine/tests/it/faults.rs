@@ -1,0 +1,257 @@
+//! Faults and failover: alerts that fire and resolve, primary promotion, retry storms, out-of-memory
+//! crashes, cache stampedes, autoscaling, partitions and zone outages.
+
+use engine::design::{Fault, ScheduledFault};
+use engine::params::RatePattern;
+use engine::{AlertState, Health, NodeParams, Simulation, presets};
+
+fn fault(at_s: f64, duration_s: Option<f64>, fault: Fault) -> ScheduledFault {
+    ScheduledFault {
+        at_s,
+        duration_s,
+        fault,
+    }
+}
+
+#[test]
+fn error_rate_alert_fires_and_resolves() {
+    let mut design = presets::distributed();
+    design.faults = vec![fault(
+        20.0,
+        Some(30.0),
+        Fault::Kill {
+            node: "web".to_owned(),
+        },
+    )];
+    let mut simulation = Simulation::new(&design, 3).expect("valid");
+    let mut notifications = Vec::new();
+    for _ in 0..90 {
+        simulation.advance(1.0);
+        notifications.extend(simulation.snapshot().notifications);
+    }
+    let snapshot = simulation.snapshot();
+    let alert = snapshot
+        .alerts
+        .iter()
+        .find(|a| a.rule == "High error rate")
+        .expect("default rule");
+    assert_eq!(alert.history.len(), 1, "{alert:?}");
+    let (fired, resolved) = alert.history[0];
+    // Condition true from the first scrape after 20 s, held for 10 s; resolved once the group is
+    // back and the load balancer has seen two good probes.
+    assert!((30.0..=40.0).contains(&fired), "fired at {fired}");
+    let resolved = resolved.expect("resolved");
+    assert!((50.0..=70.0).contains(&resolved), "resolved at {resolved}");
+    assert_eq!(alert.state, AlertState::Resolved);
+    let states: Vec<_> = notifications
+        .iter()
+        .filter(|n| n.rule == "High error rate")
+        .map(|n| n.state)
+        .collect();
+    assert_eq!(states, [AlertState::Firing, AlertState::Resolved]);
+}
+
+#[test]
+fn primary_crash_fails_writes_until_a_replica_is_promoted() {
+    let mut design = presets::distributed();
+    design.faults = vec![fault(
+        10.0,
+        None,
+        Fault::DatabasePrimaryCrash {
+            node: "database".to_owned(),
+        },
+    )];
+    let mut simulation = Simulation::new(&design, 4).expect("valid");
+    simulation.advance(40.0);
+    let totals = simulation.totals();
+    let down = totals
+        .failures
+        .iter()
+        .find(|(cause, _)| cause == "backend down at database")
+        .map_or(0, |(_, count)| *count);
+    // Writes and payments (20 % of 600 req/s) fail for the 15 s promotion delay.
+    assert!(
+        (1_200..2_400).contains(&down),
+        "{down} writes failed: {totals:?}"
+    );
+    let recent: Vec<_> = simulation
+        .series("users")
+        .into_iter()
+        .rev()
+        .take(10)
+        .collect();
+    assert!(
+        recent.iter().all(|p| p.error_rate == 0.0),
+        "writes work again after promotion"
+    );
+    let database = simulation
+        .snapshot()
+        .nodes
+        .into_iter()
+        .find(|n| n.id == "database")
+        .expect("database");
+    assert_eq!(database.health, Health::Degraded, "one instance is down");
+    assert_eq!(database.instances, 2);
+}
+
+#[test]
+fn timeouts_and_retries_make_a_retry_storm() {
+    let mut design = presets::single_server();
+    if let NodeParams::Users(users) = &mut design.nodes[0].params {
+        users.rate_per_second = 150.0;
+        users.timeout_ms = 1_000.0;
+        users.retry.max_retries = 3;
+        users.retry.jitter = false;
+    }
+    let mut simulation = Simulation::new(&design, 5).expect("valid");
+    simulation.advance(60.0);
+    let totals = simulation.totals();
+    assert!(
+        totals.attempts as f64 > 1.5 * totals.requests as f64,
+        "retries multiply the load: {totals:?}"
+    );
+    assert!(
+        totals
+            .failures
+            .iter()
+            .any(|(cause, _)| cause.starts_with("client timeout"))
+    );
+    assert_eq!(
+        totals.requests,
+        totals.completed + totals.failed + totals.in_flight
+    );
+}
+
+#[test]
+fn memory_exhaustion_crashes_the_server_and_it_restarts() {
+    let mut design = presets::single_server();
+    if let NodeParams::Users(users) = &mut design.nodes[0].params {
+        users.rate_per_second = 200.0;
+        users.retry.max_retries = 0;
+    }
+    if let NodeParams::Server(server) = &mut design.nodes[1].params {
+        server.memory_per_request_mb = 100.0;
+        server.auto_restart_s = Some(5.0);
+        server.cold_start_ms = 1_000.0;
+    }
+    let mut simulation = Simulation::new(&design, 6).expect("valid");
+    simulation.advance(30.0);
+    let snapshot = simulation.snapshot();
+    assert!(
+        snapshot
+            .logs
+            .iter()
+            .any(|l| l.message.contains("crashed: out of memory"))
+    );
+    assert!(
+        snapshot
+            .logs
+            .iter()
+            .any(|l| l.message.contains("started and accepting requests"))
+    );
+    let totals = simulation.totals();
+    assert!(
+        totals
+            .failures
+            .iter()
+            .any(|(cause, _)| cause == "out of memory at server")
+    );
+}
+
+#[test]
+fn cache_flush_causes_a_stampede_on_the_database() {
+    let mut design = presets::distributed();
+    design.faults = vec![fault(
+        40.0,
+        None,
+        Fault::CacheFlush {
+            node: "cache".to_owned(),
+        },
+    )];
+    let mut simulation = Simulation::new(&design, 7).expect("valid");
+    simulation.advance(42.0);
+    let cache = simulation.series("cache");
+    let database = simulation.series("database");
+    let at = |series: &[engine::metrics::SeriesPoint], t: f64| {
+        series
+            .iter()
+            .find(|p| (p.time_s - t).abs() < 0.5)
+            .copied()
+            .expect("point")
+    };
+    let (before, after) = (at(&cache, 40.0), at(&cache, 41.0));
+    assert!(
+        after.hit_ratio < before.hit_ratio - 0.2,
+        "hit ratio {} → {}",
+        before.hit_ratio,
+        after.hit_ratio
+    );
+    assert!(at(&database, 41.0).throughput > 1.3 * at(&database, 40.0).throughput);
+}
+
+#[test]
+fn autoscaling_group_scales_out_under_a_step_in_traffic() {
+    let mut design = presets::distributed();
+    if let NodeParams::Users(users) = &mut design.nodes[0].params {
+        users.pattern = RatePattern::Step {
+            at_s: 10.0,
+            rate_per_second_after: 900.0,
+        };
+    }
+    let mut simulation = Simulation::new(&design, 8).expect("valid");
+    simulation.advance(90.0);
+    let snapshot = simulation.snapshot();
+    let web = snapshot.nodes.iter().find(|n| n.id == "web").expect("web");
+    assert!(web.instances > 4, "{} instances", web.instances);
+    assert!(
+        snapshot
+            .logs
+            .iter()
+            .any(|l| l.message.contains("scaling out"))
+    );
+}
+
+#[test]
+fn partitions_and_zone_outages_fail_with_their_cause() {
+    let mut design = presets::horizontal_scaling();
+    design.faults = vec![
+        fault(
+            5.0,
+            Some(5.0),
+            Fault::Partition {
+                a: "lb".to_owned(),
+                b: "server-1".to_owned(),
+            },
+        ),
+        fault(
+            20.0,
+            None,
+            Fault::ZoneOutage {
+                zone: "zone-b".to_owned(),
+            },
+        ),
+    ];
+    let mut simulation = Simulation::new(&design, 9).expect("valid");
+    simulation.advance(30.0);
+    let totals = simulation.totals();
+    assert!(
+        totals
+            .failures
+            .iter()
+            .any(|(cause, _)| cause == "network partition between lb and server-1"),
+        "{totals:?}"
+    );
+    assert!(
+        totals
+            .failures
+            .iter()
+            .any(|(cause, _)| cause == "backend down at server-2")
+    );
+    let snapshot = simulation.snapshot();
+    let server_2 = snapshot
+        .nodes
+        .iter()
+        .find(|n| n.id == "server-2")
+        .expect("server-2");
+    assert_eq!(server_2.health, Health::Down);
+}
