@@ -961,7 +961,7 @@ fn shown(value: &ParamValue) -> String {
 }
 
 /// "1 node", "3 links".
-pub(crate) fn count(n: usize, noun: &str) -> String {
+fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
