@@ -25,6 +25,8 @@ pub const FIT_PADDING: f64 = 48.0;
 pub const ZOOM_STEP: f64 = 1.2;
 /// Grid cell, canvas pixels.
 pub const GRID_SIZE: f64 = 20.0;
+/// Space kept around the world in the minimap, minimap pixels.
+const MINIMAP_PADDING: f64 = 4.0;
 /// Zoom change per pixel of wheel movement (a mouse notch is about 100 px: × 0.82 or × 1.22).
 const WHEEL_ZOOM_PER_PIXEL: f64 = 0.002;
 
@@ -114,24 +116,7 @@ impl Viewport {
     /// The viewport that shows all of `bounds` centred in a screen area of `screen`, with `padding`
     /// screen pixels around it, zoom clamped to [`MIN_ZOOM`]..=[`MAX_FIT_ZOOM`].
     pub fn fit(bounds: Rect, screen: Size, padding: f64) -> Viewport {
-        let available_width = (screen.width - 2.0 * padding).max(1.0);
-        let available_height = (screen.height - 2.0 * padding).max(1.0);
-        let zoom = (available_width / bounds.width().max(1.0))
-            .min(available_height / bounds.height().max(1.0))
-            .clamp(MIN_ZOOM, MAX_FIT_ZOOM);
-        let centre = bounds.centre();
-        let viewport = Viewport {
-            pan: Vector::new(
-                screen.width / 2.0 - centre.x * zoom,
-                screen.height / 2.0 - centre.y * zoom,
-            ),
-            zoom,
-        };
-        if viewport.pan.is_finite() {
-            viewport
-        } else {
-            Viewport::default()
-        }
+        fit_within(bounds, screen, padding, MIN_ZOOM..=MAX_FIT_ZOOM)
     }
 
     /// Zoom to fit the whole document (the default view for an empty one).
@@ -140,6 +125,26 @@ impl Viewport {
             Some(bounds) => Viewport::fit(bounds, screen, FIT_PADDING),
             None => Viewport::default(),
         }
+    }
+
+    /// Pans so the canvas point `canvas` is in the middle of the screen, keeping the zoom (a click
+    /// on the minimap, or "show this node").
+    pub fn centre_on(&mut self, canvas: Point, screen: Size) {
+        if canvas.is_finite() {
+            self.pan = Vector::new(
+                screen.width / 2.0 - canvas.x * self.zoom,
+                screen.height / 2.0 - canvas.y * self.zoom,
+            );
+        }
+    }
+
+    /// The minimap's own transform: canvas → minimap pixels, fitting the document and the part of
+    /// it on screen into `minimap` (`canvas_to_screen` gives minimap coordinates, `screen_to_canvas`
+    /// turns a click on the minimap into the canvas point to [`Viewport::centre_on`]).
+    pub fn minimap(&self, document: &Design, screen: Size, minimap: Size) -> Viewport {
+        let visible = self.visible_canvas_rect(screen);
+        let world = document_bounds(document).map_or(visible, |bounds| bounds.union(&visible));
+        fit_within(world, minimap, MINIMAP_PADDING, f64::MIN_POSITIVE..=1.0)
     }
 
     /// The part of the canvas on screen, for the minimap's view rectangle.
@@ -162,6 +167,34 @@ impl Viewport {
     pub fn zoom_percent(&self) -> u32 {
         // The zoom is clamped to 0.2..=4, so the percentage fits comfortably.
         (self.zoom * 100.0).round() as u32
+    }
+}
+
+/// The transform that shows `bounds` centred in `screen` with `padding` around it, its zoom within
+/// `zoom_range`.
+fn fit_within(
+    bounds: Rect,
+    screen: Size,
+    padding: f64,
+    zoom_range: std::ops::RangeInclusive<f64>,
+) -> Viewport {
+    let available_width = (screen.width - 2.0 * padding).max(1.0);
+    let available_height = (screen.height - 2.0 * padding).max(1.0);
+    let zoom = (available_width / bounds.width().max(1.0))
+        .min(available_height / bounds.height().max(1.0))
+        .clamp(*zoom_range.start(), *zoom_range.end());
+    let centre = bounds.centre();
+    let viewport = Viewport {
+        pan: Vector::new(
+            screen.width / 2.0 - centre.x * zoom,
+            screen.height / 2.0 - centre.y * zoom,
+        ),
+        zoom,
+    };
+    if viewport.pan.is_finite() && zoom.is_finite() {
+        viewport
+    } else {
+        Viewport::default()
     }
 }
 

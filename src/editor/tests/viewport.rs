@@ -501,3 +501,46 @@ fn the_selection_follows_executed_commands() {
     selection.follow(&deleted, editor.document());
     assert!(selection.is_empty());
 }
+
+#[test]
+fn centre_on_puts_the_point_in_the_middle_and_keeps_the_zoom() {
+    let screen = Size::new(1000.0, 600.0);
+    for mut viewport in viewports() {
+        let zoom = viewport.zoom;
+        viewport.centre_on(Point::new(640.0, -80.0), screen);
+        assert_eq!(viewport.zoom, zoom);
+        assert!(close(
+            viewport.canvas_to_screen(Point::new(640.0, -80.0)),
+            Point::new(500.0, 300.0)
+        ));
+    }
+}
+
+#[test]
+fn the_minimap_holds_the_design_and_the_view_and_clicks_map_back() {
+    let design = presets::distributed();
+    let screen = Size::new(1280.0, 720.0);
+    let minimap_size = Size::new(200.0, 120.0);
+    for viewport in viewports() {
+        let minimap = viewport.minimap(&design, screen, minimap_size);
+        let inside = |point: Point| {
+            let on_map = minimap.canvas_to_screen(point);
+            (-EPSILON..=minimap_size.width + EPSILON).contains(&on_map.x)
+                && (-EPSILON..=minimap_size.height + EPSILON).contains(&on_map.y)
+        };
+        let bounds = document_bounds(&design).unwrap();
+        let visible = viewport.visible_canvas_rect(screen);
+        for corner in [bounds.min, bounds.max, visible.min, visible.max] {
+            assert!(
+                inside(corner),
+                "{viewport:?}: {corner:?} is off the minimap"
+            );
+        }
+        // A click on the minimap centres the main view on the canvas point under it.
+        let click = Point::new(150.0, 30.0);
+        let mut moved = viewport;
+        moved.centre_on(minimap.screen_to_canvas(click), screen);
+        let centre = moved.screen_to_canvas(Point::new(640.0, 360.0));
+        assert!(close(minimap.canvas_to_screen(centre), click));
+    }
+}
