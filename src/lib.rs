@@ -4,5 +4,7 @@
 mod app;
 pub mod components;
 pub mod editor;
+pub mod runner;
+pub mod state;
 
 pub use app::App;

@@ -1,13 +1,638 @@
-//! The design canvas: where the architecture is drawn and, when running, animated.
+//! The design canvas: nodes as HTML boxes and links as SVG paths inside one transformed viewport, live
+//! numbers from the snapshot on every node, requests drawn as particles on a `<canvas>` layer, and the
+//! pointer gestures (pan, zoom at the cursor, move nodes, connect ports, box select, drop from the palette).
 
+use engine::{Health, NodeKind};
+use leptos::html::{Canvas as CanvasElement, Main};
 use leptos::prelude::*;
+
+use super::NodeIcon;
+use super::particles;
+use crate::editor::command::LinkId;
+use crate::editor::viewport::{self, NODE_SIZE, wheel_zoom_factor};
+use crate::editor::{Command, NodeDrag, Point, Rect, Selection, Vector, check_connect};
+use crate::state::AppState;
+
+/// What the pointer is doing on the canvas between pointer down and pointer up.
+enum Gesture {
+    Idle,
+    Panning { last: Point },
+    MovingNodes { drag: NodeDrag },
+    Connecting { from: String },
+    BoxSelecting { start: Point, additive: bool },
+}
+
+/// A link being dragged out of an output port: where it ends and, if the model refuses it, why.
+#[derive(Clone, PartialEq)]
+struct LinkPreview {
+    from: Point,
+    to: Point,
+    refusal: Option<String>,
+}
 
 /// The drawing area in the middle of the app.
 #[component]
 pub fn Canvas() -> impl IntoView {
+    let state = AppState::get();
+    let viewport = state.view.viewport;
+    let canvas_ref = NodeRef::<Main>::new();
+    let particles_ref = NodeRef::<CanvasElement>::new();
+    let gesture = StoredValue::new_local(Gesture::Idle);
+    let link_preview = RwSignal::new(None::<LinkPreview>);
+    let box_preview = RwSignal::new(None::<Rect>);
+
+    // Screen point of a pointer event, relative to the canvas element.
+    let screen_point = move |event: &web_sys::MouseEvent| -> Point {
+        match canvas_ref.get_untracked() {
+            Some(element) => {
+                let bounds = element.get_bounding_client_rect();
+                Point::new(
+                    f64::from(event.client_x()) - bounds.left(),
+                    f64::from(event.client_y()) - bounds.top(),
+                )
+            }
+            None => Point::new(f64::from(event.client_x()), f64::from(event.client_y())),
+        }
+    };
+    let canvas_point = move |event: &web_sys::MouseEvent| {
+        viewport.with_untracked(|view| view.screen_to_canvas(screen_point(event)))
+    };
+
+    let capture = move |event: &web_sys::PointerEvent| {
+        if let Some(element) = canvas_ref.get_untracked() {
+            // Capturing can fail for a pointer that is already gone; the gesture then simply ends early.
+            let _ = element.set_pointer_capture(event.pointer_id());
+        }
+    };
+
+    let on_background_down = move |event: web_sys::PointerEvent| {
+        if event.button() != 0 {
+            return;
+        }
+        capture(&event);
+        let additive = event.shift_key() || event.ctrl_key() || event.meta_key();
+        if additive {
+            let start = canvas_point(&event);
+            gesture.set_value(Gesture::BoxSelecting {
+                start,
+                additive: true,
+            });
+            box_preview.set(Some(Rect::from_corners(start, start)));
+        } else {
+            state.view.selection.update(Selection::clear);
+            gesture.set_value(Gesture::Panning {
+                last: screen_point(&event),
+            });
+        }
+    };
+
+    let on_node_down = move |event: web_sys::PointerEvent, id: String| {
+        if event.button() != 0 {
+            return;
+        }
+        event.stop_propagation();
+        capture(&event);
+        let additive = event.shift_key() || event.ctrl_key() || event.meta_key();
+        state.view.selection.update(|selection| {
+            if additive || !selection.contains_node(&id) {
+                selection.click_node(&id, additive);
+            }
+        });
+        let ids = state.view.selection.with_untracked(Selection::node_ids);
+        let anchor = state.editor.with_untracked(|editor| {
+            editor
+                .document()
+                .nodes
+                .iter()
+                .find(|node| node.id == id)
+                .map(|node| Point::new(node.position.x, node.position.y))
+        });
+        if let Some(anchor) = anchor {
+            state.editor.update(|editor| editor.begin_gesture());
+            gesture.set_value(Gesture::MovingNodes {
+                drag: NodeDrag::new(ids, anchor, canvas_point(&event)),
+            });
+        }
+    };
+
+    let on_port_down = move |event: web_sys::PointerEvent, id: String| {
+        if event.button() != 0 {
+            return;
+        }
+        event.stop_propagation();
+        capture(&event);
+        let from = state.editor.with_untracked(|editor| {
+            editor
+                .document()
+                .nodes
+                .iter()
+                .find(|node| node.id == id)
+                .map(|node| viewport::output_port(Point::new(node.position.x, node.position.y)))
+        });
+        if let Some(from) = from {
+            link_preview.set(Some(LinkPreview {
+                from,
+                to: from,
+                refusal: None,
+            }));
+            gesture.set_value(Gesture::Connecting { from: id });
+        }
+    };
+
+    let on_pointer_move = move |event: web_sys::PointerEvent| {
+        let point = canvas_point(&event);
+        let screen = screen_point(&event);
+        let mut command = None;
+        gesture.update_value(|gesture| match gesture {
+            Gesture::Idle => {}
+            Gesture::Panning { last } => {
+                let delta = Vector::new(screen.x - last.x, screen.y - last.y);
+                *last = screen;
+                viewport.update(|view| view.pan_by(delta));
+            }
+            Gesture::MovingNodes { drag } => {
+                let grid = (!event.alt_key()).then_some(viewport::GRID_SIZE);
+                command = drag.update(point, grid);
+            }
+            Gesture::Connecting { from } => {
+                let refusal = state.editor.with_untracked(|editor| {
+                    let target = viewport::node_at(editor.document(), point)?;
+                    if target == from.as_str() {
+                        return None;
+                    }
+                    check_connect(editor.document(), from, target)
+                        .err()
+                        .map(|error| error.to_string())
+                });
+                link_preview.update(|preview| {
+                    if let Some(preview) = preview {
+                        preview.to = point;
+                        preview.refusal = refusal;
+                    }
+                });
+            }
+            Gesture::BoxSelecting { start, .. } => {
+                box_preview.set(Some(Rect::from_corners(*start, point)));
+            }
+        });
+        if let Some(command) = command {
+            // A drag's moves are checked by the editor like any edit; a refused move just doesn't happen.
+            let _ = state.execute(&command);
+        }
+    };
+
+    let on_pointer_up = move |event: web_sys::PointerEvent| {
+        let point = canvas_point(&event);
+        let finished = gesture
+            .try_update_value(|gesture| std::mem::replace(gesture, Gesture::Idle))
+            .unwrap_or(Gesture::Idle);
+        match finished {
+            Gesture::Idle | Gesture::Panning { .. } => {}
+            Gesture::MovingNodes { .. } => state.editor.update(|editor| editor.end_gesture()),
+            Gesture::Connecting { from } => {
+                link_preview.set(None);
+                let target = state.editor.with_untracked(|editor| {
+                    viewport::node_at(editor.document(), point).map(str::to_string)
+                });
+                if let Some(to) = target.filter(|to| *to != from) {
+                    // A refused link is announced by `execute`; the document stays as it was.
+                    let _ = state.execute(&Command::Connect { from, to });
+                }
+            }
+            Gesture::BoxSelecting { start, additive } => {
+                box_preview.set(None);
+                let area = Rect::from_corners(start, point);
+                let ids = state
+                    .editor
+                    .with_untracked(|editor| viewport::nodes_in_rect(editor.document(), &area));
+                state
+                    .view
+                    .selection
+                    .update(|selection| selection.box_select(ids, additive));
+            }
+        }
+    };
+
+    let on_wheel = move |event: web_sys::WheelEvent| {
+        event.prevent_default();
+        let at = screen_point(&event);
+        viewport.update(|view| view.zoom_at(at, wheel_zoom_factor(event.delta_y())));
+    };
+
+    // Particles are drawn once per published snapshot, in screen space, over the viewport.
+    Effect::new(move |_| {
+        let Some(element) = particles_ref.get() else {
+            return;
+        };
+        let view = viewport.get();
+        state.runner.snapshot.with(|snapshot| {
+            state.editor.with_untracked(|editor| {
+                particles::draw(&element, snapshot.as_ref(), editor.document(), &view);
+            });
+        });
+    });
+
+    let node_ids = move || {
+        state.editor.with(|editor| {
+            editor
+                .document()
+                .nodes
+                .iter()
+                .map(|node| node.id.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let link_ids = move || {
+        state.editor.with(|editor| {
+            editor
+                .document()
+                .links
+                .iter()
+                .map(LinkId::of)
+                .collect::<Vec<_>>()
+        })
+    };
+
     view! {
-        <main class="canvas" aria-label="Design canvas">
-            <p class="canvas__empty">"The canvas is empty. Components from the palette go here."</p>
+        <main
+            class="canvas"
+            aria-label="Design canvas"
+            node_ref=canvas_ref
+            on:pointerdown=on_background_down
+            on:pointermove=on_pointer_move
+            on:pointerup=on_pointer_up
+            on:pointercancel=on_pointer_up
+            on:wheel=on_wheel
+        >
+            <div class="canvas__viewport" style:transform=move || viewport.with(|view| view.css_transform())>
+                <svg class="canvas__links" aria-label="Links" role="group">
+                    <defs>
+                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z" class="link__arrow" />
+                        </marker>
+                    </defs>
+                    <For each=link_ids key=|link| link.clone() let:link>
+                        <LinkView link=link />
+                    </For>
+                    {move || {
+                        link_preview
+                            .get()
+                            .map(|preview| {
+                                let class = if preview.refusal.is_some() { "link link--preview link--refused" } else { "link link--preview" };
+                                view! { <path class=class d=viewport::link_path(preview.from, preview.to) /> }
+                            })
+                    }}
+                </svg>
+                <For each=node_ids key=|id| id.clone() let:id>
+                    <NodeView id=id on_node_down=on_node_down on_port_down=on_port_down />
+                </For>
+                {move || {
+                    box_preview
+                        .get()
+                        .map(|area| {
+                            view! {
+                                <div
+                                    class="canvas__box-select"
+                                    style:left=format!("{}px", area.min.x)
+                                    style:top=format!("{}px", area.min.y)
+                                    style:width=format!("{}px", area.width())
+                                    style:height=format!("{}px", area.height())
+                                ></div>
+                            }
+                        })
+                }}
+            </div>
+            <canvas class="canvas__particles" node_ref=particles_ref aria-hidden="true"></canvas>
+            {move || {
+                link_preview
+                    .get()
+                    .and_then(|preview| preview.refusal)
+                    .map(|reason| view! { <p class="canvas__refusal" role="status">{reason}</p> })
+            }}
+            {move || {
+                state
+                    .runner
+                    .problem
+                    .get()
+                    .map(|problem| view! { <p class="canvas__problem" role="status">"Cannot run: " {problem}</p> })
+            }}
+            <ZoomControls canvas_ref=canvas_ref />
         </main>
+    }
+}
+
+/// Zoom out, the zoom level, zoom in and fit, in the canvas's corner.
+#[component]
+fn ZoomControls(canvas_ref: NodeRef<Main>) -> impl IntoView {
+    let state = AppState::get();
+    let viewport = state.view.viewport;
+    let screen_size = move || {
+        canvas_ref
+            .get_untracked()
+            .map(|element| {
+                crate::editor::Size::new(
+                    f64::from(element.client_width()),
+                    f64::from(element.client_height()),
+                )
+            })
+            .unwrap_or(crate::editor::Size::new(800.0, 600.0))
+    };
+    let zoom_centre = move |factor: f64| {
+        let size = screen_size();
+        viewport
+            .update(|view| view.zoom_at(Point::new(size.width / 2.0, size.height / 2.0), factor));
+    };
+    let fit = move || {
+        let size = screen_size();
+        let fitted = state.editor.with_untracked(|editor| {
+            crate::editor::Viewport::fit_document(editor.document(), size)
+        });
+        viewport.set(fitted);
+    };
+    // Open on the whole design.
+    Effect::new(move |_| {
+        if canvas_ref.get().is_some() {
+            fit();
+        }
+    });
+    view! {
+        <div class="canvas__controls" role="group" aria-label="Zoom" on:pointerdown=|event| event.stop_propagation()>
+            <button class="button button--icon" type="button" aria-label="Zoom out" on:click=move |_| zoom_centre(1.0 / viewport::ZOOM_STEP)>
+                "−"
+            </button>
+            <span class="canvas__zoom" aria-live="off">{move || format!("{}%", viewport.with(|view| view.zoom_percent()))}</span>
+            <button class="button button--icon" type="button" aria-label="Zoom in" on:click=move |_| zoom_centre(viewport::ZOOM_STEP)>
+                "+"
+            </button>
+            <button class="button" type="button" aria-label="Zoom to fit" on:click=move |_| fit()>
+                "Fit"
+            </button>
+        </div>
+    }
+}
+
+/// One link: a path from the source's output port to the target's input port, with its live rate.
+#[component]
+fn LinkView(link: LinkId) -> impl IntoView {
+    let state = AppState::get();
+    let ends = {
+        let link = link.clone();
+        move || {
+            state.editor.with(|editor| {
+                let document = editor.document();
+                let position = |id: &str| {
+                    document
+                        .nodes
+                        .iter()
+                        .find(|node| node.id == id)
+                        .map(|node| Point::new(node.position.x, node.position.y))
+                };
+                Some((
+                    viewport::output_port(position(&link.from)?),
+                    viewport::input_port(position(&link.to)?),
+                ))
+            })
+        }
+    };
+    let path = {
+        let ends = ends.clone();
+        move || {
+            ends()
+                .map(|(from, to)| viewport::link_path(from, to))
+                .unwrap_or_default()
+        }
+    };
+    let selected = {
+        let link = link.clone();
+        move || {
+            state
+                .view
+                .selection
+                .with(|selection| selection.contains_link(&link))
+        }
+    };
+    let rate = {
+        let link = link.clone();
+        move || {
+            state.runner.snapshot.with(|snapshot| {
+                snapshot.as_ref().and_then(|snapshot| {
+                    snapshot
+                        .links
+                        .iter()
+                        .find(|live| live.from == link.from && live.to == link.to)
+                        .map(|live| live.throughput)
+                })
+            })
+        }
+    };
+    let label_at = move || {
+        ends().map(|(from, to)| Point::new((from.x + to.x) / 2.0, (from.y + to.y) / 2.0 - 8.0))
+    };
+    let names = state.editor.with_untracked(|editor| {
+        let name = |id: &str| {
+            editor
+                .document()
+                .nodes
+                .iter()
+                .find(|node| node.id == id)
+                .map(|node| node.display_name().to_string())
+                .unwrap_or_default()
+        };
+        format!("Link from {} to {}", name(&link.from), name(&link.to))
+    });
+    let select = move |event: web_sys::PointerEvent| {
+        event.stop_propagation();
+        let additive = event.shift_key() || event.ctrl_key() || event.meta_key();
+        state
+            .view
+            .selection
+            .update(|selection| selection.click_link(&link, additive));
+    };
+    view! {
+        <g class="link" class:link--selected=selected role="button" aria-label=names tabindex="0">
+            <path class="link__hit" d=path.clone() on:pointerdown=select />
+            <path class="link__line" d=path marker-end="url(#arrow)" />
+            {move || {
+                let rate = rate()?;
+                let at = label_at()?;
+                Some(view! { <text class="link__rate" x=at.x y=at.y text-anchor="middle">{format_rate(rate)}</text> })
+            }}
+        </g>
+    }
+}
+
+/// One node: icon, name, live numbers, health, and its ports.
+#[component]
+fn NodeView(
+    id: String,
+    on_node_down: impl Fn(web_sys::PointerEvent, String) + Copy + 'static,
+    on_port_down: impl Fn(web_sys::PointerEvent, String) + Copy + 'static,
+) -> impl IntoView {
+    let state = AppState::get();
+    let node = {
+        let id = id.clone();
+        move || {
+            state.editor.with(|editor| {
+                editor
+                    .document()
+                    .nodes
+                    .iter()
+                    .find(|node| node.id == id)
+                    .map(|node| (node.kind(), node.display_name().to_string(), node.position))
+            })
+        }
+    };
+    let kind = node().map(|(kind, _, _)| kind).unwrap_or(NodeKind::Server);
+    let live = {
+        let id = id.clone();
+        move || {
+            state.runner.snapshot.with(|snapshot| {
+                snapshot.as_ref().and_then(|snapshot| {
+                    snapshot
+                        .nodes
+                        .iter()
+                        .find(|live| live.id == id)
+                        .map(|live| (live.health, live.throughput, live.cpu, live.error_rate))
+                })
+            })
+        }
+    };
+    let health = {
+        let live = live.clone();
+        move || live().map(|(health, ..)| health)
+    };
+    let selected = {
+        let id = id.clone();
+        move || {
+            state
+                .view
+                .selection
+                .with(|selection| selection.contains_node(&id))
+        }
+    };
+    let name = {
+        let node = node.clone();
+        move || node().map(|(_, name, _)| name).unwrap_or_default()
+    };
+    let label = {
+        let name = name.clone();
+        let health = health.clone();
+        move || {
+            format!(
+                "{} {}{}",
+                kind.label(),
+                name(),
+                health()
+                    .map(|health| format!(", {}", health_label(health)))
+                    .unwrap_or_default()
+            )
+        }
+    };
+    let left = {
+        let node = node.clone();
+        move || {
+            node()
+                .map(|(_, _, position)| format!("{}px", position.x - NODE_SIZE.width / 2.0))
+                .unwrap_or_default()
+        }
+    };
+    let top = move || {
+        node()
+            .map(|(_, _, position)| format!("{}px", position.y - NODE_SIZE.height / 2.0))
+            .unwrap_or_default()
+    };
+    let node_id = id.clone();
+    let port_id = id.clone();
+    let health_class = {
+        let health = health.clone();
+        move || {
+            format!(
+                "node node--{} node--{}",
+                kind.as_str(),
+                health().map(health_css).unwrap_or("idle")
+            )
+        }
+    };
+    view! {
+        <div
+            class=health_class
+            class:node--selected=selected.clone()
+            role="button"
+            tabindex="0"
+            aria-label=label
+            aria-pressed=move || selected().to_string()
+            style:left=left
+            style:top=top
+            style:width=format!("{}px", NODE_SIZE.width)
+            style:height=format!("{}px", NODE_SIZE.height)
+            on:pointerdown=move |event| on_node_down(event, node_id.clone())
+        >
+            <span class="node__icon"><NodeIcon kind=kind /></span>
+            <span class="node__text">
+                <span class="node__name">{name}</span>
+                <span class="node__stats">
+                    {move || live().map(|(_, throughput, cpu, error_rate)| stats_line(kind, throughput, cpu, error_rate))}
+                </span>
+            </span>
+            <span class="node__health" aria-hidden="true">{move || health().map(health_icon)}</span>
+            {(kind != NodeKind::Users).then(|| view! { <span class="port port--in" aria-hidden="true"></span> })}
+            {(kind != NodeKind::Monitoring)
+                .then(|| {
+                    view! {
+                        <span
+                            class="port port--out"
+                            role="button"
+                            aria-label=format!("Output of {}: drag to a node to connect", id)
+                            on:pointerdown=move |event| on_port_down(event, port_id.clone())
+                        ></span>
+                    }
+                })}
+        </div>
+    }
+}
+
+fn stats_line(kind: NodeKind, throughput: f64, cpu: f64, error_rate: f64) -> String {
+    let mut parts = vec![format_rate(throughput)];
+    if matches!(
+        kind,
+        NodeKind::Server | NodeKind::AutoscalingGroup | NodeKind::Service | NodeKind::Database
+    ) {
+        parts.push(format!("CPU {:.0}%", cpu * 100.0));
+    }
+    if error_rate > 0.0005 {
+        parts.push(format!("err {:.1}%", error_rate * 100.0));
+    }
+    parts.join(" · ")
+}
+
+/// "1.2k/s" style request rates.
+pub fn format_rate(per_second: f64) -> String {
+    if per_second >= 1_000_000.0 {
+        format!("{:.1}M/s", per_second / 1_000_000.0)
+    } else if per_second >= 1_000.0 {
+        format!("{:.1}k/s", per_second / 1_000.0)
+    } else {
+        format!("{per_second:.0}/s")
+    }
+}
+
+fn health_label(health: Health) -> &'static str {
+    match health {
+        Health::Up => "healthy",
+        Health::Degraded => "degraded",
+        Health::Down => "down",
+    }
+}
+
+fn health_css(health: Health) -> &'static str {
+    health_label(health)
+}
+
+/// States carry an icon as well as a colour, for colour-blind users.
+fn health_icon(health: Health) -> &'static str {
+    match health {
+        Health::Up => "✓",
+        Health::Degraded => "!",
+        Health::Down => "✕",
     }
 }

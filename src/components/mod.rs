@@ -5,6 +5,7 @@ mod dock;
 mod icons;
 mod inspector;
 mod palette;
+mod particles;
 mod toolbar;
 
 pub use canvas::Canvas;

@@ -1,9 +1,11 @@
 //! The top toolbar: the app's name and the colour-scheme toggle (run controls join it with the live view).
 
-use engine::NodeKind;
+use engine::{NodeKind, Resolution};
 use leptos::prelude::*;
 
 use super::NodeIcon;
+use crate::runner::SPEEDS;
+use crate::state::AppState;
 
 /// The colour scheme the user picked; `System` follows `prefers-color-scheme`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,9 +42,11 @@ impl ColourScheme {
     }
 }
 
-/// The bar across the top of the app.
+/// The bar across the top of the app: run controls, clock, cost, and the theme toggle.
 #[component]
 pub fn Toolbar() -> impl IntoView {
+    let state = AppState::get();
+    let runner = state.runner;
     let scheme = RwSignal::new(ColourScheme::System);
     // Syncing with the outside world (the <html> element) is what effects are for.
     Effect::new(move |_| {
@@ -51,6 +55,58 @@ pub fn Toolbar() -> impl IntoView {
             let _ = root.set_attribute("data-theme", scheme.get().attribute());
         }
     });
+    let seed_error = RwSignal::new(None::<String>);
+    let reset = move || {
+        let document = state
+            .editor
+            .with_untracked(|editor| editor.document().clone());
+        runner.reset(&document);
+    };
+    let on_seed = move |event: web_sys::Event| {
+        let text = event_target_value(&event);
+        match text.trim().parse::<u64>() {
+            Ok(seed) => {
+                seed_error.set(None);
+                runner.seed.set(seed);
+                reset();
+                state
+                    .announcement
+                    .set(format!("Seed {seed}: the run restarted"));
+            }
+            Err(_) => seed_error.set(Some(
+                "The seed must be a whole number from 0 to 18446744073709551615".to_string(),
+            )),
+        }
+    };
+    let on_speed = move |event: web_sys::Event| {
+        if let Ok(speed) = event_target_value(&event).parse::<f64>() {
+            runner.speed.set(speed);
+        }
+    };
+    let clock = move || {
+        runner.snapshot.with(|snapshot| {
+            snapshot
+                .as_ref()
+                .map(|snapshot| format_clock(snapshot.time_s))
+                .unwrap_or_else(|| "--:--.-".to_string())
+        })
+    };
+    let cost = move || {
+        runner.snapshot.with(|snapshot| {
+            snapshot
+                .as_ref()
+                .map(|snapshot| format!("${:.2}/h", snapshot.cost_per_hour))
+                .unwrap_or_default()
+        })
+    };
+    let mode = move || {
+        runner.snapshot.with(|snapshot| {
+            match snapshot.as_ref().map(|snapshot| snapshot.resolution) {
+                Some(Resolution::Aggregated { weight }) => Some(format!("aggregated ×{weight}")),
+                _ => None,
+            }
+        })
+    };
     view! {
         <header class="toolbar" role="toolbar" aria-label="Main toolbar">
             <h1 class="toolbar__title">
@@ -59,6 +115,52 @@ pub fn Toolbar() -> impl IntoView {
                 </span>
                 "Architecture Explorer"
             </h1>
+            <div class="toolbar__group" role="group" aria-label="Run controls">
+                <button
+                    class="button button--primary"
+                    type="button"
+                    aria-label=move || if runner.playing.get() { "Pause" } else { "Play" }
+                    on:click=move |_| runner.playing.update(|playing| *playing = !*playing)
+                >
+                    {move || if runner.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+                </button>
+                <button class="button" type="button" aria-label="Step" title="Advance 0.1 simulated seconds" on:click=move |_| runner.step()>
+                    "Step"
+                </button>
+                <button class="button" type="button" aria-label="Reset" title="Start the run again from time zero" on:click=move |_| reset()>
+                    "Reset"
+                </button>
+                <label class="toolbar__field">
+                    "Speed"
+                    <select class="input" aria-label="Speed" on:change=on_speed>
+                        {SPEEDS
+                            .into_iter()
+                            .map(|speed| view! { <option value=speed.to_string() selected=speed == 1.0>{format!("{speed}×")}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="toolbar__field">
+                    "Seed"
+                    <input
+                        class="input input--seed"
+                        class:input--invalid=move || seed_error.get().is_some()
+                        aria-label="Seed"
+                        aria-invalid=move || seed_error.get().is_some().to_string()
+                        inputmode="numeric"
+                        prop:value=move || runner.seed.get().to_string()
+                        on:change=on_seed
+                    />
+                </label>
+                {move || seed_error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
+            </div>
+            <div class="toolbar__readout" aria-label="Simulated clock" title="Simulated time">
+                {clock}
+            </div>
+            <div class="toolbar__readout" aria-label="Cost per hour" title="What this design costs per hour">
+                {cost}
+            </div>
+            {move || mode().map(|mode| view! { <span class="badge" title="Requests travel as weighted batches">{mode}</span> })}
+            {move || runner.behind.get().then(|| view! { <span class="badge badge--warn" title="The model needs more events per frame than the budget allows">"slower than real time"</span> })}
             <div class="toolbar__spacer"></div>
             <button
                 class="button"
@@ -70,4 +172,15 @@ pub fn Toolbar() -> impl IntoView {
             </button>
         </header>
     }
+}
+
+/// Simulated time as minutes:seconds.tenths.
+fn format_clock(seconds: f64) -> String {
+    let tenths = (seconds.max(0.0) * 10.0).floor() as u64;
+    format!(
+        "{:02}:{:02}.{}",
+        tenths / 600,
+        (tenths / 10) % 60,
+        tenths % 10
+    )
 }

@@ -1,0 +1,215 @@
+//! The runner: the one place that advances the engine — once per animation frame, by the frame's duration
+//! times the speed, within an event budget — and publishes the snapshot the components read.
+//!
+//! Edits made while it runs reach the running model: a parameter change is applied live; a change of the
+//! design's shape (nodes, links, rules) restarts the model on the new design with the same seed.
+
+use std::collections::VecDeque;
+
+use engine::metrics::LogLine;
+use engine::{Design, LiveCommand, Notification, Simulation, Snapshot};
+use leptos::prelude::*;
+use leptos_use_raf_fn::{UseRafFnCallbackArgs, use_raf_fn};
+
+use crate::editor::Editor;
+
+/// At most this many engine events per animation frame, so a frame stays smooth; beyond it the model
+/// runs slower than real time and the toolbar says so.
+pub const FRAME_EVENT_BUDGET: u64 = 250_000;
+/// A frame longer than this (a hidden tab, a debugger pause) advances the model by this much only.
+const LONGEST_FRAME_MS: f64 = 100.0;
+/// What Step advances, simulated seconds.
+pub const STEP_SECONDS: f64 = 0.1;
+/// Log lines and notifications kept for the dock.
+const KEPT_LOG_LINES: usize = 2_000;
+const KEPT_NOTIFICATIONS: usize = 500;
+/// The speeds the toolbar offers.
+pub const SPEEDS: [f64; 8] = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0, 100.0];
+
+/// Handles to the run; `Copy`, shared through [`crate::state::AppState`].
+#[derive(Clone, Copy)]
+pub struct Runner {
+    simulation: StoredValue<Option<Simulation>, LocalStorage>,
+    /// The latest snapshot, or `None` when the design cannot run.
+    pub snapshot: RwSignal<Option<Snapshot>>,
+    pub playing: RwSignal<bool>,
+    pub speed: RwSignal<f64>,
+    pub seed: RwSignal<u64>,
+    /// Why the design cannot run (it has no users, say), shown instead of the numbers.
+    pub problem: RwSignal<Option<String>>,
+    /// The last frame ran out of event budget: the model runs slower than real time.
+    pub behind: RwSignal<bool>,
+    /// Log lines and alert notifications of this run, oldest first, bounded.
+    pub logs: RwSignal<VecDeque<LogLine>>,
+    pub notifications: RwSignal<VecDeque<Notification>>,
+}
+
+impl Runner {
+    /// A runner on the editor's document, already playing (the first screen is a running example).
+    pub fn new(editor: RwSignal<Editor>) -> Runner {
+        let seed = editor.with_untracked(|editor| editor.document().seed);
+        let runner = Runner {
+            simulation: StoredValue::new_local(None),
+            snapshot: RwSignal::new(None),
+            playing: RwSignal::new(true),
+            speed: RwSignal::new(1.0),
+            seed: RwSignal::new(seed),
+            problem: RwSignal::new(None),
+            behind: RwSignal::new(false),
+            logs: RwSignal::new(VecDeque::new()),
+            notifications: RwSignal::new(VecDeque::new()),
+        };
+        // Keep the running model in step with the document: watching the editor is syncing with the
+        // outside world (the engine), which is what an effect is for.
+        Effect::new(move |_| {
+            let document = editor.with(|editor| editor.document().clone());
+            runner.follow_document(&document);
+        });
+        use_raf_fn(move |frame: UseRafFnCallbackArgs| {
+            if runner.playing.get_untracked() {
+                let seconds =
+                    frame.delta.min(LONGEST_FRAME_MS) / 1000.0 * runner.speed.get_untracked();
+                runner.advance(seconds);
+            }
+        });
+        runner
+    }
+
+    /// Advances the model by `seconds` of simulated time (within the frame's event budget) and publishes.
+    pub fn advance(&self, seconds: f64) {
+        let mut reached = true;
+        self.simulation.update_value(|simulation| {
+            if let Some(simulation) = simulation {
+                let target = simulation
+                    .now_ns()
+                    .saturating_add((seconds.max(0.0) * 1e9) as u64);
+                reached = simulation.advance_with_budget(target, FRAME_EVENT_BUDGET);
+            }
+        });
+        if self.behind.get_untracked() == reached {
+            self.behind.set(!reached);
+        }
+        self.publish();
+    }
+
+    /// One short step, for looking closely while paused.
+    pub fn step(&self) {
+        self.playing.set(false);
+        self.advance(STEP_SECONDS);
+    }
+
+    /// Starts the run again from time zero on `document` with the current seed.
+    pub fn reset(&self, document: &Design) {
+        self.logs.set(VecDeque::new());
+        self.notifications.set(VecDeque::new());
+        self.rebuild(document);
+    }
+
+    /// Runs `read` on the live simulation, if there is one.
+    pub fn with_simulation<T>(&self, read: impl FnOnce(&Simulation) -> T) -> Option<T> {
+        self.simulation
+            .with_value(|simulation| simulation.as_ref().map(read))
+    }
+
+    /// Applies a live command (kill a node, inject a fault…) to the running model.
+    pub fn command(&self, command: LiveCommand) -> Result<(), String> {
+        let mut outcome = Err("the design cannot run yet".to_string());
+        self.simulation.update_value(|simulation| {
+            if let Some(simulation) = simulation {
+                outcome = simulation.apply(command).map_err(|error| error.to_string());
+            }
+        });
+        self.publish();
+        outcome
+    }
+
+    fn follow_document(&self, document: &Design) {
+        let same_shape = self
+            .with_simulation(|simulation| same_shape(simulation.design(), document))
+            .unwrap_or(false);
+        if !same_shape {
+            self.rebuild(document);
+            return;
+        }
+        let changed: Vec<LiveCommand> = self
+            .with_simulation(|simulation| {
+                simulation
+                    .design()
+                    .nodes
+                    .iter()
+                    .zip(&document.nodes)
+                    .filter(|(running, edited)| running.params != edited.params)
+                    .map(|(_, edited)| LiveCommand::SetParams {
+                        node: edited.id.clone(),
+                        params: edited.params.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for command in changed {
+            if let Err(message) = self.command(command) {
+                self.problem.set(Some(message));
+            }
+        }
+    }
+
+    fn rebuild(&self, document: &Design) {
+        match Simulation::new(document, self.seed.get_untracked()) {
+            Ok(simulation) => {
+                self.simulation.set_value(Some(simulation));
+                self.problem.set(None);
+                self.publish();
+            }
+            Err(error) => {
+                self.simulation.set_value(None);
+                self.problem.set(Some(error.to_string()));
+                self.snapshot.set(None);
+            }
+        }
+    }
+
+    fn publish(&self) {
+        let Some(snapshot) = self
+            .simulation
+            .try_update_value(|simulation| simulation.as_mut().map(Simulation::snapshot))
+            .flatten()
+        else {
+            return;
+        };
+        if !snapshot.logs.is_empty() {
+            self.logs
+                .update(|logs| keep_last(logs, snapshot.logs.iter().cloned(), KEPT_LOG_LINES));
+        }
+        if !snapshot.notifications.is_empty() {
+            self.notifications.update(|notifications| {
+                keep_last(
+                    notifications,
+                    snapshot.notifications.iter().cloned(),
+                    KEPT_NOTIFICATIONS,
+                );
+            });
+        }
+        self.snapshot.set(Some(snapshot));
+    }
+}
+
+/// Whether two designs have the same nodes (ids and kinds, in order), links, rules and faults, so the
+/// running model can take the edit live instead of restarting.
+fn same_shape(running: &Design, edited: &Design) -> bool {
+    running.nodes.len() == edited.nodes.len()
+        && running
+            .nodes
+            .iter()
+            .zip(&edited.nodes)
+            .all(|(a, b)| a.id == b.id && a.kind() == b.kind() && a.zone == b.zone)
+        && running.links == edited.links
+        && running.alert_rules == edited.alert_rules
+        && running.faults == edited.faults
+}
+
+fn keep_last<T>(kept: &mut VecDeque<T>, new: impl Iterator<Item = T>, capacity: usize) {
+    kept.extend(new);
+    while kept.len() > capacity {
+        kept.pop_front();
+    }
+}

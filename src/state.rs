@@ -1,0 +1,81 @@
+//! The app's shared state, provided through context: the document (editor + history) apart from the view
+//! state (viewport, selection, hover) and the announcements read out by screen readers.
+
+use leptos::prelude::*;
+
+use crate::editor::{Command, EditError, Editor, Selection, Viewport};
+use crate::runner::Runner;
+
+/// Everything components share. `Copy`: every field is an arena handle.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// Document state: saved and undone.
+    pub editor: RwSignal<Editor>,
+    /// View state: neither saved nor undone.
+    pub view: ViewState,
+    /// The running model.
+    pub runner: Runner,
+    /// The latest message for the aria-live region.
+    pub announcement: RwSignal<String>,
+}
+
+/// Pan/zoom, selection and hover.
+#[derive(Clone, Copy)]
+pub struct ViewState {
+    pub viewport: RwSignal<Viewport>,
+    pub selection: RwSignal<Selection>,
+    pub hovered: RwSignal<Option<String>>,
+}
+
+impl AppState {
+    /// The state of the app, from context.
+    pub fn get() -> AppState {
+        expect_context::<AppState>()
+    }
+
+    /// Applies an edit to the document; a refused edit changes nothing and is returned for display.
+    pub fn execute(&self, command: &Command) -> Result<(), EditError> {
+        let mut outcome = Ok(());
+        self.editor.update(|editor| match editor.execute(command) {
+            Ok(applied) => {
+                if !applied.announcement.is_empty() {
+                    self.announcement.set(applied.announcement);
+                }
+            }
+            Err(error) => outcome = Err(error),
+        });
+        if let Err(error) = &outcome {
+            self.announcement.set(error.to_string());
+        }
+        self.forget_deleted_from_selection();
+        outcome
+    }
+
+    /// Takes back the last edit.
+    pub fn undo(&self) {
+        let label = self.editor.try_update(Editor::undo).flatten();
+        self.announce_history(label, "Undid", "Nothing to undo");
+    }
+
+    /// Brings back the last undone edit.
+    pub fn redo(&self) {
+        let label = self.editor.try_update(Editor::redo).flatten();
+        self.announce_history(label, "Redid", "Nothing to redo");
+    }
+
+    /// Drops deleted nodes and links from the selection (after an edit, undo or redo).
+    fn forget_deleted_from_selection(&self) {
+        self.view.selection.update(|selection| {
+            self.editor
+                .with_untracked(|editor| selection.retain_existing(editor.document()));
+        });
+    }
+
+    fn announce_history(&self, label: Option<String>, verb: &str, nothing: &str) {
+        self.forget_deleted_from_selection();
+        match label {
+            Some(label) => self.announcement.set(format!("{verb}: {label}")),
+            None => self.announcement.set(nothing.to_string()),
+        }
+    }
+}
