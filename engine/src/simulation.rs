@@ -1064,6 +1064,17 @@ impl Simulation {
         }
     }
 
+    /// User requests not yet finished, counted from the request slab (the roots of live request
+    /// trees), independently of the totals.
+    pub fn requests_in_flight(&self) -> u64 {
+        self.core
+            .calls
+            .iter()
+            .filter(|(_, call)| call.link.is_none())
+            .map(|(_, call)| call.weight)
+            .sum()
+    }
+
     /// Live requests in the slab and events waiting: both must stay bounded.
     pub fn memory_footprint(&self) -> (usize, usize, usize) {
         (

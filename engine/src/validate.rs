@@ -129,11 +129,17 @@ pub struct LinkRefusal {
 
 impl fmt::Display for LinkRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // "a users node", "an Autoscaling group", "a CDN".
+        let name = |kind: NodeKind| match kind {
+            NodeKind::Users => "a users node".to_owned(),
+            NodeKind::AutoscalingGroup => format!("an {}", kind.label()),
+            _ => format!("a {}", kind.label()),
+        };
         write!(
             f,
-            "a {} cannot send requests to a {}: {}",
-            self.from.label(),
-            self.to.label(),
+            "{} cannot send requests to {}: {}",
+            name(self.from),
+            name(self.to),
             self.reason
         )
     }

@@ -42,7 +42,7 @@ fn errors_carry_json_paths() {
         ),
         (
             r#"{"version": 2, "nodes": [{"id": "u", "kind": "users"}, {"id": "d", "kind": "database"}], "links": [{"from": "u", "to": "d"}]}"#,
-            "links[0]: a Users cannot send requests to a Database",
+            "links[0]: a users node cannot send requests to a Database",
         ),
         (
             r#"{"version": 2, "nodes": [{"id": "u", "kind": "users"}, {"id": "s", "kind": "server"}], "links": [{"from": "u", "to": "s"}, {"from": "u", "to": "s"}]}"#,

@@ -5,5 +5,6 @@ mod determinism;
 mod faults;
 mod live;
 mod load_balancing;
+mod properties;
 mod queueing;
 mod support;
