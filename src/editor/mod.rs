@@ -26,6 +26,7 @@
 //! - `share_link.rs`: the design in the URL fragment (deflate + base64 + checksum), bounded.
 //! - `storage.rs`: localStorage keys, restore on load, import and export of files.
 //! - `keymap.rs`: the shortcut table used by both the key handler and the `?` sheet.
+//! - `svg_export.rs`: the design as a standalone SVG file (names escaped), also the PNG source.
 //!
 //! # Wiring it to the UI
 //!
@@ -70,6 +71,7 @@ pub mod keymap;
 pub mod selection;
 pub mod share_link;
 pub mod storage;
+pub mod svg_export;
 pub mod viewport;
 
 #[cfg(test)]

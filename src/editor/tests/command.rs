@@ -191,6 +191,13 @@ fn move_nodes_by_nothing_changes_nothing_and_bad_moves_are_refused() {
     );
 }
 
+/// The engine's own words for why `from` may not send requests to `to`.
+fn refusal(from: NodeKind, to: NodeKind) -> String {
+    let refusal = engine::link_allowed(from, to).expect_err("the model refuses this link");
+    assert!(!refusal.reason.is_empty());
+    refusal.to_string()
+}
+
 #[test]
 fn connect_refusals_say_why() {
     let distributed = presets::distributed();
@@ -209,15 +216,13 @@ fn connect_refusals_say_why() {
         &distributed,
         "users",
         "database",
-        "a Users cannot send requests to a Database: users reach the system through a load \
-         balancer, a CDN or a server; they never talk to caches or databases directly",
+        &refusal(NodeKind::Users, NodeKind::Database),
     );
     check(
         &distributed,
         "monitoring",
         "web",
-        "a Monitoring cannot send requests to a Autoscaling group: monitoring watches every node \
-         by itself and takes no requests; no link needed",
+        &refusal(NodeKind::Monitoring, NodeKind::AutoscalingGroup),
     );
     check(
         &distributed,

@@ -6,5 +6,6 @@ mod history;
 mod keymap;
 mod share_link;
 mod storage;
+mod svg_export;
 mod tidy;
 mod viewport;
