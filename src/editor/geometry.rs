@@ -134,6 +134,22 @@ impl Rect {
         self.contains_point(other.min) && self.contains_point(other.max)
     }
 
+    /// Whether the two overlap (touching edges do not count).
+    pub fn intersects(&self, other: &Rect) -> bool {
+        self.min.x < other.max.x
+            && other.min.x < self.max.x
+            && self.min.y < other.max.y
+            && other.min.y < self.max.y
+    }
+
+    /// The rectangle grown by `margin` on every side.
+    pub fn inflated(&self, margin: f64) -> Rect {
+        Rect {
+            min: self.min.plus(Vector::new(-margin, -margin)),
+            max: self.max.plus(Vector::new(margin, margin)),
+        }
+    }
+
     /// The smallest rectangle holding both.
     pub fn union(&self, other: &Rect) -> Rect {
         Rect {

@@ -292,3 +292,21 @@ pub fn reading_order(document: &Design) -> Vec<&str> {
     });
     nodes.into_iter().map(|node| node.id.as_str()).collect()
 }
+
+/// Where to put a new node near `wanted` without covering another: `wanted` itself when it is free,
+/// otherwise the nearest free place straight below, one row at a time (adding from the palette with
+/// a click or Enter drops every node at the view's centre).
+pub fn free_position(document: &Design, wanted: Point) -> Point {
+    let row = NODE_SIZE.height + GRID_SIZE;
+    let occupied = |place: Point| {
+        let rect = node_rect(place).inflated(GRID_SIZE / 2.0);
+        document
+            .nodes
+            .iter()
+            .any(|node| rect.intersects(&node_rect(node.position.into())))
+    };
+    (0..=document.nodes.len())
+        .map(|rows| wanted.plus(Vector::new(0.0, row * rows as f64)))
+        .find(|place| !occupied(*place))
+        .unwrap_or(wanted)
+}

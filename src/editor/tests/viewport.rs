@@ -545,3 +545,50 @@ fn the_minimap_holds_the_design_and_the_view_and_clicks_map_back() {
         assert!(close(minimap.canvas_to_screen(centre), click));
     }
 }
+
+#[test]
+fn new_nodes_do_not_land_on_others() {
+    let mut design = presets::single_server();
+    let server = Point::new(550.0, 300.0);
+    let free = Point::new(550.0, 500.0);
+    assert_eq!(
+        viewport::free_position(&design, free),
+        free,
+        "a free spot is kept"
+    );
+    let mut placed = Vec::new();
+    for _ in 0..3 {
+        let at = viewport::free_position(&design, server);
+        assert!(
+            design.nodes.iter().all(|node| !viewport::node_rect(at)
+                .intersects(&viewport::node_rect(node.position.into()))),
+            "{at:?} overlaps"
+        );
+        placed.push(at);
+        design.nodes.push(engine::Node::new(
+            &format!("n{}", placed.len()),
+            engine::NodeKind::Cache,
+            at.x,
+            at.y,
+        ));
+    }
+    let row = NODE_SIZE.height + viewport::GRID_SIZE;
+    assert_eq!(
+        placed,
+        [1.0, 2.0, 3.0].map(|rows| Point::new(550.0, 300.0 + rows * row))
+    );
+}
+
+#[test]
+fn rectangles_overlap_only_when_they_share_area() {
+    let rect = |x0, y0, x1, y1| Rect::from_corners(Point::new(x0, y0), Point::new(x1, y1));
+    let unit = rect(0.0, 0.0, 10.0, 10.0);
+    assert!(unit.intersects(&rect(5.0, 5.0, 15.0, 15.0)));
+    assert!(unit.intersects(&rect(2.0, 2.0, 3.0, 3.0)));
+    assert!(
+        !unit.intersects(&rect(10.0, 0.0, 20.0, 10.0)),
+        "touching edges"
+    );
+    assert!(!unit.intersects(&rect(-5.0, 20.0, 5.0, 30.0)));
+    assert_eq!(unit.inflated(2.0), rect(-2.0, -2.0, 12.0, 12.0));
+}
