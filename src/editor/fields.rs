@@ -4,7 +4,8 @@
 //! The list is derived from the parameters' own JSON and checked against the engine's reader, so it
 //! never falls out of step with the engine: a new parameter appears in the inspector by itself.
 //! Units come from the field names (`_ms`, `_s`, `_mb`, `_per_second`, …), the engine's naming rule.
-//! Help text is not in the engine yet; see the report that came with this module.
+//! Help text and allowed ranges are not described by the engine yet (only enforced by its
+//! validation), so fields carry none; when the engine grows a table of them, this is where they join.
 
 use engine::{NodeKind, NodeParams};
 use serde_json::Value;
