@@ -401,6 +401,15 @@ impl Default for ServiceTime {
 }
 
 impl ServiceTime {
+    /// Squared coefficient of variation (variance / mean²) of the distribution.
+    pub fn scv(&self) -> f64 {
+        match self.distribution {
+            Distribution::Exponential => 1.0,
+            Distribution::Deterministic => 0.0,
+            Distribution::LogNormal => libm::exp(self.sigma * self.sigma) - 1.0,
+        }
+    }
+
     pub fn exponential(mean_ms: f64) -> ServiceTime {
         ServiceTime {
             distribution: Distribution::Exponential,

@@ -26,6 +26,8 @@ pub(crate) struct AutoscalingGroup {
     cursor: usize,
     last_action_ns: Option<u64>,
     pub(crate) slow_factor: f64,
+    /// The aggregated resolution's weight, for members created later.
+    pub(crate) aggregated: Option<u64>,
 }
 
 impl AutoscalingGroup {
@@ -50,6 +52,7 @@ impl AutoscalingGroup {
             cursor: 0,
             last_action_ns: None,
             slow_factor: 1.0,
+            aggregated: None,
         }
     }
 
@@ -294,7 +297,7 @@ impl AutoscalingGroup {
             }
             gauges.queue += member.station.queue_len() as f64;
             gauges.memory_mb += member.memory_mb(&self.params.server);
-            gauges.connections += f64::from(member.inside);
+            gauges.connections += f64::from(member.inside) * member.weight as f64;
         }
         if running > 0.0 {
             gauges.cpu /= running;

@@ -13,7 +13,7 @@
 use crate::core::{CallId, Core, LinkIndex, NodeIndex};
 use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
-use crate::nodes::station::{Admission, Station};
+use crate::nodes::station::{Admission, FluidAdmission, Station};
 use crate::params::CacheParams;
 use crate::random::{ZipfTable, to_ns};
 
@@ -201,8 +201,23 @@ impl Cache {
             core.respond(call, Err(FailureCause::BackendDown { node: self.index.0 }));
             return;
         }
-        if let Some(state) = core.calls.get_mut(call) {
-            state.epoch = self.epoch;
+        let Some(state) = core.calls.get_mut(call) else {
+            return;
+        };
+        state.epoch = self.epoch;
+        let weight = state.weight;
+        if self.station.is_fluid() {
+            let service = core
+                .random
+                .service_ns(&self.params.service, self.slow_factor);
+            let scv = self.params.service.scv();
+            if let FluidAdmission::Admitted { delay_ns } =
+                self.station
+                    .fluid_admit(core.now, &mut core.random, service, scv, weight, u64::MAX)
+            {
+                core.schedule(delay_ns, crate::core::Event::ServiceDone { call });
+            }
+            return;
         }
         if let Admission::Start = self.station.admit(core.now, call) {
             self.start(core, call);

@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 use crate::core::{CallId, Core, NodeIndex, Timer};
 use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
-use crate::nodes::station::{Admission, Station};
+use crate::nodes::station::{Admission, FluidAdmission, Station};
 use crate::params::{DatabaseParams, RequestType};
 use crate::random::to_ns;
 
@@ -38,6 +38,8 @@ pub(crate) struct Database {
     cursor: usize,
     promotion_pending: bool,
     pub(crate) slow_factor: f64,
+    /// Requests each call stands for (the aggregated resolution's weight).
+    pub(crate) weight: u64,
 }
 
 impl Database {
@@ -59,6 +61,7 @@ impl Database {
             cursor: 0,
             promotion_pending: false,
             slow_factor: 1.0,
+            weight: 1,
         }
     }
 
@@ -67,12 +70,19 @@ impl Database {
         core.respond(call, Err(cause));
     }
 
+    /// Pool limits in calls: each call stands for `weight` requests in the aggregated resolution.
+    fn max_connections(&self) -> u32 {
+        (u64::from(self.params.max_connections) / self.weight.max(1)) as u32
+    }
+
     pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
         core.arrived(call);
-        if self.in_use < self.params.max_connections {
+        if self.in_use < self.max_connections() {
             self.in_use += 1;
             self.dispatch(core, call);
-        } else if self.waiting.len() < self.params.max_waiting as usize {
+        } else if (self.waiting.len() as u64)
+            < u64::from(self.params.max_waiting) / self.weight.max(1)
+        {
             if let Some(state) = core.calls.get_mut(call) {
                 state.member = WAITING_FOR_CONNECTION;
             }
@@ -113,9 +123,30 @@ impl Database {
             return;
         };
         let instance = &mut self.instances[target];
+        let mut weight = 1;
         if let Some(state) = core.calls.get_mut(call) {
             state.member = target as u32;
             state.epoch = instance.epoch;
+            weight = state.weight;
+        }
+        if instance.station.is_fluid() {
+            let time = if request_type.is_write() {
+                &self.params.write
+            } else {
+                &self.params.read
+            };
+            let service = core.random.service_ns(time, self.slow_factor);
+            if let FluidAdmission::Admitted { delay_ns } = instance.station.fluid_admit(
+                core.now,
+                &mut core.random,
+                service,
+                time.scv(),
+                weight,
+                u64::MAX,
+            ) {
+                core.schedule(delay_ns, crate::core::Event::ServiceDone { call });
+            }
+            return;
         }
         if let Admission::Start = instance.station.admit(core.now, call) {
             self.start(core, call, request_type);
@@ -162,7 +193,7 @@ impl Database {
 
     /// Free connections go to live waiters, oldest first.
     fn hand_out(&mut self, core: &mut Core) {
-        while self.in_use < self.params.max_connections {
+        while self.in_use < self.max_connections() {
             let Some(next) = self.waiting.pop_front() else {
                 break;
             };
@@ -298,7 +329,7 @@ impl Database {
             gauges.cpu /= up;
         }
         gauges.queue += self.waiting.len() as f64;
-        gauges.connections = f64::from(self.in_use);
+        gauges.connections = f64::from(self.in_use) * self.weight as f64;
         gauges.memory_mb = up * 1024.0;
         gauges.instances = up as u32;
         gauges

@@ -82,6 +82,8 @@ pub(crate) struct LoadBalancer {
     pub(crate) explain: bool,
     pub(crate) last_explanation: Option<RouteExplanation>,
     scratch: Vec<usize>,
+    /// Requests each call stands for (the aggregated resolution's weight).
+    pub(crate) weight: u64,
 }
 
 fn hash32(value: u64) -> u32 {
@@ -111,6 +113,7 @@ impl LoadBalancer {
             explain: false,
             last_explanation: None,
             scratch: Vec::new(),
+            weight: 1,
         };
         let links = core.outgoing[index.get()].clone();
         for link in links {
@@ -165,7 +168,7 @@ impl LoadBalancer {
             core.respond(call, Err(FailureCause::BackendDown { node: self.index.0 }));
             return;
         }
-        if self.connections >= self.params.max_connections {
+        if u64::from(self.connections) * self.weight >= u64::from(self.params.max_connections) {
             core.log_failure(self.index, FailureCause::Overloaded { node: self.index.0 });
             core.respond(call, Err(FailureCause::Overloaded { node: self.index.0 }));
             return;
@@ -504,7 +507,7 @@ impl LoadBalancer {
 
     pub(crate) fn gauges(&self) -> Gauges {
         Gauges {
-            connections: f64::from(self.connections),
+            connections: f64::from(self.connections) * self.weight as f64,
             instances: u32::from(self.up),
             ..Gauges::default()
         }

@@ -171,6 +171,34 @@ impl NodeState {
         }
     }
 
+    /// Switches to the aggregated resolution: every call stands for `weight` requests and stations
+    /// draw waits from their steady state instead of queueing calls one by one.
+    pub(crate) fn aggregate(&mut self, core: &mut Core, weight: u64) {
+        let now = core.now;
+        match self {
+            NodeState::Users(node) => {
+                node.weight = weight;
+                node.rearm(core);
+            }
+            NodeState::LoadBalancer(node) => node.weight = weight,
+            NodeState::Server(node) => node.instance.aggregate(weight, now),
+            NodeState::AutoscalingGroup(node) => {
+                node.aggregated = Some(weight);
+                node.members
+                    .iter_mut()
+                    .for_each(|m| m.aggregate(weight, now));
+            }
+            NodeState::Cache(node) => node.station.make_fluid(now),
+            NodeState::Database(node) => {
+                node.weight = weight;
+                node.instances
+                    .iter_mut()
+                    .for_each(|i| i.station.make_fluid(now));
+            }
+            NodeState::Cdn(_) | NodeState::Monitoring(_) => {}
+        }
+    }
+
     /// Restarts whole-run utilisation figures (after a warm-up).
     pub(crate) fn reset_statistics(&mut self, now: u64) {
         match self {

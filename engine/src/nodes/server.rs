@@ -17,7 +17,7 @@ use crate::NodeKind;
 use crate::core::{CallId, Core, LinkIndex, NodeIndex, Timer};
 use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
-use crate::nodes::station::{Admission, Station};
+use crate::nodes::station::{Admission, FluidAdmission, Station};
 use crate::params::{RequestType, ServerParams};
 use crate::random::to_ns;
 
@@ -91,6 +91,8 @@ pub(crate) struct Instance {
     pub(crate) inside: u32,
     pub(crate) slow_factor: f64,
     pub(crate) requests: u64,
+    /// Requests each call stands for (the aggregated resolution's weight).
+    pub(crate) weight: u64,
 }
 
 impl Instance {
@@ -102,11 +104,19 @@ impl Instance {
             inside: 0,
             slow_factor: 1.0,
             requests: 0,
+            weight: 1,
         }
     }
 
+    /// Switches this instance to the aggregated resolution.
+    pub(crate) fn aggregate(&mut self, weight: u64, now: u64) {
+        self.weight = weight;
+        self.station.make_fluid(now);
+    }
+
     pub(crate) fn memory_mb(&self, params: &ServerParams) -> f64 {
-        params.base_memory_mb + f64::from(self.inside) * params.memory_per_request_mb
+        params.base_memory_mb
+            + f64::from(self.inside) * self.weight as f64 * params.memory_per_request_mb
     }
 
     /// A request reaches this instance.
@@ -123,8 +133,10 @@ impl Instance {
             fail(core, call, FailureCause::BackendDown { node: node.0 });
             return;
         }
+        let weight = core.calls.get(call).map_or(1, |c| c.weight) as f64;
         if params.memory_per_request_mb > 0.0
-            && params.base_memory_mb + f64::from(self.inside + 1) * params.memory_per_request_mb
+            && params.base_memory_mb
+                + (f64::from(self.inside) + 1.0) * weight * params.memory_per_request_mb
                 > params.tier.memory_mb()
         {
             self.crash(core, node, member, params, "out of memory");
@@ -136,7 +148,32 @@ impl Instance {
         };
         state.member = member;
         state.epoch = self.epoch;
-        let request_type = state.request_type;
+        let (request_type, weight) = (state.request_type, state.weight);
+        if self.station.is_fluid() {
+            let time = params.service.get(request_type);
+            let service = core.random.service_ns(time, self.slow_factor);
+            let timeout = to_ns(params.timeout_ms * 1e6);
+            match self.station.fluid_admit(
+                core.now,
+                &mut core.random,
+                service,
+                time.scv(),
+                weight,
+                timeout,
+            ) {
+                FluidAdmission::Admitted { delay_ns } => {
+                    self.inside += 1;
+                    core.schedule(delay_ns, crate::core::Event::ServiceDone { call });
+                }
+                FluidAdmission::Blocked => {
+                    fail(core, call, FailureCause::QueueFull { node: node.0 });
+                }
+                FluidAdmission::TimedOut => {
+                    fail(core, call, FailureCause::Timeout { node: node.0 });
+                }
+            }
+            return;
+        }
         match self.station.admit(core.now, call) {
             Admission::Start => {
                 self.inside += 1;
@@ -421,7 +458,7 @@ impl Server {
             } else {
                 self.instance.memory_mb(&self.params)
             },
-            connections: f64::from(self.instance.inside),
+            connections: f64::from(self.instance.inside) * self.instance.weight as f64,
             instances: u32::from(self.is_up()),
         }
     }

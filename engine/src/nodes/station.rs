@@ -1,9 +1,49 @@
 //! A multi-server queue: `workers` identical workers and a bounded FIFO waiting room. Servers,
 //! service instances, cache threads and database instances are all built on it.
+//!
+//! In the aggregated resolution a station does not queue requests one by one: it keeps an estimate
+//! of its arrival rate (weighted requests over the last second) and draws each request's wait from
+//! the M/M/c/K steady state at that rate (exact for Poisson arrivals and exponential service: the
+//! Jackson networks of the validation tests), with the Allen–Cunneen factor (1 + cs²)/2 for other
+//! service distributions, and a fluid backlog growing at λ − cμ while overloaded.
 
 use std::collections::VecDeque;
 
 use crate::core::CallId;
+use crate::random::Random;
+
+/// The aggregated resolution's view of a station.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Fluid {
+    /// Estimated arrival rate, requests per nanosecond.
+    rate: f64,
+    /// Estimated mean service time, nanoseconds.
+    mean_service: f64,
+    window_arrivals: f64,
+    /// Calls (not weighted) in the window: how much the window's rate can be trusted.
+    window_calls: f64,
+    window_service: f64,
+    window_wait: f64,
+    window_started_at: u64,
+    /// Requests waiting while overloaded (fluid), and the waiting count to report.
+    backlog: f64,
+    waiting: f64,
+    /// Erlang B of the current (c, a), cached per window.
+    erlang_b: f64,
+}
+
+/// Calls a rate estimate should rest on (relative noise about 1 %).
+const TRUSTED_CALLS: f64 = 10_000.0;
+
+/// What the aggregated resolution decides for one (weighted) request.
+pub(crate) enum FluidAdmission {
+    /// Served after waiting and being served: the delay until service ends, nanoseconds.
+    Admitted { delay_ns: u64 },
+    /// The waiting room is full.
+    Blocked,
+    /// It would wait longer than the timeout.
+    TimedOut,
+}
 
 pub(crate) enum Admission {
     /// A worker was free: service starts now.
@@ -27,6 +67,7 @@ pub(crate) struct Station {
     window_started_at: u64,
     since: u64,
     integral_at_reset: f64,
+    pub(crate) fluid: Option<Fluid>,
 }
 
 impl Station {
@@ -42,6 +83,7 @@ impl Station {
             window_started_at: 0,
             since: 0,
             integral_at_reset: 0.0,
+            fluid: None,
         }
     }
 
@@ -75,9 +117,181 @@ impl Station {
         }
     }
 
-    /// Calls in the waiting room.
+    /// Calls in the waiting room (the estimate, in the aggregated resolution).
     pub(crate) fn queue_len(&self) -> usize {
-        self.waiting.len()
+        match &self.fluid {
+            Some(fluid) => fluid.waiting.round() as usize,
+            None => self.waiting.len(),
+        }
+    }
+
+    /// Switches to the aggregated resolution.
+    pub(crate) fn make_fluid(&mut self, now: u64) {
+        self.fluid = Some(Fluid {
+            window_started_at: now,
+            ..Fluid::default()
+        });
+    }
+
+    pub(crate) fn is_fluid(&self) -> bool {
+        self.fluid.is_some()
+    }
+
+    /// Aggregated resolution: decides one request of `weight` requests with service `service_ns`
+    /// and squared coefficient of variation `scv` of its service distribution.
+    pub(crate) fn fluid_admit(
+        &mut self,
+        now: u64,
+        random: &mut Random,
+        service_ns: u64,
+        scv: f64,
+        weight: u64,
+        timeout_ns: u64,
+    ) -> FluidAdmission {
+        let workers = f64::from(self.workers);
+        let capacity = self.queue_capacity as f64;
+        let Some(fluid) = self.fluid.as_mut() else {
+            return FluidAdmission::Admitted {
+                delay_ns: service_ns,
+            };
+        };
+        let weight_f = weight as f64;
+        fluid.window_arrivals += weight_f;
+        fluid.window_calls += 1.0;
+        fluid.window_service += weight_f * service_ns as f64;
+        if fluid.rate == 0.0 && fluid.window_calls >= 100.0 && now > fluid.window_started_at {
+            // The first window: estimate from what arrived so far (until then, no waiting).
+            let elapsed = (now - fluid.window_started_at) as f64;
+            fluid.rate = fluid.window_arrivals / elapsed;
+            fluid.mean_service = fluid.window_service / fluid.window_arrivals;
+            fluid.erlang_b = erlang_b(self.workers, fluid.rate * fluid.mean_service);
+        }
+        let mean_service = if fluid.mean_service > 0.0 {
+            fluid.mean_service
+        } else {
+            service_ns as f64
+        };
+        let served_per_ns = if mean_service > 0.0 {
+            workers / mean_service
+        } else {
+            f64::INFINITY
+        };
+        let load = fluid.rate * mean_service / workers;
+        let correction = (1.0 + scv) / 2.0;
+        // The steady state exists for a finite waiting room whatever the load; with a huge one and
+        // λ ≥ cμ the queue just grows, which the fluid backlog follows.
+        let overloaded = load >= 1.0 && capacity * libm::log(load) > 600.0;
+        let wait = if overloaded {
+            // Overloaded: the backlog decides (it grows by λ − cμ per second at each window).
+            if fluid.backlog >= capacity && random.chance(1.0 - 1.0 / load) {
+                return FluidAdmission::Blocked;
+            }
+            fluid.backlog.min(capacity) / served_per_ns
+        } else {
+            let b = fluid.erlang_b;
+            let busy_weight = if b >= 1.0 {
+                f64::INFINITY
+            } else {
+                b / (1.0 - b)
+            };
+            let huge = capacity > 1e6 && load < 1.0;
+            let geometric = if huge {
+                1.0 / (1.0 - load)
+            } else if (load - 1.0).abs() < 1e-9 {
+                capacity + 1.0
+            } else {
+                (1.0 - libm::pow(load, capacity + 1.0)) / (1.0 - load)
+            };
+            let total = 1.0 + busy_weight * geometric;
+            let blocked = if huge {
+                0.0
+            } else {
+                busy_weight * libm::pow(load, capacity) / total
+            };
+            let u = random.uniform();
+            if !total.is_finite() || u < 1.0 / total {
+                0.0
+            } else if u < 1.0 / total + blocked {
+                return FluidAdmission::Blocked;
+            } else {
+                // Requests ahead in the queue: truncated geometric over 0..capacity by inversion.
+                let v = random.uniform();
+                let tail = if huge { 0.0 } else { libm::pow(load, capacity) };
+                let ahead = if load <= 0.0 {
+                    0.0
+                } else if (load - 1.0).abs() < 1e-9 {
+                    libm::floor(v * capacity)
+                } else {
+                    libm::floor(libm::log(1.0 - v * (1.0 - tail)) / libm::log(load))
+                }
+                .min((capacity - 1.0).max(0.0));
+                let stages = ahead.max(0.0) + 1.0;
+                let stage_mean = 1.0 / served_per_ns;
+                let erlang = if stages <= 20.0 {
+                    (0..stages as u32)
+                        .map(|_| random.exponential(stage_mean))
+                        .sum::<f64>()
+                } else {
+                    // Many stages: the Erlang is close to normal.
+                    let deviation = libm::sqrt(-2.0 * libm::log(random.uniform().max(1e-300)))
+                        * libm::cos(std::f64::consts::TAU * random.uniform());
+                    (stages * stage_mean + libm::sqrt(stages) * stage_mean * deviation).max(0.0)
+                };
+                erlang * correction
+            }
+        };
+        if wait > timeout_ns as f64 {
+            return FluidAdmission::TimedOut;
+        }
+        fluid.window_wait += weight_f * wait;
+        self.busy_integral += weight_f * service_ns as f64;
+        FluidAdmission::Admitted {
+            delay_ns: crate::random::to_ns(wait) + service_ns,
+        }
+    }
+
+    /// Closes the aggregated resolution's one-second window: new rate, service and backlog estimates.
+    fn close_fluid_window(&mut self, now: u64) {
+        let workers = f64::from(self.workers);
+        let capacity = self.queue_capacity as f64;
+        let Some(fluid) = self.fluid.as_mut() else {
+            return;
+        };
+        let elapsed = now.saturating_sub(fluid.window_started_at) as f64;
+        if elapsed <= 0.0 {
+            return;
+        }
+        // An exponentially weighted estimate that always rests on about TRUSTED_CALLS calls (but
+        // looks back at most 30 windows): waits are convex in the rate, so a noisy rate would bias
+        // them upwards.
+        let weight = (fluid.window_calls / TRUSTED_CALLS).clamp(1.0 / 30.0, 1.0);
+        let window_rate = fluid.window_arrivals / elapsed;
+        fluid.rate = if fluid.rate == 0.0 {
+            window_rate
+        } else {
+            weight * window_rate + (1.0 - weight) * fluid.rate
+        };
+        if fluid.window_arrivals > 0.0 {
+            let window_service = fluid.window_service / fluid.window_arrivals;
+            fluid.mean_service = if fluid.mean_service == 0.0 {
+                window_service
+            } else {
+                weight * window_service + (1.0 - weight) * fluid.mean_service
+            };
+        }
+        let served = if fluid.mean_service > 0.0 {
+            workers / fluid.mean_service * elapsed
+        } else {
+            f64::INFINITY
+        };
+        fluid.backlog = (fluid.backlog + fluid.window_arrivals - served).clamp(0.0, capacity);
+        fluid.waiting = fluid.window_wait / elapsed;
+        fluid.erlang_b = erlang_b(self.workers, fluid.rate * fluid.mean_service);
+        fluid.window_arrivals = 0.0;
+        fluid.window_calls = 0.0;
+        fluid.window_service = 0.0;
+        fluid.window_wait = 0.0;
+        fluid.window_started_at = now;
     }
 
     /// A crash: every waiting call is returned to be failed, all workers are freed.
@@ -87,8 +301,9 @@ impl Station {
         self.waiting.drain(..).collect()
     }
 
-    /// Mean utilisation since the last call, 0..=1; starts a new window.
+    /// Mean utilisation since the last call, 0..=1; starts a new window (once a second).
     pub(crate) fn window_utilisation(&mut self, now: u64) -> f64 {
+        self.close_fluid_window(now);
         self.accrue(now);
         let span = now.saturating_sub(self.window_started_at) as f64 * f64::from(self.workers);
         let used = self.busy_integral - self.window_start;
@@ -117,5 +332,30 @@ impl Station {
         self.accrue(now);
         self.since = now;
         self.integral_at_reset = self.busy_integral;
+    }
+}
+
+/// Erlang B blocking probability for `servers` servers and offered load `load` (erlangs), by the
+/// stable recursion B(n) = a·B(n−1) / (n + a·B(n−1)).
+pub(crate) fn erlang_b(servers: u32, load: f64) -> f64 {
+    if load.is_nan() || load <= 0.0 {
+        return 0.0;
+    }
+    let mut b = 1.0;
+    for n in 1..=servers {
+        b = load * b / (f64::from(n) + load * b);
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::erlang_b;
+
+    #[test]
+    fn erlang_b_matches_known_values() {
+        // Two servers, two erlangs: B = (a²/2) / (1 + a + a²/2) = 2/5.
+        assert!((erlang_b(2, 2.0) - 0.4).abs() < 1e-12);
+        assert_eq!(erlang_b(3, 0.0), 0.0);
     }
 }

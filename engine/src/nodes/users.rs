@@ -110,9 +110,13 @@ impl Users {
 
     /// The highest rate the pattern can reach, for thinning.
     fn max_rate(&self) -> f64 {
-        let params = &self.params;
+        Users::peak_rate(&self.params) * self.spike / self.weight as f64
+    }
+
+    /// The highest rate a traffic profile reaches, requests per second.
+    pub(crate) fn peak_rate(params: &UsersParams) -> f64 {
         let base = params.rate_per_second;
-        let peak = match &params.pattern {
+        match &params.pattern {
             RatePattern::Constant => base,
             RatePattern::Ramp {
                 start_rate_per_second,
@@ -124,8 +128,7 @@ impl Users {
             } => base.max(*rate_per_second_after),
             RatePattern::Spike { factor, .. } => base.max(base * factor),
             RatePattern::Diurnal { amplitude, .. } => base * (1.0 + amplitude),
-        };
-        peak * self.spike / self.weight as f64
+        }
     }
 
     /// Throws away the pending arrival and draws a new one (the process is memoryless).

@@ -7,4 +7,5 @@ mod live;
 mod load_balancing;
 mod properties;
 mod queueing;
+mod resolutions;
 mod support;

@@ -1,0 +1,164 @@
+//! Two resolutions, one model: the aggregated resolution gives the same figures as the per-request
+//! one where both are feasible, and takes over by itself for a million requests per second.
+
+use engine::params::{Algorithm, ServiceTime, ServiceTimes, Tier};
+use engine::{Design, Link, Node, NodeKind, NodeParams, Resolution, Simulation};
+
+use crate::support::{Interval, batch_means, design};
+
+fn jackson(resolution: Resolution) -> [Interval; 3] {
+    let mut simulation =
+        Simulation::with_resolution(&design("jackson_fast.json"), 41, resolution).expect("valid");
+    assert_eq!(simulation.resolution(), resolution);
+    batch_means(&mut simulation, 5.0, 15, 4.0, |s| {
+        [
+            s.node_stats("users").expect("users").mean_ms,
+            s.node_stats("database").expect("db").mean_ms,
+            s.node_stats("server-1")
+                .expect("server")
+                .utilisation
+                .unwrap_or(0.0),
+        ]
+    })
+}
+
+/// The aggregated resolution estimates each station's rate from the calls it sees, so it needs
+/// enough of them: this network runs at 2000 requests per second.
+#[test]
+fn aggregated_and_per_request_agree_on_a_jackson_network() {
+    let exact = jackson(Resolution::PerRequest);
+    let aggregated = jackson(Resolution::Aggregated { weight: 4 });
+    // Ten times the rates of the per-request Jackson test: λ 2000/s, servers μ 2000/s each, cache
+    // μ 10 000/s, database μ 2000/s with (1 − 0.7)·2000 = 600/s.
+    let analytic = [
+        1000.0 * (1.0 / 1000.0 + 1.0 / 8000.0 + 0.3 / 1400.0),
+        1000.0 / 1400.0,
+        0.5,
+    ];
+    for ((exact, aggregated), (what, analytic)) in exact.iter().zip(&aggregated).zip(
+        [
+            "end-to-end mean (ms)",
+            "database mean (ms)",
+            "server utilisation",
+        ]
+        .iter()
+        .zip(analytic),
+    ) {
+        println!(
+            "{what}: per request {:.4} ± {:.4}, aggregated {:.4} ± {:.4}, analytic {analytic:.4}",
+            exact.mean, exact.half_width, aggregated.mean, aggregated.half_width
+        );
+        assert!(
+            (exact.mean - aggregated.mean).abs() <= exact.half_width + aggregated.half_width,
+            "{what}: the two resolutions disagree"
+        );
+        aggregated.check(&format!("aggregated {what}"), analytic, 0.08);
+    }
+}
+
+#[test]
+fn aggregated_blocking_matches_mmck() {
+    let mut simulation = Simulation::with_resolution(
+        &design("mmck.json"),
+        42,
+        Resolution::Aggregated { weight: 2 },
+    )
+    .expect("valid");
+    let [blocking] = batch_means(&mut simulation, 10.0, 20, 30.0, |s| {
+        let stats = s.node_stats("server").expect("server");
+        [stats.failed as f64 / stats.arrivals as f64]
+    });
+    // The same M/M/2/5 as the per-request test: p_K = (a^5 / (2!·2³)) / Σ p_n with a = 2.
+    let weights = [1.0, 2.0, 2.0, 2.0, 2.0, 2.0];
+    blocking.check(
+        "aggregated M/M/2/5 blocking",
+        weights[5] / weights.iter().sum::<f64>(),
+        0.1,
+    );
+}
+
+/// One million requests per second over an autoscaling group behind a load balancer, a cache and
+/// a database with replicas.
+pub fn million_rps() -> Design {
+    let mut nodes = vec![
+        Node::new("users", NodeKind::Users, 80.0, 300.0),
+        Node::new("lb", NodeKind::LoadBalancer, 300.0, 300.0),
+        Node::new("web", NodeKind::AutoscalingGroup, 550.0, 300.0),
+        Node::new("cache", NodeKind::Cache, 800.0, 200.0),
+        Node::new("database", NodeKind::Database, 1050.0, 300.0),
+    ];
+    if let NodeParams::Users(users) = &mut nodes[0].params {
+        users.rate_per_second = 1_000_000.0;
+        users.mix = engine::params::RequestMix::reads_only();
+    }
+    if let NodeParams::LoadBalancer(lb) = &mut nodes[1].params {
+        lb.algorithm = Algorithm::Random;
+        lb.max_connections = 10_000_000;
+    }
+    if let NodeParams::AutoscalingGroup(group) = &mut nodes[2].params {
+        group.server.tier = Tier::Xlarge;
+        group.server.workers = Some(1400);
+        group.server.memory_per_request_mb = 0.0;
+        group.server.service = ServiceTimes::uniform(ServiceTime::exponential(10.0));
+        group.min_instances = 10;
+        group.initial_instances = 10;
+        group.max_instances = 10;
+    }
+    if let NodeParams::Cache(cache) = &mut nodes[3].params {
+        cache.fixed_hit_ratio = Some(0.9);
+        cache.workers = 512;
+    }
+    if let NodeParams::Database(database) = &mut nodes[4].params {
+        database.workers = Some(256);
+        database.replicas = 4;
+        database.max_connections = 1_000_000;
+    }
+    Design {
+        version: engine::design::CURRENT_VERSION,
+        name: "One million requests per second".to_owned(),
+        seed: 1,
+        nodes,
+        links: vec![
+            Link::new("users", "lb", 10.0),
+            Link::new("lb", "web", 1.0),
+            Link::new("web", "cache", 1.0),
+            Link::new("cache", "database", 1.0),
+        ],
+        alert_rules: Vec::new(),
+        faults: Vec::new(),
+    }
+}
+
+#[test]
+fn a_million_requests_per_second_runs_aggregated() {
+    let design = million_rps();
+    design.validate().expect("valid");
+    let mut simulation = Simulation::new(&design, 1).expect("valid");
+    assert_eq!(
+        simulation.resolution(),
+        Resolution::Aggregated { weight: 20 }
+    );
+    simulation.advance(3.0);
+    let snapshot = simulation.snapshot();
+    assert!(matches!(snapshot.resolution, Resolution::Aggregated { .. }));
+    let web = snapshot.nodes.iter().find(|n| n.id == "web").expect("web");
+    // 1 000 000 req/s × 10 ms over 10 × 1 400 workers: ρ ≈ 0.71.
+    assert!((0.66..0.76).contains(&web.cpu), "cpu {}", web.cpu);
+    let users = snapshot
+        .nodes
+        .iter()
+        .find(|n| n.id == "users")
+        .expect("users");
+    assert_eq!(users.error_rate, 0.0);
+    assert!(
+        (900_000.0..1_100_000.0).contains(&web.throughput),
+        "{}",
+        web.throughput
+    );
+    // Events per simulated second stay near 50 000 requests' worth, not a million.
+    assert!(
+        snapshot.events_processed < 3 * 600_000,
+        "{}",
+        snapshot.events_processed
+    );
+}
