@@ -3,25 +3,31 @@
 
 use leptos::prelude::*;
 
-use crate::components::{Canvas, Dock, Inspector, Palette, Toolbar};
-use crate::editor::storage::first_visit_design;
+use crate::components::{Canvas, Dock, Inspector, KeyboardShortcuts, Palette, Toolbar};
 use crate::editor::{Editor, Selection, Viewport};
+use crate::persistence::{autosave, initial_design};
 use crate::runner::Runner;
 use crate::state::{AppState, ViewState};
 
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let editor = RwSignal::new(Editor::new(first_visit_design()));
+    let (document, banner) = initial_design();
+    let editor = RwSignal::new(Editor::new(document));
+    let banner = RwSignal::new(banner);
+    autosave(editor, banner);
     let state = AppState {
         editor,
         view: ViewState {
             viewport: RwSignal::new(Viewport::default()),
             selection: RwSignal::new(Selection::default()),
             hovered: RwSignal::new(None),
+            connecting_from: RwSignal::new(None),
+            help_open: RwSignal::new(false),
         },
         runner: Runner::new(editor),
         announcement: RwSignal::new(String::new()),
+        banner,
     };
     provide_context(state);
     view! {
@@ -31,6 +37,7 @@ pub fn App() -> impl IntoView {
             <Canvas />
             <Inspector />
             <Dock />
+            <KeyboardShortcuts />
             <div class="visually-hidden" role="status" aria-live="polite">
                 {move || state.announcement.get()}
             </div>

@@ -3,7 +3,9 @@
 
 mod app;
 pub mod components;
+pub mod crash;
 pub mod editor;
+pub mod persistence;
 pub mod runner;
 pub mod state;
 

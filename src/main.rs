@@ -1,6 +1,6 @@
-//! Entry point of the web app: sends panics to the console and mounts the app, nothing else.
+//! Entry point of the web app: installs the panic hook (console + crash overlay) and mounts the app.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    arch_explorer::crash::install_panic_hook();
     leptos::mount::mount_to_body(arch_explorer::App);
 }

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::editor::{Command, EditError, Editor, Selection, Viewport};
+use crate::editor::{Applied, Command, EditError, Editor, Selection, Size, Viewport};
+use crate::persistence::Banner;
 use crate::runner::Runner;
 
 /// Everything components share. `Copy`: every field is an arena handle.
@@ -17,6 +18,8 @@ pub struct AppState {
     pub runner: Runner,
     /// The latest message for the aria-live region.
     pub announcement: RwSignal<String>,
+    /// A message across the top of the canvas (an import refused, storage full…), until dismissed.
+    pub banner: RwSignal<Option<Banner>>,
 }
 
 /// Pan/zoom, selection and hover.
@@ -25,6 +28,25 @@ pub struct ViewState {
     pub viewport: RwSignal<Viewport>,
     pub selection: RwSignal<Selection>,
     pub hovered: RwSignal<Option<String>>,
+    /// A link started from the keyboard (`c`): the source node, until Enter on a target or Escape.
+    pub connecting_from: RwSignal<Option<String>>,
+    /// The `?` sheet of shortcuts is open.
+    pub help_open: RwSignal<bool>,
+}
+
+/// The canvas element's size on screen (it is another component's element, looked up when needed).
+pub fn canvas_screen_size() -> Size {
+    document()
+        .query_selector("main.canvas")
+        .ok()
+        .flatten()
+        .map(|element| {
+            Size::new(
+                f64::from(element.client_width()),
+                f64::from(element.client_height()),
+            )
+        })
+        .unwrap_or(Size::new(800.0, 600.0))
 }
 
 impl AppState {
@@ -34,13 +56,14 @@ impl AppState {
     }
 
     /// Applies an edit to the document; a refused edit changes nothing and is returned for display.
-    pub fn execute(&self, command: &Command) -> Result<(), EditError> {
-        let mut outcome = Ok(());
+    pub fn execute(&self, command: &Command) -> Result<Applied, EditError> {
+        let mut outcome = Ok(Applied::default());
         self.editor.update(|editor| match editor.execute(command) {
             Ok(applied) => {
                 if !applied.announcement.is_empty() {
-                    self.announcement.set(applied.announcement);
+                    self.announcement.set(applied.announcement.clone());
                 }
+                outcome = Ok(applied);
             }
             Err(error) => outcome = Err(error),
         });

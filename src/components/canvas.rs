@@ -316,6 +316,24 @@ pub fn Canvas() -> impl IntoView {
                     .get()
                     .map(|problem| view! { <p class="canvas__problem" role="status">"Cannot run: " {problem}</p> })
             }}
+            {move || {
+                state
+                    .banner
+                    .get()
+                    .map(|banner| {
+                        view! {
+                            <div
+                                class="canvas__banner"
+                                class:canvas__banner--error=banner.is_error
+                                role=if banner.is_error { "alert" } else { "status" }
+                                on:pointerdown=|event| event.stop_propagation()
+                            >
+                                <span>{banner.message}</span>
+                                <button class="button" type="button" aria-label="Dismiss" on:click=move |_| state.banner.set(None)>"×"</button>
+                            </div>
+                        }
+                    })
+            }}
             <ZoomControls canvas_ref=canvas_ref />
         </main>
     }
@@ -560,6 +578,7 @@ fn NodeView(
             role="button"
             tabindex="0"
             aria-label=label
+            data-node-id=id.clone()
             aria-pressed=move || selected().to_string()
             style:left=left
             style:top=top

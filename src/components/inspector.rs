@@ -1,14 +1,384 @@
-//! The inspector: the parameters of whatever is selected on the canvas.
+//! The inspector: the selected node's name and parameters (with units; a bad value is refused with the
+//! message beside the field and never reaches the document), its live numbers, and the chaos controls
+//! that break it on purpose; or the selected link's latency and loss; or, with nothing selected, the design.
 
+use engine::design::Fault;
+use engine::{LiveCommand, NodeKind};
 use leptos::prelude::*;
+
+use crate::editor::command::LinkId;
+use crate::editor::fields::{FieldInput, ParamField, param_fields};
+use crate::editor::{Command, ParamValue};
+use crate::state::AppState;
 
 /// The panel on the right.
 #[component]
 pub fn Inspector() -> impl IntoView {
+    let state = AppState::get();
+    let selected_node = move || {
+        state
+            .view
+            .selection
+            .with(|selection| selection.single_node().map(str::to_string))
+    };
+    let selected_link = move || {
+        state.view.selection.with(|selection| {
+            (selection.nodes.is_empty() && selection.links.len() == 1)
+                .then(|| selection.links.iter().next().cloned())
+                .flatten()
+        })
+    };
+    let many = move || {
+        state
+            .view
+            .selection
+            .with(|selection| selection.nodes.len() + selection.links.len() > 1)
+    };
     view! {
         <aside class="inspector" aria-label="Inspector">
-            <h2 class="panel__title">"Inspector"</h2>
-            <p class="panel__hint">"Select a component on the canvas to see and change its parameters."</p>
+            {move || {
+                if let Some(id) = selected_node() {
+                    view! { <NodeInspector id=id /> }.into_any()
+                } else if let Some(link) = selected_link() {
+                    view! { <LinkInspector link=link /> }.into_any()
+                } else if many() {
+                    let count = state.view.selection.with(|selection| selection.nodes.len() + selection.links.len());
+                    view! {
+                        <h2 class="panel__title">"Inspector"</h2>
+                        <p class="panel__hint">{format!("{count} items selected. Delete removes them; Ctrl+D duplicates the nodes.")}</p>
+                    }
+                        .into_any()
+                } else {
+                    view! { <DesignInspector /> }.into_any()
+                }
+            }}
         </aside>
+    }
+}
+
+/// With nothing selected: the design's name and a short how-to.
+#[component]
+fn DesignInspector() -> impl IntoView {
+    let state = AppState::get();
+    let name = move || state.editor.with(|editor| editor.document().name.clone());
+    let counts = move || {
+        state
+            .editor
+            .with(|editor| (editor.document().nodes.len(), editor.document().links.len()))
+    };
+    view! {
+        <h2 class="panel__title">"Design"</h2>
+        <label class="field">
+            <span class="field__label">"Name"</span>
+            <input
+                class="input"
+                aria-label="Design name"
+                prop:value=name
+                on:change=move |event| {
+                    let _ = state.execute(&Command::SetDesignName(event_target_value(&event)));
+                }
+            />
+        </label>
+        <p class="panel__hint">{move || { let (nodes, links) = counts(); format!("{nodes} nodes, {links} links.") }}</p>
+        <p class="panel__hint">
+            "Select a component to see and change its parameters. Drag from a node's right-hand port to another node to connect them. Press ? for every shortcut."
+        </p>
+    }
+}
+
+/// One node's name, zone, parameters, live numbers and chaos controls.
+#[component]
+fn NodeInspector(id: String) -> impl IntoView {
+    let state = AppState::get();
+    let id = StoredValue::new(id);
+    let node = move || {
+        id.with_value(|id| {
+            state.editor.with(|editor| {
+                editor
+                    .document()
+                    .nodes
+                    .iter()
+                    .find(|node| &node.id == id)
+                    .cloned()
+            })
+        })
+    };
+    let Some(initial) = node() else {
+        return view! { <p class="panel__hint">"This node no longer exists."</p> }.into_any();
+    };
+    let kind = initial.kind();
+    let fields = Memo::new(move |_| {
+        node()
+            .map(|node| param_fields(&node.params))
+            .unwrap_or_default()
+    });
+    let rename_error = RwSignal::new(None::<String>);
+    view! {
+        <h2 class="panel__title">{kind.label()}</h2>
+        <label class="field">
+            <span class="field__label">"Name"</span>
+            <input
+                class="input"
+                aria-label="Node name"
+                prop:value=move || node().map(|node| node.name).unwrap_or_default()
+                placeholder=move || id.get_value()
+                on:change=move |event| {
+                    let command = Command::Rename { node: id.get_value(), name: event_target_value(&event) };
+                    rename_error.set(state.execute(&command).err().map(|error| error.to_string()));
+                }
+            />
+            {move || rename_error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
+        </label>
+        <p class="inspector__id">"id " <code>{move || id.get_value()}</code></p>
+        <LiveNumbers id=id />
+        <ChaosControls id=id kind=kind />
+        <h3 class="inspector__section">"Parameters"</h3>
+        <For each=move || fields.get() key=|field| format!("{}={}", field.path, field.text) let:field>
+            <ParamInput node=id field=field />
+        </For>
+    }
+    .into_any()
+}
+
+/// One parameter: a labelled input whose value is checked by the editor before it reaches the document.
+#[component]
+fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
+    let state = AppState::get();
+    let error = RwSignal::new(None::<String>);
+    let path = StoredValue::new(field.path.clone());
+    let commit = move |text: String| {
+        let command = Command::SetParam {
+            node: node.get_value(),
+            field: path.get_value(),
+            value: ParamValue::Text(text),
+        };
+        error.set(state.execute(&command).err().map(|error| error.to_string()));
+    };
+    let label = if field.group.is_empty() {
+        field.label.clone()
+    } else {
+        format!("{} · {}", field.group, field.label)
+    };
+    let unit = field.unit.unwrap_or("");
+    let input = match &field.input {
+        FieldInput::Switch => view! {
+            <input
+                type="checkbox"
+                aria-label=label.clone()
+                prop:checked=field.text == "true"
+                on:change=move |event| commit(event_target_checked(&event).to_string())
+            />
+        }
+        .into_any(),
+        FieldInput::Choice { options } => {
+            let current = field.text.clone();
+            view! {
+                <select class="input" aria-label=label.clone() on:change=move |event| commit(event_target_value(&event))>
+                    {options
+                        .iter()
+                        .map(|option| view! { <option value=option.clone() selected=*option == current>{option.replace('_', " ")}</option> })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        FieldInput::Json => view! {
+            <textarea
+                class="input input--json"
+                aria-label=label.clone()
+                rows="3"
+                prop:value=field.text.clone()
+                on:change=move |event| commit(event_target_value(&event))
+            ></textarea>
+        }
+        .into_any(),
+        FieldInput::Number { optional, .. } => view! {
+            <input
+                class="input input--number"
+                class:input--invalid=move || error.get().is_some()
+                aria-label=label.clone()
+                aria-invalid=move || error.get().is_some().to_string()
+                inputmode="decimal"
+                placeholder=if *optional { "auto" } else { "" }
+                prop:value=field.text.clone()
+                on:change=move |event| commit(event_target_value(&event))
+            />
+        }
+        .into_any(),
+    };
+    view! {
+        <label class="field">
+            <span class="field__label">{label}</span>
+            <span class="field__control">
+                {input}
+                <span class="field__unit">{unit}</span>
+            </span>
+            {move || error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
+        </label>
+    }
+}
+
+/// The node's numbers from the latest snapshot.
+#[component]
+fn LiveNumbers(id: StoredValue<String>) -> impl IntoView {
+    let state = AppState::get();
+    let rows = move || {
+        state.runner.snapshot.with(|snapshot| {
+            let live = id.with_value(|id| {
+                snapshot
+                    .as_ref()?
+                    .nodes
+                    .iter()
+                    .find(|live| &live.id == id)
+                    .cloned()
+            })?;
+            let mut rows = vec![
+                ("Throughput", format!("{:.1} req/s", live.throughput)),
+                ("Error rate", format!("{:.1} %", live.error_rate * 100.0)),
+                (
+                    "Latency p50 / p95 / p99",
+                    format!(
+                        "{:.0} / {:.0} / {:.0} ms",
+                        live.p50_ms, live.p95_ms, live.p99_ms
+                    ),
+                ),
+                ("CPU", format!("{:.0} %", live.cpu * 100.0)),
+                ("Queue", format!("{:.0}", live.queue)),
+            ];
+            if live.hit_ratio > 0.0 {
+                rows.push(("Hit ratio", format!("{:.1} %", live.hit_ratio * 100.0)));
+            }
+            if live.connections > 0.0 {
+                rows.push(("Connections", format!("{:.0}", live.connections)));
+            }
+            if let Some((healthy, total)) = live.healthy_backends {
+                rows.push(("Healthy backends", format!("{healthy} of {total}")));
+            }
+            rows.push(("Instances", live.instances.to_string()));
+            rows.push(("Cost", format!("${:.3}/h", live.cost_per_hour)));
+            Some(rows)
+        })
+    };
+    view! {
+        <h3 class="inspector__section">"Live"</h3>
+        {move || match rows() {
+            Some(rows) => view! {
+                <dl class="inspector__live">
+                    {rows.into_iter().map(|(name, value)| view! { <dt>{name}</dt><dd>{value}</dd> }).collect_view()}
+                </dl>
+            }
+            .into_any(),
+            None => view! { <p class="panel__hint">"Not running."</p> }.into_any(),
+        }}
+    }
+}
+
+/// Break it on purpose: kill, restart, slow down, flush, add capacity.
+#[component]
+fn ChaosControls(id: StoredValue<String>, kind: NodeKind) -> impl IntoView {
+    let state = AppState::get();
+    let outcome = RwSignal::new(None::<String>);
+    let run = move |command: LiveCommand, done: &'static str| match state.runner.command(command) {
+        Ok(()) => {
+            state
+                .announcement
+                .set(format!("{} {}", id.get_value(), done));
+            outcome.set(None);
+        }
+        Err(message) => outcome.set(Some(message)),
+    };
+    let inject = move |fault: Fault, done: &'static str| {
+        run(
+            LiveCommand::Inject {
+                fault,
+                duration_s: None,
+            },
+            done,
+        );
+    };
+    view! {
+        <h3 class="inspector__section">"Chaos"</h3>
+        <div class="inspector__chaos" role="group" aria-label="Chaos controls">
+            {(kind != NodeKind::Users && kind != NodeKind::Monitoring).then(|| view! {
+                <button class="button button--danger" type="button" on:click=move |_| run(LiveCommand::Kill { node: id.get_value() }, "killed")>"Kill"</button>
+                <button class="button" type="button" on:click=move |_| run(LiveCommand::Restart { node: id.get_value() }, "restarting")>"Restart"</button>
+                <button class="button" type="button" on:click=move |_| inject(Fault::SlowDown { node: id.get_value(), factor: 3.0 }, "slowed down ×3")>"Slow down ×3"</button>
+            })}
+            {matches!(kind, NodeKind::LoadBalancer | NodeKind::AutoscalingGroup).then(|| view! {
+                <button class="button" type="button" on:click=move |_| run(LiveCommand::AddServer { node: id.get_value() }, "got one more server")>"Add server"</button>
+            })}
+            {(kind == NodeKind::Cache).then(|| view! {
+                <button class="button" type="button" on:click=move |_| inject(Fault::CacheFlush { node: id.get_value() }, "flushed")>"Flush cache"</button>
+            })}
+            {(kind == NodeKind::Database).then(|| view! {
+                <button class="button button--danger" type="button" on:click=move |_| inject(Fault::DatabasePrimaryCrash { node: id.get_value() }, "lost its primary")>"Crash primary"</button>
+            })}
+            {(kind == NodeKind::Users).then(|| view! {
+                <button class="button" type="button" on:click=move |_| inject(Fault::TrafficSpike { node: Some(id.get_value()), factor: 3.0 }, "sends three times the traffic")>"Traffic spike ×3"</button>
+            })}
+        </div>
+        {move || outcome.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+    }
+}
+
+/// The selected link's latency and loss.
+#[component]
+fn LinkInspector(link: LinkId) -> impl IntoView {
+    let state = AppState::get();
+    let link = StoredValue::new(link);
+    let current = move || {
+        link.with_value(|id| {
+            state.editor.with(|editor| {
+                editor
+                    .document()
+                    .links
+                    .iter()
+                    .find(|candidate| id.matches(candidate))
+                    .cloned()
+            })
+        })
+    };
+    let field = move |name: &'static str, label: &'static str, unit: &'static str| {
+        let error = RwSignal::new(None::<String>);
+        let value = move || {
+            current()
+                .and_then(|link| serde_json::to_value(link).ok())
+                .and_then(|json| json.get(name).map(|value| value.to_string()))
+                .unwrap_or_default()
+        };
+        view! {
+            <label class="field">
+                <span class="field__label">{label}</span>
+                <span class="field__control">
+                    <input
+                        class="input input--number"
+                        class:input--invalid=move || error.get().is_some()
+                        aria-label=label
+                        prop:value=value
+                        on:change=move |event| {
+                            let command = Command::SetLinkParam { link: link.get_value(), field: name.to_string(), value: ParamValue::Text(event_target_value(&event)) };
+                            error.set(state.execute(&command).err().map(|error| error.to_string()));
+                        }
+                    />
+                    <span class="field__unit">{unit}</span>
+                </span>
+                {move || error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
+            </label>
+        }
+    };
+    view! {
+        <h2 class="panel__title">"Link"</h2>
+        <p class="inspector__id">{move || link.with_value(|link| format!("{} → {}", link.from, link.to))}</p>
+        {field("latency_ms", "Latency", "ms")}
+        {field("loss", "Loss", "0–1")}
+        <button
+            class="button button--danger"
+            type="button"
+            on:click=move |_| {
+                let _ = state.execute(&Command::Delete { nodes: Vec::new(), links: vec![link.get_value()] });
+            }
+        >
+            "Delete link"
+        </button>
     }
 }

@@ -2,10 +2,12 @@
 
 mod canvas;
 mod dock;
+mod file_menu;
 mod icons;
 mod inspector;
 mod palette;
 mod particles;
+mod shortcuts;
 mod toolbar;
 
 pub use canvas::Canvas;
@@ -13,4 +15,5 @@ pub use dock::Dock;
 pub use icons::NodeIcon;
 pub use inspector::Inspector;
 pub use palette::Palette;
+pub use shortcuts::KeyboardShortcuts;
 pub use toolbar::Toolbar;

@@ -4,6 +4,7 @@ use engine::{NodeKind, Resolution};
 use leptos::prelude::*;
 
 use super::NodeIcon;
+use super::file_menu::FileMenu;
 use crate::runner::SPEEDS;
 use crate::state::AppState;
 
@@ -29,6 +30,15 @@ impl ColourScheme {
             ColourScheme::System => "Theme: system",
             ColourScheme::Light => "Theme: light",
             ColourScheme::Dark => "Theme: dark",
+        }
+    }
+
+    /// A glyph for the compact toggle (the label is its accessible name).
+    fn icon(self) -> &'static str {
+        match self {
+            ColourScheme::System => "◐",
+            ColourScheme::Light => "☀",
+            ColourScheme::Dark => "☾",
         }
     }
 
@@ -113,7 +123,7 @@ pub fn Toolbar() -> impl IntoView {
                 <span class="toolbar__logo">
                     <NodeIcon kind=NodeKind::LoadBalancer />
                 </span>
-                "Architecture Explorer"
+                <span class="toolbar__name">"Architecture Explorer"</span>
             </h1>
             <div class="toolbar__group" role="group" aria-label="Run controls">
                 <button
@@ -162,13 +172,15 @@ pub fn Toolbar() -> impl IntoView {
             {move || mode().map(|mode| view! { <span class="badge" title="Requests travel as weighted batches">{mode}</span> })}
             {move || runner.behind.get().then(|| view! { <span class="badge badge--warn" title="The model needs more events per frame than the budget allows">"slower than real time"</span> })}
             <div class="toolbar__spacer"></div>
+            <FileMenu />
             <button
-                class="button"
+                class="button button--icon"
                 type="button"
                 aria-label=move || format!("{} (click to change)", scheme.get().label())
+                title=move || scheme.get().label()
                 on:click=move |_| scheme.update(|current| *current = current.next())
             >
-                {move || scheme.get().label()}
+                {move || scheme.get().icon()}
             </button>
         </header>
     }

@@ -1,0 +1,215 @@
+//! The document controls in the toolbar: undo/redo, the presets of the scaling story, import and export of
+//! design files, SVG export, and the share link (the whole design in the URL fragment).
+//! An invalid import or link is refused whole with a typed message; the current design stays untouched.
+
+use engine::presets;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::crash::blob_url;
+use crate::editor::svg_export::export_svg;
+use crate::editor::{Command, Selection, share_link, storage};
+use crate::persistence::Banner;
+use crate::state::AppState;
+
+/// Undo, redo, presets, import, export and share.
+#[component]
+pub fn FileMenu() -> impl IntoView {
+    let state = AppState::get();
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let can_undo = move || state.editor.with(|editor| editor.can_undo());
+    let can_redo = move || state.editor.with(|editor| editor.can_redo());
+    let undo_title = move || {
+        state.editor.with(|editor| {
+            editor
+                .history()
+                .undo_label()
+                .map(|label| format!("Undo: {label}"))
+                .unwrap_or_else(|| "Nothing to undo".to_string())
+        })
+    };
+    let redo_title = move || {
+        state.editor.with(|editor| {
+            editor
+                .history()
+                .redo_label()
+                .map(|label| format!("Redo: {label}"))
+                .unwrap_or_else(|| "Nothing to redo".to_string())
+        })
+    };
+
+    let open_preset = move |event: web_sys::Event| {
+        let wanted = event_target_value(&event);
+        let preset = presets::all().into_iter().find(|(name, _)| *name == wanted);
+        if let Some((name, design)) = preset
+            && state
+                .execute(&Command::ReplaceDocument(Box::new(design)))
+                .is_ok()
+        {
+            state.view.selection.set(Selection::default());
+            fit_soon();
+            state
+                .announcement
+                .set(format!("Opened the preset “{name}”"));
+        }
+        // Back to the prompt, so choosing the same preset again works.
+        if let Some(select) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        {
+            select.set_value("");
+        }
+    };
+
+    let on_file = move |event: web_sys::Event| {
+        let Some(input) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|value| value.as_string());
+            let outcome = match text {
+                Some(text) => storage::parse_import(&text).map_err(|error| error.to_string()),
+                None => Err("the file could not be read as text".to_string()),
+            };
+            match outcome {
+                Ok(design) => {
+                    if state
+                        .execute(&Command::ReplaceDocument(Box::new(design)))
+                        .is_ok()
+                    {
+                        state.view.selection.set(Selection::default());
+                        fit_soon();
+                        state.banner.set(Some(Banner {
+                            message: format!("Imported “{name}”. Undo takes you back."),
+                            is_error: false,
+                        }));
+                    }
+                }
+                Err(message) => state.banner.set(Some(Banner {
+                    message: format!(
+                        "“{name}” was not imported: {message}. Your design is unchanged."
+                    ),
+                    is_error: true,
+                })),
+            }
+        });
+    };
+
+    let export = move |_| {
+        let (text, file_name) = state.editor.with_untracked(|editor| {
+            (
+                storage::export_text(editor.document()),
+                storage::export_file_name(editor.document()),
+            )
+        });
+        download(&text, &file_name, "application/json");
+    };
+    let export_image = move |_| {
+        let (svg, file_name) = state.editor.with_untracked(|editor| {
+            (
+                export_svg(editor.document()),
+                storage::export_file_name(editor.document()).replace(".json", ".svg"),
+            )
+        });
+        download(&svg, &file_name, "image/svg+xml");
+    };
+    let share = move |_| {
+        let encoded = state
+            .editor
+            .with_untracked(|editor| share_link::encode(editor.document()));
+        match encoded {
+            Ok(fragment) => {
+                let location = window().location();
+                let url = format!(
+                    "{}{}{}",
+                    location.origin().unwrap_or_default(),
+                    location.pathname().unwrap_or_default(),
+                    fragment
+                );
+                // Replace rather than push: the link is the page's state, not a step to go back through.
+                let _ = window().history().and_then(|history| {
+                    history.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&fragment),
+                    )
+                });
+                let _ = window().navigator().clipboard().write_text(&url);
+                state.banner.set(Some(Banner {
+                    message: "Share link copied to the clipboard (it is also in the address bar)."
+                        .to_string(),
+                    is_error: false,
+                }));
+            }
+            Err(error) => state.banner.set(Some(Banner {
+                message: format!(
+                    "This design cannot be shared as a link: {error}. Export it as a file instead."
+                ),
+                is_error: true,
+            })),
+        }
+    };
+
+    view! {
+        <div class="toolbar__group" role="group" aria-label="Document">
+            <button class="button" type="button" aria-label="Undo" title=undo_title disabled=move || !can_undo() on:click=move |_| state.undo()>"↶"</button>
+            <button class="button" type="button" aria-label="Redo" title=redo_title disabled=move || !can_redo() on:click=move |_| state.redo()>"↷"</button>
+            <select class="input" aria-label="Open a preset" on:change=open_preset>
+                <option value="" selected=true>"Presets…"</option>
+                {presets::all().into_iter().map(|(name, _)| view! { <option value=name>{name}</option> }).collect_view()}
+            </select>
+            <button class="button" type="button" aria-label="Import a design file" on:click=move |_| { if let Some(input) = file_input.get_untracked() { input.click(); } }>"Import"</button>
+            <input class="visually-hidden" type="file" accept=".json,application/json" node_ref=file_input tabindex="-1" aria-hidden="true" on:change=on_file />
+            <button class="button" type="button" aria-label="Export the design as a file" on:click=export>"Export"</button>
+            <button class="button" type="button" aria-label="Export an SVG picture" on:click=export_image>"SVG"</button>
+            <button class="button" type="button" aria-label="Copy a share link" on:click=share>"Share"</button>
+        </div>
+    }
+}
+
+/// Zoom to fit once the new document has rendered.
+fn fit_soon() {
+    let state = AppState::get();
+    request_animation_frame(move || {
+        let size = crate::state::canvas_screen_size();
+        let fitted = state.editor.with_untracked(|editor| {
+            crate::editor::Viewport::fit_document(editor.document(), size)
+        });
+        state.view.viewport.set(fitted);
+    });
+}
+
+/// Offers `text` as a file download.
+fn download(text: &str, file_name: &str, mime: &str) {
+    let Some(url) = blob_url(text, mime) else {
+        return;
+    };
+    let Some(anchor) = document()
+        .create_element("a")
+        .ok()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    // Give the browser time to start the download before the URL is released.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(30),
+    );
+}

@@ -1,0 +1,145 @@
+//! Keeping work safe in the browser: which design to open (a share link in the URL fragment, else the
+//! autosave, else the first preset), the debounced autosave to localStorage, the recovery copy of an
+//! unreadable save, and the stop switch a crash throws so it can never overwrite good work.
+
+use std::cell::{Cell, RefCell};
+
+use engine::Design;
+use leptos::prelude::*;
+
+use crate::editor::Editor;
+use crate::editor::share_link::{self, FRAGMENT_PREFIX};
+use crate::editor::storage::{self, AUTOSAVE_DEBOUNCE_MS, AUTOSAVE_KEY, RestoreOutcome};
+
+thread_local! {
+    /// Set by the panic hook: from then on nothing is written to storage.
+    static CRASHED: Cell<bool> = const { Cell::new(false) };
+    /// The document as JSON after the latest change, for the crash overlay's "download my design".
+    static LATEST_DOCUMENT: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// A message shown across the top of the canvas until dismissed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Banner {
+    pub message: String,
+    /// Errors are shown in the error colour and announced assertively.
+    pub is_error: bool,
+}
+
+/// What to open at start-up, and a banner explaining anything that went wrong choosing it.
+pub fn initial_design() -> (Design, Option<Banner>) {
+    let hash = window().location().hash().unwrap_or_default();
+    let from_storage = |banner: Option<Banner>| {
+        let saved =
+            local_storage().and_then(|storage| storage.get_item(AUTOSAVE_KEY).ok().flatten());
+        match storage::restore(saved.as_deref()) {
+            RestoreOutcome::Unreadable {
+                design,
+                saved_text,
+                recovery_key,
+                explanation,
+                ..
+            } => {
+                // Keep the unreadable text before anything can overwrite the autosave.
+                let kept = local_storage()
+                    .is_some_and(|storage| storage.set_item(&recovery_key, &saved_text).is_ok());
+                let message = if kept {
+                    explanation
+                } else {
+                    "Your last design could not be read and could not be copied aside (storage is full); \
+                     autosave is paused so it is not overwritten."
+                        .to_string()
+                };
+                if !kept {
+                    stop_autosave();
+                }
+                (
+                    design,
+                    Some(Banner {
+                        message,
+                        is_error: true,
+                    }),
+                )
+            }
+            outcome => (outcome.into_design(), banner),
+        }
+    };
+    if hash.starts_with(FRAGMENT_PREFIX) {
+        match share_link::decode(&hash) {
+            Ok(design) => (
+                design,
+                Some(Banner {
+                    message: "Opened the design from the shared link.".to_string(),
+                    is_error: false,
+                }),
+            ),
+            Err(error) => from_storage(Some(Banner {
+                message: format!("The shared link cannot be opened: {error}"),
+                is_error: true,
+            })),
+        }
+    } else {
+        from_storage(None)
+    }
+}
+
+/// Saves the document a moment after each change (debounced); a full quota shows a banner and editing
+/// goes on.
+pub fn autosave(editor: RwSignal<Editor>, banner: RwSignal<Option<Banner>>) {
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    Effect::new(move |previous: Option<u64>| {
+        let revision = editor.with(Editor::revision);
+        let text = editor.with_untracked(|editor| storage::autosave_text(editor.document()));
+        LATEST_DOCUMENT.with(|latest| latest.replace(text));
+        if previous.is_none() {
+            return revision;
+        }
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                if CRASHED.get() {
+                    return;
+                }
+                let text = LATEST_DOCUMENT.with(|latest| latest.borrow().clone());
+                let saved = local_storage().map(|storage| storage.set_item(AUTOSAVE_KEY, &text).is_ok());
+                match saved {
+                    Some(true) => {
+                        if banner.get_untracked().is_some_and(|banner| banner.message.starts_with("Storage")) {
+                            banner.set(None);
+                        }
+                    }
+                    Some(false) => banner.set(Some(Banner {
+                        message: "Storage is full: your latest changes are not saved in this browser. Export the design to keep it."
+                            .to_string(),
+                        is_error: true,
+                    })),
+                    None => banner.set(Some(Banner {
+                        message: "Storage is unavailable in this browser: changes are not saved. Export the design to keep it."
+                            .to_string(),
+                        is_error: true,
+                    })),
+                }
+            },
+            std::time::Duration::from_millis(u64::from(AUTOSAVE_DEBOUNCE_MS)),
+        )
+        .ok();
+        pending.set_value(handle);
+        revision
+    });
+}
+
+/// Stops every further write to storage (after a crash, or when a save could not be rescued).
+pub fn stop_autosave() {
+    CRASHED.set(true);
+}
+
+/// The document as JSON after its latest change.
+pub fn latest_document_json() -> String {
+    LATEST_DOCUMENT.with(|latest| latest.borrow().clone())
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
