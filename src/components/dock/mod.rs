@@ -1,0 +1,142 @@
+//! The bottom dock: tabs for the live charts, the alerts and the logs of a run.
+//!
+//! All three panels stay mounted and the hidden ones are only hidden, so state that must not be lost
+//! when the user switches tabs (the logs' pause point, acknowledged incidents, the business-metric
+//! history the charts draw) lives on. Each panel gets a `visible` signal and skips its work while hidden.
+
+mod alerts;
+mod charts;
+mod logs;
+
+use leptos::prelude::*;
+
+use alerts::{AlertsPanel, announce_alerts};
+use charts::ChartsPanel;
+use logs::LogsPanel;
+
+/// The dock's tabs, in display order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DockTab {
+    Charts,
+    Alerts,
+    Logs,
+}
+
+impl DockTab {
+    const ALL: [DockTab; 3] = [DockTab::Charts, DockTab::Alerts, DockTab::Logs];
+
+    fn label(self) -> &'static str {
+        match self {
+            DockTab::Charts => "Charts",
+            DockTab::Alerts => "Alerts",
+            DockTab::Logs => "Logs",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            DockTab::Charts => "dock-charts",
+            DockTab::Alerts => "dock-alerts",
+            DockTab::Logs => "dock-logs",
+        }
+    }
+
+    fn next(self, step: isize) -> DockTab {
+        let index = DockTab::ALL
+            .iter()
+            .position(|tab| *tab == self)
+            .unwrap_or(0) as isize;
+        let count = DockTab::ALL.len() as isize;
+        DockTab::ALL[(index + step).rem_euclid(count) as usize]
+    }
+}
+
+/// The panel along the bottom.
+#[component]
+pub fn Dock() -> impl IntoView {
+    let selected = RwSignal::new(DockTab::Charts);
+    // Alerts are announced whichever tab is open.
+    announce_alerts();
+    let tabs = DockTab::ALL
+        .into_iter()
+        .map(|tab| {
+            view! {
+                <button
+                    class="dock__tab"
+                    type="button"
+                    role="tab"
+                    id=format!("{}-tab", tab.id())
+                    aria-controls=tab.id()
+                    aria-selected=move || (selected.get() == tab).to_string()
+                    tabindex=move || if selected.get() == tab { "0" } else { "-1" }
+                    on:click=move |_| selected.set(tab)
+                >
+                    {tab.label()}
+                </button>
+            }
+        })
+        .collect_view();
+    // Arrow keys move between tabs, as the WAI-ARIA tabs pattern has it.
+    let on_keydown = move |event: web_sys::KeyboardEvent| {
+        let step = match event.key().as_str() {
+            "ArrowRight" => 1,
+            "ArrowLeft" => -1,
+            _ => return,
+        };
+        event.prevent_default();
+        let tab = selected.get_untracked().next(step);
+        selected.set(tab);
+        if let Some(button) = document()
+            .get_element_by_id(&format!("{}-tab", tab.id()))
+            .and_then(|element| {
+                wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok()
+            })
+        {
+            let _ = button.focus();
+        }
+    };
+    let panel = move |tab: DockTab| {
+        let visible = Signal::derive(move || selected.get() == tab);
+        let content = match tab {
+            DockTab::Charts => view! { <ChartsPanel visible=visible /> }.into_any(),
+            DockTab::Alerts => view! { <AlertsPanel visible=visible /> }.into_any(),
+            DockTab::Logs => view! { <LogsPanel visible=visible /> }.into_any(),
+        };
+        view! {
+            <div
+                class="dock__panel"
+                role="tabpanel"
+                id=tab.id()
+                aria-labelledby=format!("{}-tab", tab.id())
+                hidden=move || !visible.get()
+            >
+                {content}
+            </div>
+        }
+    };
+    view! {
+        <section class="dock" aria-label="Observability dock">
+            <div class="dock__tabs" role="tablist" aria-label="Run views" on:keydown=on_keydown>
+                {tabs}
+            </div>
+            {DockTab::ALL.into_iter().map(panel).collect_view()}
+        </section>
+    }
+}
+
+/// Simulated time as a clock: `01:23` or `1:02:03`, with tenths when `tenths` is set (`01:23.4`).
+fn clock(seconds: f64, tenths: bool) -> String {
+    let seconds = seconds.max(0.0);
+    let whole = seconds.floor() as u64;
+    let (hours, minutes, secs) = (whole / 3600, whole / 60 % 60, whole % 60);
+    let mut text = if hours > 0 {
+        format!("{hours}:{minutes:02}:{secs:02}")
+    } else {
+        format!("{minutes:02}:{secs:02}")
+    };
+    if tenths {
+        let tenth = ((seconds - seconds.floor()) * 10.0).floor() as u64;
+        text.push_str(&format!(".{}", tenth.min(9)));
+    }
+    text
+}
