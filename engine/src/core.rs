@@ -196,10 +196,8 @@ pub(crate) enum Event {
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Timer {
-    ClientTimeout {
-        call: CallId,
-        attempt: u32,
-    },
+    /// The earliest client deadline of a users node is due.
+    ClientTimeout,
     Retry {
         call: CallId,
     },
@@ -247,7 +245,7 @@ impl Event {
             Event::Response { .. } => 4,
             Event::Timer { timer, .. } => {
                 16 + match timer {
-                    Timer::ClientTimeout { .. } => 0,
+                    Timer::ClientTimeout => 0,
                     Timer::Retry { .. } => 1,
                     Timer::Delay { .. } => 2,
                     Timer::ProbeSend { .. } => 3,

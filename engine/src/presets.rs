@@ -3,7 +3,7 @@
 
 use crate::NodeKind;
 use crate::design::{AlertRule, CURRENT_VERSION, Design, Link, Node};
-use crate::params::{Algorithm, NodeParams, Tier};
+use crate::params::{Algorithm, NodeParams, RequestMix, ServiceTime, ServiceTimes, Tier};
 
 /// Every preset with a short title, in story order.
 pub fn all() -> Vec<(&'static str, Design)> {
@@ -176,4 +176,57 @@ pub fn distributed() -> Design {
     );
     design.alert_rules = AlertRule::defaults();
     design
+}
+
+/// One million requests per second (reads) through a load balancer to ten 1 400-worker servers,
+/// a cache with a 90 % hit ratio and a database with four replicas, at about 70 % CPU. It runs in the
+/// aggregated resolution; it is not part of [`all`], which tells the scaling story.
+pub fn million_requests_per_second() -> Design {
+    let mut nodes = vec![
+        Node::new("users", NodeKind::Users, 80.0, 300.0),
+        Node::new("lb", NodeKind::LoadBalancer, 300.0, 300.0),
+        Node::new("web", NodeKind::AutoscalingGroup, 550.0, 300.0),
+        Node::new("cache", NodeKind::Cache, 800.0, 200.0),
+        Node::new("database", NodeKind::Database, 1050.0, 300.0),
+    ];
+    if let NodeParams::Users(users) = &mut nodes[0].params {
+        users.rate_per_second = 1_000_000.0;
+        users.mix = RequestMix::reads_only();
+    }
+    if let NodeParams::LoadBalancer(lb) = &mut nodes[1].params {
+        lb.algorithm = Algorithm::Random;
+        lb.max_connections = 10_000_000;
+    }
+    if let NodeParams::AutoscalingGroup(group) = &mut nodes[2].params {
+        group.server.tier = Tier::Xlarge;
+        group.server.workers = Some(1400);
+        group.server.memory_per_request_mb = 0.0;
+        group.server.service = ServiceTimes::uniform(ServiceTime::exponential(10.0));
+        group.min_instances = 10;
+        group.initial_instances = 10;
+        group.max_instances = 10;
+    }
+    if let NodeParams::Cache(cache) = &mut nodes[3].params {
+        cache.fixed_hit_ratio = Some(0.9);
+        cache.workers = 512;
+    }
+    if let NodeParams::Database(database) = &mut nodes[4].params {
+        database.workers = Some(256);
+        database.replicas = 4;
+        database.max_connections = 1_000_000;
+    }
+    Design {
+        version: CURRENT_VERSION,
+        name: "One million requests per second".to_owned(),
+        seed: 1,
+        nodes,
+        links: vec![
+            Link::new("users", "lb", 10.0),
+            Link::new("lb", "web", 1.0),
+            Link::new("web", "cache", 1.0),
+            Link::new("cache", "database", 1.0),
+        ],
+        alert_rules: Vec::new(),
+        faults: Vec::new(),
+    }
 }

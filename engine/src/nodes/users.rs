@@ -31,6 +31,10 @@ pub(crate) struct Users {
     in_flight: u32,
     /// Requests per arrival event: 1, or more in the aggregated resolution.
     pub(crate) weight: u64,
+    /// Client deadlines of attempts, oldest first: (deadline, root call, attempt).
+    deadlines: std::collections::VecDeque<(u64, CallId, u32)>,
+    /// The deadline the pending timer event is for.
+    armed_for: Option<u64>,
 }
 
 impl Users {
@@ -45,6 +49,8 @@ impl Users {
             entry: None,
             in_flight: 0,
             weight: 1,
+            deadlines: std::collections::VecDeque::new(),
+            armed_for: None,
         };
         users.find_links(core);
         users.rearm(core);
@@ -217,14 +223,35 @@ impl Users {
         if let Some(call) = core.calls.get_mut(root) {
             call.child = child;
         }
-        core.timer(
-            to_ns(self.params.timeout_ms * 1e6),
-            self.index,
-            Timer::ClientTimeout {
-                call: root,
-                attempt,
-            },
-        );
+        let deadline = core.now.saturating_add(to_ns(self.params.timeout_ms * 1e6));
+        self.deadlines.push_back((deadline, root, attempt));
+        self.arm(core);
+    }
+
+    /// Keeps one timer event pending for the earliest live deadline. Deadlines are kept in a FIFO
+    /// (the timeout is the same for every attempt), and answered attempts are dropped from its
+    /// front, so neither the event list nor the FIFO grows with a long timeout.
+    fn arm(&mut self, core: &mut Core) {
+        while let Some(&(_, call, attempt)) = self.deadlines.front() {
+            let waiting = core
+                .calls
+                .get(call)
+                .is_some_and(|c| c.attempt == attempt && c.child.is_some());
+            if waiting {
+                break;
+            }
+            self.deadlines.pop_front();
+        }
+        if let Some(&(deadline, _, _)) = self.deadlines.front()
+            && self.armed_for.is_none_or(|armed| armed > deadline)
+        {
+            self.armed_for = Some(deadline);
+            core.timer(
+                deadline.saturating_sub(core.now),
+                self.index,
+                Timer::ClientTimeout,
+            );
+        }
     }
 
     pub(crate) fn response(
@@ -241,31 +268,46 @@ impl Users {
 
     pub(crate) fn timer(&mut self, core: &mut Core, timer: Timer) {
         match timer {
-            Timer::ClientTimeout { call, attempt } => {
-                let Some(state) = core.calls.get(call) else {
-                    return;
-                };
-                if state.attempt != attempt || state.child.is_none() {
-                    return;
+            Timer::ClientTimeout => {
+                if self.armed_for.is_some_and(|armed| armed <= core.now) {
+                    self.armed_for = None;
                 }
-                // The client stops waiting; the request goes on below and its reply is dropped.
-                if let Some(child) = state.child
-                    && let Some(orphan) = core.calls.get_mut(child)
-                {
-                    orphan.caller = None;
+                while let Some(&(deadline, call, attempt)) = self.deadlines.front() {
+                    if deadline > core.now {
+                        break;
+                    }
+                    self.deadlines.pop_front();
+                    self.expire(core, call, attempt);
                 }
-                if let Some(state) = core.calls.get_mut(call) {
-                    state.child = None;
-                }
-                self.outcome(
-                    core,
-                    call,
-                    Some(FailureCause::ClientTimeout { node: self.index.0 }),
-                );
+                self.arm(core);
             }
             Timer::Retry { call } => self.attempt(core, call),
             _ => {}
         }
+    }
+
+    /// The client stops waiting for an attempt; the request goes on below and its reply is dropped.
+    fn expire(&mut self, core: &mut Core, call: CallId, attempt: u32) {
+        let Some(state) = core.calls.get(call) else {
+            return;
+        };
+        if state.attempt != attempt {
+            return;
+        }
+        let Some(child) = state.child else {
+            return;
+        };
+        if let Some(orphan) = core.calls.get_mut(child) {
+            orphan.caller = None;
+        }
+        if let Some(state) = core.calls.get_mut(call) {
+            state.child = None;
+        }
+        self.outcome(
+            core,
+            call,
+            Some(FailureCause::ClientTimeout { node: self.index.0 }),
+        );
     }
 
     /// An attempt ended: finish the request, or schedule a retry.
@@ -324,6 +366,7 @@ impl Users {
         }
         self.in_flight = self.in_flight.saturating_sub(1);
         core.calls.remove(root);
+        self.arm(core);
     }
 
     pub(crate) fn gauges(&self) -> Gauges {

@@ -1,8 +1,7 @@
 //! Two resolutions, one model: the aggregated resolution gives the same figures as the per-request
 //! one where both are feasible, and takes over by itself for a million requests per second.
 
-use engine::params::{Algorithm, ServiceTime, ServiceTimes, Tier};
-use engine::{Design, Link, Node, NodeKind, NodeParams, Resolution, Simulation};
+use engine::{Resolution, Simulation, presets};
 
 use crate::support::{Interval, batch_means, design};
 
@@ -77,61 +76,9 @@ fn aggregated_blocking_matches_mmck() {
     );
 }
 
-/// One million requests per second over an autoscaling group behind a load balancer, a cache and
-/// a database with replicas.
-pub fn million_rps() -> Design {
-    let mut nodes = vec![
-        Node::new("users", NodeKind::Users, 80.0, 300.0),
-        Node::new("lb", NodeKind::LoadBalancer, 300.0, 300.0),
-        Node::new("web", NodeKind::AutoscalingGroup, 550.0, 300.0),
-        Node::new("cache", NodeKind::Cache, 800.0, 200.0),
-        Node::new("database", NodeKind::Database, 1050.0, 300.0),
-    ];
-    if let NodeParams::Users(users) = &mut nodes[0].params {
-        users.rate_per_second = 1_000_000.0;
-        users.mix = engine::params::RequestMix::reads_only();
-    }
-    if let NodeParams::LoadBalancer(lb) = &mut nodes[1].params {
-        lb.algorithm = Algorithm::Random;
-        lb.max_connections = 10_000_000;
-    }
-    if let NodeParams::AutoscalingGroup(group) = &mut nodes[2].params {
-        group.server.tier = Tier::Xlarge;
-        group.server.workers = Some(1400);
-        group.server.memory_per_request_mb = 0.0;
-        group.server.service = ServiceTimes::uniform(ServiceTime::exponential(10.0));
-        group.min_instances = 10;
-        group.initial_instances = 10;
-        group.max_instances = 10;
-    }
-    if let NodeParams::Cache(cache) = &mut nodes[3].params {
-        cache.fixed_hit_ratio = Some(0.9);
-        cache.workers = 512;
-    }
-    if let NodeParams::Database(database) = &mut nodes[4].params {
-        database.workers = Some(256);
-        database.replicas = 4;
-        database.max_connections = 1_000_000;
-    }
-    Design {
-        version: engine::design::CURRENT_VERSION,
-        name: "One million requests per second".to_owned(),
-        seed: 1,
-        nodes,
-        links: vec![
-            Link::new("users", "lb", 10.0),
-            Link::new("lb", "web", 1.0),
-            Link::new("web", "cache", 1.0),
-            Link::new("cache", "database", 1.0),
-        ],
-        alert_rules: Vec::new(),
-        faults: Vec::new(),
-    }
-}
-
 #[test]
 fn a_million_requests_per_second_runs_aggregated() {
-    let design = million_rps();
+    let design = presets::million_requests_per_second();
     design.validate().expect("valid");
     let mut simulation = Simulation::new(&design, 1).expect("valid");
     assert_eq!(
