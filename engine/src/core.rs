@@ -528,3 +528,16 @@ impl Core {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn events_stay_small() {
+        // Events are copied in and out of the heap: keep them small.
+        assert!(
+            std::mem::size_of::<super::Event>() <= 24,
+            "{}",
+            std::mem::size_of::<super::Event>()
+        );
+    }
+}

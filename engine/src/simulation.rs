@@ -58,6 +58,11 @@ pub enum LiveCommand {
         fault: Fault,
         duration_s: Option<f64>,
     },
+    /// Vertical scaling: the next instance tier for a server, service, group or database; refused
+    /// at the top tier.
+    ScaleUp {
+        node: String,
+    },
     /// Switch "why this backend?" explanations on or off for a load balancer.
     Explain {
         node: String,
@@ -536,8 +541,9 @@ impl Simulation {
                 }
             }
             Fault::ZoneOutage { zone } => {
+                // Users are outside the data centre: a zone outage never takes them down.
                 for index in 0..self.nodes.len() {
-                    if core.zones[index] == *zone {
+                    if core.zones[index] == *zone && core.kinds[index] != NodeKind::Users {
                         if on {
                             self.nodes[index].kill(core);
                         } else {
@@ -625,6 +631,20 @@ impl Simulation {
                 }
             }
             LiveCommand::SetParams { node, params } => self.set_params(&node, params)?,
+            LiveCommand::ScaleUp { node } => {
+                let index = self.require(&node)?;
+                let mut params = self.design.nodes[index.get()].params.clone();
+                let tier = match &mut params {
+                    NodeParams::Server(p) | NodeParams::Service(p) => &mut p.tier,
+                    NodeParams::AutoscalingGroup(p) => &mut p.server.tier,
+                    NodeParams::Database(p) => &mut p.tier,
+                    _ => return Err(self.wrong_kind(index)),
+                };
+                *tier = tier.bigger().ok_or_else(|| {
+                    CommandError::AtLimit(format!("\"{node}\" is already on the largest tier"))
+                })?;
+                self.set_params(&node, params)?;
+            }
             LiveCommand::AddServer { node } => self.add_server(&node)?,
         }
         Ok(())

@@ -9,10 +9,11 @@ use crate::nodes::load_balancer::RouteExplanation;
 use crate::params::RequestType;
 
 /// How requests are being simulated right now.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Resolution {
     /// One event chain per request: exact.
+    #[default]
     PerRequest,
     /// Each simulated request stands for `weight` identical ones on scaled-down replicated stations;
     /// see `Simulation::set_event_budget` for what that keeps exact and what it approximates.
@@ -106,7 +107,8 @@ pub struct Totals {
     pub failures: Vec<(String, u64)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Everything the app draws for one frame. `Snapshot::default()` is the empty picture before a run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Snapshot {
     /// Simulated time, seconds.
     pub time_s: f64,

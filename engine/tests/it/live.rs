@@ -121,3 +121,24 @@ fn kill_restart_and_explanations() {
     let last = users.last().expect("point");
     assert!(last.throughput > 350.0, "spiked traffic: {last:?}");
 }
+
+#[test]
+fn scaling_up_stops_at_the_top_tier() {
+    let mut simulation = Simulation::new(&presets::single_server(), 4).expect("valid");
+    let cost = simulation.snapshot().cost_per_hour;
+    for _ in 0..3 {
+        simulation
+            .apply(LiveCommand::ScaleUp {
+                node: "server".to_owned(),
+            })
+            .expect("a bigger tier exists");
+    }
+    assert!(simulation.snapshot().cost_per_hour > cost);
+    let refused = simulation.apply(LiveCommand::ScaleUp {
+        node: "server".to_owned(),
+    });
+    assert!(
+        matches!(refused, Err(CommandError::AtLimit(_))),
+        "{refused:?}"
+    );
+}

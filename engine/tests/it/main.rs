@@ -1,5 +1,6 @@
 //! Integration tests of the engine, one module per behaviour.
 
+mod cli;
 mod design_format;
 mod determinism;
 mod faults;
@@ -9,3 +10,4 @@ mod properties;
 mod queueing;
 mod resolutions;
 mod support;
+mod tidy;

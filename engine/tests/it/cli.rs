@@ -1,0 +1,55 @@
+//! The `arch-sim` command line: a JSON report for a good file, exit code 2 and the typed error with
+//! its JSON path for a bad one.
+
+use std::process::Command;
+
+fn arch_sim() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_arch-sim"))
+}
+
+#[test]
+fn runs_a_design_file_and_prints_a_json_report() {
+    let path = format!("{}/tests/designs/mm1.json", env!("CARGO_MANIFEST_DIR"));
+    let output = arch_sim()
+        .args(["run", &path, "--seconds", "20", "--seed", "7"])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(report["seconds"], 20.0);
+    let server = report["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["id"] == "server")
+        .expect("server");
+    assert!(server["p95_ms"].as_f64().expect("p95") > 0.0);
+    assert!(report["totals"]["completed"].as_u64().expect("completed") > 1000);
+}
+
+#[test]
+fn a_bad_file_exits_with_code_2_and_the_json_path() {
+    let directory = std::env::temp_dir().join(format!("arch-sim-test-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("temp dir");
+    let path = directory.join("bad.json");
+    std::fs::write(
+        &path,
+        r#"{"version": 2, "nodes": [{"id": "u", "kind": "users"}, {"id": "s", "kind": "server", "params": {"workers": 0}}]}"#,
+    )
+    .expect("write");
+    let output = arch_sim()
+        .args(["run", path.to_str().expect("utf-8"), "--seconds", "1"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nodes[1].params.workers: must be at least 1, got 0"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&directory).ok();
+}
