@@ -2,9 +2,13 @@
 //!
 //! **Architecture Invariant:** events at the same time come out in the order they were scheduled
 //! (FIFO), because the sequence number breaks ties; this makes runs reproducible.
+//!
+//! Events scheduled for the current instant (zero delay: a reply over a zero-latency link) skip the
+//! heap and wait in a FIFO; `pop` takes whichever of the two fronts is first by (time, sequence), so
+//! the order is exactly that of a single heap.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 pub(crate) struct Scheduled<E> {
     /// Simulated time, nanoseconds.
@@ -36,6 +40,10 @@ impl<E> Ord for Scheduled<E> {
 
 pub(crate) struct EventQueue<E> {
     heap: BinaryHeap<Scheduled<E>>,
+    /// Events for `current`, in sequence order.
+    immediate: VecDeque<Scheduled<E>>,
+    /// Time of the last event taken out, nanoseconds.
+    current: u64,
     next_sequence: u64,
 }
 
@@ -43,29 +51,54 @@ impl<E> EventQueue<E> {
     pub(crate) fn new() -> Self {
         EventQueue {
             heap: BinaryHeap::new(),
+            immediate: VecDeque::new(),
+            current: 0,
             next_sequence: 0,
         }
     }
 
     pub(crate) fn push(&mut self, time: u64, event: E) {
-        self.heap.push(Scheduled {
+        let scheduled = Scheduled {
             time,
             sequence: self.next_sequence,
             event,
-        });
+        };
         self.next_sequence += 1;
+        if time == self.current {
+            self.immediate.push_back(scheduled);
+        } else {
+            self.heap.push(scheduled);
+        }
     }
 
     pub(crate) fn peek_time(&self) -> Option<u64> {
-        self.heap.peek().map(|scheduled| scheduled.time)
+        match (self.immediate.front(), self.heap.peek()) {
+            (Some(a), Some(b)) => Some(a.time.min(b.time)),
+            (Some(a), None) => Some(a.time),
+            (None, Some(b)) => Some(b.time),
+            (None, None) => None,
+        }
     }
 
     pub(crate) fn pop(&mut self) -> Option<Scheduled<E>> {
-        self.heap.pop()
+        let from_heap = match (self.immediate.front(), self.heap.peek()) {
+            (Some(a), Some(b)) => (b.time, b.sequence) < (a.time, a.sequence),
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        let next = if from_heap {
+            self.heap.pop()
+        } else {
+            self.immediate.pop_front()
+        };
+        if let Some(scheduled) = &next {
+            self.current = scheduled.time;
+        }
+        next
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.immediate.len()
     }
 }
 
@@ -82,5 +115,18 @@ mod tests {
         queue.push(5, 'd');
         let order: String = std::iter::from_fn(|| queue.pop().map(|s| s.event)).collect();
         assert_eq!(order, "abcd");
+    }
+
+    #[test]
+    fn immediate_events_interleave_like_a_single_heap() {
+        let mut queue = EventQueue::new();
+        queue.push(3, 'a');
+        queue.push(3, 'b');
+        assert_eq!(queue.pop().map(|s| s.event), Some('a'));
+        // Now at time 3: a zero-delay event goes after the earlier-scheduled 'b'.
+        queue.push(3, 'c');
+        queue.push(4, 'd');
+        let order: String = std::iter::from_fn(|| queue.pop().map(|s| s.event)).collect();
+        assert_eq!(order, "bcd");
     }
 }

@@ -1,5 +1,69 @@
 //! The Architecture Explorer traffic model: a deterministic discrete-event simulation of users, load
 //! balancers, servers, caches, CDNs, databases and monitoring, with no web dependencies.
+//!
+//! # Bird's-eye view
+//!
+//! A [`Design`] (the JSON file users save) is read with [`Design::from_json`], which migrates older
+//! versions and validates everything, reporting a [`DesignError`] with the JSON path of the offending
+//! value. [`Simulation::new`] builds one model per node and runs an event loop in integer simulated
+//! time; the app calls [`Simulation::advance`] every frame and draws [`Simulation::snapshot`]. Live
+//! changes go through [`Simulation::apply`] with a [`LiveCommand`].
+//!
+//! ```text
+//!                       ┌─────┐ static   ┌─────────┐
+//!   ┌───────┐  30 ms    │     │────────▶ │   CDN   │──miss──┐
+//!   │ Users │─────────▶ │     │          └─────────┘        ▼
+//!   └───────┘           └─────┘        ┌───────────────┐   ┌──────────────────────┐
+//!    rate, pattern,      (users        │ Load balancer │──▶│ Autoscaling group    │
+//!    mix, timeout,        pick a       │ health checks │   │ servers: workers,    │
+//!    retries              link)        └───────────────┘   │ queue, tiers         │
+//!                                                          └──────────┬───────────┘
+//!                                        reads ┌───────┐ miss ┌───────▼──────────┐
+//!                                     ┌───────▶│ Cache │─────▶│ Database         │
+//!                                     │        └───────┘      │ primary+replicas │
+//!            ┌────────────┐           │  writes, payments     │ connection pool  │
+//!            │ Monitoring │  scrapes  └──────────────────────▶└──────────────────┘
+//!            │ alert rules│  every node      (and the auth Service, called by every request)
+//!            └────────────┘
+//! ```
+//!
+//! That is [`presets::distributed`]. A request is a tree of calls: each node answers its caller
+//! when its own work and its dependencies are done, and a failure carries its
+//! [`metrics::FailureCause`] ("queue full at server-2") up to the user.
+//!
+//! # Units
+//!
+//! - Simulated time is a `u64` count of **nanoseconds** inside the engine; the API speaks seconds
+//!   (`advance(dt_s)`, `time_s`) and the design file milliseconds (`_ms`) or seconds (`_s`).
+//! - Rates are requests per second; ratios (error rate, CPU, hit ratio, loss) are 0..=1; memory is
+//!   in mebibytes; money in dollars (cost per hour, revenue).
+//!
+//! # Invariants
+//!
+//! **Architecture Invariant:** same design + same seed → the same run, bit for bit, natively and in
+//! wasm32: events are ordered by (time, sequence), one PCG generator draws every random number,
+//! transcendental functions come from `libm`, and no hash map is iterated. [`Simulation::digest`]
+//! folds every processed event into a hash; [`determinism::reference_run`] is compared with the
+//! golden file `engine/tests/data/determinism_digest.txt` by a native and a browser test.
+//!
+//! **Architecture Invariant:** requests are conserved: arrived = completed + failed + in flight
+//! (checked by property tests over random designs).
+//!
+//! # Two resolutions
+//!
+//! Up to [`simulation::PER_REQUEST_RATE_LIMIT`] requests per second every request is simulated.
+//! Above it the simulation is aggregated: each simulated call stands for `weight` requests and every
+//! queue draws waits from its M/M/c/K steady state at its measured rate; see
+//! [`Simulation::with_resolution`] for what that keeps exact and what it approximates. The snapshot
+//! says which resolution runs ([`Resolution`]).
+//!
+//! # Codemap
+//!
+//! - `design`, `params`, `validate`, `presets`: the file format and its rules ([`link_allowed`]).
+//! - `simulation`: the event loop, faults, live commands, snapshots and reports.
+//! - `core`: what every node shares (clock, event list, generator, request slab, links, metrics).
+//! - `nodes/*`: one model per node kind, each opening with what it models and what it leaves out.
+//! - `metrics`, `histogram`, `alerts`: measurements, log-linear latency histogram, alert rules.
 
 mod alerts;
 mod core;

@@ -255,3 +255,37 @@ fn partitions_and_zone_outages_fail_with_their_cause() {
         .expect("server-2");
     assert_eq!(server_2.health, Health::Down);
 }
+
+#[test]
+fn anomaly_rule_fires_on_a_traffic_spike() {
+    use engine::design::{AlertMetric, AlertRule, RuleKind};
+    let mut design = presets::distributed();
+    design.alert_rules = vec![AlertRule {
+        name: "Traffic anomaly".to_owned(),
+        metric: AlertMetric::Throughput,
+        node: Some("users".to_owned()),
+        kind: RuleKind::Anomaly,
+        threshold: 4.0,
+        for_s: 0.0,
+        ..AlertRule::default()
+    }];
+    design.faults = vec![fault(
+        80.0,
+        Some(20.0),
+        Fault::TrafficSpike {
+            node: None,
+            factor: 3.0,
+        },
+    )];
+    let mut simulation = Simulation::new(&design, 10).expect("valid");
+    simulation.advance(75.0);
+    assert_eq!(
+        simulation.snapshot().alerts[0].state,
+        AlertState::Inactive,
+        "steady traffic is normal"
+    );
+    simulation.advance(15.0);
+    let alert = simulation.snapshot().alerts[0].clone();
+    assert_eq!(alert.state, AlertState::Firing, "{alert:?}");
+    assert!(alert.history[0].0 > 80.0);
+}
