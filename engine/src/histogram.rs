@@ -17,6 +17,9 @@ pub struct Histogram {
     total: u64,
     sum: f64,
     max: u64,
+    /// The occupied bucket range, so quantiles and clears touch only what was used.
+    lowest: usize,
+    highest: usize,
 }
 
 fn bucket_of(value: u64) -> usize {
@@ -60,6 +63,13 @@ impl Histogram {
             self.counts = vec![0; BUCKETS + SUB_BUCKETS];
         }
         let bucket = bucket_of(value_ns).min(self.counts.len() - 1);
+        if self.total == 0 {
+            self.lowest = bucket;
+            self.highest = bucket;
+        } else {
+            self.lowest = self.lowest.min(bucket);
+            self.highest = self.highest.max(bucket);
+        }
         self.counts[bucket] += count;
         self.total += count;
         self.sum += value_ns as f64 * count as f64;
@@ -91,8 +101,8 @@ impl Histogram {
         let q = if q.is_nan() { 0.5 } else { q.clamp(0.0, 1.0) };
         let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total);
         let mut seen = 0;
-        for (bucket, count) in self.counts.iter().enumerate() {
-            seen += count;
+        for bucket in self.lowest..=self.highest {
+            seen += self.counts[bucket];
             if seen >= rank {
                 return value_of(bucket).min(self.max as f64);
             }
@@ -111,6 +121,13 @@ impl Histogram {
         for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
             *mine += theirs;
         }
+        if self.total == 0 {
+            self.lowest = other.lowest;
+            self.highest = other.highest;
+        } else {
+            self.lowest = self.lowest.min(other.lowest);
+            self.highest = self.highest.max(other.highest);
+        }
         self.total += other.total;
         self.sum += other.sum;
         self.max = self.max.max(other.max);
@@ -119,7 +136,9 @@ impl Histogram {
     /// Forgets everything but keeps the allocation.
     pub fn clear(&mut self) {
         if self.total > 0 {
-            self.counts.iter_mut().for_each(|count| *count = 0);
+            self.counts[self.lowest..=self.highest]
+                .iter_mut()
+                .for_each(|count| *count = 0);
         }
         self.total = 0;
         self.sum = 0.0;
