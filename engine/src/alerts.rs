@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::core::Core;
 use crate::design::{AlertMetric, AlertRule, Channel, Comparison, RuleKind, Severity};
-use crate::metrics::{LogLevel, SeriesPoint};
+use crate::metrics::{LogLevel, RingBuffer, SeriesPoint};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -33,7 +33,7 @@ pub struct AlertStatus {
     pub message: String,
     /// When the current state began, seconds.
     pub since_s: f64,
-    /// Every (fired, resolved) pair so far, seconds; resolved is `None` while firing.
+    /// The last 200 (fired, resolved) pairs, seconds; resolved is `None` while firing.
     pub history: Vec<(f64, Option<f64>)>,
 }
 
@@ -60,8 +60,13 @@ pub(crate) struct AlertEngine {
     pub(crate) statuses: Vec<AlertStatus>,
     pending_since: Vec<Option<u64>>,
     baselines: Vec<Baseline>,
-    pub(crate) notifications: Vec<Notification>,
+    /// Recent notifications with their sequence numbers, bounded.
+    pub(crate) notifications: RingBuffer<(u64, Notification)>,
+    next_notification: u64,
 }
+
+/// Notifications and (fired, resolved) pairs kept per rule or engine.
+const KEPT: usize = 200;
 
 /// Samples before an anomaly rule may fire.
 const BASELINE_WARMUP: u32 = 10;
@@ -116,7 +121,8 @@ impl AlertEngine {
                     samples: 0,
                 })
                 .collect(),
-            notifications: Vec::new(),
+            notifications: RingBuffer::new(KEPT),
+            next_notification: 0,
         }
     }
 
@@ -219,6 +225,9 @@ impl AlertEngine {
                 status.since_s = time_s;
                 if matches!(next, AlertState::Firing | AlertState::Resolved) {
                     if next == AlertState::Firing {
+                        if status.history.len() >= KEPT {
+                            status.history.remove(0);
+                        }
                         status.history.push((time_s, None));
                     } else if let Some(last) = status.history.last_mut() {
                         last.1 = Some(time_s);
@@ -247,7 +256,9 @@ impl AlertEngine {
                         rule.name, core.ids[node], rule.channel
                     );
                     core.log(level, crate::core::NodeIndex(node as u32), line);
-                    self.notifications.push(notification);
+                    self.notifications
+                        .push((self.next_notification, notification));
+                    self.next_notification += 1;
                 }
             }
         }

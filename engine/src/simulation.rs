@@ -980,8 +980,12 @@ impl Simulation {
             if let NodeState::Monitoring(monitoring) = node {
                 alerts.extend(monitoring.alerts.statuses.iter().cloned());
                 let cursor = &mut self.notification_cursors[index];
-                notifications.extend(monitoring.alerts.notifications[*cursor..].iter().cloned());
-                *cursor = monitoring.alerts.notifications.len();
+                for (sequence, notification) in monitoring.alerts.notifications.iter() {
+                    if *sequence >= *cursor as u64 {
+                        notifications.push(notification.clone());
+                        *cursor = *sequence as usize + 1;
+                    }
+                }
             }
         }
         let logs: Vec<_> = self
