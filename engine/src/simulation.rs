@@ -925,6 +925,12 @@ impl Simulation {
                     .collect(),
                 cost_per_hour: cost,
                 network_mbps,
+                replication_lag_ms: match state {
+                    NodeState::Database(database) if database.instances.len() > 1 => {
+                        Some(database.params.replication_lag_ms)
+                    }
+                    _ => None,
+                },
                 healthy_backends,
                 explanation,
             });

@@ -59,6 +59,8 @@ pub struct NodeSnapshot {
     pub cost_per_hour: f64,
     /// Outgoing response traffic, megabits per second (servers).
     pub network_mbps: f64,
+    /// How far read replicas trail the primary, for databases with replicas (milliseconds).
+    pub replication_lag_ms: Option<f64>,
     /// Healthy / all backends, for load balancers.
     pub healthy_backends: Option<(usize, usize)>,
     /// The last routing decision, for load balancers with explanations switched on.

@@ -136,3 +136,36 @@ fn lru_hit_ratio_matches_che_approximation() {
         hit.half_width
     );
 }
+
+/// Pollaczek–Khinchine: W = E[S] + ρ·E[S]·(1 + cs²) / (2(1 − ρ)).
+fn pollaczek_khinchine(lambda: f64, mean_s: f64, scv: f64) -> f64 {
+    let rho = lambda * mean_s;
+    mean_s + rho * mean_s * (1.0 + scv) / (2.0 * (1.0 - rho))
+}
+
+#[test]
+fn md1_deterministic_service() {
+    let mut simulation = Simulation::new(&design("md1.json"), 16).expect("valid");
+    let [mean] = batch_means(&mut simulation, 20.0, 20, 60.0, |s| {
+        [s.node_stats("server").expect("server").mean_ms]
+    });
+    mean.check(
+        "M/D/1 mean response (ms)",
+        1000.0 * pollaczek_khinchine(80.0, 0.01, 0.0),
+        0.06,
+    );
+}
+
+#[test]
+fn mg1_log_normal_service() {
+    let mut simulation = Simulation::new(&design("mg1_lognormal.json"), 17).expect("valid");
+    let [mean] = batch_means(&mut simulation, 20.0, 20, 200.0, |s| {
+        [s.node_stats("server").expect("server").mean_ms]
+    });
+    let scv = 1f64.exp() - 1.0;
+    mean.check(
+        "M/G/1 (log-normal σ 1) mean response (ms)",
+        1000.0 * pollaczek_khinchine(50.0, 0.01, scv),
+        0.06,
+    );
+}
