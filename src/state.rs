@@ -63,6 +63,9 @@ impl AppState {
                 if !applied.announcement.is_empty() {
                     self.announcement.set(applied.announcement.clone());
                 }
+                self.view
+                    .selection
+                    .update(|selection| selection.follow(&applied, editor.document()));
                 outcome = Ok(applied);
             }
             Err(error) => outcome = Err(error),

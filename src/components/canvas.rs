@@ -234,11 +234,10 @@ pub fn Canvas() -> impl IntoView {
 
     let node_ids = move || {
         state.editor.with(|editor| {
-            editor
-                .document()
-                .nodes
-                .iter()
-                .map(|node| node.id.clone())
+            // Reading order (left to right, top to bottom), so Tab moves through nodes as the eye does.
+            viewport::reading_order(editor.document())
+                .into_iter()
+                .map(str::to_string)
                 .collect::<Vec<_>>()
         })
     };

@@ -15,34 +15,36 @@ use crate::state::AppState;
 #[component]
 pub fn Inspector() -> impl IntoView {
     let state = AppState::get();
-    let selected_node = move || {
+    // Memos, so the panel is rebuilt only when what is selected really changes (not on every selection
+    // update, which would throw away a field being edited).
+    let selected_node = Memo::new(move |_| {
         state
             .view
             .selection
             .with(|selection| selection.single_node().map(str::to_string))
-    };
-    let selected_link = move || {
+    });
+    let selected_link = Memo::new(move |_| {
         state.view.selection.with(|selection| {
             (selection.nodes.is_empty() && selection.links.len() == 1)
                 .then(|| selection.links.iter().next().cloned())
                 .flatten()
         })
-    };
-    let many = move || {
+    });
+    let selected_count = Memo::new(move |_| {
         state
             .view
             .selection
-            .with(|selection| selection.nodes.len() + selection.links.len() > 1)
-    };
+            .with(|selection| selection.nodes.len() + selection.links.len())
+    });
     view! {
         <aside class="inspector" aria-label="Inspector">
             {move || {
-                if let Some(id) = selected_node() {
+                if let Some(id) = selected_node.get() {
                     view! { <NodeInspector id=id /> }.into_any()
-                } else if let Some(link) = selected_link() {
+                } else if let Some(link) = selected_link.get() {
                     view! { <LinkInspector link=link /> }.into_any()
-                } else if many() {
-                    let count = state.view.selection.with(|selection| selection.nodes.len() + selection.links.len());
+                } else if selected_count.get() > 1 {
+                    let count = selected_count.get();
                     view! {
                         <h2 class="panel__title">"Inspector"</h2>
                         <p class="panel__hint">{format!("{count} items selected. Delete removes them; Ctrl+D duplicates the nodes.")}</p>
@@ -146,13 +148,18 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
     let state = AppState::get();
     let error = RwSignal::new(None::<String>);
     let path = StoredValue::new(field.path.clone());
+    // A field's row can be replaced while its change event is still being handled (the value it set
+    // re-renders the list), so every handle is read with `try_`.
     let commit = move |text: String| {
+        let (Some(node), Some(field)) = (node.try_get_value(), path.try_get_value()) else {
+            return;
+        };
         let command = Command::SetParam {
-            node: node.get_value(),
-            field: path.get_value(),
+            node,
+            field,
             value: ParamValue::Text(text),
         };
-        error.set(state.execute(&command).err().map(|error| error.to_string()));
+        error.try_set(state.execute(&command).err().map(|error| error.to_string()));
     };
     let label = if field.group.is_empty() {
         field.label.clone()
@@ -202,6 +209,11 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
                 placeholder=if *optional { "auto" } else { "" }
                 prop:value=field.text.clone()
                 on:change=move |event| commit(event_target_value(&event))
+                on:keydown=move |event| {
+                    if event.key() == "Enter" {
+                        commit(event_target_value(&event));
+                    }
+                }
             />
         }
         .into_any(),

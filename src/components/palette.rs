@@ -39,11 +39,19 @@ pub fn Palette() -> impl IntoView {
         // A refused add is announced by `execute`.
         let _ = state.execute(&Command::AddNode { kind, at, id: None });
     };
+    // Clicking or pressing Enter drops every node at the view's centre: step aside from earlier ones.
     let add_at_centre = move |kind: NodeKind| {
         let size = canvas_bounds()
             .map(|(_, size)| size)
             .unwrap_or(Size::new(800.0, 600.0));
-        add_at_screen(kind, Point::new(size.width / 2.0, size.height / 2.0));
+        let centre = state.view.viewport.with_untracked(|view| {
+            view.screen_to_canvas(Point::new(size.width / 2.0, size.height / 2.0))
+        });
+        let at = state.editor.with_untracked(|editor| {
+            crate::editor::viewport::free_position(editor.document(), centre)
+        });
+        // A refused add is announced by `execute`.
+        let _ = state.execute(&Command::AddNode { kind, at, id: None });
     };
 
     let items = NodeKind::ALL
@@ -103,7 +111,8 @@ pub fn Palette() -> impl IntoView {
                 }
             };
             view! {
-                <li
+                <li class="palette__entry">
+                <div
                     class=format!("palette__item palette__item--{}", kind.as_str())
                     role="button"
                     tabindex="0"
@@ -117,6 +126,7 @@ pub fn Palette() -> impl IntoView {
                 >
                     <NodeIcon kind=kind />
                     <span class="palette__name">{kind.label()}</span>
+                </div>
                 </li>
             }
         })
