@@ -31,6 +31,20 @@
 //! when its own work and its dependencies are done, and a failure carries its
 //! [`metrics::FailureCause`] ("queue full at server-2") up to the user.
 //!
+//! ```
+//! use engine::{LiveCommand, Simulation, presets};
+//!
+//! let mut simulation = Simulation::new(&presets::horizontal_scaling(), 7).expect("a valid preset");
+//! simulation.advance(5.0);
+//! simulation
+//!     .apply(LiveCommand::Kill { node: "server-2".to_owned() })
+//!     .expect("server-2 exists");
+//! simulation.advance(1.0 / 60.0);
+//! let snapshot = simulation.snapshot();
+//! assert_eq!(snapshot.nodes.len(), 6); // users, load balancer, three servers, database
+//! assert!(snapshot.totals.requests > 1_000);
+//! ```
+//!
 //! # Units
 //!
 //! - Simulated time is a `u64` count of **nanoseconds** inside the engine; the API speaks seconds

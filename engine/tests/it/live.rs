@@ -142,3 +142,12 @@ fn scaling_up_stops_at_the_top_tier() {
         "{refused:?}"
     );
 }
+
+#[test]
+fn simulation_and_snapshot_can_live_in_shared_state() {
+    // The app keeps the simulation in a store that needs Send + Sync; nothing in it may be Rc.
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<Simulation>();
+    shareable::<engine::Snapshot>();
+    shareable::<engine::Design>();
+}
