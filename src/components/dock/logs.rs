@@ -195,7 +195,7 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
     // Following keeps the newest line in view; the list is outside the reactive graph, so scrolling
     // it is an effect. It runs after the rows for the new lines are in the DOM.
     Effect::new(move |_| {
-        shown.track();
+        shown.with(|_| ());
         if paused_at.get().is_none()
             && let Some(list) = list.get()
         {
