@@ -110,6 +110,39 @@ impl Histogram {
         self.max as f64
     }
 
+    /// Several quantiles in one pass over the buckets; `qs` must be increasing.
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [f64; N] {
+        let mut out = [0.0; N];
+        if self.total == 0 {
+            return out;
+        }
+        let mut next = 0;
+        let mut seen = 0;
+        for bucket in self.lowest..=self.highest {
+            seen += self.counts[bucket];
+            while next < N {
+                let q = if qs[next].is_nan() {
+                    0.5
+                } else {
+                    qs[next].clamp(0.0, 1.0)
+                };
+                let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total);
+                if seen < rank {
+                    break;
+                }
+                out[next] = value_of(bucket).min(self.max as f64);
+                next += 1;
+            }
+            if next == N {
+                break;
+            }
+        }
+        for value in out.iter_mut().skip(next) {
+            *value = self.max as f64;
+        }
+        out
+    }
+
     /// Adds another histogram into this one.
     pub fn merge(&mut self, other: &Histogram) {
         if other.total == 0 {
@@ -172,7 +205,9 @@ mod tests {
             histogram.record(*sample);
         }
         samples.sort_unstable();
-        for q in [0.01, 0.5, 0.9, 0.95, 0.99, 0.999] {
+        let together = histogram.quantiles([0.01, 0.5, 0.9, 0.95, 0.99, 0.999]);
+        for (i, q) in [0.01, 0.5, 0.9, 0.95, 0.99, 0.999].into_iter().enumerate() {
+            assert_eq!(together[i], histogram.quantile(q));
             let rank = ((q * samples.len() as f64).ceil() as usize).max(1);
             let exact = samples[rank - 1] as f64;
             let estimate = histogram.quantile(q);

@@ -412,6 +412,7 @@ impl Simulation {
             let gauges = node.gauges(now);
             let metrics = &mut self.core.metrics[index];
             let window = &metrics.window_latency;
+            let [p50, p95, p99] = window.quantiles([0.5, 0.95, 0.99]);
             let responses = metrics.window_completed + metrics.window_failed;
             let lookups = metrics.window_hits + metrics.window_misses;
             let point = SeriesPoint {
@@ -422,9 +423,9 @@ impl Simulation {
                 } else {
                     0.0
                 },
-                p50_ms: window.quantile(0.5) / 1e6,
-                p95_ms: window.quantile(0.95) / 1e6,
-                p99_ms: window.quantile(0.99) / 1e6,
+                p50_ms: p50 / 1e6,
+                p95_ms: p95 / 1e6,
+                p99_ms: p99 / 1e6,
                 mean_ms: window.mean() / 1e6,
                 cpu: gauges.cpu,
                 queue: gauges.queue,
@@ -1073,6 +1074,7 @@ impl Simulation {
         let metrics = &mut self.core.metrics[index];
         let mean_in_system = metrics.mean_inside(now);
         let seconds = now.saturating_sub(metrics.since) as f64 / 1e9;
+        let quantiles = metrics.latency.quantiles([0.5, 0.95, 0.99]);
         Some(NodeStats {
             id: id.to_owned(),
             kind: self.core.kinds[index],
@@ -1085,9 +1087,9 @@ impl Simulation {
                 0.0
             },
             mean_ms: metrics.latency.mean() / 1e6,
-            p50_ms: metrics.latency.quantile(0.5) / 1e6,
-            p95_ms: metrics.latency.quantile(0.95) / 1e6,
-            p99_ms: metrics.latency.quantile(0.99) / 1e6,
+            p50_ms: quantiles[0] / 1e6,
+            p95_ms: quantiles[1] / 1e6,
+            p99_ms: quantiles[2] / 1e6,
             max_ms: metrics.latency.max() as f64 / 1e6,
             error_rate: metrics.error_rate(),
             errors_by_cause: CauseKind::ALL

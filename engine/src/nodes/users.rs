@@ -35,6 +35,8 @@ pub(crate) struct Users {
     deadlines: std::collections::VecDeque<(u64, CallId, u32)>,
     /// The deadline the pending timer event is for.
     armed_for: Option<u64>,
+    /// Peak rate per arrival event, per second; every change of rate goes through `rearm`.
+    max_rate: f64,
 }
 
 impl Users {
@@ -51,6 +53,7 @@ impl Users {
             weight: 1,
             deadlines: std::collections::VecDeque::new(),
             armed_for: None,
+            max_rate: 0.0,
         };
         users.find_links(core);
         users.rearm(core);
@@ -114,9 +117,9 @@ impl Users {
         rate.max(0.0)
     }
 
-    /// The highest rate the pattern can reach, for thinning.
+    /// The highest rate the pattern can reach, for thinning (cached by `rearm`).
     fn max_rate(&self) -> f64 {
-        Users::peak_rate(&self.params) * self.spike / self.weight as f64
+        self.max_rate
     }
 
     /// The highest rate a traffic profile reaches, requests per second.
@@ -140,6 +143,7 @@ impl Users {
     /// Throws away the pending arrival and draws a new one (the process is memoryless).
     pub(crate) fn rearm(&mut self, core: &mut Core) {
         self.generation = self.generation.wrapping_add(1);
+        self.max_rate = Users::peak_rate(&self.params) * self.spike / self.weight as f64;
         let max_rate = self.max_rate();
         if self.up && max_rate > 0.0 && max_rate.is_finite() {
             let gap = to_ns(core.random.exponential(1e9 / max_rate));
