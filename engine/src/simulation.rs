@@ -464,12 +464,10 @@ impl Simulation {
         let Some(scheduled) = self.faults.get(index).cloned() else {
             return;
         };
-        let system = NodeIndex(u32::MAX);
         let message = format!("fault injected: {:?}", scheduled.fault);
         self.core
             .logs
             .push(self.core.now, LogLevel::Warn, "", message);
-        let _ = system;
         self.set_fault(&scheduled.fault, true);
         if let Some(duration) = scheduled.duration_s {
             self.core.schedule(

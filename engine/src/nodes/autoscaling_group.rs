@@ -14,7 +14,7 @@
 use crate::core::{CallId, Core, NodeIndex, Timer};
 use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
-use crate::nodes::server::{Dependencies, Instance, InstanceState, Routing};
+use crate::nodes::server::{Crash, Dependencies, Instance, InstanceState, Routing};
 use crate::params::{AutoscalingGroupParams, ScalingMetric};
 use crate::random::to_ns;
 
@@ -258,7 +258,13 @@ impl AutoscalingGroup {
 
     pub(crate) fn kill(&mut self, core: &mut Core) {
         for (slot, member) in self.members.iter_mut().enumerate() {
-            member.crash(core, self.index, slot as u32, &self.params.server, "killed");
+            member.crash(
+                core,
+                self.index,
+                slot as u32,
+                &self.params.server,
+                Crash::Killed,
+            );
         }
     }
 

@@ -71,6 +71,14 @@ impl Dependencies {
     }
 }
 
+/// Why an instance goes down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Crash {
+    OutOfMemory,
+    /// Killed by a fault or by hand.
+    Killed,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum InstanceState {
     Running,
@@ -139,7 +147,7 @@ impl Instance {
                 + (f64::from(self.inside) + 1.0) * weight * params.memory_per_request_mb
                 > params.tier.memory_mb()
         {
-            self.crash(core, node, member, params, "out of memory");
+            self.crash(core, node, member, params, Crash::OutOfMemory);
             fail(core, call, FailureCause::OutOfMemory { node: node.0 });
             return;
         }
@@ -198,7 +206,7 @@ impl Instance {
     }
 
     /// A worker finished `call`'s CPU work: start the next waiting call, then call the dependencies.
-    /// Returns false when the call belongs to a previous life (it was failed by the crash).
+    /// A call that was in service when the instance crashed fails here, as the process died with it.
     pub(crate) fn service_done(
         &mut self,
         core: &mut Core,
@@ -299,7 +307,7 @@ impl Instance {
         node: NodeIndex,
         member: u32,
         params: &ServerParams,
-        reason: &str,
+        crash: Crash,
     ) {
         if self.state == InstanceState::Down {
             return;
@@ -307,16 +315,20 @@ impl Instance {
         self.state = InstanceState::Down;
         self.epoch += 1;
         self.inside = 0;
-        let cause = if reason == "out of memory" {
-            FailureCause::OutOfMemory { node: node.0 }
-        } else {
-            FailureCause::BackendDown { node: node.0 }
+        let cause = match crash {
+            Crash::OutOfMemory => FailureCause::OutOfMemory { node: node.0 },
+            Crash::Killed => FailureCause::BackendDown { node: node.0 },
         };
         for (call, _) in self.station.clear(core.now) {
             core.respond(call, Err(cause));
         }
-        core.log(LogLevel::Error, node, format!("crashed: {reason}"));
-        if reason == "out of memory"
+        let reason = match crash {
+            Crash::OutOfMemory => "crashed: out of memory",
+            Crash::Killed => "crashed: killed",
+        };
+        core.log(LogLevel::Error, node, reason.to_owned());
+        // A killed instance stays down until restarted; a crashed one restarts on its own.
+        if crash == Crash::OutOfMemory
             && let Some(after) = params.auto_restart_s
         {
             core.timer(
@@ -429,7 +441,7 @@ impl Server {
 
     pub(crate) fn kill(&mut self, core: &mut Core) {
         self.instance
-            .crash(core, self.index, 0, &self.params, "killed");
+            .crash(core, self.index, 0, &self.params, Crash::Killed);
     }
 
     pub(crate) fn restart(&mut self, core: &mut Core) {

@@ -342,7 +342,7 @@ impl Users {
                     core.log(LogLevel::Info, self.index, message);
                 }
             }
-            Some(cause) if attempt <= self.params.retry.max_retries => {
+            Some(_) if attempt <= self.params.retry.max_retries => {
                 let retry = &self.params.retry;
                 let mut backoff =
                     retry.backoff_ms * libm::pow(retry.multiplier, f64::from(attempt - 1));
@@ -350,7 +350,6 @@ impl Users {
                     backoff *= core.random.uniform();
                 }
                 core.totals.retries += weight;
-                let _ = cause;
                 core.timer(
                     to_ns(backoff * 1e6),
                     self.index,
