@@ -98,3 +98,78 @@ fn requests_lost_to_a_dead_backend_match_rate_times_detection_window() {
     }
     Interval::of(&losses).check("requests lost to the dead backend", 100.0 * 6.0, 0.1);
 }
+
+#[test]
+fn weighted_round_robin_follows_worker_counts() {
+    let mut design = engine::presets::horizontal_scaling();
+    for node in &mut design.nodes {
+        match &mut node.params {
+            NodeParams::LoadBalancer(lb) => lb.algorithm = Algorithm::WeightedRoundRobin,
+            NodeParams::Server(server) if node.id == "server-3" => {
+                server.tier = engine::params::Tier::Large;
+            }
+            _ => {}
+        }
+    }
+    let mut simulation = Simulation::new(&design, 5).expect("valid");
+    simulation.advance(30.0);
+    let share = |s: &mut Simulation, id: &str| s.node_stats(id).expect("server").arrivals as f64;
+    let (small, large) = (share(&mut simulation, "server-1"), share(&mut simulation, "server-3"));
+    // Weights are worker counts: 2 and 8, so the large server gets four times the requests.
+    assert!((3.8..4.2).contains(&(large / small)), "{small} vs {large}");
+}
+
+#[test]
+fn a_standby_load_balancer_takes_over_after_its_delay() {
+    let run = |standby: bool| {
+        let mut design = engine::presets::horizontal_scaling();
+        if let NodeParams::LoadBalancer(lb) = &mut design.nodes[1].params {
+            lb.standby = standby;
+            lb.takeover_ms = 3_000.0;
+        }
+        if let NodeParams::Users(users) = &mut design.nodes[0].params {
+            users.retry.max_retries = 0;
+        }
+        design.faults = vec![engine::design::ScheduledFault {
+            at_s: 10.0,
+            duration_s: None,
+            fault: engine::design::Fault::Kill {
+                node: "lb".to_owned(),
+            },
+        }];
+        let mut simulation = Simulation::new(&design, 6).expect("valid");
+        simulation.advance(30.0);
+        simulation.totals().failed as f64
+    };
+    // 230 requests/s fail for the 3 s takeover with a standby, and for the remaining 20 s without.
+    let with_standby = run(true);
+    assert!((550.0..850.0).contains(&with_standby), "{with_standby}");
+    let without = run(false);
+    assert!(without > 4_000.0, "{without}");
+}
+
+#[test]
+fn consistent_hashing_spreads_users_and_explains_the_bucket() {
+    let mut design = engine::presets::horizontal_scaling();
+    if let NodeParams::LoadBalancer(lb) = &mut design.nodes[1].params {
+        lb.algorithm = Algorithm::ConsistentHash;
+    }
+    let mut simulation = Simulation::new(&design, 7).expect("valid");
+    simulation
+        .apply(engine::LiveCommand::Explain {
+            node: "lb".to_owned(),
+            on: true,
+        })
+        .expect("lb");
+    simulation.advance(20.0);
+    for id in ["server-1", "server-2", "server-3"] {
+        let arrivals = simulation.node_stats(id).expect("server").arrivals;
+        assert!(arrivals > 500, "{id} got {arrivals}");
+    }
+    let snapshot = simulation.snapshot();
+    let lb = snapshot.nodes.iter().find(|n| n.id == "lb").expect("lb");
+    assert!(matches!(
+        lb.explanation,
+        Some(engine::RouteExplanation::ConsistentHash { .. })
+    ));
+}
