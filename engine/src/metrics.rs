@@ -136,7 +136,7 @@ impl FailureCause {
 
 /// A bounded FIFO: pushing beyond capacity drops the oldest entry.
 #[derive(Clone, Debug)]
-pub struct RingBuffer<T> {
+pub(crate) struct RingBuffer<T> {
     items: VecDeque<T>,
     capacity: usize,
 }
@@ -158,14 +158,6 @@ impl<T> RingBuffer<T> {
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
         self.items.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 
     pub fn last(&self) -> Option<&T> {
@@ -204,7 +196,7 @@ pub const SERIES_SECONDS: usize = 600;
 
 /// Everything measured at one node.
 #[derive(Clone, Debug)]
-pub struct NodeMetrics {
+pub(crate) struct NodeMetrics {
     pub arrivals: u64,
     pub completed: u64,
     pub failed: u64,
@@ -330,7 +322,7 @@ impl NodeMetrics {
 
 /// Per-link counters.
 #[derive(Clone, Debug, Default)]
-pub struct LinkMetrics {
+pub(crate) struct LinkMetrics {
     pub sent: u64,
     pub failed: u64,
     pub window_sent: u64,

@@ -114,7 +114,10 @@ fn weighted_round_robin_follows_worker_counts() {
     let mut simulation = Simulation::new(&design, 5).expect("valid");
     simulation.advance(30.0);
     let share = |s: &mut Simulation, id: &str| s.node_stats(id).expect("server").arrivals as f64;
-    let (small, large) = (share(&mut simulation, "server-1"), share(&mut simulation, "server-3"));
+    let (small, large) = (
+        share(&mut simulation, "server-1"),
+        share(&mut simulation, "server-3"),
+    );
     // Weights are worker counts: 2 and 8, so the large server gets four times the requests.
     assert!((3.8..4.2).contains(&(large / small)), "{small} vs {large}");
 }
