@@ -6,6 +6,7 @@ use engine::design::Fault;
 use engine::{LiveCommand, NodeKind};
 use leptos::prelude::*;
 
+use super::backends::Backends;
 use crate::editor::command::LinkId;
 use crate::editor::fields::{FieldInput, ParamField, param_fields};
 use crate::editor::{Command, ParamValue};
@@ -133,6 +134,7 @@ fn NodeInspector(id: String) -> impl IntoView {
         </label>
         <p class="inspector__id">"id " <code>{move || id.get_value()}</code></p>
         <LiveNumbers id=id />
+        {(kind == NodeKind::LoadBalancer).then(|| view! { <Backends id=id /> })}
         <ChaosControls id=id kind=kind />
         <h3 class="inspector__section">"Parameters"</h3>
         <For each=move || fields.get() key=|field| format!("{}={}", field.path, field.text) let:field>

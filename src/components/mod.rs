@@ -1,5 +1,6 @@
 //! The app's components, one per file, each named after what it shows.
 
+mod backends;
 mod canvas;
 mod dock;
 mod file_menu;
