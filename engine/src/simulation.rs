@@ -685,11 +685,16 @@ impl Simulation {
                 users.params = p;
                 users.rearm(core);
             }
-            (NodeState::LoadBalancer(lb), NodeParams::LoadBalancer(p)) => lb.params = p,
+            (NodeState::LoadBalancer(lb), NodeParams::LoadBalancer(p)) => lb.set_params(core, p),
             (NodeState::Server(server), NodeParams::Server(p) | NodeParams::Service(p)) => {
                 server.set_params(&p);
             }
             (NodeState::AutoscalingGroup(group), NodeParams::AutoscalingGroup(p)) => {
+                // Every member takes the new workers and waiting room at once, like a server.
+                for member in &mut group.members {
+                    member.station.workers = p.server.worker_count().max(1);
+                    member.station.queue_capacity = p.server.queue_capacity as usize;
+                }
                 group.params = p;
             }
             (NodeState::Cache(cache), NodeParams::Cache(p)) => {

@@ -157,6 +157,25 @@ impl LoadBalancer {
         }
     }
 
+    /// New parameters, live. Switching health checks on starts probing every backend.
+    pub(crate) fn set_params(&mut self, core: &mut Core, params: LoadBalancerParams) {
+        let start_probing = params.health_check.enabled && !self.params.health_check.enabled;
+        if !params.health_check.enabled {
+            // Without health checks every backend counts as healthy.
+            for backend in &mut self.backends {
+                backend.healthy = true;
+            }
+        }
+        self.params = params;
+        if start_probing {
+            let interval = to_ns(self.params.health_check.interval_ms * 1e6);
+            for slot in 0..self.backends.len() as u32 {
+                let phase = (core.random.uniform() * interval as f64) as u64;
+                core.timer(phase, self.index, Timer::ProbeSend { slot });
+            }
+        }
+    }
+
     fn name(core: &Core, backend: &Backend) -> String {
         core.ids[backend.node.get()].clone()
     }

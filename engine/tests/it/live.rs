@@ -151,3 +151,42 @@ fn simulation_and_snapshot_can_live_in_shared_state() {
     shareable::<engine::Snapshot>();
     shareable::<engine::Design>();
 }
+
+#[test]
+fn switching_health_checks_on_live_starts_probing() {
+    let mut design = presets::horizontal_scaling();
+    if let NodeParams::LoadBalancer(lb) = &mut design.nodes[1].params {
+        lb.health_check.enabled = false;
+    }
+    let mut simulation = Simulation::new(&design, 8).expect("valid");
+    simulation
+        .apply(LiveCommand::Kill {
+            node: "server-1".to_owned(),
+        })
+        .expect("kill");
+    simulation.advance(10.0);
+    let lb = |s: &mut Simulation| {
+        s.snapshot()
+            .nodes
+            .into_iter()
+            .find(|n| n.id == "lb")
+            .and_then(|n| n.healthy_backends)
+    };
+    assert_eq!(lb(&mut simulation), Some((3, 3)), "nobody checks");
+    let mut params = simulation.design().nodes[1].params.clone();
+    if let NodeParams::LoadBalancer(p) = &mut params {
+        p.health_check.enabled = true;
+    }
+    simulation
+        .apply(LiveCommand::SetParams {
+            node: "lb".to_owned(),
+            params,
+        })
+        .expect("valid");
+    simulation.advance(10.0);
+    assert_eq!(
+        lb(&mut simulation),
+        Some((2, 3)),
+        "the dead server is found"
+    );
+}
