@@ -85,7 +85,8 @@ pub struct InFlight {
     pub request: u64,
     /// Index into `Snapshot::links`.
     pub link: usize,
-    /// 0 at the sender, 1 at the receiver (for replies: 0 at the receiver end, going back).
+    /// Position along the link, 0 at its `from` end and 1 at its `to` end; requests move from 0
+    /// towards 1, replies (`returning`) from 1 back towards 0.
     pub progress: f64,
     pub returning: bool,
     pub request_type: RequestType,
