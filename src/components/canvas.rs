@@ -1,12 +1,20 @@
 //! The design canvas: nodes as HTML boxes and links as SVG paths inside one transformed viewport, live
 //! numbers from the snapshot on every node, requests drawn as particles on a `<canvas>` layer, and the
 //! pointer gestures (pan, zoom at the cursor, move nodes, connect ports, box select, drop from the palette).
+//!
+//! Mouse, touch and pen all arrive as pointer events. One pressed pointer drives the gestures above; a
+//! second one turns whatever was under way into a pinch (zoom with the fingers' distance, pan with their
+//! midpoint). Holding Space makes any press a pan, even over a node. Double-click or F2 on a node renames
+//! it in place.
 
 use engine::{Health, NodeKind};
-use leptos::html::{Canvas as CanvasElement, Main};
+use leptos::ev;
+use leptos::html::{Canvas as CanvasElement, Input, Main};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::NodeIcon;
+use super::minimap::Minimap;
 use super::particles;
 use crate::editor::command::LinkId;
 use crate::editor::viewport::{self, NODE_SIZE, wheel_zoom_factor};
@@ -16,10 +24,30 @@ use crate::state::AppState;
 /// What the pointer is doing on the canvas between pointer down and pointer up.
 enum Gesture {
     Idle,
-    Panning { last: Point },
-    MovingNodes { drag: NodeDrag },
-    Connecting { from: String },
-    BoxSelecting { start: Point, additive: bool },
+    Panning {
+        last: Point,
+    },
+    MovingNodes {
+        drag: NodeDrag,
+    },
+    Connecting {
+        from: String,
+    },
+    BoxSelecting {
+        start: Point,
+        additive: bool,
+    },
+    /// Two pointers down: `previous` is where they were at the last move, screen points.
+    Pinching {
+        previous: (Point, Point),
+    },
+}
+
+/// A pointer pressed on the canvas and where it is now, screen point.
+#[derive(Clone, Copy)]
+struct PressedPointer {
+    id: i32,
+    at: Point,
 }
 
 /// A link being dragged out of an output port: where it ends and, if the model refuses it, why.
@@ -28,6 +56,14 @@ struct LinkPreview {
     from: Point,
     to: Point,
     refusal: Option<String>,
+}
+
+/// Where the two pressed pointers are, when exactly two are.
+fn pinch_pair(pressed: &[PressedPointer]) -> Option<(Point, Point)> {
+    match pressed {
+        [first, second] => Some((first.at, second.at)),
+        _ => None,
+    }
 }
 
 /// The drawing area in the middle of the app.
@@ -40,6 +76,11 @@ pub fn Canvas() -> impl IntoView {
     let gesture = StoredValue::new_local(Gesture::Idle);
     let link_preview = RwSignal::new(None::<LinkPreview>);
     let box_preview = RwSignal::new(None::<Rect>);
+    // Every pointer pressed on the canvas, in the order they went down: two of them pinch.
+    let pressed = StoredValue::new_local(Vec::<PressedPointer>::new());
+    let space_held = RwSignal::new(false);
+    // The node being renamed in place, if any.
+    let renaming = RwSignal::new(None::<String>);
 
     // Screen point of a pointer event, relative to the canvas element.
     let screen_point = move |event: &web_sys::MouseEvent| -> Point {
@@ -65,8 +106,62 @@ pub fn Canvas() -> impl IntoView {
         }
     };
 
+    // Puts back whatever the gesture under way had changed: a second finger turns it into a pinch.
+    let abandon_gesture = move || {
+        let abandoned = gesture
+            .try_update_value(|gesture| std::mem::replace(gesture, Gesture::Idle))
+            .unwrap_or(Gesture::Idle);
+        match abandoned {
+            Gesture::MovingNodes { .. } => {
+                state.editor.update(|editor| {
+                    editor.cancel_gesture();
+                });
+            }
+            Gesture::Connecting { .. } => link_preview.set(None),
+            Gesture::BoxSelecting { .. } => box_preview.set(None),
+            Gesture::Idle | Gesture::Panning { .. } | Gesture::Pinching { .. } => {}
+        }
+    };
+
+    // Records a pointer going down. Returns true when the press is taken over here (the second
+    // pointer starts a pinch, a third is ignored, Space makes it a pan) and the caller stops.
+    let press = move |event: &web_sys::PointerEvent| -> bool {
+        let at = screen_point(event);
+        let id = event.pointer_id();
+        pressed.update_value(|pressed| {
+            // A primary pointer going down means no other pointer of its kind is still pressed: any
+            // left over lost its pointerup (released outside the window).
+            if event.is_primary() {
+                pressed.clear();
+            }
+            pressed.retain(|pointer| pointer.id != id);
+            pressed.push(PressedPointer { id, at });
+        });
+        let count = pressed.with_value(Vec::len);
+        if count == 2 {
+            event.stop_propagation();
+            capture(event);
+            abandon_gesture();
+            if let Some(previous) = pressed.with_value(|pressed| pinch_pair(pressed)) {
+                gesture.set_value(Gesture::Pinching { previous });
+            }
+            return true;
+        }
+        if count > 2 {
+            event.stop_propagation();
+            return true;
+        }
+        if space_held.get_untracked() {
+            event.stop_propagation();
+            capture(event);
+            gesture.set_value(Gesture::Panning { last: at });
+            return true;
+        }
+        false
+    };
+
     let on_background_down = move |event: web_sys::PointerEvent| {
-        if event.button() != 0 {
+        if event.button() != 0 || press(&event) {
             return;
         }
         capture(&event);
@@ -87,7 +182,7 @@ pub fn Canvas() -> impl IntoView {
     };
 
     let on_node_down = move |event: web_sys::PointerEvent, id: String| {
-        if event.button() != 0 {
+        if event.button() != 0 || press(&event) {
             return;
         }
         event.stop_propagation();
@@ -116,7 +211,7 @@ pub fn Canvas() -> impl IntoView {
     };
 
     let on_port_down = move |event: web_sys::PointerEvent, id: String| {
-        if event.button() != 0 {
+        if event.button() != 0 || press(&event) {
             return;
         }
         event.stop_propagation();
@@ -142,9 +237,22 @@ pub fn Canvas() -> impl IntoView {
     let on_pointer_move = move |event: web_sys::PointerEvent| {
         let point = canvas_point(&event);
         let screen = screen_point(&event);
+        let id = event.pointer_id();
+        pressed.update_value(|pressed| {
+            if let Some(pointer) = pressed.iter_mut().find(|pointer| pointer.id == id) {
+                pointer.at = screen;
+            }
+        });
         let mut command = None;
         gesture.update_value(|gesture| match gesture {
             Gesture::Idle => {}
+            Gesture::Pinching { previous } => {
+                let current = pressed.with_value(|pressed| pinch_pair(pressed));
+                if let Some(current) = current {
+                    viewport.update(|view| view.pinch(*previous, current));
+                    *previous = current;
+                }
+            }
             Gesture::Panning { last } => {
                 let delta = Vector::new(screen.x - last.x, screen.y - last.y);
                 *last = screen;
@@ -183,11 +291,30 @@ pub fn Canvas() -> impl IntoView {
 
     let on_pointer_up = move |event: web_sys::PointerEvent| {
         let point = canvas_point(&event);
+        let id = event.pointer_id();
+        let remaining = pressed
+            .try_update_value(|pressed| {
+                pressed.retain(|pointer| pointer.id != id);
+                pressed.first().copied()
+            })
+            .flatten();
         let finished = gesture
             .try_update_value(|gesture| std::mem::replace(gesture, Gesture::Idle))
             .unwrap_or(Gesture::Idle);
         match finished {
             Gesture::Idle | Gesture::Panning { .. } => {}
+            Gesture::Pinching { .. } => {
+                let pair = pressed.with_value(|pressed| pinch_pair(pressed));
+                match (pair, remaining) {
+                    // A third finger lifted: the two others carry on pinching.
+                    (Some(previous), _) => gesture.set_value(Gesture::Pinching { previous }),
+                    // One finger lifted: the other carries on panning, as on a map.
+                    (None, Some(pointer)) => {
+                        gesture.set_value(Gesture::Panning { last: pointer.at });
+                    }
+                    (None, None) => {}
+                }
+            }
             Gesture::MovingNodes { .. } => state.editor.update(|editor| editor.end_gesture()),
             Gesture::Connecting { from } => {
                 link_preview.set(None);
@@ -217,6 +344,51 @@ pub fn Canvas() -> impl IntoView {
         event.prevent_default();
         let at = screen_point(&event);
         viewport.update(|view| view.zoom_at(at, wheel_zoom_factor(event.delta_y())));
+    };
+
+    // Space held down turns any press into a pan (as in drawing tools), except while typing.
+    let space_down = window_event_listener(ev::keydown, move |event: web_sys::KeyboardEvent| {
+        if event.key() == " " && !typing_in(event.target()) {
+            space_held.try_set(true);
+        }
+    });
+    let space_up = window_event_listener(ev::keyup, move |event: web_sys::KeyboardEvent| {
+        if event.key() == " " {
+            space_held.try_set(false);
+        }
+    });
+    // A key released in another window never reaches this one.
+    let window_blur = window_event_listener(ev::blur, move |_| {
+        space_held.try_set(false);
+    });
+    on_cleanup(move || {
+        space_down.remove();
+        space_up.remove();
+        window_blur.remove();
+    });
+
+    // Pointer capture sends the click to the canvas itself, so the node is found by hit test.
+    let on_double_click = move |event: web_sys::MouseEvent| {
+        let on_overlay = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| {
+                element
+                    .closest(".canvas__controls, .canvas__minimap, .canvas__banner, .node-rename")
+                    .ok()
+                    .flatten()
+            })
+            .is_some();
+        if on_overlay {
+            return;
+        }
+        let point = canvas_point(&event);
+        let hit = state.editor.with_untracked(|editor| {
+            viewport::node_at(editor.document(), point).map(str::to_string)
+        });
+        if let Some(id) = hit {
+            renaming.set(Some(id));
+        }
     };
 
     // Particles are drawn once per published snapshot, in screen space, over the viewport.
@@ -255,8 +427,10 @@ pub fn Canvas() -> impl IntoView {
     view! {
         <main
             class="canvas"
+            class:canvas--space-pan=move || space_held.get()
             aria-label="Design canvas"
             node_ref=canvas_ref
+            on:dblclick=on_double_click
             on:pointerdown=on_background_down
             on:pointermove=on_pointer_move
             on:pointerup=on_pointer_up
@@ -283,8 +457,9 @@ pub fn Canvas() -> impl IntoView {
                     }}
                 </svg>
                 <For each=node_ids key=|id| id.clone() let:id>
-                    <NodeView id=id on_node_down=on_node_down on_port_down=on_port_down />
+                    <NodeView id=id renaming=renaming on_node_down=on_node_down on_port_down=on_port_down />
                 </For>
+                {move || renaming.get().map(|id| view! { <RenameField id=id renaming=renaming /> })}
                 {move || {
                     box_preview
                         .get()
@@ -333,6 +508,7 @@ pub fn Canvas() -> impl IntoView {
                         }
                     })
             }}
+            <Minimap canvas_ref=canvas_ref />
             <ZoomControls canvas_ref=canvas_ref />
         </main>
     }
@@ -482,6 +658,7 @@ fn LinkView(link: LinkId) -> impl IntoView {
 #[component]
 fn NodeView(
     id: String,
+    renaming: RwSignal<Option<String>>,
     on_node_down: impl Fn(web_sys::PointerEvent, String) + Copy + 'static,
     on_port_down: impl Fn(web_sys::PointerEvent, String) + Copy + 'static,
 ) -> impl IntoView {
@@ -560,6 +737,7 @@ fn NodeView(
     };
     let node_id = id.clone();
     let port_id = id.clone();
+    let rename_id = id.clone();
     let health_class = {
         let health = health.clone();
         move || {
@@ -584,6 +762,14 @@ fn NodeView(
             style:width=format!("{}px", NODE_SIZE.width)
             style:height=format!("{}px", NODE_SIZE.height)
             on:pointerdown=move |event| on_node_down(event, node_id.clone())
+            on:keydown=move |event: web_sys::KeyboardEvent| {
+                // F2 on the focused node renames it here; the window's F2 goes to the inspector.
+                if event.key() == "F2" {
+                    event.prevent_default();
+                    event.stop_propagation();
+                    renaming.set(Some(rename_id.clone()));
+                }
+            }
         >
             <span class="node__icon"><NodeIcon kind=kind /></span>
             <span class="node__text">
@@ -607,6 +793,128 @@ fn NodeView(
                 })}
         </div>
     }
+}
+
+/// The name field laid over a node while it is renamed in place. Enter or leaving the field renames
+/// (a refused name keeps the field open with the reason below it); Escape keeps the old name.
+///
+/// It sits beside the node box rather than inside it: a text field inside a `role="button"` would be
+/// a control nested in a control for assistive technology.
+#[component]
+fn RenameField(id: String, renaming: RwSignal<Option<String>>) -> impl IntoView {
+    let state = AppState::get();
+    let input_ref = NodeRef::<Input>::new();
+    let error = RwSignal::new(None::<String>);
+    let (name, position) = state
+        .editor
+        .with_untracked(|editor| {
+            let document = editor.document();
+            document.node_index(&id).map(|index| {
+                let node = &document.nodes[index];
+                (node.name.clone(), Point::from(node.position))
+            })
+        })
+        .unwrap_or_default();
+    // Focus the field and select its text once it is in the page, as renaming in a file manager does.
+    Effect::new(move |_| {
+        if let Some(input) = input_ref.get() {
+            let _ = input.focus();
+            input.select();
+        }
+    });
+    let node_id = StoredValue::new(id);
+    // Renaming ends (`renaming` is cleared) inside these handlers, which disposes this component: from
+    // there on only `try_` reads are safe, and a late blur must find nothing left to do.
+    let finish = move |commit: bool, refocus: bool| {
+        let Some(id) = node_id.try_get_value() else {
+            return;
+        };
+        if renaming.try_get_untracked().flatten().as_ref() != Some(&id) {
+            return;
+        }
+        if commit {
+            let Some(text) = input_ref.get_untracked().map(|input| input.value()) else {
+                return;
+            };
+            if let Err(refusal) = state.execute(&Command::Rename {
+                node: id.clone(),
+                name: text,
+            }) {
+                error.try_set(Some(refusal.to_string()));
+                return;
+            }
+        }
+        renaming.try_set(None);
+        if refocus {
+            focus_node(&id);
+        }
+    };
+    let on_key = move |event: web_sys::KeyboardEvent| {
+        // Keys typed here belong to the field, not to the canvas shortcuts.
+        event.stop_propagation();
+        match event.key().as_str() {
+            "Enter" => {
+                event.prevent_default();
+                finish(true, true);
+            }
+            "Escape" => {
+                event.prevent_default();
+                finish(false, true);
+            }
+            _ => {}
+        }
+    };
+    view! {
+        <div
+            class="node-rename"
+            style:left=format!("{}px", position.x - NODE_SIZE.width / 2.0)
+            style:top=format!("{}px", position.y - NODE_SIZE.height / 2.0)
+            style:width=format!("{}px", NODE_SIZE.width)
+            style:height=format!("{}px", NODE_SIZE.height)
+            on:pointerdown=|event| event.stop_propagation()
+        >
+            <input
+                class="input node-rename__input"
+                class:input--invalid=move || error.get().is_some()
+                aria-label="Rename node"
+                aria-invalid=move || error.get().is_some().to_string()
+                value=name
+                node_ref=input_ref
+                on:keydown=on_key
+                on:blur=move |_| finish(true, false)
+            />
+            {move || error.get().map(|message| view! { <span class="node-rename__error field-error" role="alert">{message}</span> })}
+        </div>
+    }
+}
+
+/// Puts the keyboard focus back on a node box (after renaming it from the keyboard).
+fn focus_node(id: &str) {
+    let Ok(boxes) = document().query_selector_all("[data-node-id]") else {
+        return;
+    };
+    // Compared attribute by attribute: an id need not be a valid CSS selector.
+    let found = (0..boxes.length())
+        .filter_map(|index| boxes.item(index))
+        .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|element| element.get_attribute("data-node-id").as_deref() == Some(id));
+    if let Some(element) = found {
+        let _ = element.focus();
+    }
+}
+
+/// Whether a key event comes from a field where keys type text (Space there is a space).
+fn typing_in(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|element| {
+            matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || element
+                    .closest("[contenteditable]")
+                    .ok()
+                    .flatten()
+                    .is_some()
+        })
 }
 
 fn stats_line(kind: NodeKind, throughput: f64, cpu: f64, error_rate: f64) -> String {

@@ -6,6 +6,7 @@ mod dock;
 mod file_menu;
 mod icons;
 mod inspector;
+mod minimap;
 mod palette;
 mod particles;
 mod shortcuts;

@@ -1,0 +1,199 @@
+//! The minimap in the canvas's corner: every node as a small rectangle, every link as a line, and the
+//! part of the design on screen as a frame. Pressing or dragging on it centres the view there.
+//!
+//! It is a picture for the eye and the pointer only: keyboard users move through nodes with Tab and
+//! zoom with keys, so it stays out of the tab order and is announced as one image.
+
+use leptos::html::Main;
+use leptos::prelude::*;
+
+use crate::editor::viewport::{self, NODE_SIZE};
+use crate::editor::{Point, Size, Viewport};
+use crate::state::AppState;
+
+/// The minimap's size on screen, pixels.
+pub const MINIMAP_SIZE: Size = Size::new(200.0, 130.0);
+
+/// A small overview of the whole design; `canvas_ref` is the canvas whose view it shows and moves.
+#[component]
+pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
+    let state = AppState::get();
+    let viewport = state.view.viewport;
+    let minimap_ref = NodeRef::<leptos::html::Div>::new();
+    // The canvas's size: read again on every window resize, since the layout can change it.
+    let screen = RwSignal::new(Size::new(800.0, 600.0));
+    let measure = move || {
+        if let Some(element) = canvas_ref.get_untracked() {
+            screen.try_set(Size::new(
+                f64::from(element.client_width()),
+                f64::from(element.client_height()),
+            ));
+        }
+    };
+    Effect::new(move |_| {
+        if canvas_ref.get().is_some() {
+            measure();
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    // Canvas → minimap pixels. While the pointer is down the transform is held still, or the map
+    // would rescale under the pointer as the view (part of what it fits) moves.
+    let held = StoredValue::new(None::<Viewport>);
+    let live_transform = Memo::new(move |_| {
+        let view = viewport.get();
+        let screen = screen.get();
+        state
+            .editor
+            .with(|editor| view.minimap(editor.document(), screen, MINIMAP_SIZE))
+    });
+    let dragging = RwSignal::new(false);
+    let transform = Memo::new(move |_| {
+        let live = live_transform.get();
+        if dragging.get() {
+            held.get_value().unwrap_or(live)
+        } else {
+            live
+        }
+    });
+
+    let centre_at = move |event: &web_sys::PointerEvent| {
+        let Some(element) = minimap_ref.get_untracked() else {
+            return;
+        };
+        let bounds = element.get_bounding_client_rect();
+        let on_map = Point::new(
+            f64::from(event.client_x()) - bounds.left(),
+            f64::from(event.client_y()) - bounds.top(),
+        );
+        let Some(map) = held.try_get_value().flatten() else {
+            return;
+        };
+        let target = map.screen_to_canvas(on_map);
+        let screen = screen.get_untracked();
+        viewport.try_update(|view| view.centre_on(target, screen));
+    };
+    let on_down = move |event: web_sys::PointerEvent| {
+        // The canvas underneath must not start a pan or box select of its own.
+        event.stop_propagation();
+        if event.button() != 0 {
+            return;
+        }
+        event.prevent_default();
+        if let Some(element) = minimap_ref.get_untracked() {
+            // Capturing can fail for a pointer that is already gone; the drag then simply ends early.
+            let _ = element.set_pointer_capture(event.pointer_id());
+        }
+        held.set_value(Some(live_transform.get_untracked()));
+        dragging.set(true);
+        centre_at(&event);
+    };
+    let on_move = move |event: web_sys::PointerEvent| {
+        event.stop_propagation();
+        if dragging.try_get_untracked() == Some(true) {
+            centre_at(&event);
+        }
+    };
+    let on_up = move |event: web_sys::PointerEvent| {
+        event.stop_propagation();
+        dragging.try_set(false);
+        held.try_set_value(None);
+    };
+
+    let node_rects = move || {
+        let map = transform.get();
+        state.editor.with(|editor| {
+            editor
+                .document()
+                .nodes
+                .iter()
+                .map(|node| {
+                    let rect = viewport::node_rect(node.position.into());
+                    let corner = map.canvas_to_screen(rect.min);
+                    view! {
+                        <rect
+                            class=format!("minimap__node minimap__node--{}", node.kind().as_str())
+                            x=corner.x
+                            y=corner.y
+                            width=(NODE_SIZE.width * map.zoom).max(2.0)
+                            height=(NODE_SIZE.height * map.zoom).max(2.0)
+                        />
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let link_lines = move || {
+        let map = transform.get();
+        state.editor.with(|editor| {
+            let document = editor.document();
+            let position = |id: &str| {
+                document
+                    .node_index(id)
+                    .map(|index| Point::from(document.nodes[index].position))
+            };
+            document
+                .links
+                .iter()
+                .filter_map(|link| {
+                    let from = map.canvas_to_screen(viewport::output_port(position(&link.from)?));
+                    let to = map.canvas_to_screen(viewport::input_port(position(&link.to)?));
+                    Some(view! { <line class="minimap__link" x1=from.x y1=from.y x2=to.x y2=to.y /> })
+                })
+                .collect_view()
+        })
+    };
+    let visible = move || {
+        let map = transform.get();
+        let area = viewport.get().visible_canvas_rect(screen.get());
+        let corner = map.canvas_to_screen(area.min);
+        (
+            corner.x,
+            corner.y,
+            area.width() * map.zoom,
+            area.height() * map.zoom,
+        )
+    };
+    let label = move || {
+        let count = state.editor.with(|editor| editor.document().nodes.len());
+        format!(
+            "Minimap of {count} node{}; press or drag on it to move the view",
+            if count == 1 { "" } else { "s" }
+        )
+    };
+
+    view! {
+        <div
+            class="canvas__minimap minimap"
+            class:minimap--dragging=move || dragging.get()
+            role="img"
+            aria-label=label
+            node_ref=minimap_ref
+            style:width=format!("{}px", MINIMAP_SIZE.width)
+            style:height=format!("{}px", MINIMAP_SIZE.height)
+            on:pointerdown=on_down
+            on:pointermove=on_move
+            on:pointerup=on_up
+            on:pointercancel=on_up
+            on:dblclick=|event| event.stop_propagation()
+        >
+            <svg
+                class="minimap__picture"
+                width=MINIMAP_SIZE.width
+                height=MINIMAP_SIZE.height
+                aria-hidden="true"
+            >
+                <g class="minimap__links">{link_lines}</g>
+                <g class="minimap__nodes">{node_rects}</g>
+                <rect
+                    class="minimap__view"
+                    x=move || visible().0
+                    y=move || visible().1
+                    width=move || visible().2.max(0.0)
+                    height=move || visible().3.max(0.0)
+                />
+            </svg>
+        </div>
+    }
+}
