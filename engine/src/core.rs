@@ -65,6 +65,8 @@ pub(crate) struct Call {
     pub(crate) transit: (u64, u64),
     pub(crate) returning: bool,
     pub(crate) depth: u32,
+    /// A thread-per-request worker is held for this call until its dependencies answer.
+    pub(crate) holding: bool,
     /// Requests this call stands for (1, or more in the aggregated resolution).
     pub(crate) weight: u64,
 }
@@ -395,6 +397,7 @@ impl Core {
             transit: (0, 0),
             returning: false,
             depth: 0,
+            holding: false,
             weight,
         })
     }
@@ -444,6 +447,7 @@ impl Core {
             transit: (depart, depart + delay),
             returning: false,
             depth: depth + 1,
+            holding: false,
             weight,
         });
         let metrics = &mut self.link_metrics[link.get()];

@@ -483,6 +483,10 @@ pub struct ServerParams {
     pub auto_restart_s: Option<f64>,
     /// Bytes sent per response, for the network figure.
     pub response_bytes: f64,
+    /// Thread-per-request: a worker keeps its request while the dependencies answer, so a slow
+    /// database fills this server's queue too. `false`: the worker is freed after its CPU work
+    /// (an asynchronous server, a plain M/M/c queue). CPU figures count computing time only.
+    pub hold_worker_during_calls: bool,
 }
 
 impl Default for ServerParams {
@@ -498,6 +502,7 @@ impl Default for ServerParams {
             cold_start_ms: 5_000.0,
             auto_restart_s: Some(20.0),
             response_bytes: 20_000.0,
+            hold_worker_during_calls: false,
         }
     }
 }

@@ -116,7 +116,7 @@ impl AutoscalingGroup {
     ) {
         let slot = AutoscalingGroup::member_of(core, parent);
         if let Some(member) = self.members.get_mut(slot) {
-            member.response(core, self.index, parent, failure);
+            member.response(core, self.index, &self.params.server, parent, failure);
         }
         self.retire_drained(core);
     }

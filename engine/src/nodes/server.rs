@@ -225,13 +225,23 @@ impl Instance {
         }
         let request_type = state.request_type;
         self.requests += 1;
-        self.start_next(core, node, params);
         let targets = &mut routing.targets;
         if routing.fan_out_all {
             targets.clear();
             targets.extend(routing.dependencies.all.iter().copied());
         } else {
             routing.dependencies.for_request(request_type, targets);
+        }
+        let hold =
+            params.hold_worker_during_calls && !targets.is_empty() && !self.station.is_fluid();
+        if hold {
+            // Thread-per-request: the worker waits with the request for its dependencies.
+            self.station.block(core.now);
+            if let Some(state) = core.calls.get_mut(call) {
+                state.holding = true;
+            }
+        } else {
+            self.start_next(core, node, params);
         }
         if targets.is_empty() {
             self.finish(core, call, Ok(()));
@@ -263,6 +273,7 @@ impl Instance {
         &mut self,
         core: &mut Core,
         node: NodeIndex,
+        params: &ServerParams,
         parent: CallId,
         failure: Option<crate::metrics::FailureCause>,
     ) {
@@ -276,6 +287,15 @@ impl Instance {
         if state.pending > 0 {
             return;
         }
+        if state.holding && state.epoch == self.epoch {
+            // The held worker is free again: it takes the next waiting request.
+            state.holding = false;
+            self.station.unblock(core.now);
+            self.start_next(core, node, params);
+        }
+        let Some(state) = core.calls.get(parent) else {
+            return;
+        };
         let outcome = match state.failure {
             Some(cause) => Err(cause),
             None if state.epoch != self.epoch => Err(FailureCause::BackendDown { node: node.0 }),
@@ -424,7 +444,8 @@ impl Server {
         parent: CallId,
         failure: Option<FailureCause>,
     ) {
-        self.instance.response(core, self.index, parent, failure);
+        self.instance
+            .response(core, self.index, &self.params, parent, failure);
     }
 
     pub(crate) fn timer(&mut self, core: &mut Core, timer: Timer) {

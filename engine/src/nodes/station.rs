@@ -57,6 +57,8 @@ pub(crate) enum Admission {
 pub(crate) struct Station {
     pub(crate) workers: u32,
     pub(crate) busy: u32,
+    /// Busy workers that wait on dependencies (thread-per-request servers) rather than compute.
+    pub(crate) blocked: u32,
     waiting: VecDeque<(CallId, u64)>,
     /// Places in the waiting room.
     pub(crate) queue_capacity: usize,
@@ -75,6 +77,7 @@ impl Station {
         Station {
             workers: workers.max(1),
             busy: 0,
+            blocked: 0,
             waiting: VecDeque::new(),
             queue_capacity,
             busy_integral: 0.0,
@@ -87,8 +90,10 @@ impl Station {
         }
     }
 
+    /// Integrates CPU-busy workers: busy ones not blocked on a dependency.
     fn accrue(&mut self, now: u64) {
-        self.busy_integral += f64::from(self.busy) * now.saturating_sub(self.changed_at) as f64;
+        let working = self.busy.saturating_sub(self.blocked);
+        self.busy_integral += f64::from(working) * now.saturating_sub(self.changed_at) as f64;
         self.changed_at = now;
     }
 
@@ -115,6 +120,18 @@ impl Station {
                 None
             }
         }
+    }
+
+    /// A worker keeps its request while it waits on dependencies: busy, but not computing.
+    pub(crate) fn block(&mut self, now: u64) {
+        self.accrue(now);
+        self.blocked += 1;
+    }
+
+    /// The dependencies answered: the worker is free for `next`.
+    pub(crate) fn unblock(&mut self, now: u64) {
+        self.accrue(now);
+        self.blocked = self.blocked.saturating_sub(1);
     }
 
     /// Calls in the waiting room (the estimate, in the aggregated resolution).
@@ -298,6 +315,7 @@ impl Station {
     pub(crate) fn clear(&mut self, now: u64) -> Vec<(CallId, u64)> {
         self.accrue(now);
         self.busy = 0;
+        self.blocked = 0;
         self.waiting.drain(..).collect()
     }
 

@@ -289,3 +289,45 @@ fn anomaly_rule_fires_on_a_traffic_spike() {
     assert_eq!(alert.state, AlertState::Firing, "{alert:?}");
     assert!(alert.history[0].0 > 80.0);
 }
+
+#[test]
+fn a_slow_database_fills_thread_per_request_servers() {
+    // With workers held during database calls, a database slowed ×5 blocks every worker and the
+    // server's own queue overflows; with asynchronous workers the server does not notice.
+    let run = |hold: bool| {
+        let mut design = presets::single_server();
+        if let NodeParams::Server(server) = &mut design.nodes[1].params {
+            server.hold_worker_during_calls = hold;
+        }
+        design.faults = vec![fault(
+            10.0,
+            None,
+            Fault::SlowDown {
+                node: "database".to_owned(),
+                factor: 5.0,
+            },
+        )];
+        let mut simulation = Simulation::new(&design, 11).expect("valid");
+        simulation.advance(40.0);
+        let server = simulation.node_stats("server").expect("server");
+        let queue_full = server
+            .errors_by_cause
+            .iter()
+            .find(|(kind, _)| *kind == engine::metrics::CauseKind::QueueFull)
+            .map_or(0, |(_, count)| *count);
+        (
+            queue_full,
+            server.utilisation.expect("a server has workers"),
+        )
+    };
+    let (held_failures, held_cpu) = run(true);
+    let (async_failures, async_cpu) = run(false);
+    assert!(
+        held_failures > 100,
+        "held workers: {held_failures} queue-full failures"
+    );
+    assert_eq!(async_failures, 0);
+    // CPU counts computing only: blocked workers are not busy computing.
+    assert!(held_cpu < 0.9, "cpu {held_cpu}");
+    assert!((0.55..0.8).contains(&async_cpu), "cpu {async_cpu}");
+}
