@@ -8,9 +8,13 @@
 //! the server's dependencies in parallel (reads: the cache, else the database; writes and payments:
 //! the database, else the cache; every service link) and the server answers when they all have.
 //!
-//! Leaves out: the worker is released while the request waits on its dependencies (an asynchronous
-//! server, so its queue is a plain M/M/c); no garbage collection pauses, no CPU contention between
-//! workers, no per-request network or disk time (the I/O figures are derived from throughput).
+//! By default the worker is released while the request waits on its dependencies (an asynchronous
+//! server, so its queue is a plain M/M/c); with `hold_worker_during_calls` the worker waits with it
+//! (thread-per-request), so a slow dependency fills this server's queue too. CPU counts computing
+//! time only, never a worker blocked on a dependency.
+//!
+//! Leaves out: garbage collection pauses, CPU contention between workers, per-request network or
+//! disk time (the network figure is derived from throughput and response size).
 //! Units: times in nanoseconds inside, milliseconds in parameters; memory in mebibytes.
 
 use crate::NodeKind;
