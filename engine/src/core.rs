@@ -207,8 +207,10 @@ pub(crate) enum Timer {
     Delay {
         call: CallId,
     },
+    /// Time to probe a backend; `chain` tells apart probing that was switched off and on again.
     ProbeSend {
         slot: u32,
+        chain: u32,
     },
     ProbeReply {
         slot: u32,

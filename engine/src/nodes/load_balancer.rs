@@ -84,6 +84,8 @@ pub(crate) struct LoadBalancer {
     scratch: Vec<usize>,
     /// Requests each call stands for (the aggregated resolution's weight).
     pub(crate) weight: u64,
+    /// Probe timers of an older chain (before health checks were switched off and on) are ignored.
+    probe_chain: u32,
 }
 
 fn hash32(value: u64) -> u32 {
@@ -114,6 +116,7 @@ impl LoadBalancer {
             last_explanation: None,
             scratch: Vec::new(),
             weight: 1,
+            probe_chain: 0,
         };
         let links = core.outgoing[index.get()].clone();
         for link in links {
@@ -153,7 +156,14 @@ impl LoadBalancer {
         if self.params.health_check.enabled {
             let interval = to_ns(self.params.health_check.interval_ms * 1e6);
             let phase = (core.random.uniform() * interval as f64) as u64;
-            core.timer(phase, self.index, Timer::ProbeSend { slot });
+            core.timer(
+                phase,
+                self.index,
+                Timer::ProbeSend {
+                    slot,
+                    chain: self.probe_chain,
+                },
+            );
         }
     }
 
@@ -168,10 +178,12 @@ impl LoadBalancer {
         }
         self.params = params;
         if start_probing {
+            self.probe_chain = self.probe_chain.wrapping_add(1);
             let interval = to_ns(self.params.health_check.interval_ms * 1e6);
             for slot in 0..self.backends.len() as u32 {
                 let phase = (core.random.uniform() * interval as f64) as u64;
-                core.timer(phase, self.index, Timer::ProbeSend { slot });
+                let chain = self.probe_chain;
+                core.timer(phase, self.index, Timer::ProbeSend { slot, chain });
             }
         }
     }
@@ -384,17 +396,17 @@ impl LoadBalancer {
     pub(crate) fn timer(&mut self, core: &mut Core, timer: Timer) {
         let check = self.params.health_check.clone();
         match timer {
-            Timer::ProbeSend { slot } => {
+            Timer::ProbeSend { slot, chain } => {
                 let Some(backend) = self.backends.get_mut(slot as usize) else {
                     return;
                 };
-                if !check.enabled {
+                if !check.enabled || chain != self.probe_chain {
                     return;
                 }
                 core.timer(
                     to_ns(check.interval_ms * 1e6),
                     self.index,
-                    Timer::ProbeSend { slot },
+                    Timer::ProbeSend { slot, chain },
                 );
                 if !self.up {
                     return;
