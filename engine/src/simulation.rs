@@ -1187,7 +1187,8 @@ pub struct NodeStats {
 pub struct Report {
     pub design: String,
     pub seconds: f64,
-    pub seed_digest: String,
+    /// The event digest of the run, 16 hex digits (same design and seed → same digest).
+    pub digest: String,
     pub events_processed: u64,
     pub resolution: Resolution,
     pub totals: Totals,
@@ -1205,7 +1206,7 @@ impl Simulation {
         Report {
             design: self.design.name.clone(),
             seconds: self.now_s(),
-            seed_digest: format!("{:016x}", self.digest),
+            digest: format!("{:016x}", self.digest),
             events_processed: self.events_processed,
             resolution: self.resolution,
             totals: snapshot.totals,
