@@ -1,5 +1,5 @@
 //! The document controls in the toolbar: undo/redo, the presets of the scaling story, import and export of
-//! design files, SVG export, and the share link (the whole design in the URL fragment).
+//! design files, SVG and PNG export, and the share link (the whole design in the URL fragment).
 //! An invalid import or link is refused whole with a typed message; the current design stays untouched.
 
 use engine::presets;
@@ -124,6 +124,31 @@ pub fn FileMenu() -> impl IntoView {
         });
         download(&svg, &file_name, "image/svg+xml");
     };
+    let export_png = move |_| {
+        let (svg, file_name) = state.editor.with_untracked(|editor| {
+            (
+                export_svg(editor.document()),
+                storage::export_file_name(editor.document()).replace(".json", ".png"),
+            )
+        });
+        leptos::task::spawn_local(async move {
+            match svg_to_png(&svg).await {
+                Ok(png) => {
+                    if let Ok(url) = web_sys::Url::create_object_url_with_blob(&png) {
+                        download_url(url, &file_name);
+                    }
+                }
+                Err(reason) => {
+                    state.banner.try_set(Some(Banner {
+                        message: format!(
+                            "The PNG picture could not be made: {reason}. Try SVG instead."
+                        ),
+                        is_error: true,
+                    }));
+                }
+            }
+        });
+    };
     let share = move |_| {
         let encoded = state
             .editor
@@ -172,7 +197,11 @@ pub fn FileMenu() -> impl IntoView {
             <button class="button" type="button" aria-label="Import a design file" on:click=move |_| { if let Some(input) = file_input.get_untracked() { input.click(); } }>"Import"</button>
             <input class="visually-hidden" type="file" accept=".json,application/json" node_ref=file_input tabindex="-1" aria-hidden="true" on:change=on_file />
             <button class="button" type="button" aria-label="Export the design as a file" on:click=export>"Export"</button>
-            <button class="button" type="button" aria-label="Export an SVG picture" on:click=export_image>"SVG"</button>
+            // The two picture formats as one joined pair: the toolbar must fit a 1280 px laptop.
+            <span class="file-menu__pictures" role="group" aria-label="Export a picture">
+                <button class="button" type="button" aria-label="Export an SVG picture" on:click=export_image>"SVG"</button>
+                <button class="button" type="button" aria-label="Export a PNG picture" on:click=export_png>"PNG"</button>
+            </span>
             <button class="button" type="button" aria-label="Copy a share link" on:click=share>"Share"</button>
         </div>
     }
@@ -192,9 +221,13 @@ fn fit_soon() {
 
 /// Offers `text` as a file download.
 fn download(text: &str, file_name: &str, mime: &str) {
-    let Some(url) = blob_url(text, mime) else {
-        return;
-    };
+    if let Some(url) = blob_url(text, mime) {
+        download_url(url, file_name);
+    }
+}
+
+/// Offers the blob behind an object URL as a file download, then releases the URL.
+fn download_url(url: String, file_name: &str) {
     let Some(anchor) = document()
         .create_element("a")
         .ok()
@@ -212,4 +245,56 @@ fn download(text: &str, file_name: &str, mime: &str) {
         },
         std::time::Duration::from_secs(30),
     );
+}
+
+/// How much larger than the design's own pixels the PNG is drawn, so it stays sharp on dense screens.
+const PNG_SCALE: f64 = 2.0;
+
+/// Draws the SVG picture onto an offscreen canvas at [`PNG_SCALE`] and encodes it as PNG.
+async fn svg_to_png(svg: &str) -> Result<web_sys::Blob, String> {
+    use wasm_bindgen_futures::JsFuture;
+
+    let source = blob_url(svg, "image/svg+xml").ok_or("the picture could not be prepared")?;
+    let image = web_sys::HtmlImageElement::new().map_err(|_| "no image element")?;
+    image.set_src(&source);
+    let decoded = JsFuture::from(image.decode()).await;
+    let _ = web_sys::Url::revoke_object_url(&source);
+    decoded.map_err(|_| "the browser could not read the SVG picture")?;
+    let width = f64::from(image.natural_width()) * PNG_SCALE;
+    let height = f64::from(image.natural_height()) * PNG_SCALE;
+    let canvas = document()
+        .create_element("canvas")
+        .ok()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+        .ok_or("no canvas element")?;
+    // The SVG's size is its design's size plus a margin: far below u32::MAX.
+    canvas.set_width(width.ceil() as u32);
+    canvas.set_height(height.ceil() as u32);
+    let context = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|context| context.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        .ok_or("no 2D drawing context")?;
+    context
+        .draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, width, height)
+        .map_err(|_| "the picture could not be drawn")?;
+    // `toBlob` reports through a callback: turn it into a promise to await.
+    let encoded = web_sys::js_sys::Promise::new(&mut |resolve, reject| {
+        let on_blob =
+            wasm_bindgen::closure::Closure::once_into_js(move |blob: wasm_bindgen::JsValue| {
+                let _ = resolve.call1(&wasm_bindgen::JsValue::NULL, &blob);
+            });
+        if canvas
+            .to_blob_with_type(on_blob.unchecked_ref(), "image/png")
+            .is_err()
+        {
+            let _ = reject.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    JsFuture::from(encoded)
+        .await
+        .ok()
+        .and_then(|blob| blob.dyn_into::<web_sys::Blob>().ok())
+        .ok_or_else(|| "the picture is too large to encode".to_string())
 }

@@ -1,10 +1,12 @@
 //! The top toolbar: the app's name and the colour-scheme toggle (run controls join it with the live view).
+//! The colour scheme the user picks is kept in localStorage and comes back on the next visit.
 
 use engine::{NodeKind, Resolution};
 use leptos::prelude::*;
 
 use super::NodeIcon;
 use super::file_menu::FileMenu;
+use crate::editor::storage::COLOR_SCHEME_KEY;
 use crate::runner::SPEEDS;
 use crate::state::AppState;
 
@@ -43,12 +45,48 @@ impl ColourScheme {
     }
 
     /// The value of `data-theme` on `<html>`; the style sheet switches its colour variables on it.
+    /// It is also what is saved under [`COLOR_SCHEME_KEY`].
     fn attribute(self) -> &'static str {
         match self {
             ColourScheme::System => "system",
             ColourScheme::Light => "light",
             ColourScheme::Dark => "dark",
         }
+    }
+
+    /// The scheme saved by [`ColourScheme::attribute`]; anything else (nothing saved, a damaged
+    /// value) follows the system.
+    fn from_saved(saved: Option<&str>) -> ColourScheme {
+        match saved {
+            Some("light") => ColourScheme::Light,
+            Some("dark") => ColourScheme::Dark,
+            _ => ColourScheme::System,
+        }
+    }
+
+    /// The scheme picked on an earlier visit.
+    fn load() -> ColourScheme {
+        let saved = window()
+            .local_storage()
+            .ok()
+            .flatten()
+            .and_then(|storage| storage.get_item(COLOR_SCHEME_KEY).ok().flatten());
+        ColourScheme::from_saved(saved.as_deref())
+    }
+
+    /// Remembers the scheme for the next visit; following the system is the default, so it is
+    /// stored by forgetting the override.
+    fn save(self) {
+        // Storage can be off (private mode) or full; the choice then lasts for this visit only.
+        let Some(storage) = window().local_storage().ok().flatten() else {
+            return;
+        };
+        let _ = match self {
+            ColourScheme::System => storage.remove_item(COLOR_SCHEME_KEY),
+            ColourScheme::Light | ColourScheme::Dark => {
+                storage.set_item(COLOR_SCHEME_KEY, self.attribute())
+            }
+        };
     }
 }
 
@@ -57,13 +95,19 @@ impl ColourScheme {
 pub fn Toolbar() -> impl IntoView {
     let state = AppState::get();
     let runner = state.runner;
-    let scheme = RwSignal::new(ColourScheme::System);
-    // Syncing with the outside world (the <html> element) is what effects are for.
-    Effect::new(move |_| {
+    let scheme = RwSignal::new(ColourScheme::load());
+    // Syncing with the outside world (the <html> element, storage) is what effects are for.
+    Effect::new(move |previous: Option<ColourScheme>| {
+        let current = scheme.get();
         if let Some(root) = document().document_element() {
             // Setting an attribute on <html> cannot fail in a browser; nothing to recover if it did.
-            let _ = root.set_attribute("data-theme", scheme.get().attribute());
+            let _ = root.set_attribute("data-theme", current.attribute());
         }
+        // Only a change is saved: the first run shows what was loaded.
+        if previous.is_some_and(|previous| previous != current) {
+            current.save();
+        }
+        current
     });
     let seed_error = RwSignal::new(None::<String>);
     let reset = move || {
