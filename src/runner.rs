@@ -42,6 +42,11 @@ pub struct Runner {
     /// Log lines and alert notifications of this run, oldest first, bounded.
     pub logs: RwSignal<VecDeque<LogLine>>,
     pub notifications: RwSignal<VecDeque<Notification>>,
+    /// What the engine costs per frame: a moving average of the milliseconds spent advancing it, and
+    /// of the events it processed per simulated second. Shown in the status line and read by the
+    /// browser frame-time benchmark.
+    pub engine_ms_per_frame: RwSignal<f64>,
+    pub events_per_second: RwSignal<f64>,
 }
 
 impl Runner {
@@ -58,6 +63,8 @@ impl Runner {
             behind: RwSignal::new(false),
             logs: RwSignal::new(VecDeque::new()),
             notifications: RwSignal::new(VecDeque::new()),
+            engine_ms_per_frame: RwSignal::new(0.0),
+            events_per_second: RwSignal::new(0.0),
         };
         // Keep the running model in step with the document: watching the editor is syncing with the
         // outside world (the engine), which is what an effect is for.
@@ -78,18 +85,31 @@ impl Runner {
     /// Advances the model by `seconds` of simulated time (within the frame's event budget) and publishes.
     pub fn advance(&self, seconds: f64) {
         let mut reached = true;
+        let started = now_ms();
+        let mut events = 0;
         self.simulation.update_value(|simulation| {
             if let Some(simulation) = simulation {
+                let before = simulation.events_processed();
                 let target = simulation
                     .now_ns()
                     .saturating_add((seconds.max(0.0) * 1e9) as u64);
                 reached = simulation.advance_with_budget(target, FRAME_EVENT_BUDGET);
+                events = simulation.events_processed() - before;
             }
         });
+        if seconds > 0.0 {
+            let rate = events as f64 / seconds;
+            self.events_per_second
+                .set(moving_average(self.events_per_second.get_untracked(), rate));
+        }
         if self.behind.get_untracked() == reached {
             self.behind.set(!reached);
         }
         self.publish();
+        // The engine's share of the frame: advancing plus taking the snapshot (not the rendering).
+        let spent = now_ms() - started;
+        self.engine_ms_per_frame
+            .set(moving_average(self.engine_ms_per_frame.get_untracked(), spent));
     }
 
     /// One short step, for looking closely while paused.
@@ -205,6 +225,23 @@ fn same_shape(running: &Design, edited: &Design) -> bool {
         && running.links == edited.links
         && running.alert_rules == edited.alert_rules
         && running.faults == edited.faults
+}
+
+/// An exponential moving average over roughly the last thirty frames.
+fn moving_average(previous: f64, sample: f64) -> f64 {
+    if previous == 0.0 {
+        sample
+    } else {
+        previous + (sample - previous) / 30.0
+    }
+}
+
+/// Milliseconds from the page's clock (the engine itself never reads a clock).
+fn now_ms() -> f64 {
+    window()
+        .performance()
+        .map(|performance| performance.now())
+        .unwrap_or(0.0)
 }
 
 fn keep_last<T>(kept: &mut VecDeque<T>, new: impl Iterator<Item = T>, capacity: usize) {

@@ -47,7 +47,7 @@ pub fn FileMenu() -> impl IntoView {
                 .is_ok()
         {
             state.view.selection.set(Selection::default());
-            fit_soon();
+            fit_soon(state);
             state
                 .announcement
                 .set(format!("Opened the preset “{name}”"));
@@ -89,7 +89,7 @@ pub fn FileMenu() -> impl IntoView {
                         .is_ok()
                     {
                         state.view.selection.set(Selection::default());
-                        fit_soon();
+                        fit_soon(state);
                         state.banner.set(Some(Banner {
                             message: format!("Imported “{name}”. Undo takes you back."),
                             is_error: false,
@@ -207,9 +207,9 @@ pub fn FileMenu() -> impl IntoView {
     }
 }
 
-/// Zoom to fit once the new document has rendered.
-fn fit_soon() {
-    let state = AppState::get();
+/// Zoom to fit once the new document has rendered. Takes the state because it can be called from an
+/// async task, where there is no reactive owner to find the context in.
+fn fit_soon(state: AppState) {
     request_animation_frame(move || {
         let size = crate::state::canvas_screen_size();
         let fitted = state.editor.with_untracked(|editor| {

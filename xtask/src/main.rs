@@ -7,6 +7,7 @@
 //! - `cargo xtask test` — every check, in order, stopping at the first failure.
 //! - `cargo xtask build [--public-url /repo/]` — the release bundle in `dist/` (what GitHub Pages serves).
 //! - `cargo xtask setup` — only install the tools.
+//! - `cargo xtask bench-browser` — frame times of the release build in headless Chromium.
 //! - `cargo xtask csp` — fills the Content-Security-Policy hashes; Trunk runs it as a post-build hook.
 
 mod bundle;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Some("setup") => tools::ensure_all(&project_root(), tools::Needs::everything()),
         Some("csp") => csp::fill_from_trunk_environment(),
         Some("bundle-size") => bundle::report(&project_root().join("dist")),
+        Some("bench-browser") => bench_browser(),
         _ => Err(usage()),
     };
     match result {
@@ -44,7 +46,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    "usage: cargo xtask <serve | test | build [--public-url /path/] | setup | bundle-size>"
+    "usage: cargo xtask <serve | test | build [--public-url /path/] | setup | bundle-size | bench-browser>"
         .to_string()
 }
 
@@ -210,6 +212,27 @@ fn test() -> Result<(), String> {
         started.elapsed().as_secs_f64() / 60.0
     );
     Ok(())
+}
+
+/// The browser frame-time benchmark on the release build (figures for the README's Performance section).
+fn bench_browser() -> Result<(), String> {
+    let root = project_root();
+    tools::ensure_all(&root, tools::Needs::everything())?;
+    step(
+        &root,
+        "Fetching crates",
+        tools::cargo(&["fetch", "--locked"]),
+    )?;
+    release_build(&root, E2E_PUBLIC_URL)?;
+    let mut bench = tools::command_on_tool_path(&root, "node");
+    bench.arg(root.join("tests").join("bench").join("frames.mjs"));
+    bench
+        .env("DIST_DIR", root.join("dist"))
+        .env("PUBLIC_URL", E2E_PUBLIC_URL);
+    if let Some(chromium) = tools::chromium_path() {
+        bench.env("CHROMIUM_PATH", chromium);
+    }
+    step(&root, "Browser frame-time benchmark", bench)
 }
 
 fn end_to_end_test_files(root: &Path) -> Result<Vec<PathBuf>, String> {
