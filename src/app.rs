@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::{Canvas, Dock, Inspector, KeyboardShortcuts, Palette, Toolbar};
+use crate::components::{Canvas, Dock, Inspector, KeyboardShortcuts, Palette, StatusLine, Toolbar};
 use crate::editor::{Editor, Selection, Viewport};
 use crate::persistence::{autosave, initial_design};
 use crate::runner::Runner;
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
             <Inspector />
             <Dock />
             <KeyboardShortcuts />
+            <StatusLine />
             <div class="visually-hidden" role="status" aria-live="polite">
                 {move || state.announcement.get()}
             </div>

@@ -10,6 +10,7 @@ mod minimap;
 mod palette;
 mod particles;
 mod shortcuts;
+mod status_line;
 mod toolbar;
 
 pub use canvas::Canvas;
@@ -18,4 +19,5 @@ pub use icons::NodeIcon;
 pub use inspector::Inspector;
 pub use palette::Palette;
 pub use shortcuts::KeyboardShortcuts;
+pub use status_line::StatusLine;
 pub use toolbar::Toolbar;
