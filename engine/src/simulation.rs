@@ -23,7 +23,8 @@ use crate::nodes::{server, service};
 use crate::params::NodeParams;
 use crate::random::to_ns;
 use crate::snapshot::{
-    Health, IN_FLIGHT_SAMPLE, InFlight, LinkSnapshot, NodeSnapshot, Resolution, Snapshot, Totals,
+    BackendView, Health, IN_FLIGHT_SAMPLE, InFlight, LinkSnapshot, NodeSnapshot, Resolution,
+    Snapshot, Totals,
 };
 use crate::validate::DesignError;
 
@@ -859,7 +860,7 @@ impl Simulation {
             NodeState::Server(server)
                 if server.instance.state == server::InstanceState::Booting =>
             {
-                Health::Degraded
+                Health::Starting
             }
             state if state.is_up() => Health::Up,
             _ => Health::Down,
@@ -878,12 +879,20 @@ impl Simulation {
             cost_per_hour += cost;
             let metrics = &self.core.metrics[index];
             let last = metrics.series.last().copied().unwrap_or_default();
-            let (healthy_backends, explanation) = match state {
+            let (healthy_backends, explanation, backends) = match state {
                 NodeState::LoadBalancer(lb) => (
                     Some((lb.healthy_count(), lb.backends.len())),
                     lb.last_explanation.clone(),
+                    lb.backends
+                        .iter()
+                        .map(|backend| BackendView {
+                            node: self.core.ids[backend.node.get()].clone(),
+                            in_rotation: backend.healthy,
+                            connections: backend.connections,
+                        })
+                        .collect(),
                 ),
-                _ => (None, None),
+                _ => (None, None, Vec::new()),
             };
             let instances = match state {
                 NodeState::AutoscalingGroup(group) => group.running() as u32,
@@ -936,6 +945,7 @@ impl Simulation {
                     _ => None,
                 },
                 healthy_backends,
+                backends,
                 explanation,
             });
         }

@@ -27,7 +27,19 @@ pub enum Health {
     Up,
     /// Up, but some part is down (a group member, a replica, a load balancer's backend).
     Degraded,
+    /// (Re)starting: booting through its cold start, not serving yet.
+    Starting,
     Down,
+}
+
+/// How a load balancer sees one backend: whether its health checks keep it in rotation. After a
+/// backend dies it stays in rotation (and requests sent to it fail) until enough probes have failed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BackendView {
+    pub node: String,
+    pub in_rotation: bool,
+    /// Requests the load balancer has open to it now.
+    pub connections: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -63,6 +75,8 @@ pub struct NodeSnapshot {
     pub replication_lag_ms: Option<f64>,
     /// Healthy / all backends, for load balancers.
     pub healthy_backends: Option<(usize, usize)>,
+    /// Each backend as the load balancer's health checks see it (empty for other kinds).
+    pub backends: Vec<BackendView>,
     /// The last routing decision, for load balancers with explanations switched on.
     pub explanation: Option<RouteExplanation>,
 }

@@ -12,10 +12,13 @@ use crate::state::AppState;
 pub fn Backends(id: StoredValue<String>) -> impl IntoView {
     let state = AppState::get();
     let explaining = RwSignal::new(false);
+    // One row per backend: its share of the traffic (from the links' live rates), its own health, and
+    // whether the load balancer's health checks still keep it in rotation.
     let rows = move || {
         state.runner.snapshot.with(|snapshot| {
             let snapshot = snapshot.as_ref()?;
             id.with_value(|id| {
+                let balancer = snapshot.nodes.iter().find(|node| &node.id == id)?;
                 let outgoing: Vec<_> = snapshot
                     .links
                     .iter()
@@ -31,12 +34,23 @@ pub fn Backends(id: StoredValue<String>) -> impl IntoView {
                                 .iter()
                                 .find(|node| node.id == link.to)
                                 .map(|node| node.health);
+                            let in_rotation = balancer
+                                .backends
+                                .iter()
+                                .find(|backend| backend.node == link.to)
+                                .is_none_or(|backend| backend.in_rotation);
                             let share = if total > 0.0 {
                                 link.throughput / total
                             } else {
                                 0.0
                             };
-                            (link.to.clone(), share, link.throughput, health)
+                            BackendRow {
+                                name: link.to.clone(),
+                                share,
+                                rate: link.throughput,
+                                health,
+                                in_rotation,
+                            }
                         })
                         .collect::<Vec<_>>(),
                 )
@@ -75,25 +89,35 @@ pub fn Backends(id: StoredValue<String>) -> impl IntoView {
                 <ul class="backends" role="list">
                     {rows
                         .into_iter()
-                        .map(|(backend, share, rate, health)| {
-                            let (icon, state_class) = match health {
+                        .map(|row| {
+                            let (icon, state_class) = match row.health {
                                 Some(Health::Up) => ("✓", "backends__row--up"),
                                 Some(Health::Degraded) => ("!", "backends__row--degraded"),
+                                Some(Health::Starting) => ("…", "backends__row--degraded"),
                                 Some(Health::Down) => ("✕", "backends__row--down"),
                                 None => ("?", ""),
                             };
+                            // The detection window made visible: dead but still in rotation.
+                            let rotation = match (row.in_rotation, row.health) {
+                                (true, Some(Health::Down)) => "still in rotation — requests fail",
+                                (true, _) => "in rotation",
+                                (false, _) => "marked unhealthy — out of rotation",
+                            };
                             let label = format!(
-                                "{backend}: {:.0} % of the traffic, {rate:.0} requests per second",
-                                share * 100.0
+                                "{}: {:.0} % of the traffic, {:.0} requests per second, {rotation}",
+                                row.name,
+                                row.share * 100.0,
+                                row.rate
                             );
                             view! {
-                                <li class=format!("backends__row {state_class}") aria-label=label>
+                                <li class=format!("backends__row {state_class}") class:backends__row--out=!row.in_rotation aria-label=label>
                                     <span class="backends__icon" aria-hidden="true">{icon}</span>
-                                    <span class="backends__name">{backend}</span>
+                                    <span class="backends__name">{row.name}</span>
                                     <span class="backends__bar" aria-hidden="true">
-                                        <span class="backends__fill" style:width=format!("{:.1}%", share * 100.0)></span>
+                                        <span class="backends__fill" style:width=format!("{:.1}%", row.share * 100.0)></span>
                                     </span>
-                                    <span class="backends__share">{format!("{:.0} %", share * 100.0)}</span>
+                                    <span class="backends__share">{format!("{:.0} %", row.share * 100.0)}</span>
+                                    <span class="backends__rotation">{rotation}</span>
                                 </li>
                             }
                         })
@@ -118,6 +142,15 @@ pub fn Backends(id: StoredValue<String>) -> impl IntoView {
                 })
         }}
     }
+}
+
+/// One backend as the inspector lists it.
+struct BackendRow {
+    name: String,
+    share: f64,
+    rate: f64,
+    health: Option<Health>,
+    in_rotation: bool,
 }
 
 /// The explanation as a sentence a student can follow.

@@ -946,6 +946,7 @@ fn health_label(health: Health) -> &'static str {
     match health {
         Health::Up => "healthy",
         Health::Degraded => "degraded",
+        Health::Starting => "starting",
         Health::Down => "down",
     }
 }
@@ -959,6 +960,7 @@ fn health_icon(health: Health) -> &'static str {
     match health {
         Health::Up => "✓",
         Health::Degraded => "!",
+        Health::Starting => "…",
         Health::Down => "✕",
     }
 }
