@@ -6,10 +6,18 @@
 
 use leptos::html::Main;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 use crate::editor::viewport::{self, NODE_SIZE};
 use crate::editor::{Point, Size, Viewport};
 use crate::state::AppState;
+
+/// A resize observer and the callback it calls, which must live as long as it does.
+struct ResizeObserver {
+    observer: web_sys::ResizeObserver,
+    _measure: Closure<dyn Fn()>,
+}
 
 /// The minimap's size on screen, pixels.
 pub const MINIMAP_SIZE: Size = Size::new(200.0, 130.0);
@@ -20,23 +28,36 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
     let state = AppState::get();
     let viewport = state.view.viewport;
     let minimap_ref = NodeRef::<leptos::html::Div>::new();
-    // The canvas's size: read again on every window resize, since the layout can change it.
+    // The canvas's size, measured again whenever it changes (a window resize, the dock growing).
     let screen = RwSignal::new(Size::new(800.0, 600.0));
-    let measure = move || {
-        if let Some(element) = canvas_ref.get_untracked() {
-            screen.try_set(Size::new(
-                f64::from(element.client_width()),
-                f64::from(element.client_height()),
-            ));
+    let observer = StoredValue::new_local(None::<ResizeObserver>);
+    let stop_observing = move || {
+        if let Some(Some(resize)) = observer.try_update_value(Option::take) {
+            resize.observer.disconnect();
         }
     };
     Effect::new(move |_| {
-        if canvas_ref.get().is_some() {
-            measure();
+        let Some(element) = canvas_ref.get() else {
+            return;
+        };
+        let measured = element.clone();
+        let measure = Closure::<dyn Fn()>::new(move || {
+            screen.try_set(Size::new(
+                f64::from(measured.client_width()),
+                f64::from(measured.client_height()),
+            ));
+        });
+        // An observer reports the element's size once as soon as it starts observing.
+        if let Ok(resize) = web_sys::ResizeObserver::new(measure.as_ref().unchecked_ref()) {
+            stop_observing();
+            resize.observe(&element);
+            observer.set_value(Some(ResizeObserver {
+                observer: resize,
+                _measure: measure,
+            }));
         }
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
+    on_cleanup(stop_observing);
 
     // Canvas → minimap pixels. While the pointer is down the transform is held still, or the map
     // would rescale under the pointer as the view (part of what it fits) moves.
