@@ -1,0 +1,99 @@
+// The live run view on the release build: the first screen runs, particles move and rates are non-zero;
+// killing a server behind a load balancer shows the health-check detection window (requests still sent
+// to the dead backend), then the backend marked unhealthy and the shares rebalanced; the logs find the
+// health-check failure.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStaticServer, launchBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startStaticServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Simulated seconds from the toolbar clock ("mm:ss.t"). */
+async function clock(page) {
+  const text = await page.getByLabel('Simulated clock').innerText();
+  const [minutes, seconds] = text.split(':');
+  return Number(minutes) * 60 + Number(seconds);
+}
+
+/** Coloured pixels on the particle layer. */
+async function particlePixels(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('.canvas__particles');
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let index = 3; index < data.length; index += 4) if (data[index] > 0) painted += 1;
+    return painted;
+  });
+}
+
+test('the first screen is a running design: the clock moves, particles are drawn, rates are non-zero', async () => {
+  const { page, problems, context } = await openRecordedPage(browser);
+  await page.goto(server.url);
+  await waitForApp(page);
+  await page.waitForTimeout(2500);
+  assert.ok((await clock(page)) > 1, 'the model is running');
+  assert.ok((await particlePixels(page)) > 20, 'requests are drawn as particles');
+  const rates = await page.locator('.link__rate').allTextContents();
+  assert.ok(rates.some((rate) => /[1-9]/.test(rate)), `links show their rates: ${rates}`);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const paused = await clock(page);
+  await page.waitForTimeout(500);
+  assert.equal(await clock(page), paused, 'Pause stops the clock');
+  await page.getByRole('button', { name: 'Step' }).click();
+  assert.ok((await clock(page)) > paused, 'Step advances it');
+  await page.getByRole('button', { name: 'Reset' }).click();
+  assert.ok((await clock(page)) < 0.5, 'Reset starts again from zero');
+  await screenshot(page, 'run-first-screen');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
+
+test('a killed server is found by health checks after the detection window and the shares rebalance', async () => {
+  const { page, problems, context } = await openRecordedPage(browser);
+  await page.goto(server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('2');
+  await page.waitForTimeout(3000); // let every server take traffic
+  // Kill server-1 from its chaos controls.
+  await page.locator('[data-node-id="server-1"]').click();
+  await page.getByRole('group', { name: 'Chaos controls' }).getByRole('button', { name: 'Kill' }).click();
+  const killedAt = await clock(page);
+  // The load balancer's view: at first the dead backend is still in rotation.
+  await page.locator('[data-node-id="lb"]').click();
+  const backend = page.getByRole('listitem', { name: /^server-1:/ });
+  await backend.waitFor();
+  assert.match(await backend.getAttribute('aria-label'), /still in rotation/);
+  await screenshot(page, 'run-detection-window');
+  // Health checks (every 2 s, 1 s timeout, 3 failures) take it out of rotation after about
+  // I/2 + (n − 1)·I + T ≈ 6 s, at least (n − 1)·I + T = 5 s and at most n·I + T = 7 s.
+  await page.waitForFunction(
+    () => /out of rotation/.test(document.querySelector('[aria-label^="server-1:"]')?.getAttribute('aria-label') ?? ''),
+    null,
+    { timeout: 20_000, polling: 50 },
+  );
+  const detection = (await clock(page)) - killedAt;
+  assert.ok(detection >= 4.5 && detection <= 8.0, `detected after ${detection.toFixed(1)} simulated seconds`);
+  // The shares rebalance: after a few seconds the dead backend gets nothing and the others share it all.
+  await page.waitForTimeout(2500);
+  const shares = await page.getByRole('list').filter({ has: page.getByRole('listitem', { name: /^server-\d:/ }) })
+    .getByRole('listitem')
+    .evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')));
+  const share = (name) => Number(shares.find((label) => label.startsWith(`${name}:`)).match(/: (\d+) %/)[1]);
+  assert.equal(share('server-1'), 0, shares.join(' | '));
+  assert.ok(share('server-2') + share('server-3') >= 99, shares.join(' | '));
+  await screenshot(page, 'run-failover');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
