@@ -19,8 +19,21 @@ struct ResizeObserver {
     _measure: Closure<dyn Fn()>,
 }
 
-/// The minimap's size on screen, pixels.
-pub const MINIMAP_SIZE: Size = Size::new(200.0, 130.0);
+/// The minimap's width on screen as a share of the canvas's, within
+/// [`MINIMAP_MIN_WIDTH`]..=[`MINIMAP_MAX_WIDTH`] pixels: on a tablet it must not hide the design.
+const MINIMAP_WIDTH_SHARE: f64 = 0.22;
+const MINIMAP_MIN_WIDTH: f64 = 120.0;
+const MINIMAP_MAX_WIDTH: f64 = 200.0;
+/// Height over width.
+const MINIMAP_ASPECT: f64 = 0.65;
+
+/// The minimap's size on screen for a canvas of size `screen`, pixels.
+fn minimap_size(screen: Size) -> Size {
+    let width = (screen.width * MINIMAP_WIDTH_SHARE)
+        .clamp(MINIMAP_MIN_WIDTH, MINIMAP_MAX_WIDTH)
+        .round();
+    Size::new(width, (width * MINIMAP_ASPECT).round())
+}
 
 /// A small overview of the whole design; `canvas_ref` is the canvas whose view it shows and moves.
 #[component]
@@ -59,6 +72,7 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
     });
     on_cleanup(stop_observing);
 
+    let size = Memo::new(move |_| minimap_size(screen.get()));
     // Canvas → minimap pixels. While the pointer is down the transform is held still, or the map
     // would rescale under the pointer as the view (part of what it fits) moves.
     let held = StoredValue::new(None::<Viewport>);
@@ -67,7 +81,7 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
         let screen = screen.get();
         state
             .editor
-            .with(|editor| view.minimap(editor.document(), screen, MINIMAP_SIZE))
+            .with(|editor| view.minimap(editor.document(), screen, size.get()))
     });
     let dragging = RwSignal::new(false);
     let transform = Memo::new(move |_| {
@@ -191,8 +205,8 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
             role="img"
             aria-label=label
             node_ref=minimap_ref
-            style:width=format!("{}px", MINIMAP_SIZE.width)
-            style:height=format!("{}px", MINIMAP_SIZE.height)
+            style:width=move || format!("{}px", size.get().width)
+            style:height=move || format!("{}px", size.get().height)
             on:pointerdown=on_down
             on:pointermove=on_move
             on:pointerup=on_up
@@ -201,8 +215,8 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
         >
             <svg
                 class="minimap__picture"
-                width=MINIMAP_SIZE.width
-                height=MINIMAP_SIZE.height
+                width=move || size.get().width
+                height=move || size.get().height
                 aria-hidden="true"
             >
                 <g class="minimap__links">{link_lines}</g>
