@@ -1,5 +1,6 @@
 //! The particle layer: requests in flight drawn on a `<canvas>` over the viewport, one dot per sampled
-//! request, shaped and coloured by what is happening to it (going out, coming back, failed).
+//! request, shaped and coloured by what is happening to it (going out, coming back, failed). When the
+//! user prefers reduced motion, nothing moves and the links' rate labels carry the flow.
 
 use engine::{Design, Snapshot};
 use wasm_bindgen::JsCast;
@@ -36,6 +37,10 @@ pub fn draw(
     let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     context.clear_rect(0.0, 0.0, f64::from(width), f64::from(height));
     let Some(snapshot) = snapshot else { return };
+    // With reduced motion the layer stays still; the links' rate labels show the flow instead.
+    if prefers_reduced_motion() {
+        return;
+    }
     let radius = (3.0 * viewport.zoom.sqrt()).clamp(1.5, 5.0);
     let position = |id: &str| {
         document
@@ -73,6 +78,17 @@ pub fn draw(
             context.fill();
         }
     }
+}
+
+fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|window| {
+            window
+                .match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches())
 }
 
 fn context_2d(element: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {

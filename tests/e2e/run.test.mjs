@@ -97,3 +97,16 @@ test('a killed server is found by health checks after the detection window and t
   assert.deepEqual(problems(), []);
   await context.close();
 });
+
+test('with reduced motion no particle moves and the links show their flow rates instead', async () => {
+  const { page, problems, context } = await openRecordedPage(browser, { reducedMotion: 'reduce' });
+  await page.goto(server.url);
+  await waitForApp(page);
+  await page.waitForTimeout(2500);
+  assert.ok((await clock(page)) > 1, 'the model is running');
+  assert.equal(await particlePixels(page), 0);
+  const rates = await page.locator('.link__rate').allTextContents();
+  assert.ok(rates.some((rate) => /[1-9]/.test(rate)), `links show their rates: ${rates}`);
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
