@@ -1117,3 +1117,161 @@ pub(super) fn status_of<'a>(
 ) -> Option<&'a AlertStatus> {
     alerts.get(index).filter(|status| status.rule == rule.name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notification(time_s: f64, rule: &str, state: AlertState, channel: Channel) -> Notification {
+        Notification {
+            time_s,
+            rule: rule.to_owned(),
+            state,
+            severity: Severity::Critical,
+            channel,
+            node: "server".to_owned(),
+            message: "Payment failed".to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_default_rules_read_as_the_issue_states_them() {
+        let described: Vec<String> = AlertRule::defaults().iter().map(describe_rule).collect();
+        assert_eq!(
+            described,
+            [
+                "Error rate > 20 % for 10 s on every node",
+                "CPU > 80 % for 30 s on every node",
+                "Response time (p95) > 5 s for 15 s on every node",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rule_survives_the_form_unchanged() {
+        for rule in AlertRule::defaults() {
+            assert_eq!(RuleDraft::of(&rule).check(), Ok(rule));
+        }
+    }
+
+    fn check_threshold(metric: AlertMetric, typed: &str, expected: Result<f64, &str>) {
+        let mut draft = RuleDraft::of(&AlertRule {
+            metric,
+            ..AlertRule::default()
+        });
+        draft.threshold = typed.to_owned();
+        let outcome = draft
+            .check()
+            .map(|rule| rule.threshold)
+            .map_err(|problems| problems.threshold.unwrap_or_default());
+        assert_eq!(
+            outcome,
+            expected.map_err(str::to_owned),
+            "{metric:?} {typed:?}"
+        );
+    }
+
+    #[test]
+    fn thresholds_are_typed_in_the_units_people_use() {
+        check_threshold(AlertMetric::ErrorRate, "20", Ok(0.2));
+        check_threshold(AlertMetric::Cpu, "80,5", Ok(0.805));
+        check_threshold(AlertMetric::ResponseTimeP95, "5", Ok(5_000.0));
+        check_threshold(AlertMetric::Throughput, "1000", Ok(1_000.0));
+        check_threshold(AlertMetric::Cpu, "150", Err("A percentage is at most 100."));
+        check_threshold(AlertMetric::Cpu, "-1", Err("Must be 0 or more."));
+        check_threshold(AlertMetric::Cpu, "lots", Err("\"lots\" is not a number."));
+        check_threshold(AlertMetric::Cpu, " ", Err("Enter a number."));
+        check_threshold(AlertMetric::Cpu, "NaN", Err("\"NaN\" is not a number."));
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let mut draft = RuleDraft::of(&AlertRule::default());
+        draft.name = " ".to_owned();
+        draft.for_s = "90000".to_owned();
+        draft.message = String::new();
+        let problems = draft.check().unwrap_err();
+        assert!(problems.name.is_some());
+        assert!(problems.message.is_some());
+        assert_eq!(
+            problems.for_s.as_deref(),
+            Some("Between 0 and 86 400 seconds (a day).")
+        );
+        assert_eq!(problems.threshold, None);
+    }
+
+    #[test]
+    fn a_pagerduty_alert_opens_an_incident_that_its_resolution_closes() {
+        let notifications: VecDeque<Notification> = [
+            notification(
+                10.0,
+                "High error rate",
+                AlertState::Firing,
+                Channel::Pagerduty,
+            ),
+            notification(11.0, "High CPU", AlertState::Firing, Channel::Slack),
+            notification(
+                25.0,
+                "High error rate",
+                AlertState::Resolved,
+                Channel::Pagerduty,
+            ),
+            notification(
+                40.0,
+                "High error rate",
+                AlertState::Firing,
+                Channel::Pagerduty,
+            ),
+        ]
+        .into();
+        let mut responses = HashMap::new();
+        responses.insert(
+            ("High error rate".to_owned(), 10_000),
+            Response {
+                acknowledged_s: Some(12.0),
+                resolved_s: None,
+            },
+        );
+        responses.insert(
+            ("High error rate".to_owned(), 40_000),
+            Response {
+                acknowledged_s: Some(46.0),
+                resolved_s: Some(50.0),
+            },
+        );
+        let incidents = incidents(&notifications, &responses);
+        let summary: Vec<_> = incidents
+            .iter()
+            .map(|incident| {
+                (
+                    incident.number,
+                    incident.opened_s,
+                    incident.acknowledged_s,
+                    incident.resolved_s,
+                    incident.resolved_by_alert,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (1, 10.0, Some(12.0), Some(25.0), true),
+                (2, 40.0, Some(46.0), Some(50.0), false)
+            ]
+        );
+        assert_eq!(mean_times(&incidents), (Some(4.0), Some(12.5)));
+    }
+
+    #[test]
+    fn values_read_in_their_units() {
+        assert_eq!(format_metric(AlertMetric::ErrorRate, 0.2), "20 %");
+        assert_eq!(format_metric(AlertMetric::Cpu, 0.8056), "80.6 %");
+        assert_eq!(format_metric(AlertMetric::ResponseTimeP95, 5_000.0), "5 s");
+        assert_eq!(format_metric(AlertMetric::ResponseTimeP95, 180.4), "180 ms");
+        assert_eq!(format_metric(AlertMetric::Throughput, 72.4), "72 req/s");
+        assert_eq!(duration(12.54), "12.5 s");
+        assert_eq!(duration(185.0), "3 min 05 s");
+        assert!(is_generic("Something went wrong"));
+        assert!(!is_generic("Payment failed"));
+    }
+}

@@ -321,3 +321,145 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(sequence: u64, level: LogLevel, node: &str, message: &str) -> LogLine {
+        LogLine {
+            sequence,
+            time_s: sequence as f64,
+            level,
+            node: node.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+
+    fn lines() -> VecDeque<LogLine> {
+        [
+            line(0, LogLevel::Info, "users", "Read ok in 12.3 ms"),
+            line(1, LogLevel::Warn, "lb", "server-2 failed health check 1/3"),
+            line(
+                2,
+                LogLevel::Error,
+                "server-2",
+                "request failed: queue full at server-2",
+            ),
+            line(
+                3,
+                LogLevel::Warn,
+                "lb",
+                "server-2 failed health check 3/3 — marked unhealthy",
+            ),
+            line(4, LogLevel::Info, "users", "Write ok in 80.0 ms"),
+        ]
+        .into()
+    }
+
+    fn all() -> LogFilter {
+        LogFilter {
+            level: LevelFilter::All,
+            kind: None,
+            node: None,
+            search: String::new(),
+            until: None,
+        }
+    }
+
+    fn check(filter: &LogFilter, limit: usize, expected: &[u64], expected_matching: usize) {
+        let (shown, matching) = matching_lines(&lines(), filter, limit);
+        let sequences: Vec<u64> = shown.iter().map(|line| line.sequence).collect();
+        assert_eq!(
+            (sequences.as_slice(), matching),
+            (expected, expected_matching),
+            "{filter:?}"
+        );
+    }
+
+    #[test]
+    fn filters_narrow_the_lines_and_the_newest_are_kept() {
+        check(&all(), 10, &[0, 1, 2, 3, 4], 5);
+        check(&all(), 2, &[3, 4], 5);
+        check(
+            &LogFilter {
+                search: "health check".to_owned(),
+                ..all()
+            },
+            10,
+            &[1, 3],
+            2,
+        );
+        check(
+            &LogFilter {
+                search: "server-2".to_owned(),
+                ..all()
+            },
+            10,
+            &[1, 2, 3],
+            3,
+        );
+        check(
+            &LogFilter {
+                level: LevelFilter::WarningsAndErrors,
+                ..all()
+            },
+            10,
+            &[1, 2, 3],
+            3,
+        );
+        check(
+            &LogFilter {
+                level: LevelFilter::Errors,
+                ..all()
+            },
+            10,
+            &[2],
+            1,
+        );
+        check(
+            &LogFilter {
+                node: Some("users".to_owned()),
+                ..all()
+            },
+            10,
+            &[0, 4],
+            2,
+        );
+        check(
+            &LogFilter {
+                kind: Some(LogKind::Access),
+                ..all()
+            },
+            10,
+            &[0, 4],
+            2,
+        );
+        check(
+            &LogFilter {
+                kind: Some(LogKind::System),
+                ..all()
+            },
+            10,
+            &[1, 3],
+            2,
+        );
+        check(
+            &LogFilter {
+                until: Some(2),
+                ..all()
+            },
+            10,
+            &[0, 1, 2],
+            3,
+        );
+    }
+
+    #[test]
+    fn simulated_time_reads_as_a_clock() {
+        assert_eq!(clock(83.46, true), "01:23.4");
+        assert_eq!(clock(83.46, false), "01:23");
+        assert_eq!(clock(3723.0, false), "1:02:03");
+        assert_eq!(clock(-1.0, false), "00:00");
+    }
+}
