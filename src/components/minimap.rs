@@ -136,8 +136,13 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
         held.try_set_value(None);
     };
 
-    let node_rects = move || {
+    // The picture is drawn in canvas coordinates under one transform, so panning and zooming change
+    // one attribute and the shapes are rebuilt only when the document changes.
+    let picture_transform = move || {
         let map = transform.get();
+        format!("translate({} {}) scale({})", map.pan.x, map.pan.y, map.zoom)
+    };
+    let node_rects = move || {
         state.editor.with(|editor| {
             editor
                 .document()
@@ -145,14 +150,13 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
                 .iter()
                 .map(|node| {
                     let rect = viewport::node_rect(node.position.into());
-                    let corner = map.canvas_to_screen(rect.min);
                     view! {
                         <rect
                             class=format!("minimap__node minimap__node--{}", node.kind().as_str())
-                            x=corner.x
-                            y=corner.y
-                            width=(NODE_SIZE.width * map.zoom).max(2.0)
-                            height=(NODE_SIZE.height * map.zoom).max(2.0)
+                            x=rect.min.x
+                            y=rect.min.y
+                            width=NODE_SIZE.width
+                            height=NODE_SIZE.height
                         />
                     }
                 })
@@ -160,7 +164,6 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
         })
     };
     let link_lines = move || {
-        let map = transform.get();
         state.editor.with(|editor| {
             let document = editor.document();
             let position = |id: &str| {
@@ -172,24 +175,14 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
                 .links
                 .iter()
                 .filter_map(|link| {
-                    let from = map.canvas_to_screen(viewport::output_port(position(&link.from)?));
-                    let to = map.canvas_to_screen(viewport::input_port(position(&link.to)?));
+                    let from = viewport::output_port(position(&link.from)?);
+                    let to = viewport::input_port(position(&link.to)?);
                     Some(view! { <line class="minimap__link" x1=from.x y1=from.y x2=to.x y2=to.y /> })
                 })
                 .collect_view()
         })
     };
-    let visible = move || {
-        let map = transform.get();
-        let area = viewport.get().visible_canvas_rect(screen.get());
-        let corner = map.canvas_to_screen(area.min);
-        (
-            corner.x,
-            corner.y,
-            area.width() * map.zoom,
-            area.height() * map.zoom,
-        )
-    };
+    let visible = Memo::new(move |_| viewport.get().visible_canvas_rect(screen.get()));
     let label = move || {
         let count = state.editor.with(|editor| editor.document().nodes.len());
         format!(
@@ -219,15 +212,17 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
                 height=move || size.get().height
                 aria-hidden="true"
             >
-                <g class="minimap__links">{link_lines}</g>
-                <g class="minimap__nodes">{node_rects}</g>
-                <rect
-                    class="minimap__view"
-                    x=move || visible().0
-                    y=move || visible().1
-                    width=move || visible().2.max(0.0)
-                    height=move || visible().3.max(0.0)
-                />
+                <g transform=picture_transform>
+                    <g class="minimap__links">{link_lines}</g>
+                    <g class="minimap__nodes">{node_rects}</g>
+                    <rect
+                        class="minimap__view"
+                        x=move || visible.get().min.x
+                        y=move || visible.get().min.y
+                        width=move || visible.get().width()
+                        height=move || visible.get().height()
+                    />
+                </g>
             </svg>
         </div>
     }
