@@ -101,8 +101,22 @@ impl LogFilter {
             && self.kind.is_none_or(|kind| LogKind::of(line) == kind)
             && self.node.as_ref().is_none_or(|node| &line.node == node)
             && (self.search.is_empty()
-                || line.message.to_lowercase().contains(&self.search)
-                || line.node.to_lowercase().contains(&self.search))
+                || contains_ignoring_case(&line.message, &self.search)
+                || contains_ignoring_case(&line.node, &self.search))
+    }
+}
+
+/// Whether `text` contains `needle` (already lower-case). The filter runs over every kept line each
+/// time a line arrives, so the common ASCII case compares bytes without allocating.
+fn contains_ignoring_case(text: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        true
+    } else if text.is_ascii() && needle.is_ascii() {
+        text.as_bytes()
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+    } else {
+        text.to_lowercase().contains(needle)
     }
 }
 
@@ -453,6 +467,20 @@ mod tests {
             &[0, 1, 2],
             3,
         );
+    }
+
+    #[test]
+    fn search_ignores_case_in_any_script() {
+        assert!(contains_ignoring_case(
+            "Server-2 FAILED health check",
+            "failed health"
+        ));
+        assert!(contains_ignoring_case(
+            "Zahlung fehlgeschlagen — Ärger",
+            "ärger"
+        ));
+        assert!(!contains_ignoring_case("ok", "okay"));
+        assert!(contains_ignoring_case("anything", ""));
     }
 
     #[test]
