@@ -103,7 +103,7 @@ impl ChartKind {
 /// One line of a chart.
 #[derive(Clone, Debug, PartialEq)]
 struct Line {
-    label: &'static str,
+    label: String,
     colour: usize,
     points: Vec<(f64, f64)>,
 }
@@ -211,12 +211,12 @@ fn firing_intervals(status: &AlertStatus, now: f64) -> impl Iterator<Item = (f64
 
 fn series_line(
     points: &[SeriesPoint],
-    label: &'static str,
+    label: &str,
     colour: usize,
     value: fn(&SeriesPoint) -> f64,
 ) -> Line {
     Line {
-        label,
+        label: label.to_owned(),
         colour,
         points: points
             .iter()
@@ -319,10 +319,10 @@ fn build_charts(inputs: &Inputs<'_>) -> Vec<ChartData> {
                             }));
                         chart.latest = format_metric(AlertMetric::Cpu, last.cpu);
                     } else {
-                        chart.note = Some(format!(
-                            "{subject_label} has no CPU of its own; select a server."
-                        ));
+                        // The followed node has no workers (users, a load balancer): show the CPU
+                        // of the nodes that do, which is where a bottleneck usually is.
                         overlay_node = None;
+                        cpu_of_every_server(inputs, &mut chart, &recent);
                     }
                 }
                 ChartKind::HitRatio => {
@@ -358,7 +358,7 @@ fn build_charts(inputs: &Inputs<'_>) -> Vec<ChartData> {
                         .iter()
                         .filter(|sample| sample.time_s >= from);
                     chart.lines.push(Line {
-                        label: "revenue",
+                        label: "revenue".to_owned(),
                         colour: 3,
                         points: samples
                             .clone()
@@ -366,7 +366,7 @@ fn build_charts(inputs: &Inputs<'_>) -> Vec<ChartData> {
                             .collect(),
                     });
                     chart.lines.push(Line {
-                        label: "lost",
+                        label: "lost".to_owned(),
                         colour: 2,
                         points: samples
                             .map(|sample| (sample.time_s, sample.revenue_lost))
@@ -380,7 +380,7 @@ fn build_charts(inputs: &Inputs<'_>) -> Vec<ChartData> {
                     overlay_node = None;
                     chart.subject = String::new();
                     chart.lines.push(Line {
-                        label: "signups",
+                        label: "signups".to_owned(),
                         colour: 0,
                         points: inputs
                             .business
@@ -412,6 +412,47 @@ fn build_charts(inputs: &Inputs<'_>) -> Vec<ChartData> {
             chart
         })
         .collect()
+}
+
+/// The CPU of every node with workers (as many as there are line colours), with their rules.
+fn cpu_of_every_server(
+    inputs: &Inputs<'_>,
+    chart: &mut ChartData,
+    recent: &dyn Fn(&str) -> Vec<SeriesPoint>,
+) {
+    let servers: Vec<&(String, String, NodeKind)> = inputs
+        .nodes
+        .iter()
+        .filter(|(_, _, kind)| kind.has_workers())
+        .take(LINE_COLOURS.len())
+        .collect();
+    if servers.is_empty() {
+        chart.note = Some("No node with CPU in this design.".to_owned());
+        return;
+    }
+    chart.subject = if servers.len() == 1 {
+        servers[0].1.clone()
+    } else {
+        "every server".to_owned()
+    };
+    let mut highest = 0.0_f64;
+    for (colour, (id, name, _)) in servers.into_iter().enumerate() {
+        let points = recent(id);
+        highest = highest.max(points.last().map_or(0.0, |point| point.cpu));
+        chart
+            .lines
+            .push(series_line(&points, name, colour, |point| {
+                point.cpu * 100.0
+            }));
+        let (thresholds, firing) = alert_overlay(inputs, ChartKind::Cpu, id);
+        for threshold in thresholds {
+            if !chart.thresholds.contains(&threshold) {
+                chart.thresholds.push(threshold);
+            }
+        }
+        chart.firing.extend(firing);
+    }
+    chart.latest = format!("max {}", format_metric(AlertMetric::Cpu, highest));
 }
 
 /// Fills a chart about another node than the followed one (the cache, the database), or says why not.
@@ -754,7 +795,7 @@ fn ChartFigure(kind: ChartKind, charts: Memo<Vec<ChartData>>) -> impl IntoView {
                         .iter()
                         .map(|line| {
                             let class = format!("chart__key chart__key--{}", line.colour % LINE_COLOURS.len());
-                            view! { <span class=class>"● " <span class="chart__key-label">{line.label}</span></span> }
+                            view! { <span class=class>"● " <span class="chart__key-label">{line.label.clone()}</span></span> }
                         })
                         .collect_view()
                 })
