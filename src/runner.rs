@@ -120,8 +120,6 @@ impl Runner {
 
     /// Starts the run again from time zero on `document` with the current seed.
     pub fn reset(&self, document: &Design) {
-        self.logs.set(VecDeque::new());
-        self.notifications.set(VecDeque::new());
         self.rebuild(document);
     }
 
@@ -173,7 +171,10 @@ impl Runner {
         }
     }
 
+    /// A new run from time zero: the feeds start empty too, so they never mix two runs.
     fn rebuild(&self, document: &Design) {
+        self.logs.set(VecDeque::new());
+        self.notifications.set(VecDeque::new());
         match Simulation::new(document, self.seed.get_untracked()) {
             Ok(simulation) => {
                 self.simulation.set_value(Some(simulation));

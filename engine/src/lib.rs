@@ -41,7 +41,7 @@
 //!     .expect("server-2 exists");
 //! simulation.advance(1.0 / 60.0);
 //! let snapshot = simulation.snapshot();
-//! assert_eq!(snapshot.nodes.len(), 6); // users, load balancer, three servers, database
+//! assert_eq!(snapshot.nodes.len(), 7); // users, load balancer, three servers, database, monitoring
 //! assert!(snapshot.totals.requests > 1_000);
 //! ```
 //!

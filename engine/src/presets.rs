@@ -27,6 +27,17 @@ fn design(name: &str, nodes: Vec<Node>, links: Vec<Link>) -> Design {
     }
 }
 
+/// Every step of the story is observable: a monitoring node (it scrapes every node and evaluates the
+/// rules) and the three default alert rules, so a killed server or a traffic spike raises an alert.
+fn observed(mut design: Design, x: f64, y: f64) -> Design {
+    design.nodes.push(named(
+        Node::new("monitoring", NodeKind::Monitoring, x, y),
+        "Monitoring",
+    ));
+    design.alert_rules = AlertRule::defaults();
+    design
+}
+
 fn named(mut node: Node, name: &str) -> Node {
     node.name = name.to_owned();
     node
@@ -58,7 +69,7 @@ fn database(replicas: u32, x: f64, y: f64) -> Node {
 
 /// One small server (2 cores) and a database: 75 requests/s keeps it about 65 % busy.
 pub fn single_server() -> Design {
-    design(
+    let plain = design(
         "Single server",
         vec![
             users(75.0, 120.0, 300.0),
@@ -69,12 +80,13 @@ pub fn single_server() -> Design {
             Link::new("users", "server", 30.0),
             Link::new("server", "database", 1.0),
         ],
-    )
+    );
+    observed(plain, 550.0, 120.0)
 }
 
 /// The same shape on a large (8-core) server, carrying four times the traffic.
 pub fn vertical_scaling() -> Design {
-    design(
+    let plain = design(
         "Vertical scaling",
         vec![
             users(300.0, 120.0, 300.0),
@@ -85,7 +97,8 @@ pub fn vertical_scaling() -> Design {
             Link::new("users", "server", 30.0),
             Link::new("server", "database", 1.0),
         ],
-    )
+    );
+    observed(plain, 550.0, 120.0)
 }
 
 /// Three small servers behind a health-checked load balancer.
@@ -108,7 +121,7 @@ pub fn horizontal_scaling() -> Design {
         links.push(Link::new(&id, "database", 1.0));
     }
     nodes.push(database(0, 1000.0, 300.0));
-    design("Horizontal scaling", nodes, links)
+    observed(design("Horizontal scaling", nodes, links), 380.0, 80.0)
 }
 
 /// CDN, load balancer, autoscaling group, an auth service, a cache, a database with read replicas

@@ -738,7 +738,7 @@ pub(super) fn ChartsPanel(visible: Signal<bool>) -> impl IntoView {
             <Show when=move || runner.problem.with(Option::is_some)>
                 <p class="panel__hint">{move || runner.problem.get().map(|problem| format!("The design cannot run: {problem}"))}</p>
             </Show>
-            <div class="charts__grid">
+            <div class="charts__grid" tabindex="0" role="group" aria-label="Charts">
                 {ChartKind::ALL.into_iter().map(|kind| view! { <ChartFigure kind=kind charts=charts /> }).collect_view()}
             </div>
         </div>

@@ -329,7 +329,7 @@ fn deleting_every_users_node_is_allowed() {
     applied(
         &mut document,
         &Command::Delete {
-            nodes: strings(&["users", "server", "database"]),
+            nodes: strings(&["users", "server", "database", "monitoring"]),
             links: Vec::new(),
         },
     );
@@ -452,7 +452,7 @@ fn pasting_out_of_range_parameters_is_refused_whole() {
     );
     assert_eq!(
         message,
-        "nodes[3].params.workers: must be at least 1, got 0"
+        "nodes[4].params.workers: must be at least 1, got 0"
     );
 }
 

@@ -236,12 +236,13 @@ fn visible_canvas_rect_is_the_screen_seen_through_the_viewport() {
 #[test]
 fn positions_are_node_centres() {
     let design = presets::single_server();
-    let bounds = document_bounds(&design).expect("three nodes");
+    let bounds = document_bounds(&design).expect("four nodes");
+    // Users at (120, 300) on the left, monitoring at (550, 120) on top.
     assert_eq!(
         bounds.min,
         Point::new(
             120.0 - NODE_SIZE.width / 2.0,
-            300.0 - NODE_SIZE.height / 2.0
+            120.0 - NODE_SIZE.height / 2.0
         )
     );
     assert_eq!(
@@ -294,7 +295,13 @@ fn box_select_takes_the_nodes_wholly_inside() {
         Point::new(-1e4, -1e4),
         Point::new(1e4, 1e4),
         &[
-            "users", "lb", "server-1", "server-2", "server-3", "database",
+            "users",
+            "lb",
+            "server-1",
+            "server-2",
+            "server-3",
+            "database",
+            "monitoring",
         ],
     );
 }
