@@ -1,7 +1,8 @@
 //! The top toolbar: the app's name and the colour-scheme toggle (run controls join it with the live view).
 //! The colour scheme the user picks is kept in localStorage and comes back on the next visit.
 
-use engine::{NodeKind, Resolution};
+use engine::design::Fault;
+use engine::{LiveCommand, NodeKind, Resolution};
 use leptos::prelude::*;
 
 use super::NodeIcon;
@@ -9,6 +10,10 @@ use super::file_menu::FileMenu;
 use crate::editor::storage::COLOR_SCHEME_KEY;
 use crate::runner::SPEEDS;
 use crate::state::AppState;
+
+/// The toolbar's traffic spike: how much more traffic, for how long (simulated seconds).
+const SPIKE_FACTOR: f64 = 3.0;
+const SPIKE_SECONDS: f64 = 30.0;
 
 /// The colour scheme the user picked; `System` follows `prefers-color-scheme`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -184,8 +189,26 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="button" type="button" aria-label="Reset" title="Start the run again from time zero" on:click=move |_| reset()>
                     "Reset"
                 </button>
+                <button
+                    class="button button--danger"
+                    type="button"
+                    aria-label="Traffic spike"
+                    title="Every users node sends three times its traffic for 30 simulated seconds"
+                    on:click=move |_| {
+                        let spike = LiveCommand::Inject {
+                            fault: Fault::TrafficSpike { node: None, factor: SPIKE_FACTOR },
+                            duration_s: Some(SPIKE_SECONDS),
+                        };
+                        match runner.command(spike) {
+                            Ok(()) => state.announcement.set("Traffic spike: three times the users for 30 seconds".to_string()),
+                            Err(message) => state.announcement.set(message),
+                        }
+                    }
+                >
+                    "Spike ×3"
+                </button>
                 <label class="toolbar__field">
-                    "Speed"
+                    <span class="toolbar__field-name">"Speed"</span>
                     <select class="input" aria-label="Speed" on:change=on_speed>
                         {SPEEDS
                             .into_iter()
@@ -194,7 +217,7 @@ pub fn Toolbar() -> impl IntoView {
                     </select>
                 </label>
                 <label class="toolbar__field">
-                    "Seed"
+                    <span class="toolbar__field-name">"Seed"</span>
                     <input
                         class="input input--seed"
                         class:input--invalid=move || seed_error.get().is_some()
