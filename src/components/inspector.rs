@@ -227,6 +227,7 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
                 {input}
                 <span class="field__unit">{unit}</span>
             </span>
+            {field.help.map(|help| view! { <span class="field__help">{help}</span> })}
             {move || error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
         </label>
     }

@@ -23,6 +23,8 @@ pub struct ParamField {
     pub label: String,
     /// The unit to show after the input (`ms`), if any.
     pub unit: Option<&'static str>,
+    /// One sentence saying what the parameter does, for the inspector.
+    pub help: Option<&'static str>,
     pub input: FieldInput,
     /// The current value as the input shows it; sending it back unchanged is accepted and changes
     /// nothing.
@@ -115,10 +117,96 @@ fn field(kind: NodeKind, root: &Value, value: &Value, path: &[String]) -> ParamF
             .join(" › "),
         label: humanise(stem),
         unit,
+        help: help_for(name),
         input,
         text: value_text(value),
         path: joined,
     }
+}
+
+/// What a parameter does, by its name (the last segment of its path). Names mean the same thing in
+/// every node kind, which keeps this one table.
+pub fn help_for(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "rate_per_second" => "Requests the users send per second, before the pattern shapes it.",
+        "pattern" => {
+            "How the rate changes over time: constant, ramp, step, spike or a diurnal sine."
+        }
+        "mix" => "Share of each request type; static assets go to a linked CDN.",
+        "static_asset" | "read" | "write" | "payment" => "This request type's share or cost.",
+        "timeout_ms" => "A request taking longer than this fails with a timeout.",
+        "retry" => "How a failed request is tried again.",
+        "max_retries" => {
+            "Retries per request; too many with too little backoff makes a retry storm."
+        }
+        "backoff_ms" => "Wait before the first retry; it grows by the multiplier each time.",
+        "multiplier" => "How much the backoff grows with each retry.",
+        "jitter" => "Random spread of the backoff (0–1), so retries do not arrive in lockstep.",
+        "distinct_users" => {
+            "How many different users send requests (consistent hashing keeps each on one backend)."
+        }
+        "payment_value" => "Revenue a successful payment brings; a failed one is revenue lost.",
+        "algorithm" => "How the load balancer picks a backend for each request.",
+        "health_check" => "Probes that find dead backends; until they do, requests still go there.",
+        "enabled" => "Whether this is switched on.",
+        "interval_ms" => "Time between two probes of one backend.",
+        "unhealthy_threshold" => {
+            "Failed probes in a row before a backend is taken out of rotation."
+        }
+        "healthy_threshold" => "Good probes in a row before it is put back.",
+        "standby" => "A passive second load balancer that takes over if this one dies.",
+        "takeover_ms" => "How long the standby needs to take over.",
+        "processing_ms" => "Time the load balancer spends on each request.",
+        "tier" => "Instance size: cores, memory and price per hour (vertical scaling).",
+        "workers" => "Requests served at once; empty means one per core of the tier.",
+        "queue_capacity" => "Requests that can wait; beyond it they fail with \"queue full\".",
+        "service" => "Service time per request type.",
+        "distribution" => "Shape of the service time: exponential, deterministic or log-normal.",
+        "mean_ms" => "Average service time.",
+        "sigma" => "Spread of a log-normal service time.",
+        "memory_per_request_mb" => {
+            "Memory each request in the server holds; running out crashes it."
+        }
+        "base_memory_mb" => "Memory the server uses when idle.",
+        "cold_start_ms" => "Time a (re)started instance needs before it serves.",
+        "auto_restart_s" => "A crashed server restarts by itself after this long (empty: never).",
+        "response_bytes" => "Size of each response, for the network figure.",
+        "hold_worker_during_calls" => {
+            "Keep the worker busy while waiting for downstream calls (thread per request)."
+        }
+        "server" => "The servers the group starts.",
+        "metric" => "What the group scales on: CPU, latency or queue length.",
+        "scale_out_above" => "Add an instance when the metric stays above this.",
+        "scale_in_below" => "Remove one when it stays below this.",
+        "min_instances" => "Never fewer instances than this.",
+        "max_instances" => "Never more instances than this.",
+        "initial_instances" => "Instances running at the start.",
+        "cooldown_s" => "Quiet time after a scaling action before the next.",
+        "provisioning_s" => "Time a new instance takes to boot.",
+        "evaluation_s" => "How often the group looks at its metric.",
+        "capacity_keys" => "Keys the cache holds; the least recently used goes first.",
+        "keyspace" => "Different keys requests ask for.",
+        "zipf_s" => "How skewed key popularity is (Zipf exponent): higher means a few hot keys.",
+        "ttl_s" => "Seconds before a cached key expires.",
+        "fixed_hit_ratio" => {
+            "Set a hit ratio instead of letting it emerge from size, keys and TTL."
+        }
+        "edge_hit_ratio" => "Share of static assets the CDN serves from the edge.",
+        "edge_latency_ms" => "Time to serve from the edge.",
+        "replicas" => "Read replicas: they take reads; the primary takes writes.",
+        "replication_lag_ms" => "How far replicas trail the primary.",
+        "max_connections" => {
+            "Connection pool size; requests beyond it wait or fail with \"pool exhausted\"."
+        }
+        "max_waiting" => "Requests that may wait for a connection.",
+        "acquire_timeout_ms" => "How long a request waits for a connection before failing.",
+        "promotion_s" => "Time to promote a replica after the primary dies.",
+        "scrape_interval_s" => {
+            "How often monitoring collects metrics and evaluates the alert rules."
+        }
+        "cost_per_hour" => "What this costs per hour.",
+        _ => return None,
+    })
 }
 
 /// The value as an input shows it: numbers without a trailing `.0`, nothing for "none".

@@ -207,3 +207,17 @@ fn every_choice_option_is_accepted() {
         }
     }
 }
+
+#[test]
+fn every_parameter_of_every_kind_has_help_text() {
+    let missing: Vec<String> = NodeKind::ALL
+        .into_iter()
+        .flat_map(|kind| {
+            param_fields(&NodeParams::default_for(kind))
+                .into_iter()
+                .filter(|field| field.help.is_none())
+                .map(move |field| format!("{}: {}", kind.as_str(), field.path))
+        })
+        .collect();
+    assert!(missing.is_empty(), "fields without help: {missing:?}");
+}
