@@ -12,7 +12,7 @@ use engine::design::{AlertMetric, AlertRule, Channel, Comparison, RuleKind, Seve
 use engine::{AlertState, AlertStatus, NodeKind, Notification};
 use leptos::prelude::*;
 
-use super::clock;
+use super::{IncidentResponses, clock};
 use crate::editor::{Command, Point};
 use crate::state::AppState;
 
@@ -208,7 +208,7 @@ fn state_presentation(state: Option<AlertState>) -> (&'static str, &'static str,
 }
 
 /// A duration in simulated time: `12.5 s`, `3 min 05 s`.
-fn duration(seconds: f64) -> String {
+pub(super) fn duration(seconds: f64) -> String {
     if seconds < 60.0 {
         format!("{seconds:.1} s")
     } else {
@@ -333,32 +333,32 @@ fn parse_number(text: &str) -> Result<f64, String> {
 // ---- Incidents
 
 /// Who opened an incident: the rule and when it fired, in milliseconds of simulated time.
-type IncidentKey = (String, u64);
+pub(super) type IncidentKey = (String, u64);
 
 /// What the responder did to an incident, in simulated seconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-struct Response {
-    acknowledged_s: Option<f64>,
-    resolved_s: Option<f64>,
+pub(super) struct Response {
+    pub(super) acknowledged_s: Option<f64>,
+    pub(super) resolved_s: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-struct Incident {
-    key: IncidentKey,
-    number: usize,
-    rule: String,
-    node: String,
-    message: String,
-    severity: Severity,
-    opened_s: f64,
-    acknowledged_s: Option<f64>,
-    resolved_s: Option<f64>,
+pub(super) struct Incident {
+    pub(super) key: IncidentKey,
+    pub(super) number: usize,
+    pub(super) rule: String,
+    pub(super) node: String,
+    pub(super) message: String,
+    pub(super) severity: Severity,
+    pub(super) opened_s: f64,
+    pub(super) acknowledged_s: Option<f64>,
+    pub(super) resolved_s: Option<f64>,
     /// Resolved because the alert stopped firing, not by hand.
-    resolved_by_alert: bool,
+    pub(super) resolved_by_alert: bool,
 }
 
 /// The incidents a run's notifications opened, oldest first, with the responder's actions.
-fn incidents(
+pub(super) fn incidents(
     notifications: &VecDeque<Notification>,
     responses: &HashMap<IncidentKey, Response>,
 ) -> Vec<Incident> {
@@ -990,7 +990,8 @@ fn EmailItem(notification: Notification) -> impl IntoView {
 #[component]
 fn IncidentList() -> impl IntoView {
     let state = AppState::get();
-    let responses = RwSignal::new(HashMap::<IncidentKey, Response>::new());
+    // The report's timeline reads the same responses, so they live in the dock's context.
+    let responses = expect_context::<IncidentResponses>().0;
     // A reset starts a new run with an empty notification list; forget the old run's responses, so
     // a replay with the same seed does not find its incidents already acknowledged.
     Effect::new(move |_| {

@@ -3,16 +3,26 @@
 //! All three panels stay mounted and the hidden ones are only hidden, so state that must not be lost
 //! when the user switches tabs (the logs' pause point, acknowledged incidents, the business-metric
 //! history the charts draw) lives on. Each panel gets a `visible` signal and skips its work while hidden.
+//! The fourth tab, the report, reads what the others show: logs, notifications and the incidents.
 
 mod alerts;
 mod charts;
 mod logs;
+mod report;
+
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use alerts::{AlertsPanel, announce_alerts};
+use alerts::{AlertsPanel, IncidentKey, Response, announce_alerts};
 use charts::ChartsPanel;
 use logs::LogsPanel;
+use report::ReportPanel;
+
+/// What the responder did to each incident (Acknowledge, Resolve), shared through context so the
+/// alerts tab that records it and the report's timeline that tells it read one copy.
+#[derive(Clone, Copy)]
+struct IncidentResponses(RwSignal<HashMap<IncidentKey, Response>>);
 
 /// The dock's tabs, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,16 +30,23 @@ enum DockTab {
     Charts,
     Alerts,
     Logs,
+    Report,
 }
 
 impl DockTab {
-    const ALL: [DockTab; 3] = [DockTab::Charts, DockTab::Alerts, DockTab::Logs];
+    const ALL: [DockTab; 4] = [
+        DockTab::Charts,
+        DockTab::Alerts,
+        DockTab::Logs,
+        DockTab::Report,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             DockTab::Charts => "Charts",
             DockTab::Alerts => "Alerts",
             DockTab::Logs => "Logs",
+            DockTab::Report => "Report",
         }
     }
 
@@ -38,6 +55,7 @@ impl DockTab {
             DockTab::Charts => "dock-charts",
             DockTab::Alerts => "dock-alerts",
             DockTab::Logs => "dock-logs",
+            DockTab::Report => "dock-report",
         }
     }
 
@@ -55,6 +73,7 @@ impl DockTab {
 #[component]
 pub fn Dock() -> impl IntoView {
     let selected = RwSignal::new(DockTab::Charts);
+    provide_context(IncidentResponses(RwSignal::new(HashMap::new())));
     // Alerts are announced whichever tab is open.
     announce_alerts();
     let tabs = DockTab::ALL
@@ -101,6 +120,7 @@ pub fn Dock() -> impl IntoView {
             DockTab::Charts => view! { <ChartsPanel visible=visible /> }.into_any(),
             DockTab::Alerts => view! { <AlertsPanel visible=visible /> }.into_any(),
             DockTab::Logs => view! { <LogsPanel visible=visible /> }.into_any(),
+            DockTab::Report => view! { <ReportPanel visible=visible /> }.into_any(),
         };
         view! {
             <div
