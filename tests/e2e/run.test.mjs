@@ -110,3 +110,22 @@ test('with reduced motion no particle moves and the links show their flow rates 
   assert.deepEqual(problems(), []);
   await context.close();
 });
+
+test('a traffic spike drives the CPU alert from pending to firing and into the Slack channel', async () => {
+  const { page, problems, context } = await openRecordedPage(browser);
+  await page.goto(server.url);
+  await waitForApp(page);
+  await page.getByRole('tab', { name: 'Alerts' }).click();
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('5');
+  await page.getByRole('button', { name: 'Traffic spike' }).click();
+  const cpuRule = page.locator('.alerts__rule').filter({ hasText: 'High CPU' });
+  // Above 80 % the rule is pending for its 30 s for-duration, then fires.
+  await cpuRule.locator('.alerts__state--pending').waitFor({ timeout: 30_000 });
+  await screenshot(page, 'run-spike-pending');
+  await cpuRule.locator('.alerts__state--firing').waitFor({ timeout: 45_000 });
+  const slack = page.getByRole('region', { name: 'Slack #alerts channel' });
+  await slack.getByText('CPU above 80 %').first().waitFor();
+  await screenshot(page, 'run-spike-firing');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
