@@ -63,7 +63,8 @@ async function touchScript(page, frames) {
 
 test('the minimap shows every node and link, and pressing or dragging on it moves the view', async () => {
   const { page, problems } = await freshPage();
-  const minimap = page.getByRole('img', { name: /^Minimap of 3 nodes/ });
+  // The first preset: users, web server, database and monitoring.
+  const minimap = page.getByRole('img', { name: /^Minimap of 4 nodes/ });
   await minimap.waitFor();
   assert.equal(await minimap.locator('rect.minimap__node').count(), await nodes(page).count());
   assert.equal(await minimap.locator('line.minimap__link').count(), 2);
