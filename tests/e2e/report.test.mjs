@@ -68,7 +68,7 @@ test('the report tells a killed server, its failures and the bottleneck after fa
 
   const bottleneck = await eventually(
     () => report.getByRole('group', { name: 'Bottleneck finder' }).textContent(),
-    (text) => /server-[23] — CPU/.test(text),
+    (text) => /CPU on server-[23] — CPU \d+ %/.test(text),
     { what: 'a surviving server named by its CPU' },
   );
   assert.match(bottleneck, /CPU \d+ %.*it limits throughput at ~\d+ req\/s/);

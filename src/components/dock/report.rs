@@ -19,6 +19,7 @@ use leptos::prelude::*;
 use super::alerts::{Incident, duration, incidents};
 use super::{IncidentResponses, clock};
 use crate::editor::Command;
+use crate::runner::Runner;
 use crate::state::AppState;
 
 /// The most entries the timeline shows (the newest).
@@ -27,6 +28,10 @@ const TIMELINE_LIMIT: usize = 60;
 const QUIET_S: f64 = 5.0;
 /// A resource this full (0..=1) limits throughput.
 const SATURATED: f64 = 0.85;
+/// A queue growing at least this fast (requests per second) is called growing.
+const GROWING: f64 = 1.0;
+/// Seconds of history over which queue growth is measured.
+const GROWTH_WINDOW: usize = 5;
 
 // ---- The timeline
 
@@ -90,7 +95,8 @@ pub(super) fn timeline(
     let mut entries = Vec::new();
     let mut last_failure_s = f64::NEG_INFINITY;
     let mut burst_causes: Vec<&str> = Vec::new();
-    for line in logs {
+    let first_line = run_start(logs, |before, after| after.sequence <= before.sequence);
+    for line in logs.iter().skip(first_line) {
         let at = |mark: Mark, text: String| TimelineEntry {
             time_s: line.time_s,
             mark,
@@ -150,7 +156,7 @@ pub(super) fn timeline(
             entries.push(at(Mark::Fault, on_node(message)));
         }
     }
-    for notification in notifications {
+    for notification in notifications.iter().skip(this_run_start(notifications)) {
         let state = match notification.state {
             AlertState::Pending => "pending",
             AlertState::Firing => "firing",
@@ -196,6 +202,21 @@ pub(super) fn timeline(
     let excess = entries.len().saturating_sub(TIMELINE_LIMIT);
     entries.drain(..excess);
     entries
+}
+
+/// Where the latest run begins in a list the runner keeps across restarts (an edit to the design's
+/// shape restarts the model but keeps the dock's lists): after the last place `restarted` says the
+/// order broke.
+fn run_start<T>(items: &VecDeque<T>, restarted: impl Fn(&T, &T) -> bool) -> usize {
+    (1..items.len())
+        .rev()
+        .find(|&index| restarted(&items[index - 1], &items[index]))
+        .unwrap_or(0)
+}
+
+/// Where the latest run's notifications begin: time going backwards marks a restart.
+pub(super) fn this_run_start(notifications: &VecDeque<Notification>) -> usize {
+    run_start(notifications, |before, after| after.time_s < before.time_s)
 }
 
 /// The engine logs faults in Rust's debug form (`SlowDown { node: "server-2", factor: 3.0 }`); a
@@ -272,7 +293,7 @@ pub(super) struct Bottleneck {
     pub(super) pressure: f64,
     /// Responses per second the node manages at this limit.
     pub(super) throughput: f64,
-    /// "server-2: CPU 98 %, queue 140 of 200; it limits throughput at ~130 req/s".
+    /// "CPU 98 %, queue 140 of 200 and growing (+12/s); it limits throughput at ~130 req/s".
     pub(super) evidence: String,
 }
 
@@ -282,7 +303,14 @@ pub(super) struct Bottleneck {
 /// usage from the snapshot's last full second. Nodes that are down or starting are left out: they
 /// limit nothing, they fail. Network traffic is shown as evidence but never named: the model gives
 /// links latency and loss, not bandwidth, so it cannot limit throughput.
-pub(super) fn find_bottleneck(snapshot: &Snapshot, design: &Design) -> Option<Bottleneck> {
+///
+/// `queue_growth` holds, for the nodes the caller looked at, how fast the queue grew over the last
+/// seconds (requests per second); a growing queue is named as evidence.
+pub(super) fn find_bottleneck(
+    snapshot: &Snapshot,
+    design: &Design,
+    queue_growth: &[(String, f64)],
+) -> Option<Bottleneck> {
     let mut best: Option<Bottleneck> = None;
     for node in &snapshot.nodes {
         if matches!(node.health, Health::Down | Health::Starting) {
@@ -297,6 +325,15 @@ pub(super) fn find_bottleneck(snapshot: &Snapshot, design: &Design) -> Option<Bo
             continue;
         };
         let instances = f64::from(node.instances.max(1));
+        let growth = queue_growth
+            .iter()
+            .find(|(id, _)| *id == node.id)
+            .map_or(0.0, |(_, growth)| *growth);
+        let growing = if growth >= GROWING {
+            format!(" and growing (+{growth:.0}/s)")
+        } else {
+            String::new()
+        };
         let mut pressures: Vec<(Resource, f64, String)> = Vec::new();
         let server = |server: &ServerParams, pressures: &mut Vec<(Resource, f64, String)>| {
             let memory = server.tier.memory_mb() * instances;
@@ -310,7 +347,7 @@ pub(super) fn find_bottleneck(snapshot: &Snapshot, design: &Design) -> Option<Bo
             pressures.push((
                 Resource::Queue,
                 node.queue / queue.max(1.0),
-                format!("queue {:.0} of {:.0}", node.queue, queue),
+                format!("queue {:.0} of {:.0}{growing}", node.queue, queue),
             ));
         };
         match params {
@@ -331,7 +368,7 @@ pub(super) fn find_bottleneck(snapshot: &Snapshot, design: &Design) -> Option<Bo
                     Resource::Queue,
                     node.queue / waiting.max(1.0),
                     format!(
-                        "{:.0} waiting for a connection of {:.0}",
+                        "{:.0} waiting for a connection of {:.0}{growing}",
                         node.queue, waiting
                     ),
                 ));
@@ -372,7 +409,10 @@ pub(super) fn find_bottleneck(snapshot: &Snapshot, design: &Design) -> Option<Bo
             pressures
                 .iter()
                 .enumerate()
-                .filter(|(other, (_, value, _))| *other != index && *value >= 0.5)
+                .filter(|(other, (resource, value, _))| {
+                    *other != index
+                        && (*value >= 0.5 || (*resource == Resource::Queue && growth >= GROWING))
+                })
                 .map(|(_, (_, _, text))| text.clone()),
         );
         if node.network_mbps > 0.0 {
@@ -384,8 +424,7 @@ pub(super) fn find_bottleneck(snapshot: &Snapshot, design: &Design) -> Option<Bo
             pressure,
             throughput: node.throughput,
             evidence: format!(
-                "{}: {}; it limits throughput at ~{:.0} req/s",
-                node.id,
+                "{}; it limits throughput at ~{:.0} req/s",
                 evidence.join(", "),
                 node.throughput
             ),
@@ -442,11 +481,10 @@ pub(super) fn summary(
     }
     if let Some(bottleneck) = bottleneck {
         sentences.push(format!(
-            "{} on {} is now the bottleneck at {:.0} % — it limits throughput at ~{:.0} req/s.",
+            "{} on {} is now the bottleneck: {}.",
             capitalised(bottleneck.resource.label()),
             bottleneck.node,
-            bottleneck.pressure * 100.0,
-            bottleneck.throughput
+            bottleneck.evidence
         ));
     }
     if totals.requests > 0 {
@@ -712,10 +750,15 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
         if !visible.get() {
             return Vec::new();
         }
-        let incidents = state
-            .runner
-            .notifications
-            .with(|notifications| responses.with(|responses| incidents(notifications, responses)));
+        // Only this run's incidents: the notification list spans restarts.
+        let this_run: VecDeque<Notification> = state.runner.notifications.with(|notifications| {
+            notifications
+                .iter()
+                .skip(this_run_start(notifications))
+                .cloned()
+                .collect()
+        });
+        let incidents = responses.with(|responses| incidents(&this_run, responses));
         state.runner.logs.with(|logs| {
             state.runner.notifications.with(|notifications| {
                 state.editor.with(|editor| {
@@ -740,9 +783,10 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
             return None;
         }
         let snapshot = state.runner.snapshot.with_untracked(Clone::clone)?;
+        let growth = queue_growth(&snapshot, state.runner);
         let bottleneck = state
             .editor
-            .with_untracked(|editor| find_bottleneck(&snapshot, editor.document()));
+            .with_untracked(|editor| find_bottleneck(&snapshot, editor.document(), &growth));
         Some((
             snapshot.time_s,
             snapshot.totals.clone(),
@@ -803,8 +847,8 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
         findings.with(|findings| match findings.as_ref().and_then(|(_, _, _, b)| b.clone()) {
             Some(bottleneck) => view! {
                 <p class="report__bottleneck">
-                    <strong>{format!("{} — {}", bottleneck.node, bottleneck.resource.label())}</strong>
-                    " "
+                    <strong>{format!("{} on {}", capitalised(bottleneck.resource.label()), bottleneck.node)}</strong>
+                    " — "
                     <span>{bottleneck.evidence}</span>
                 </p>
             }
@@ -836,6 +880,27 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// How fast the queues of the busier nodes grew over the last [`GROWTH_WINDOW`] seconds, from the
+/// engine's per-second series (read only for nodes with a queue or busy workers, to copy little).
+fn queue_growth(snapshot: &Snapshot, runner: Runner) -> Vec<(String, f64)> {
+    runner
+        .with_simulation(|simulation| {
+            snapshot
+                .nodes
+                .iter()
+                .filter(|node| node.queue > 0.0 || node.cpu >= 0.5)
+                .filter_map(|node| {
+                    let series = simulation.series(&node.id);
+                    let recent = &series[series.len().saturating_sub(GROWTH_WINDOW + 1)..];
+                    let (first, last) = (recent.first()?, recent.last()?);
+                    let seconds = last.time_s - first.time_s;
+                    (seconds > 0.0).then(|| (node.id.clone(), (last.queue - first.queue) / seconds))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The design's scheduled faults on a time axis with the current time, and the form to add one.
@@ -1159,9 +1224,10 @@ mod tests {
 
     use super::*;
 
+    /// A log line; sequence numbers follow the time, as in one run.
     fn line(time_s: f64, level: LogLevel, node: &str, message: &str) -> LogLine {
         LogLine {
-            sequence: 0,
+            sequence: (time_s * 1000.0) as u64,
             time_s,
             level,
             node: node.to_owned(),
@@ -1226,7 +1292,7 @@ mod tests {
 
     /// The bottleneck as "node resource", or "none".
     fn check_bottleneck(nodes: Vec<NodeSnapshot>, expected: &str) {
-        let found = find_bottleneck(&snapshot(nodes), &design());
+        let found = find_bottleneck(&snapshot(nodes), &design(), &[]);
         let actual = found.map_or("none".to_owned(), |found| {
             format!("{} {}", found.node, found.resource.label())
         });
@@ -1241,17 +1307,13 @@ mod tests {
         busy.throughput = 130.0;
         let mut calm = node("server-1", NodeKind::Server);
         calm.cpu = 0.4;
-        let found = find_bottleneck(&snapshot(vec![calm, busy]), &design()).expect("a bottleneck");
+        let growth = [("server-2".to_owned(), 12.0)];
+        let found =
+            find_bottleneck(&snapshot(vec![calm, busy]), &design(), &growth).expect("a bottleneck");
         assert_eq!(found.resource, Resource::Cpu);
-        assert!(
-            found
-                .evidence
-                .starts_with("server-2: CPU 98 %, queue 140 of")
-                && found
-                    .evidence
-                    .ends_with("it limits throughput at ~130 req/s"),
-            "{}",
-            found.evidence
+        assert_eq!(
+            format!("{}: {}", found.node, found.evidence),
+            "server-2: CPU 98 %, queue 140 of 200 and growing (+12/s); it limits throughput at ~130 req/s"
         );
     }
 
@@ -1332,6 +1394,17 @@ mod tests {
             },
         }];
         let entries = timeline(&logs, &VecDeque::new(), &[], &scheduled);
+        // A restarted run (sequence numbers start again) tells only its own story.
+        let mut restarted = logs;
+        restarted.push_back(LogLine {
+            sequence: 0,
+            ..line(1.0, LogLevel::Error, "server-3", "crashed: killed")
+        });
+        let told_again: Vec<String> = timeline(&restarted, &VecDeque::new(), &[], &[])
+            .iter()
+            .map(|entry| entry.text.clone())
+            .collect();
+        assert_eq!(told_again, ["server-3: crashed: killed"]);
         let told: Vec<String> = entries
             .iter()
             .map(|entry| {
