@@ -24,6 +24,8 @@ use crate::state::AppState;
 
 /// The most entries the timeline shows (the newest).
 const TIMELINE_LIMIT: usize = 60;
+/// The most moments kept from the log over a run (the newest).
+const KEPT_MOMENTS: usize = 200;
 /// Request failures after this long without any count as a new "first error".
 const QUIET_S: f64 = 5.0;
 /// A resource this full (0..=1) limits throughput.
@@ -85,18 +87,52 @@ pub(super) struct TimelineEntry {
     pub(super) text: String,
 }
 
-/// The moments of a run, oldest first, at most [`TIMELINE_LIMIT`] (the newest).
-pub(super) fn timeline(
-    logs: &VecDeque<LogLine>,
-    notifications: &VecDeque<Notification>,
-    incidents: &[Incident],
-    faults: &[ScheduledFault],
-) -> Vec<TimelineEntry> {
-    let mut entries = Vec::new();
-    let mut last_failure_s = f64::NEG_INFINITY;
-    let mut burst_causes: Vec<&str> = Vec::new();
-    let first_line = run_start(logs, |before, after| after.sequence <= before.sequence);
-    for line in logs.iter().skip(first_line) {
+/// The timeline's moments read from the log, gathered line by line as the log streams in, so they
+/// outlive the runner's bounded log: a kill at 00:10 is still told at 10:00.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct LogMoments {
+    /// Oldest first, at most [`KEPT_MOMENTS`] (the newest).
+    pub(super) entries: VecDeque<TimelineEntry>,
+    /// The last line read, as its sequence number and the bits of its time, to find the new lines.
+    last_read: Option<(u64, u64)>,
+    last_failure_s: Option<f64>,
+    /// The causes already told in the current burst of failures.
+    burst_causes: Vec<String>,
+}
+
+impl LogMoments {
+    /// Reads the lines of `logs` that arrived since the last call; whether a moment was added.
+    ///
+    /// A line numbered no higher than the last one read starts a new run (a reset, or an edit that
+    /// restarted the model), and the moments start again with it.
+    pub(super) fn read_new(&mut self, logs: &VecDeque<LogLine>, faults: &[ScheduledFault]) -> bool {
+        if logs.is_empty() {
+            let had = !self.entries.is_empty();
+            *self = LogMoments::default();
+            return had;
+        }
+        let start = self.last_read.map_or(0, |(sequence, time_bits)| {
+            logs.iter()
+                .rposition(|line| line.sequence == sequence && line.time_s.to_bits() == time_bits)
+                .map_or(0, |index| index + 1)
+        });
+        let before = self.entries.len();
+        let mut restarted = false;
+        for line in logs.iter().skip(start) {
+            restarted |= self.read(line, faults);
+        }
+        restarted || self.entries.len() != before
+    }
+
+    /// Reads one line; whether it started a new run.
+    fn read(&mut self, line: &LogLine, faults: &[ScheduledFault]) -> bool {
+        let restarted = self
+            .last_read
+            .is_some_and(|(sequence, _)| line.sequence <= sequence);
+        if restarted {
+            *self = LogMoments::default();
+        }
+        self.last_read = Some((line.sequence, line.time_s.to_bits()));
         let at = |mark: Mark, text: String| TimelineEntry {
             time_s: line.time_s,
             mark,
@@ -112,33 +148,37 @@ pub(super) fn timeline(
         let message = line.message.as_str();
         if let Some(cause) = message.strip_prefix("request failed: ") {
             // The first failure after a quiet spell, and the first of each new cause within a burst.
-            if line.time_s - last_failure_s >= QUIET_S {
-                burst_causes.clear();
+            if self
+                .last_failure_s
+                .is_none_or(|last| line.time_s - last >= QUIET_S)
+            {
+                self.burst_causes.clear();
             }
-            last_failure_s = line.time_s;
-            if !burst_causes.contains(&cause) {
-                let first = if burst_causes.is_empty() {
+            self.last_failure_s = Some(line.time_s);
+            if !self.burst_causes.iter().any(|seen| seen == cause) {
+                let first = if self.burst_causes.is_empty() {
                     "First errors"
                 } else {
                     "Then errors"
                 };
-                burst_causes.push(cause);
-                entries.push(at(Mark::Error, format!("{first}: {cause}")));
+                self.burst_causes.push(cause.to_owned());
+                self.entries
+                    .push_back(at(Mark::Error, format!("{first}: {cause}")));
             }
         } else if let Some(fault) = message.strip_prefix("fault injected: ") {
-            entries.push(at(
+            self.entries.push_back(at(
                 Mark::Fault,
                 format!("Fault injected: {}", fault_words(fault, faults)),
             ));
         } else if let Some(fault) = message.strip_prefix("fault healed: ") {
-            entries.push(at(
+            self.entries.push_back(at(
                 Mark::Mitigation,
                 format!("Fault healed: {}", fault_words(fault, faults)),
             ));
         } else if message.starts_with("crashed") || message.contains("died") {
-            entries.push(at(Mark::Fault, on_node(message)));
+            self.entries.push_back(at(Mark::Fault, on_node(message)));
         } else if message.contains("marked unhealthy") {
-            entries.push(at(
+            self.entries.push_back(at(
                 Mark::Detection,
                 on_node(&format!("{message}, out of rotation")),
             ));
@@ -150,13 +190,28 @@ pub(super) fn timeline(
             || message.starts_with("scaling out")
             || message.contains("promoted")
         {
-            entries.push(at(Mark::Mitigation, on_node(message)));
+            self.entries
+                .push_back(at(Mark::Mitigation, on_node(message)));
         } else if line.level == LogLevel::Error && !message.starts_with("alert ") {
             // Other errors the engine thought worth a line of their own (replica lag, say).
-            entries.push(at(Mark::Fault, on_node(message)));
+            self.entries.push_back(at(Mark::Fault, on_node(message)));
         }
+        while self.entries.len() > KEPT_MOMENTS {
+            self.entries.pop_front();
+        }
+        restarted
     }
-    for notification in notifications.iter().skip(this_run_start(notifications)) {
+}
+
+/// The moments of a run, oldest first, at most [`TIMELINE_LIMIT`] (the newest): the log's moments
+/// with the alert notifications and the responder's actions on incidents.
+pub(super) fn timeline(
+    moments: &LogMoments,
+    notifications: &VecDeque<Notification>,
+    incidents: &[Incident],
+) -> Vec<TimelineEntry> {
+    let mut entries: Vec<TimelineEntry> = moments.entries.iter().cloned().collect();
+    for notification in notifications {
         let state = match notification.state {
             AlertState::Pending => "pending",
             AlertState::Firing => "firing",
@@ -204,19 +259,13 @@ pub(super) fn timeline(
     entries
 }
 
-/// Where the latest run begins in a list the runner keeps across restarts (an edit to the design's
-/// shape restarts the model but keeps the dock's lists): after the last place `restarted` says the
-/// order broke.
-fn run_start<T>(items: &VecDeque<T>, restarted: impl Fn(&T, &T) -> bool) -> usize {
-    (1..items.len())
-        .rev()
-        .find(|&index| restarted(&items[index - 1], &items[index]))
-        .unwrap_or(0)
-}
-
-/// Where the latest run's notifications begin: time going backwards marks a restart.
+/// Where the latest run's notifications begin in the runner's list, which spans restarts (an edit to
+/// the design's shape restarts the model but keeps the list): after the last time going backwards.
 pub(super) fn this_run_start(notifications: &VecDeque<Notification>) -> usize {
-    run_start(notifications, |before, after| after.time_s < before.time_s)
+    (1..notifications.len())
+        .rev()
+        .find(|&index| notifications[index].time_s < notifications[index - 1].time_s)
+        .unwrap_or(0)
 }
 
 /// The engine logs faults in Rust's debug form (`SlowDown { node: "server-2", factor: 3.0 }`); a
@@ -745,7 +794,25 @@ pub(super) fn describe_fault(fault: &Fault) -> String {
 pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
     let state = AppState::get();
     let responses = expect_context::<IncidentResponses>().0;
-    // The report is rebuilt from a whole run's logs, so it is worked out only while it is shown.
+    let moments = RwSignal::new(LogMoments::default());
+    // The runner keeps a bounded log; reading each new line as it arrives, whichever tab is open,
+    // keeps the moments of a long run. Following a stream is what an effect is for.
+    Effect::new(move |_| {
+        state.runner.logs.with(|logs| {
+            let changed = state
+                .editor
+                .with_untracked(|editor| {
+                    moments.try_update_untracked(|moments| {
+                        moments.read_new(logs, &editor.document().faults)
+                    })
+                })
+                .unwrap_or(false);
+            if changed {
+                moments.notify();
+            }
+        });
+    });
+    // The rest of the report is worked out only while it is shown.
     let entries = Memo::new(move |_| {
         if !visible.get() {
             return Vec::new();
@@ -759,13 +826,7 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
                 .collect()
         });
         let incidents = responses.with(|responses| incidents(&this_run, responses));
-        state.runner.logs.with(|logs| {
-            state.runner.notifications.with(|notifications| {
-                state.editor.with(|editor| {
-                    timeline(logs, notifications, &incidents, &editor.document().faults)
-                })
-            })
-        })
+        moments.with(|moments| timeline(moments, &this_run, &incidents))
     });
     // Once a second of simulated time is plenty for the numbers (and keeps the text readable).
     let second = Memo::new(move |_| {
@@ -1393,18 +1454,31 @@ mod tests {
                 factor: 3.0,
             },
         }];
-        let entries = timeline(&logs, &VecDeque::new(), &[], &scheduled);
+        // The log streams in a few lines at a time and the runner drops its oldest lines; the
+        // moments read on the way survive both.
+        let mut moments = LogMoments::default();
+        let mut stream: VecDeque<LogLine> = VecDeque::new();
+        for line in logs {
+            stream.push_back(line);
+            if stream.len() > 2 {
+                stream.pop_front();
+            }
+            moments.read_new(&stream, &scheduled);
+        }
+        let entries = timeline(&moments, &VecDeque::new(), &[]);
         // A restarted run (sequence numbers start again) tells only its own story.
-        let mut restarted = logs;
-        restarted.push_back(LogLine {
+        stream.push_back(LogLine {
             sequence: 0,
             ..line(1.0, LogLevel::Error, "server-3", "crashed: killed")
         });
-        let told_again: Vec<String> = timeline(&restarted, &VecDeque::new(), &[], &[])
+        assert!(moments.read_new(&stream, &scheduled));
+        let told_again: Vec<String> = timeline(&moments, &VecDeque::new(), &[])
             .iter()
             .map(|entry| entry.text.clone())
             .collect();
         assert_eq!(told_again, ["server-3: crashed: killed"]);
+        // Nothing new, nothing changes.
+        assert!(!moments.read_new(&stream, &scheduled));
         let told: Vec<String> = entries
             .iter()
             .map(|entry| {
