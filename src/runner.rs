@@ -108,8 +108,10 @@ impl Runner {
         self.publish();
         // The engine's share of the frame: advancing plus taking the snapshot (not the rendering).
         let spent = now_ms() - started;
-        self.engine_ms_per_frame
-            .set(moving_average(self.engine_ms_per_frame.get_untracked(), spent));
+        self.engine_ms_per_frame.set(moving_average(
+            self.engine_ms_per_frame.get_untracked(),
+            spent,
+        ));
     }
 
     /// One short step, for looking closely while paused.
