@@ -60,12 +60,7 @@ pub fn project_root() -> PathBuf {
 
 fn serve() -> Result<(), String> {
     let root = project_root();
-    tools::ensure_all(&root, tools::Needs::serving())?;
-    step(
-        &root,
-        "Fetching crates (so Trunk can build offline)",
-        tools::cargo(&["fetch", "--locked"]),
-    )?;
+    prepare(&root, tools::Needs::serving())?;
     println!("\n==> Serving Architecture Explorer on http://{SERVE_ADDRESS}/  (Ctrl+C stops it)\n");
     let (host, port) = SERVE_ADDRESS
         .split_once(':')
@@ -93,12 +88,7 @@ fn build(arguments: &[String]) -> Result<(), String> {
         _ => return Err(usage()),
     };
     let root = project_root();
-    tools::ensure_all(&root, tools::Needs::building())?;
-    step(
-        &root,
-        "Fetching crates (so Trunk can build offline)",
-        tools::cargo(&["fetch", "--locked"]),
-    )?;
+    prepare(&root, tools::Needs::building())?;
     release_build(&root, &public_url)?;
     bundle::report(&root.join("dist"))
 }
@@ -129,12 +119,7 @@ fn release_build(root: &Path, public_url: &str) -> Result<(), String> {
 fn test() -> Result<(), String> {
     let started = Instant::now();
     let root = project_root();
-    tools::ensure_all(&root, tools::Needs::everything())?;
-    step(
-        &root,
-        "Fetching crates",
-        tools::cargo(&["fetch", "--locked"]),
-    )?;
+    prepare(&root, tools::Needs::everything())?;
     step(
         &root,
         "Formatting (cargo fmt --check)",
@@ -190,16 +175,10 @@ fn test() -> Result<(), String> {
         browser_tests,
     )?;
     release_build(&root, E2E_PUBLIC_URL)?;
-    let mut end_to_end = tools::command_on_tool_path(&root, "node");
+    let mut end_to_end = node_on_release_build(&root);
     end_to_end.arg("--test").arg("--test-reporter=spec");
     for test_file in end_to_end_test_files(&root)? {
         end_to_end.arg(test_file);
-    }
-    end_to_end
-        .env("DIST_DIR", root.join("dist"))
-        .env("PUBLIC_URL", E2E_PUBLIC_URL);
-    if let Some(chromium) = tools::chromium_path() {
-        end_to_end.env("CHROMIUM_PATH", chromium);
     }
     step(
         &root,
@@ -217,22 +196,33 @@ fn test() -> Result<(), String> {
 /// The browser frame-time benchmark on the release build (figures for the README's Performance section).
 fn bench_browser() -> Result<(), String> {
     let root = project_root();
-    tools::ensure_all(&root, tools::Needs::everything())?;
-    step(
-        &root,
-        "Fetching crates",
-        tools::cargo(&["fetch", "--locked"]),
-    )?;
+    prepare(&root, tools::Needs::everything())?;
     release_build(&root, E2E_PUBLIC_URL)?;
-    let mut bench = tools::command_on_tool_path(&root, "node");
+    let mut bench = node_on_release_build(&root);
     bench.arg(root.join("tests").join("bench").join("frames.mjs"));
-    bench
-        .env("DIST_DIR", root.join("dist"))
+    step(&root, "Browser frame-time benchmark", bench)
+}
+
+/// Installs what `needs` asks for, then fetches the locked crates so Trunk and cargo can build offline.
+fn prepare(root: &Path, needs: tools::Needs) -> Result<(), String> {
+    tools::ensure_all(root, needs)?;
+    step(
+        root,
+        "Fetching crates (so Trunk can build offline)",
+        tools::cargo(&["fetch", "--locked"]),
+    )
+}
+
+/// `node` with what the end-to-end tests and the browser benchmark need to find the release build
+/// (served under the e2e sub-path) and Chromium.
+fn node_on_release_build(root: &Path) -> Command {
+    let mut node = tools::command_on_tool_path(root, "node");
+    node.env("DIST_DIR", root.join("dist"))
         .env("PUBLIC_URL", E2E_PUBLIC_URL);
     if let Some(chromium) = tools::chromium_path() {
-        bench.env("CHROMIUM_PATH", chromium);
+        node.env("CHROMIUM_PATH", chromium);
     }
-    step(&root, "Browser frame-time benchmark", bench)
+    node
 }
 
 fn end_to_end_test_files(root: &Path) -> Result<Vec<PathBuf>, String> {
