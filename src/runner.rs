@@ -1,5 +1,5 @@
 //! The runner: the one place that advances the engine — once per animation frame, by the frame's duration
-//! times the speed, within an event budget — and publishes the snapshot the components read.
+//! times the speed, within a time budget — and publishes the snapshot the components read.
 //!
 //! Edits made while it runs reach the running model: a parameter change is applied live; a change of the
 //! design's shape (nodes, links, rules) restarts the model on the new design with the same seed.
@@ -13,9 +13,12 @@ use leptos_use_raf_fn::{UseRafFnCallbackArgs, use_raf_fn};
 
 use crate::editor::Editor;
 
-/// At most this many engine events per animation frame, so a frame stays smooth; beyond it the model
-/// runs slower than real time and the toolbar says so.
-pub const FRAME_EVENT_BUDGET: u64 = 250_000;
+/// The engine's time budget per animation frame, milliseconds: it runs events in chunks of
+/// [`EVENT_CHUNK`] until the frame's target time or this budget, whichever comes first. Beyond it the
+/// model runs slower than real time and the toolbar says so; the rest of the frame is for drawing.
+pub const FRAME_TIME_BUDGET_MS: f64 = 8.0;
+/// Events between two looks at the clock.
+const EVENT_CHUNK: u64 = 10_000;
 /// A frame longer than this (a hidden tab, a debugger pause) advances the model by this much only.
 const LONGEST_FRAME_MS: f64 = 100.0;
 /// What Step advances, simulated seconds.
@@ -37,7 +40,7 @@ pub struct Runner {
     pub seed: RwSignal<u64>,
     /// Why the design cannot run (it has no users, say), shown instead of the numbers.
     pub problem: RwSignal<Option<String>>,
-    /// The last frame ran out of event budget: the model runs slower than real time.
+    /// The last frame ran out of time budget: the model runs slower than real time.
     pub behind: RwSignal<bool>,
     /// Log lines and alert notifications of this run, oldest first, bounded.
     pub logs: RwSignal<VecDeque<LogLine>>,
@@ -82,7 +85,7 @@ impl Runner {
         runner
     }
 
-    /// Advances the model by `seconds` of simulated time (within the frame's event budget) and publishes.
+    /// Advances the model by `seconds` of simulated time (within the frame's time budget) and publishes.
     pub fn advance(&self, seconds: f64) {
         let mut reached = true;
         let started = now_ms();
@@ -93,7 +96,13 @@ impl Runner {
                 let target = simulation
                     .now_ns()
                     .saturating_add((seconds.max(0.0) * 1e9) as u64);
-                reached = simulation.advance_with_budget(target, FRAME_EVENT_BUDGET);
+                let deadline = started + FRAME_TIME_BUDGET_MS;
+                loop {
+                    reached = simulation.advance_with_budget(target, EVENT_CHUNK);
+                    if reached || now_ms() >= deadline {
+                        break;
+                    }
+                }
                 events = simulation.events_processed() - before;
             }
         });

@@ -266,6 +266,38 @@ pub enum Fault {
     TrafficSpike { node: Option<String>, factor: f64 },
 }
 
+/// A fault in a few words, as logs and reports tell it: "Kill server-1", "Slow down server-2 ×3".
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fault::Kill { node } => write!(f, "Kill {node}"),
+            Fault::Restart { node } => write!(f, "Restart {node}"),
+            Fault::SlowDown { node, factor } => write!(f, "Slow down {node} ×{factor}"),
+            Fault::Partition { a, b } => write!(f, "Partition {a} ↮ {b}"),
+            Fault::LinkDegradation {
+                from,
+                to,
+                added_latency_ms,
+                loss,
+            } => write!(
+                f,
+                "Degrade {from} → {to} (+{added_latency_ms} ms, {:.0} % loss)",
+                loss * 100.0
+            ),
+            Fault::ZoneOutage { zone } => write!(f, "Outage of {zone}"),
+            Fault::DatabasePrimaryCrash { node } => write!(f, "Crash {node}'s primary"),
+            Fault::CacheFlush { node } => write!(f, "Flush {node}"),
+            Fault::TrafficSpike {
+                node: Some(node),
+                factor,
+            } => write!(f, "Traffic ×{factor} from {node}"),
+            Fault::TrafficSpike { node: None, factor } => {
+                write!(f, "Traffic ×{factor} from every users node")
+            }
+        }
+    }
+}
+
 /// The shape of a design on the wire, before the nodes' parameters are typed.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -465,7 +465,7 @@ impl Simulation {
         let Some(scheduled) = self.faults.get(index).cloned() else {
             return;
         };
-        let message = format!("fault injected: {:?}", scheduled.fault);
+        let message = format!("fault injected: {}", scheduled.fault);
         self.core
             .logs
             .push(self.core.now, LogLevel::Warn, "", message);
@@ -484,7 +484,7 @@ impl Simulation {
         let Some(scheduled) = self.faults.get(index).cloned() else {
             return;
         };
-        let message = format!("fault healed: {:?}", scheduled.fault);
+        let message = format!("fault healed: {}", scheduled.fault);
         self.core
             .logs
             .push(self.core.now, LogLevel::Info, "", message);

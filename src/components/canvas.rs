@@ -686,7 +686,15 @@ fn NodeView(
                         .nodes
                         .iter()
                         .find(|live| live.id == id)
-                        .map(|live| (live.health, live.throughput, live.cpu, live.error_rate))
+                        .map(|live| {
+                            let figures = LiveFigures {
+                                throughput: live.throughput,
+                                cpu: live.cpu,
+                                error_rate: live.error_rate,
+                                queue: live.queue,
+                            };
+                            (live.health, figures)
+                        })
                 })
             })
         }
@@ -775,9 +783,25 @@ fn NodeView(
             <span class="node__text">
                 <span class="node__name">{name}</span>
                 <span class="node__stats">
-                    {move || live().map(|(_, throughput, cpu, error_rate)| stats_line(kind, throughput, cpu, error_rate))}
+                    {
+                        let live = live.clone();
+                        move || live().map(|(_, figures)| stats_line(kind, &figures))
+                    }
                 </span>
             </span>
+            {has_cpu(kind)
+                .then(|| {
+                    // A CPU gauge along the bottom edge; its colour band is also in the text (CPU %).
+                    let cpu = Memo::new(move |_| live().map_or(0.0, |(_, figures)| figures.cpu.clamp(0.0, 1.0)));
+                    view! {
+                        <span class="node__gauge" aria-hidden="true">
+                            <span
+                                class=move || gauge_class(cpu.get())
+                                style:width=move || format!("{:.0}%", cpu.get() * 100.0)
+                            ></span>
+                        </span>
+                    }
+                })}
             <span class="node__health" aria-hidden="true">{move || health().map(health_icon)}</span>
             {(kind != NodeKind::Users).then(|| view! { <span class="port port--in" aria-hidden="true"></span> })}
             {(kind != NodeKind::Monitoring)
@@ -917,16 +941,42 @@ fn typing_in(target: Option<web_sys::EventTarget>) -> bool {
         })
 }
 
-fn stats_line(kind: NodeKind, throughput: f64, cpu: f64, error_rate: f64) -> String {
-    let mut parts = vec![format_rate(throughput)];
-    if matches!(
+/// A node's numbers from the latest snapshot, as its box shows them.
+#[derive(Clone, Copy)]
+struct LiveFigures {
+    throughput: f64,
+    cpu: f64,
+    error_rate: f64,
+    queue: f64,
+}
+
+/// The gauge turns hot at the default CPU alert's threshold.
+fn gauge_class(cpu: f64) -> &'static str {
+    if cpu >= 0.8 {
+        "node__gauge-fill node__gauge-fill--hot"
+    } else {
+        "node__gauge-fill"
+    }
+}
+
+/// Kinds whose box shows CPU (a gauge and a percentage).
+fn has_cpu(kind: NodeKind) -> bool {
+    matches!(
         kind,
         NodeKind::Server | NodeKind::AutoscalingGroup | NodeKind::Service | NodeKind::Database
-    ) {
-        parts.push(format!("CPU {:.0}%", cpu * 100.0));
+    )
+}
+
+fn stats_line(kind: NodeKind, figures: &LiveFigures) -> String {
+    let mut parts = vec![format_rate(figures.throughput)];
+    if has_cpu(kind) {
+        parts.push(format!("CPU {:.0}%", figures.cpu * 100.0));
     }
-    if error_rate > 0.0005 {
-        parts.push(format!("err {:.1}%", error_rate * 100.0));
+    if figures.queue >= 1.0 {
+        parts.push(format!("q {:.0}", figures.queue));
+    }
+    if figures.error_rate > 0.0005 {
+        parts.push(format!("err {:.1}%", figures.error_rate * 100.0));
     }
     parts.join(" · ")
 }

@@ -336,6 +336,65 @@ fn ChaosControls(id: StoredValue<String>, kind: NodeKind) -> impl IntoView {
     }
 }
 
+/// Break a link on purpose, for 30 simulated seconds: cut it (a network partition between its two ends)
+/// or make it slow and lossy. Unlike the fields above, these are faults in the running model, not edits.
+#[component]
+fn LinkChaos(link: StoredValue<LinkId>) -> impl IntoView {
+    let state = AppState::get();
+    let outcome = RwSignal::new(None::<String>);
+    let inject =
+        move |fault: Fault, done: &'static str| match state.runner.command(LiveCommand::Inject {
+            fault,
+            duration_s: Some(LINK_FAULT_SECONDS),
+        }) {
+            Ok(()) => {
+                let name = link
+                    .try_with_value(|link| link.to_string())
+                    .unwrap_or_default();
+                state.announcement.set(format!("{name}: {done} for 30 s"));
+                outcome.try_set(None);
+            }
+            Err(message) => {
+                outcome.try_set(Some(message));
+            }
+        };
+    let partition = move |_| {
+        let Some(LinkId { from, to }) = link.try_get_value() else {
+            return;
+        };
+        inject(Fault::Partition { a: from, b: to }, "partitioned");
+    };
+    let degrade = move |_| {
+        let Some(LinkId { from, to }) = link.try_get_value() else {
+            return;
+        };
+        inject(
+            Fault::LinkDegradation {
+                from,
+                to,
+                added_latency_ms: 200.0,
+                loss: 0.05,
+            },
+            "slowed by 200 ms with 5 % loss",
+        );
+    };
+    view! {
+        <h3 class="inspector__section">"Chaos"</h3>
+        <div class="inspector__chaos" role="group" aria-label="Link chaos controls">
+            <button class="button button--danger" type="button" title="Requests between the two ends fail for 30 simulated seconds" on:click=partition>
+                "Partition"
+            </button>
+            <button class="button" type="button" title="+200 ms and 5 % loss for 30 simulated seconds" on:click=degrade>
+                "Add latency + loss"
+            </button>
+        </div>
+        {move || outcome.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+    }
+}
+
+/// How long the link chaos buttons break a link, simulated seconds.
+const LINK_FAULT_SECONDS: f64 = 30.0;
+
 /// The selected link's latency and loss.
 #[component]
 fn LinkInspector(link: LinkId) -> impl IntoView {
@@ -386,6 +445,7 @@ fn LinkInspector(link: LinkId) -> impl IntoView {
         <p class="inspector__id">{move || link.with_value(|link| format!("{} → {}", link.from, link.to))}</p>
         {field("latency_ms", "Latency", "ms")}
         {field("loss", "Loss", "0–1")}
+        <LinkChaos link=link />
         <button
             class="button button--danger"
             type="button"

@@ -237,7 +237,7 @@ pub fn Toolbar() -> impl IntoView {
                 {cost}
             </div>
             {move || mode().map(|mode| view! { <span class="badge" title="Requests travel as weighted batches">{mode}</span> })}
-            {move || runner.behind.get().then(|| view! { <span class="badge badge--warn" title="The model needs more events per frame than the budget allows">"slower than real time"</span> })}
+            {move || runner.behind.get().then(|| view! { <span class="badge badge--warn" title="The model needs more time per frame than its 8 ms budget: it runs slower than real time">"slower than real time"</span> })}
             <div class="toolbar__spacer"></div>
             <FileMenu />
             <button

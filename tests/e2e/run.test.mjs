@@ -129,3 +129,27 @@ test('a traffic spike drives the CPU alert from pending to firing and into the S
   assert.deepEqual(problems(), []);
   await context.close();
 });
+
+test('a link is selected by clicking it, and partitioning it fails requests with the cause "partition"', async () => {
+  const { page, problems, context } = await openRecordedPage(browser);
+  await page.goto(server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  await page.waitForTimeout(1500);
+  // Click the middle of the curve from the load balancer to server 2.
+  const middle = await page.evaluate(() => {
+    const path = document.querySelector('g[aria-label="Link from Load balancer to Server 2"] .link__hit');
+    const point = path.getPointAtLength(path.getTotalLength() / 2);
+    return new DOMPoint(point.x, point.y).matrixTransform(path.getScreenCTM());
+  });
+  await page.mouse.click(middle.x, middle.y);
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
+  assert.match(await inspector.locator('.panel__title').first().innerText(), /link/i);
+  await inspector.getByRole('group', { name: 'Link chaos controls' }).getByRole('button', { name: 'Partition' }).click();
+  await page.getByRole('tab', { name: 'Report' }).click();
+  const causes = page.getByRole('list', { name: 'Failures by cause' });
+  await causes.getByText(/partition/i).first().waitFor({ timeout: 15_000 });
+  await screenshot(page, 'run-link-partition');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});

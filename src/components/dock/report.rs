@@ -105,7 +105,7 @@ impl LogMoments {
     ///
     /// A line numbered no higher than the last one read starts a new run (a reset, or an edit that
     /// restarted the model), and the moments start again with it.
-    pub(super) fn read_new(&mut self, logs: &VecDeque<LogLine>, faults: &[ScheduledFault]) -> bool {
+    pub(super) fn read_new(&mut self, logs: &VecDeque<LogLine>) -> bool {
         if logs.is_empty() {
             let had = !self.entries.is_empty();
             *self = LogMoments::default();
@@ -119,13 +119,13 @@ impl LogMoments {
         let before = self.entries.len();
         let mut restarted = false;
         for line in logs.iter().skip(start) {
-            restarted |= self.read(line, faults);
+            restarted |= self.read(line);
         }
         restarted || self.entries.len() != before
     }
 
     /// Reads one line; whether it started a new run.
-    fn read(&mut self, line: &LogLine, faults: &[ScheduledFault]) -> bool {
+    fn read(&mut self, line: &LogLine) -> bool {
         let restarted = self
             .last_read
             .is_some_and(|(sequence, _)| line.sequence <= sequence);
@@ -166,15 +166,11 @@ impl LogMoments {
                     .push_back(at(Mark::Error, format!("{first}: {cause}")));
             }
         } else if let Some(fault) = message.strip_prefix("fault injected: ") {
-            self.entries.push_back(at(
-                Mark::Fault,
-                format!("Fault injected: {}", fault_words(fault, faults)),
-            ));
+            self.entries
+                .push_back(at(Mark::Fault, format!("Fault injected: {fault}")));
         } else if let Some(fault) = message.strip_prefix("fault healed: ") {
-            self.entries.push_back(at(
-                Mark::Mitigation,
-                format!("Fault healed: {}", fault_words(fault, faults)),
-            ));
+            self.entries
+                .push_back(at(Mark::Mitigation, format!("Fault healed: {fault}")));
         } else if message.starts_with("crashed") || message.contains("died") {
             self.entries.push_back(at(Mark::Fault, on_node(message)));
         } else if message.contains("marked unhealthy") {
@@ -266,18 +262,6 @@ pub(super) fn this_run_start(notifications: &VecDeque<Notification>) -> usize {
         .rev()
         .find(|&index| notifications[index].time_s < notifications[index - 1].time_s)
         .unwrap_or(0)
-}
-
-/// The engine logs faults in Rust's debug form (`SlowDown { node: "server-2", factor: 3.0 }`); a
-/// scheduled fault with that form is told in words, another (injected live) without the quotes.
-fn fault_words(logged: &str, faults: &[ScheduledFault]) -> String {
-    faults
-        .iter()
-        .find(|scheduled| format!("{:?}", scheduled.fault) == logged)
-        .map_or_else(
-            || logged.replace('"', ""),
-            |scheduled| describe_fault(&scheduled.fault),
-        )
 }
 
 // ---- Failures by cause
@@ -761,30 +745,10 @@ fn kind_names(kinds: &[NodeKind]) -> String {
         .join(" or ")
 }
 
-/// "Kill server-1", "Slow down server-2 ×3"…: a fault in a few words.
+/// "Kill server-1", "Slow down server-2 ×3"…: a fault in a few words (the engine's own wording, the
+/// same its log lines use).
 pub(super) fn describe_fault(fault: &Fault) -> String {
-    match fault {
-        Fault::Kill { node } => format!("Kill {node}"),
-        Fault::Restart { node } => format!("Restart {node}"),
-        Fault::SlowDown { node, factor } => format!("Slow down {node} ×{factor}"),
-        Fault::Partition { a, b } => format!("Partition {a} ↮ {b}"),
-        Fault::LinkDegradation {
-            from,
-            to,
-            added_latency_ms,
-            loss,
-        } => format!(
-            "Degrade {from} → {to} (+{added_latency_ms} ms, {:.0} % loss)",
-            loss * 100.0
-        ),
-        Fault::ZoneOutage { zone } => format!("Outage of {zone}"),
-        Fault::DatabasePrimaryCrash { node } => format!("Crash {node}'s primary"),
-        Fault::CacheFlush { node } => format!("Flush {node}"),
-        Fault::TrafficSpike { node, factor } => match node {
-            Some(node) => format!("Traffic ×{factor} from {node}"),
-            None => format!("Traffic ×{factor} from every users node"),
-        },
-    }
+    fault.to_string()
 }
 
 // ---- Components
@@ -799,13 +763,8 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
     // keeps the moments of a long run. Following a stream is what an effect is for.
     Effect::new(move |_| {
         state.runner.logs.with(|logs| {
-            let changed = state
-                .editor
-                .with_untracked(|editor| {
-                    moments.try_update_untracked(|moments| {
-                        moments.read_new(logs, &editor.document().faults)
-                    })
-                })
+            let changed = moments
+                .try_update_untracked(|moments| moments.read_new(logs))
                 .unwrap_or(false);
             if changed {
                 moments.notify();
@@ -1441,19 +1400,11 @@ mod tests {
                 70.0,
                 LogLevel::Warn,
                 "",
-                "fault injected: SlowDown { node: \"server-2\", factor: 3.0 }",
+                "fault injected: Slow down server-2 ×3",
             ),
         ]
         .into_iter()
         .collect();
-        let scheduled = [ScheduledFault {
-            at_s: 70.0,
-            duration_s: None,
-            fault: Fault::SlowDown {
-                node: "server-2".to_owned(),
-                factor: 3.0,
-            },
-        }];
         // The log streams in a few lines at a time and the runner drops its oldest lines; the
         // moments read on the way survive both.
         let mut moments = LogMoments::default();
@@ -1463,7 +1414,7 @@ mod tests {
             if stream.len() > 2 {
                 stream.pop_front();
             }
-            moments.read_new(&stream, &scheduled);
+            moments.read_new(&stream);
         }
         let entries = timeline(&moments, &VecDeque::new(), &[]);
         // A restarted run (sequence numbers start again) tells only its own story.
@@ -1471,14 +1422,14 @@ mod tests {
             sequence: 0,
             ..line(1.0, LogLevel::Error, "server-3", "crashed: killed")
         });
-        assert!(moments.read_new(&stream, &scheduled));
+        assert!(moments.read_new(&stream));
         let told_again: Vec<String> = timeline(&moments, &VecDeque::new(), &[])
             .iter()
             .map(|entry| entry.text.clone())
             .collect();
         assert_eq!(told_again, ["server-3: crashed: killed"]);
         // Nothing new, nothing changes.
-        assert!(!moments.read_new(&stream, &scheduled));
+        assert!(!moments.read_new(&stream));
         let told: Vec<String> = entries
             .iter()
             .map(|entry| {
