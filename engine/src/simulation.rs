@@ -889,6 +889,8 @@ impl Simulation {
                             node: self.core.ids[backend.node.get()].clone(),
                             in_rotation: backend.healthy,
                             connections: backend.connections,
+                            probes_sent: backend.probes_sent,
+                            last_probe_ok: backend.last_probe_ok,
                         })
                         .collect(),
                 ),

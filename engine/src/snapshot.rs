@@ -40,6 +40,9 @@ pub struct BackendView {
     pub in_rotation: bool,
     /// Requests the load balancer has open to it now.
     pub connections: u32,
+    /// Health-check probes sent to it so far, and whether the latest settled one was answered in time.
+    pub probes_sent: u32,
+    pub last_probe_ok: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

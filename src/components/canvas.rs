@@ -618,6 +618,26 @@ fn LinkView(link: LinkId) -> impl IntoView {
             })
         }
     };
+    // Health-check probes: when the load balancer at this link's source sends another probe to its
+    // target, a pulse runs along the link, coloured by how the latest settled probe went. A memo, so
+    // the pulse element is re-created (and its animation restarted) only when a probe was sent.
+    let probe = {
+        let link = link.clone();
+        Memo::new(move |_| {
+            state.runner.snapshot.with(|snapshot| {
+                let balancer = snapshot
+                    .as_ref()?
+                    .nodes
+                    .iter()
+                    .find(|node| node.id == link.from)?;
+                let backend = balancer
+                    .backends
+                    .iter()
+                    .find(|backend| backend.node == link.to)?;
+                (backend.probes_sent > 0).then_some((backend.probes_sent, backend.last_probe_ok))
+            })
+        })
+    };
     let label_at = move || {
         ends().map(|(from, to)| Point::new((from.x + to.x) / 2.0, (from.y + to.y) / 2.0 - 8.0))
     };
@@ -644,7 +664,18 @@ fn LinkView(link: LinkId) -> impl IntoView {
     view! {
         <g class="link" class:link--selected=selected role="button" aria-label=names tabindex="0">
             <path class="link__hit" d=path.clone() on:pointerdown=select />
-            <path class="link__line" d=path marker-end="url(#arrow)" />
+            <path class="link__line" d=path.clone() marker-end="url(#arrow)" />
+            {move || {
+                probe
+                    .get()
+                    .map(|(sent, last_ok)| {
+                        let class = match last_ok {
+                            Some(false) => "link__probe link__probe--failed",
+                            _ => "link__probe",
+                        };
+                        view! { <path class=class d=path() pathLength="100" data-probes=sent /> }
+                    })
+            }}
             {move || {
                 let rate = rate()?;
                 let at = label_at()?;

@@ -85,6 +85,10 @@ test('a killed server is found by health checks after the detection window and t
   );
   const detection = (await clock(page)) - killedAt;
   assert.ok(detection >= 4.5 && detection <= 8.0, `detected after ${detection.toFixed(1)} simulated seconds`);
+  // Probes pulse along the links; those to the dead server show as failed.
+  assert.equal(await page.locator('g[aria-label="Link from Load balancer to Server 1"] .link__probe--failed').count(), 1);
+  assert.equal(await page.locator('g[aria-label="Link from Load balancer to Server 2"] .link__probe').count(), 1);
+  assert.equal(await page.locator('g[aria-label="Link from Load balancer to Server 2"] .link__probe--failed').count(), 0);
   // The shares rebalance: after a few seconds the dead backend gets nothing and the others share it all.
   await page.waitForTimeout(2500);
   const shares = await page.getByRole('list').filter({ has: page.getByRole('listitem', { name: /^server-\d:/ }) })

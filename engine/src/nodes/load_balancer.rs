@@ -63,6 +63,9 @@ pub(crate) struct Backend {
     /// Sequence number of the latest probe, and whether it has been answered or timed out.
     probe_sequence: u32,
     probe_settled: bool,
+    /// Probes sent to it so far, and how the latest settled one went (for the probe animation).
+    pub(crate) probes_sent: u32,
+    pub(crate) last_probe_ok: Option<bool>,
     pub(crate) connections: u32,
     weight: i64,
     current_weight: i64,
@@ -144,6 +147,8 @@ impl LoadBalancer {
             consecutive_failed: 0,
             probe_sequence: 0,
             probe_settled: true,
+            probes_sent: 0,
+            last_probe_ok: None,
             connections: 0,
             weight,
             current_weight: 0,
@@ -412,6 +417,7 @@ impl LoadBalancer {
                     return;
                 }
                 backend.probe_sequence += 1;
+                backend.probes_sent += 1;
                 backend.probe_settled = false;
                 let sequence = backend.probe_sequence;
                 let target = backend.node;
@@ -459,6 +465,7 @@ impl LoadBalancer {
             return;
         }
         backend.probe_settled = true;
+        backend.last_probe_ok = Some(ok);
         let name = core.ids[backend.node.get()].clone();
         if ok {
             backend.consecutive_failed = 0;
