@@ -94,12 +94,46 @@ async function measure(browser, server, label, document) {
   };
 }
 
+/**
+ * Memory over a long run: the distributed-style benchmark design at 100× for `seconds` of wall time
+ * (100 simulated seconds per wall second), sampling the JS heap and the wasm memory every 10 s.
+ */
+async function memoryOverTime(browser, server, document, seconds) {
+  const file = path.join(os.tmpdir(), `bench-${process.pid}-memory.json`);
+  fs.writeFileSync(file, JSON.stringify(document));
+  const { page, problems, context } = await openRecordedPage(browser, { viewport: { width: 1280, height: 800 } });
+  // Trunk announces the instantiated module; keep its exports to read the wasm memory's size.
+  await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (event) => {
+      window.benchWasm = event.detail.wasm;
+    });
+  });
+  await page.goto(server.url);
+  await waitForApp(page);
+  await page.locator('input[type=file]').setInputFiles(file);
+  await page.locator('.canvas__banner').waitFor();
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('100');
+  const samples = [];
+  for (let elapsed = 0; elapsed <= seconds; elapsed += 10) {
+    if (elapsed > 0) await page.waitForTimeout(10_000);
+    const memory = await page.evaluate(() => ({
+      js: performance.memory ? performance.memory.usedJSHeapSize : 0,
+      wasm: window.benchWasm?.memory?.buffer?.byteLength ?? 0,
+    }));
+    const clock = await page.getByLabel('Simulated clock').innerText();
+    samples.push(`${clock}: JS heap ${(memory.js / 1048576).toFixed(1)} MB, wasm memory ${(memory.wasm / 1048576).toFixed(1)} MB`);
+  }
+  await context.close();
+  return { label: `memory over ${seconds} s at 100×`, samples, problems: problems() };
+}
+
 const server = await startStaticServer();
 const browser = await launchBrowser();
 try {
   const results = [
     await measure(browser, server, '60-nodes-10k-rps', design('Benchmark: 60 nodes at 10 000 req/s', 10_000, 54)),
     await measure(browser, server, '1M-rps', design('Benchmark: 1 M req/s', 1_000_000, 54)),
+    await memoryOverTime(browser, server, design('Benchmark: memory', 2_000, 10), Number(process.env.MEMORY_SECONDS ?? 60)),
   ];
   console.log(JSON.stringify(results, null, 2));
 } finally {
