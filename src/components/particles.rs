@@ -57,12 +57,9 @@ pub fn draw(
             continue;
         };
         let (start, end) = (output_port(from), input_port(to));
-        let progress = request.progress.clamp(0.0, 1.0);
-        let along = if request.returning {
-            1.0 - progress
-        } else {
-            progress
-        };
+        // The engine gives the position from the link's `from` end for requests and replies alike
+        // (a reply starts at 1 and travels back to 0).
+        let along = request.progress.clamp(0.0, 1.0);
         let at = viewport.canvas_to_screen(Point::new(
             start.x + (end.x - start.x) * along,
             start.y + (end.y - start.y) * along,
