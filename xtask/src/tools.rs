@@ -290,7 +290,6 @@ fn ensure_chromium(root: &Path) -> Result<(), String> {
             "install",
             "-y",
             "-qq",
-            "--no-install-recommends",
             "chromium",
             "chromium-driver",
         ])
