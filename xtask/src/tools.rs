@@ -286,13 +286,7 @@ fn ensure_chromium(root: &Path) -> Result<(), String> {
     step(root, "Updating apt's package lists (for Chromium)", update)?;
     let mut install = Command::new("apt-get");
     install
-        .args([
-            "install",
-            "-y",
-            "-qq",
-            "chromium",
-            "chromium-driver",
-        ])
+        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
         .env("DEBIAN_FRONTEND", "noninteractive");
     step(
         root,
