@@ -1,32 +1,21 @@
 // The canvas beyond single-pointer editing, on the release build: the minimap moves the view, two touch
 // pointers pinch and pan, Space+drag pans even over a node, nodes are renamed in place, the design
 // downloads as a PNG, and the colour scheme survives a reload.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStaticServer, launchBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useServerAndBrowser();
 
 const canvasOf = (page) => page.getByRole('main', { name: 'Design canvas' });
 const nodes = (page) => canvasOf(page).locator('[data-node-id]');
 
 async function freshPage(options) {
-  const recorded = await openRecordedPage(browser, options);
-  await recorded.page.goto(server.url);
+  const recorded = await openRecordedPage(app.browser, options);
+  await recorded.page.goto(app.server.url);
   await waitForApp(recorded.page);
   return recorded;
 }

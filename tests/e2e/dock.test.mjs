@@ -2,22 +2,11 @@
 // finds a load balancer's health-check failure after a server is killed); the alerts tab lists the
 // default rules, refuses a bad threshold beside the field, and a rule made to fire reaches the Slack
 // feed and opens a PagerDuty incident that can be acknowledged and resolved; the charts draw.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStaticServer, launchBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useServerAndBrowser();
 
 /** Polls `read` until `accept` holds for what it returns (or fails after `timeout` ms). */
 async function eventually(read, accept, { timeout = 20_000, what = 'condition' } = {}) {
@@ -32,8 +21,8 @@ async function eventually(read, accept, { timeout = 20_000, what = 'condition' }
 }
 
 async function openApp() {
-  const recorded = await openRecordedPage(browser);
-  await recorded.page.goto(server.url);
+  const recorded = await openRecordedPage(app.browser);
+  await recorded.page.goto(app.server.url);
   await waitForApp(recorded.page);
   const dock = recorded.page.getByRole('region', { name: 'Observability dock' });
   return { ...recorded, dock };

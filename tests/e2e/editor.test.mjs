@@ -1,28 +1,17 @@
 // The canvas editor as a user drives it, on the release build: drag from the palette, connect ports,
 // undo/redo, refused imports, share links (good and damaged), autosave across a reload, a keyboard-only
 // build, touch, and an axe-core accessibility check.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { startStaticServer, launchBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useServerAndBrowser();
 
 /** Node boxes on the canvas, by their accessible names ("Server Web server, healthy"). */
 const nodes = (page) => page.getByRole('main', { name: 'Design canvas' }).locator('[data-node-id]');
@@ -43,8 +32,8 @@ async function drag(page, from, to) {
 }
 
 async function freshPage(options) {
-  const recorded = await openRecordedPage(browser, options);
-  await recorded.page.goto(server.url);
+  const recorded = await openRecordedPage(app.browser, options);
+  await recorded.page.goto(app.server.url);
   await waitForApp(recorded.page);
   return recorded;
 }
@@ -159,18 +148,18 @@ test('a share link round-trips the design, and a damaged link is refused with a 
   await page.getByRole('button', { name: 'Copy a share link' }).click();
   await page.waitForFunction(() => location.hash.startsWith('#d='));
   const link = await page.evaluate(() => location.href);
-  const other = await openRecordedPage(browser);
+  const other = await openRecordedPage(app.browser);
   await other.page.goto(link);
   await waitForApp(other.page);
   assert.equal(await nodes(other.page).count(), count);
   assert.deepEqual(other.problems(), []);
   await other.context.close();
   // Damage one character in the middle of the data.
-  const damaged = await openRecordedPage(browser);
+  const damaged = await openRecordedPage(app.browser);
   const hash = link.slice(link.indexOf('#'));
   const middle = Math.floor(hash.length / 2);
   const flipped = hash[middle] === 'A' ? 'B' : 'A';
-  await damaged.page.goto(`${server.url}${hash.slice(0, middle)}${flipped}${hash.slice(middle + 1)}`);
+  await damaged.page.goto(`${app.server.url}${hash.slice(0, middle)}${flipped}${hash.slice(middle + 1)}`);
   await waitForApp(damaged.page);
   const banner = damaged.page.locator('.canvas__banner--error');
   await banner.waitFor();

@@ -3,22 +3,11 @@
 // "backend down", and the bottleneck finder names a surviving server's CPU; a fault scheduled through
 // the form (after a bad value is refused beside its field) appears on the fault axis and, once the
 // restarted run reaches it, on the timeline; removing it empties the schedule.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStaticServer, launchBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useServerAndBrowser();
 
 /** Polls `read` until `accept` holds for what it returns (or fails after `timeout` ms). */
 async function eventually(read, accept, { timeout = 30_000, what = 'condition' } = {}) {
@@ -33,8 +22,8 @@ async function eventually(read, accept, { timeout = 30_000, what = 'condition' }
 }
 
 test('the report tells a killed server, its failures and the bottleneck after failover', async () => {
-  const { page, problems, context } = await openRecordedPage(browser, { viewport: { width: 1280, height: 900 } });
-  await page.goto(server.url);
+  const { page, problems, context } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(app.server.url);
   await waitForApp(page);
   await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('2');

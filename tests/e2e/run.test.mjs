@@ -2,22 +2,11 @@
 // killing a server behind a load balancer shows the health-check detection window (requests still sent
 // to the dead backend), then the backend marked unhealthy and the shares rebalanced; the logs find the
 // health-check failure.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStaticServer, launchBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useServerAndBrowser();
 
 /** Simulated seconds from the toolbar clock ("mm:ss.t"). */
 async function clock(page) {
@@ -38,8 +27,8 @@ async function particlePixels(page) {
 }
 
 test('the first screen is a running design: the clock moves, particles are drawn, rates are non-zero', async () => {
-  const { page, problems, context } = await openRecordedPage(browser);
-  await page.goto(server.url);
+  const { page, problems, context } = await openRecordedPage(app.browser);
+  await page.goto(app.server.url);
   await waitForApp(page);
   await page.waitForTimeout(2500);
   assert.ok((await clock(page)) > 1, 'the model is running');
@@ -60,8 +49,8 @@ test('the first screen is a running design: the clock moves, particles are drawn
 });
 
 test('a killed server is found by health checks after the detection window and the shares rebalance', async () => {
-  const { page, problems, context } = await openRecordedPage(browser);
-  await page.goto(server.url);
+  const { page, problems, context } = await openRecordedPage(app.browser);
+  await page.goto(app.server.url);
   await waitForApp(page);
   await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('2');
@@ -103,8 +92,8 @@ test('a killed server is found by health checks after the detection window and t
 });
 
 test('with reduced motion no particle moves and the links show their flow rates instead', async () => {
-  const { page, problems, context } = await openRecordedPage(browser, { reducedMotion: 'reduce' });
-  await page.goto(server.url);
+  const { page, problems, context } = await openRecordedPage(app.browser, { reducedMotion: 'reduce' });
+  await page.goto(app.server.url);
   await waitForApp(page);
   await page.waitForTimeout(2500);
   assert.ok((await clock(page)) > 1, 'the model is running');
@@ -116,8 +105,8 @@ test('with reduced motion no particle moves and the links show their flow rates 
 });
 
 test('a traffic spike drives the CPU alert from pending to firing and into the Slack channel', async () => {
-  const { page, problems, context } = await openRecordedPage(browser);
-  await page.goto(server.url);
+  const { page, problems, context } = await openRecordedPage(app.browser);
+  await page.goto(app.server.url);
   await waitForApp(page);
   await page.getByRole('tab', { name: 'Alerts' }).click();
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('5');
@@ -135,8 +124,8 @@ test('a traffic spike drives the CPU alert from pending to firing and into the S
 });
 
 test('a link is selected by clicking it, and partitioning it fails requests with the cause "partition"', async () => {
-  const { page, problems, context } = await openRecordedPage(browser);
-  await page.goto(server.url);
+  const { page, problems, context } = await openRecordedPage(app.browser);
+  await page.goto(app.server.url);
   await waitForApp(page);
   await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
   await page.waitForTimeout(1500);

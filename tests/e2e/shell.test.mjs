@@ -1,8 +1,8 @@
 // The app shell, from the release build served under a GitHub Pages-like sub-path: it loads without a
 // console error, failed request or CSP violation, lists every node kind, and survives a reload on a deep path.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStaticServer, launchBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
 
 const NODE_KINDS = [
   'Users',
@@ -16,22 +16,11 @@ const NODE_KINDS = [
   'Monitoring',
 ];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useServerAndBrowser();
 
 test('the shell loads cleanly under the sub-path and shows every region', async () => {
-  const { page, problems, context } = await openRecordedPage(browser);
-  await page.goto(server.url);
+  const { page, problems, context } = await openRecordedPage(app.browser);
+  await page.goto(app.server.url);
   await waitForApp(page);
   for (const region of [
     page.getByRole('toolbar', { name: 'Main toolbar' }),
@@ -52,8 +41,8 @@ test('the shell loads cleanly under the sub-path and shows every region', async 
 });
 
 test('the palette lists every node kind', async () => {
-  const { page, problems, context } = await openRecordedPage(browser);
-  await page.goto(server.url);
+  const { page, problems, context } = await openRecordedPage(app.browser);
+  await page.goto(app.server.url);
   await waitForApp(page);
   const palette = page.getByRole('navigation', { name: 'Palette' });
   const names = await palette
@@ -66,8 +55,8 @@ test('the palette lists every node kind', async () => {
 });
 
 test('the dock tabs switch their panel', async () => {
-  const { page, problems, context } = await openRecordedPage(browser);
-  await page.goto(server.url);
+  const { page, problems, context } = await openRecordedPage(app.browser);
+  await page.goto(app.server.url);
   await waitForApp(page);
   const logsTab = page.getByRole('tab', { name: 'Logs' });
   await logsTab.click();
@@ -78,8 +67,8 @@ test('the dock tabs switch their panel', async () => {
 });
 
 test('a reload on a deep path still opens the app (404.html fallback)', async () => {
-  const { page, problems, context, expectStatus } = await openRecordedPage(browser);
-  const deepUrl = `${server.url}some/deep/path`;
+  const { page, problems, context, expectStatus } = await openRecordedPage(app.browser);
+  const deepUrl = `${app.server.url}some/deep/path`;
   expectStatus(deepUrl, 404);
   await page.goto(deepUrl);
   await waitForApp(page);
