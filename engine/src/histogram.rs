@@ -116,21 +116,20 @@ impl Histogram {
         if self.total == 0 {
             return out;
         }
+        // The rank each quantile needs, computed once (not per bucket).
+        let ranks = qs.map(|q| {
+            let q = if q.is_nan() { 0.5 } else { q.clamp(0.0, 1.0) };
+            ((q * self.total as f64).ceil() as u64).clamp(1, self.total)
+        });
         let mut next = 0;
         let mut seen = 0;
-        for bucket in self.lowest..=self.highest {
-            seen += self.counts[bucket];
-            while next < N {
-                let q = if qs[next].is_nan() {
-                    0.5
-                } else {
-                    qs[next].clamp(0.0, 1.0)
-                };
-                let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total);
-                if seen < rank {
-                    break;
-                }
-                out[next] = value_of(bucket).min(self.max as f64);
+        for (bucket, &count) in self.counts[self.lowest..=self.highest].iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            seen += count;
+            while next < N && seen >= ranks[next] {
+                out[next] = value_of(self.lowest + bucket).min(self.max as f64);
                 next += 1;
             }
             if next == N {
