@@ -49,10 +49,25 @@ pub struct Notification {
     pub message: String,
 }
 
+#[derive(Default)]
 struct Baseline {
     mean: f64,
     variance: f64,
     samples: u32,
+}
+
+fn fresh_status(rule: &AlertRule) -> AlertStatus {
+    AlertStatus {
+        rule: rule.name.clone(),
+        state: AlertState::Inactive,
+        value: 0.0,
+        node: String::new(),
+        severity: rule.severity,
+        channel: rule.channel,
+        message: rule.message.clone(),
+        since_s: 0.0,
+        history: Vec::new(),
+    }
 }
 
 pub(crate) struct AlertEngine {
@@ -98,31 +113,44 @@ impl AlertEngine {
     pub(crate) fn new(rules: &[AlertRule]) -> AlertEngine {
         AlertEngine {
             rules: rules.to_vec(),
-            statuses: rules
-                .iter()
-                .map(|rule| AlertStatus {
-                    rule: rule.name.clone(),
-                    state: AlertState::Inactive,
-                    value: 0.0,
-                    node: String::new(),
-                    severity: rule.severity,
-                    channel: rule.channel,
-                    message: rule.message.clone(),
-                    since_s: 0.0,
-                    history: Vec::new(),
-                })
-                .collect(),
+            statuses: rules.iter().map(fresh_status).collect(),
             pending_since: vec![None; rules.len()],
-            baselines: rules
-                .iter()
-                .map(|_| Baseline {
-                    mean: 0.0,
-                    variance: 0.0,
-                    samples: 0,
-                })
-                .collect(),
+            baselines: rules.iter().map(|_| Baseline::default()).collect(),
             notifications: RingBuffer::new(KEPT),
             next_notification: 0,
+        }
+    }
+
+    /// The rules were edited while running: a rule that is still there unchanged keeps its state
+    /// (pending, firing, history, baseline); a new or changed rule starts inactive; a deleted one
+    /// goes, without a "resolved" notification (nobody fixed anything).
+    pub(crate) fn set_rules(&mut self, rules: &[AlertRule]) {
+        type Kept = (AlertRule, AlertStatus, Option<u64>, Baseline);
+        let mut old: Vec<Option<Kept>> = self
+            .rules
+            .drain(..)
+            .zip(self.statuses.drain(..))
+            .zip(self.pending_since.drain(..))
+            .zip(self.baselines.drain(..))
+            .map(|(((rule, status), pending), baseline)| Some((rule, status, pending, baseline)))
+            .collect();
+        for rule in rules {
+            let kept = old
+                .iter_mut()
+                .find(|entry| {
+                    entry
+                        .as_ref()
+                        .is_some_and(|(old_rule, ..)| old_rule == rule)
+                })
+                .and_then(Option::take);
+            let (status, pending, baseline) = match kept {
+                Some((_, status, pending, baseline)) => (status, pending, baseline),
+                None => (fresh_status(rule), None, Baseline::default()),
+            };
+            self.rules.push(rule.clone());
+            self.statuses.push(status);
+            self.pending_since.push(pending);
+            self.baselines.push(baseline);
         }
     }
 
@@ -140,6 +168,9 @@ impl AlertEngine {
             };
             let mut worst: Option<(f64, usize)> = None;
             for node in 0..core.metrics.len() {
+                if core.removed[node] {
+                    continue;
+                }
                 if let Some(id) = &rule.node {
                     if core.ids[node] != *id {
                         continue;

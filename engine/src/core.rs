@@ -282,6 +282,8 @@ pub(crate) struct LinkState {
     pub(crate) added_latency_ns: u64,
     pub(crate) loss: f64,
     pub(crate) added_loss: f64,
+    /// Taken out of the design while running: no new call uses it, calls already on it finish.
+    pub(crate) removed: bool,
 }
 
 impl LinkState {
@@ -321,6 +323,9 @@ pub(crate) struct Core {
     pub(crate) ids: Vec<String>,
     pub(crate) zones: Vec<String>,
     pub(crate) kinds: Vec<crate::NodeKind>,
+    /// Nodes taken out of the design while running keep their index (events and calls refer to it)
+    /// and drain: no link leads to them, their own sources (arrivals, probes, scrapes) stop.
+    pub(crate) removed: Vec<bool>,
     pub(crate) logs: Logs,
     /// Pairs of nodes that cannot reach each other (either direction).
     pub(crate) partitions: Vec<(NodeIndex, NodeIndex)>,
@@ -342,11 +347,32 @@ impl Core {
             ids: Vec::new(),
             zones: Vec::new(),
             kinds: Vec::new(),
+            removed: Vec::new(),
             logs: Logs::new(),
             partitions: Vec::new(),
             totals: Totals::default(),
             next_request: 0,
         }
+    }
+
+    /// Registers a node's identity and empty metrics; returns its index.
+    pub(crate) fn add_node(&mut self, id: &str, zone: &str, kind: crate::NodeKind) -> NodeIndex {
+        let index = NodeIndex(self.ids.len() as u32);
+        self.ids.push(id.to_owned());
+        self.zones.push(zone.to_owned());
+        self.kinds.push(kind);
+        self.removed.push(false);
+        self.metrics.push(NodeMetrics::new());
+        self.outgoing.push(Vec::new());
+        index
+    }
+
+    /// The index of the node in the design with this id (never a removed one).
+    pub(crate) fn find(&self, id: &str) -> Option<usize> {
+        self.ids
+            .iter()
+            .zip(&self.removed)
+            .position(|(x, removed)| !removed && x == id)
     }
 
     pub(crate) fn schedule(&mut self, delay_ns: u64, event: Event) {

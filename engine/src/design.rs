@@ -420,6 +420,11 @@ impl Design {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|node| node.id == id)
+    }
+
     /// The index of the node with this id.
     pub fn node_index(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|node| node.id == id)

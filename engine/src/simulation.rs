@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::NodeKind;
 use crate::core::{CallId, Core, Event, LinkIndex, LinkState, NodeIndex, Timer};
 use crate::design::{Design, Fault, Link, Node, ScheduledFault};
-use crate::metrics::{CauseKind, LinkMetrics, LogLevel, NodeMetrics, SeriesPoint};
+use crate::metrics::{CauseKind, LinkMetrics, LogLevel, SeriesPoint};
 use crate::nodes::NodeState;
 use crate::nodes::autoscaling_group::AutoscalingGroup;
 use crate::nodes::cache::Cache;
@@ -83,6 +83,8 @@ pub enum CommandError {
     Invalid(DesignError),
     /// E.g. an autoscaling group already at its maximum.
     AtLimit(String),
+    /// A live edit the running model cannot follow (a node changed kind): start the run again.
+    NeedsRestart(String),
 }
 
 impl std::fmt::Display for CommandError {
@@ -97,21 +99,48 @@ impl std::fmt::Display for CommandError {
                 )
             }
             CommandError::Invalid(error) => write!(f, "{error}"),
-            CommandError::AtLimit(message) => write!(f, "{message}"),
+            CommandError::AtLimit(message) | CommandError::NeedsRestart(message) => {
+                write!(f, "{message}")
+            }
         }
     }
 }
+
+/// Where a fault of the run is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FaultPhase {
+    Waiting,
+    Active,
+    Over,
+    /// Taken out of the schedule by a live edit before it started (or healed early).
+    Cancelled,
+}
+
+mod live_edit;
 
 pub struct Simulation {
     pub(crate) core: Core,
     pub(crate) nodes: Vec<NodeState>,
     design: Design,
+    /// Every fault of the run: the design's, then those injected live; `fault_phases` in step.
     faults: Vec<ScheduledFault>,
+    fault_phases: Vec<FaultPhase>,
+    /// Which entries of `faults` the design's schedule is, in its order (live edits change it).
+    scheduled_faults: Vec<usize>,
     digest: u64,
     events_processed: u64,
     log_cursor: u64,
     notification_cursors: Vec<usize>,
     resolution: Resolution,
+}
+
+/// How many workers a node brings (weights of weighted round robin).
+fn worker_count(params: &NodeParams) -> u32 {
+    match params {
+        NodeParams::Server(p) | NodeParams::Service(p) => p.worker_count(),
+        NodeParams::AutoscalingGroup(p) => p.server.worker_count() * p.initial_instances.max(1),
+        _ => 1,
+    }
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -160,25 +189,15 @@ impl Simulation {
         design.validate()?;
         let mut core = Core::new(seed);
         for node in &design.nodes {
-            core.ids.push(node.id.clone());
-            core.zones.push(node.zone.clone());
-            core.kinds.push(node.kind());
-            core.metrics.push(NodeMetrics::new());
-            core.outgoing.push(Vec::new());
+            core.add_node(&node.id, &node.zone, node.kind());
         }
         for link in &design.links {
-            Simulation::push_link(&mut core, design, link);
+            Simulation::push_link(&mut core, link);
         }
         let worker_counts: Vec<u32> = design
             .nodes
             .iter()
-            .map(|node| match &node.params {
-                NodeParams::Server(p) | NodeParams::Service(p) => p.worker_count(),
-                NodeParams::AutoscalingGroup(p) => {
-                    p.server.worker_count() * p.initial_instances.max(1)
-                }
-                _ => 1,
-            })
+            .map(|node| worker_count(&node.params))
             .collect();
         let mut nodes = Vec::with_capacity(design.nodes.len());
         for (index, node) in design.nodes.iter().enumerate() {
@@ -211,6 +230,8 @@ impl Simulation {
             core,
             nodes,
             design: design.clone(),
+            fault_phases: vec![FaultPhase::Waiting; faults.len()],
+            scheduled_faults: (0..faults.len()).collect(),
             faults,
             digest: FNV_OFFSET,
             events_processed: 0,
@@ -220,10 +241,10 @@ impl Simulation {
         })
     }
 
-    fn push_link(core: &mut Core, design: &Design, link: &Link) {
-        let (Some(from), Some(to)) = (design.node_index(&link.from), design.node_index(&link.to))
-        else {
-            return;
+    /// Adds a link between two nodes of the model (looked up by id, never a removed node).
+    fn push_link(core: &mut Core, link: &Link) -> Option<LinkIndex> {
+        let (Some(from), Some(to)) = (core.find(&link.from), core.find(&link.to)) else {
+            return None;
         };
         let index = LinkIndex(core.links.len() as u32);
         core.links.push(LinkState {
@@ -233,9 +254,11 @@ impl Simulation {
             added_latency_ns: 0,
             loss: link.loss,
             added_loss: 0.0,
+            removed: false,
         });
         core.link_metrics.push(LinkMetrics::default());
         core.outgoing[from].push(index);
+        Some(index)
     }
 
     fn build_node(
@@ -331,6 +354,20 @@ impl Simulation {
             .map_or((u64::MAX, u64::MAX), |c| (u64::from(c.node.0), c.request))
     }
 
+    /// A removed node's own sources (user arrivals, health probes, autoscaling checks, scrapes) stop;
+    /// everything else it holds runs on, so its calls drain.
+    fn stopped_source(&self, event: &Event) -> bool {
+        let owner = match event {
+            Event::Arrival { node, .. }
+            | Event::Timer {
+                node,
+                timer: Timer::ProbeSend { .. } | Timer::Evaluate | Timer::Scrape,
+            } => *node,
+            _ => return false,
+        };
+        self.core.removed.get(owner.get()).copied().unwrap_or(false)
+    }
+
     fn process(&mut self, event: Event) {
         let (node, request) = match event {
             Event::Arrival { node, .. } => (u64::from(node.0), u64::MAX),
@@ -348,6 +385,9 @@ impl Simulation {
         digest = fnv(digest, node);
         self.digest = fnv(digest, request);
         self.events_processed += 1;
+        if self.stopped_source(&event) {
+            return;
+        }
         let core = &mut self.core;
         match event {
             Event::Arrival { node, generation } => {
@@ -454,17 +494,17 @@ impl Simulation {
     }
 
     fn index_of(&self, id: &str) -> Option<NodeIndex> {
-        self.core
-            .ids
-            .iter()
-            .position(|x| x == id)
-            .map(|i| NodeIndex(i as u32))
+        self.core.find(id).map(|i| NodeIndex(i as u32))
     }
 
     fn start_fault(&mut self, index: usize) {
         let Some(scheduled) = self.faults.get(index).cloned() else {
             return;
         };
+        if self.fault_phases[index] != FaultPhase::Waiting {
+            return;
+        }
+        self.fault_phases[index] = FaultPhase::Active;
         let message = format!("fault injected: {}", scheduled.fault);
         self.core
             .logs
@@ -484,6 +524,10 @@ impl Simulation {
         let Some(scheduled) = self.faults.get(index).cloned() else {
             return;
         };
+        if self.fault_phases[index] != FaultPhase::Active {
+            return;
+        }
+        self.fault_phases[index] = FaultPhase::Over;
         let message = format!("fault healed: {}", scheduled.fault);
         self.core
             .logs
@@ -493,10 +537,10 @@ impl Simulation {
 
     fn set_fault(&mut self, fault: &Fault, on: bool) {
         let core = &mut self.core;
-        let find = |ids: &[String], id: &str| ids.iter().position(|x| x == id);
+        let find = |core: &Core, id: &str| core.find(id);
         match fault {
             Fault::Kill { node } => {
-                if let Some(index) = find(&core.ids, node) {
+                if let Some(index) = find(core, node) {
                     if on {
                         self.nodes[index].kill(core);
                     } else {
@@ -505,17 +549,17 @@ impl Simulation {
                 }
             }
             Fault::Restart { node } => {
-                if on && let Some(index) = find(&core.ids, node) {
+                if on && let Some(index) = find(core, node) {
                     self.nodes[index].restart(core);
                 }
             }
             Fault::SlowDown { node, factor } => {
-                if let Some(index) = find(&core.ids, node) {
+                if let Some(index) = find(core, node) {
                     self.nodes[index].set_slow(if on { *factor } else { 1.0 });
                 }
             }
             Fault::Partition { a, b } => {
-                if let (Some(a), Some(b)) = (find(&core.ids, a), find(&core.ids, b)) {
+                if let (Some(a), Some(b)) = (find(core, a), find(core, b)) {
                     let pair = (NodeIndex(a as u32), NodeIndex(b as u32));
                     if on {
                         core.partitions.push(pair);
@@ -530,7 +574,7 @@ impl Simulation {
                 added_latency_ms,
                 loss,
             } => {
-                if let (Some(from), Some(to)) = (find(&core.ids, from), find(&core.ids, to)) {
+                if let (Some(from), Some(to)) = (find(core, from), find(core, to)) {
                     for link in &mut core.links {
                         if link.from.get() == from && link.to.get() == to {
                             link.added_latency_ns =
@@ -553,7 +597,7 @@ impl Simulation {
                 }
             }
             Fault::DatabasePrimaryCrash { node } => {
-                if let Some(index) = find(&core.ids, node)
+                if let Some(index) = find(core, node)
                     && let NodeState::Database(database) = &mut self.nodes[index]
                 {
                     if on {
@@ -565,7 +609,7 @@ impl Simulation {
             }
             Fault::CacheFlush { node } => {
                 if on
-                    && let Some(index) = find(&core.ids, node)
+                    && let Some(index) = find(core, node)
                     && let NodeState::Cache(cache) = &mut self.nodes[index]
                 {
                     cache.flush(core);
@@ -615,6 +659,7 @@ impl Simulation {
                     duration_s,
                     fault,
                 });
+                self.fault_phases.push(FaultPhase::Waiting);
                 let index = (self.faults.len() - 1) as u32;
                 self.core.schedule(0, Event::FaultStart { index });
             }
@@ -633,7 +678,12 @@ impl Simulation {
             LiveCommand::SetParams { node, params } => self.set_params(&node, params)?,
             LiveCommand::ScaleUp { node } => {
                 let index = self.require(&node)?;
-                let mut params = self.design.nodes[index.get()].params.clone();
+                let mut params = self
+                    .design
+                    .node(&node)
+                    .ok_or_else(|| CommandError::UnknownNode(node.clone()))?
+                    .params
+                    .clone();
                 let tier = match &mut params {
                     NodeParams::Server(p) | NodeParams::Service(p) => &mut p.tier,
                     NodeParams::AutoscalingGroup(p) => &mut p.server.tier,
@@ -668,10 +718,13 @@ impl Simulation {
             return Err(self.wrong_kind(index));
         }
         let mut check = self.design.clone();
-        if let Some(node) = check.nodes.get_mut(index.get()) {
-            node.params = params.clone();
-        }
-        let prefix = format!("nodes[{}]", index.get());
+        let position = check
+            .nodes
+            .iter()
+            .position(|node| node.id == id)
+            .ok_or_else(|| CommandError::UnknownNode(id.to_owned()))?;
+        check.nodes[position].params = params.clone();
+        let prefix = format!("nodes[{position}]");
         if let Some(error) = check
             .problems()
             .into_iter()
@@ -751,8 +804,7 @@ impl Simulation {
             }
             NodeState::LoadBalancer(lb) => {
                 let template = lb
-                    .backends
-                    .iter()
+                    .current_backends()
                     .find(|b| core.kinds[b.node.get()] == NodeKind::Server);
                 let Some(template) = template else {
                     return Err(CommandError::AtLimit(format!(
@@ -760,7 +812,11 @@ impl Simulation {
                     )));
                 };
                 let (template_node, template_link) = (template.node, template.link);
-                let base = self.design.nodes[template_node.get()].clone();
+                let Some(base) = self.design.node(&core.ids[template_node.get()]).cloned() else {
+                    return Err(CommandError::UnknownNode(
+                        core.ids[template_node.get()].clone(),
+                    ));
+                };
                 let mut count = 2;
                 let new_id = loop {
                     let candidate = format!("{}-{count}", base.id);
@@ -773,12 +829,7 @@ impl Simulation {
                 node.id = new_id.clone();
                 node.name = format!("{} {count}", base.display_name());
                 node.position.y += 40.0;
-                let new_index = NodeIndex(core.ids.len() as u32);
-                core.ids.push(new_id.clone());
-                core.zones.push(node.zone.clone());
-                core.kinds.push(NodeKind::Server);
-                core.metrics.push(NodeMetrics::new());
-                core.outgoing.push(Vec::new());
+                let new_index = core.add_node(&new_id, &node.zone, NodeKind::Server);
                 let latency_ms = core.links[template_link.get()].latency_ns as f64 / 1e6;
                 let mut new_links = vec![Link::new(id, &new_id, latency_ms)];
                 for link in &self.design.links {
@@ -791,7 +842,7 @@ impl Simulation {
                 self.design.nodes.push(node.clone());
                 for link in &new_links {
                     self.design.links.push(link.clone());
-                    Simulation::push_link(core, &self.design, link);
+                    Simulation::push_link(core, link);
                 }
                 let NodeParams::Server(params) = &node.params else {
                     return Err(CommandError::AtLimit("template is not a server".to_owned()));
@@ -854,7 +905,9 @@ impl Simulation {
                     Health::Up
                 }
             }
-            NodeState::LoadBalancer(lb) if lb.up && lb.healthy_count() < lb.backends.len() => {
+            NodeState::LoadBalancer(lb)
+                if lb.up && lb.healthy_count() < lb.current_backends().count() =>
+            {
                 Health::Degraded
             }
             NodeState::Server(server)
@@ -873,6 +926,9 @@ impl Simulation {
         let mut nodes = Vec::with_capacity(self.nodes.len());
         let mut cost_per_hour = 0.0;
         for index in 0..self.nodes.len() {
+            if self.core.removed[index] {
+                continue;
+            }
             let health = self.health(index);
             let state = &self.nodes[index];
             let cost = state.cost_per_hour();
@@ -881,10 +937,9 @@ impl Simulation {
             let last = metrics.series.last().copied().unwrap_or_default();
             let (healthy_backends, explanation, backends) = match state {
                 NodeState::LoadBalancer(lb) => (
-                    Some((lb.healthy_count(), lb.backends.len())),
+                    Some((lb.healthy_count(), lb.current_backends().count())),
                     lb.last_explanation.clone(),
-                    lb.backends
-                        .iter()
+                    lb.current_backends()
                         .map(|backend| BackendView {
                             node: self.core.ids[backend.node.get()].clone(),
                             in_rotation: backend.healthy,
@@ -951,6 +1006,15 @@ impl Simulation {
                 explanation,
             });
         }
+        // Links deleted while running are left out; `InFlight::link` indexes the links shown.
+        let mut shown = vec![usize::MAX; self.core.links.len()];
+        let mut count = 0;
+        for (index, link) in self.core.links.iter().enumerate() {
+            if !link.removed {
+                shown[index] = count;
+                count += 1;
+            }
+        }
         let mut in_transit = vec![0u32; self.core.links.len()];
         let live = self.core.calls.live();
         let stride = (live / IN_FLIGHT_SAMPLE).max(1) as u64;
@@ -960,7 +1024,7 @@ impl Simulation {
             let Some(link) = call.link else {
                 continue;
             };
-            if arrive <= now || depart > now {
+            if arrive <= now || depart > now || shown[link.get()] == usize::MAX {
                 continue;
             }
             in_transit[link.get()] += 1;
@@ -969,7 +1033,7 @@ impl Simulation {
                 let progress = (now - depart) as f64 / (arrive - depart).max(1) as f64;
                 in_flight.push(InFlight {
                     request: call.request,
-                    link: link.get(),
+                    link: shown[link.get()],
                     progress: if call.returning {
                         1.0 - progress
                     } else {
@@ -987,6 +1051,7 @@ impl Simulation {
             .iter()
             .zip(&self.core.link_metrics)
             .enumerate()
+            .filter(|(_, (link, _))| !link.removed)
             .map(|(index, (link, metrics))| LinkSnapshot {
                 from: self.core.ids[link.from.get()].clone(),
                 to: self.core.ids[link.to.get()].clone(),
@@ -999,6 +1064,9 @@ impl Simulation {
         let mut alerts = Vec::new();
         let mut notifications = Vec::new();
         for (index, node) in self.nodes.iter().enumerate() {
+            if self.core.removed[index] {
+                continue;
+            }
             if let NodeState::Monitoring(monitoring) = node {
                 alerts.extend(monitoring.alerts.statuses.iter().cloned());
                 let cursor = &mut self.notification_cursors[index];
@@ -1212,7 +1280,14 @@ pub struct Report {
 impl Simulation {
     /// A whole-run summary (used by the CLI).
     pub fn report(&mut self) -> Report {
-        let ids = self.core.ids.clone();
+        let ids: Vec<String> = self
+            .core
+            .ids
+            .iter()
+            .zip(&self.core.removed)
+            .filter(|(_, removed)| !**removed)
+            .map(|(id, _)| id.clone())
+            .collect();
         let nodes = ids.iter().filter_map(|id| self.node_stats(id)).collect();
         let snapshot = self.snapshot();
         Report {

@@ -56,6 +56,11 @@ impl AutoscalingGroup {
         }
     }
 
+    /// Its outgoing links changed while running.
+    pub(crate) fn follow_links(&mut self, core: &Core) {
+        self.routing.dependencies = Dependencies::of(core, self.index);
+    }
+
     pub(crate) fn running(&self) -> usize {
         self.members
             .iter()

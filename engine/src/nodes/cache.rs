@@ -194,6 +194,11 @@ impl Cache {
         }
     }
 
+    /// Its outgoing links changed while running: misses go to the first one.
+    pub(crate) fn follow_links(&mut self, core: &Core) {
+        self.downstream = core.outgoing[self.index.get()].first().copied();
+    }
+
     pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
         core.arrived(call);
         if !self.up {

@@ -69,6 +69,16 @@ pub(crate) struct Backend {
     pub(crate) connections: u32,
     weight: i64,
     current_weight: i64,
+    /// Its link was deleted while running: it gets no new requests and is no longer probed, while
+    /// the requests it holds finish (its slot stays, probes and replies refer to slots).
+    pub(crate) removed: bool,
+}
+
+impl Backend {
+    /// Whether new requests may go to it.
+    fn routable(&self) -> bool {
+        self.healthy && !self.removed
+    }
 }
 
 const VIRTUAL_NODES: u32 = 64;
@@ -152,6 +162,7 @@ impl LoadBalancer {
             connections: 0,
             weight,
             current_weight: 0,
+            removed: false,
         });
         for replica in 0..VIRTUAL_NODES {
             let point = hash32((u64::from(node.0) << 32) | u64::from(replica));
@@ -170,6 +181,35 @@ impl LoadBalancer {
                 },
             );
         }
+    }
+
+    /// Follows the node's outgoing links after a live edit of the design: a deleted link's backend
+    /// leaves the rotation (draining what it holds), a new link becomes a backend, probed at once.
+    pub(crate) fn sync_backends(&mut self, core: &mut Core, worker_counts: &[u32]) {
+        let links = core.outgoing[self.index.get()].clone();
+        for backend in &mut self.backends {
+            if !backend.removed && !links.contains(&backend.link) {
+                backend.removed = true;
+            }
+        }
+        // Consistent hashing: the removed backends' ring points go, so their users move elsewhere.
+        let removed: Vec<u32> = (0..self.backends.len() as u32)
+            .filter(|&slot| self.backends[slot as usize].removed)
+            .collect();
+        self.ring.retain(|(_, slot)| !removed.contains(slot));
+        for link in links {
+            if self.backends.iter().any(|b| b.link == link && !b.removed) {
+                continue;
+            }
+            let node = core.links[link.get()].to;
+            let weight = i64::from(worker_counts.get(node.get()).copied().unwrap_or(1).max(1));
+            self.add_backend(core, link, node, weight);
+        }
+    }
+
+    /// The backends still in the design (not removed by a live edit).
+    pub(crate) fn current_backends(&self) -> impl Iterator<Item = &Backend> {
+        self.backends.iter().filter(|b| !b.removed)
     }
 
     /// New parameters, live. Switching health checks on starts probing every backend.
@@ -235,7 +275,7 @@ impl LoadBalancer {
     fn choose(&mut self, core: &mut Core, user: u32) -> Option<usize> {
         self.scratch.clear();
         self.scratch
-            .extend((0..self.backends.len()).filter(|&slot| self.backends[slot].healthy));
+            .extend((0..self.backends.len()).filter(|&slot| self.backends[slot].routable()));
         let count = self.backends.len();
         if self.scratch.is_empty() {
             if self.explain {
@@ -246,7 +286,7 @@ impl LoadBalancer {
         let chosen = match self.params.algorithm {
             Algorithm::RoundRobin => {
                 let mut slot = self.cursor % count;
-                while !self.backends[slot].healthy {
+                while !self.backends[slot].routable() {
                     slot = (slot + 1) % count;
                 }
                 if self.explain {
@@ -361,7 +401,7 @@ impl LoadBalancer {
                 let mut chosen = None;
                 for offset in 0..self.ring.len() {
                     let (point, slot) = self.ring[(start + offset) % self.ring.len()];
-                    if self.backends[slot as usize].healthy {
+                    if self.backends[slot as usize].routable() {
                         chosen = Some((point, slot as usize));
                         break;
                     }
@@ -405,7 +445,7 @@ impl LoadBalancer {
                 let Some(backend) = self.backends.get_mut(slot as usize) else {
                     return;
                 };
-                if !check.enabled || chain != self.probe_chain {
+                if !check.enabled || chain != self.probe_chain || backend.removed {
                     return;
                 }
                 core.timer(
@@ -540,7 +580,7 @@ impl LoadBalancer {
     }
 
     pub(crate) fn healthy_count(&self) -> usize {
-        self.backends.iter().filter(|b| b.healthy).count()
+        self.current_backends().filter(|b| b.healthy).count()
     }
 
     pub(crate) fn gauges(&self) -> Gauges {

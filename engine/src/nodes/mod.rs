@@ -41,6 +41,20 @@ pub(crate) enum NodeState {
 }
 
 impl NodeState {
+    /// The node's outgoing links changed while running (a live edit): route over the new ones.
+    /// `worker_counts` (per node index) weigh new load-balancer backends.
+    pub(crate) fn follow_links(&mut self, core: &mut Core, worker_counts: &[u32]) {
+        match self {
+            NodeState::Users(node) => node.find_links(core),
+            NodeState::LoadBalancer(node) => node.sync_backends(core, worker_counts),
+            NodeState::Server(node) => node.follow_links(core),
+            NodeState::AutoscalingGroup(node) => node.follow_links(core),
+            NodeState::Cache(node) => node.follow_links(core),
+            // The CDN looks its origin up per request; databases and monitoring call nobody.
+            NodeState::Cdn(_) | NodeState::Database(_) | NodeState::Monitoring(_) => {}
+        }
+    }
+
     pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
         match self {
             NodeState::LoadBalancer(node) => node.arrive(core, call),

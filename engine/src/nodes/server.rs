@@ -432,6 +432,11 @@ impl Server {
         }
     }
 
+    /// Its outgoing links changed while running.
+    pub(crate) fn follow_links(&mut self, core: &Core) {
+        self.routing.dependencies = Dependencies::of(core, self.index);
+    }
+
     pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
         self.instance
             .arrive(core, self.index, 0, &self.params, call);

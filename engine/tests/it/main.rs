@@ -5,6 +5,7 @@ mod design_format;
 mod determinism;
 mod faults;
 mod live;
+mod live_edit;
 mod load_balancing;
 mod properties;
 mod queueing;

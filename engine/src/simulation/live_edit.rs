@@ -1,0 +1,227 @@
+//! Live edits: the running model follows a changed design at the current time instead of starting again.
+//!
+//! Nodes are matched by id and links by their two ends. A new node starts fresh now; a deleted node
+//! drains (it keeps its index, no link leads to it, its own sources stop, the calls it holds finish);
+//! a node whose parameters changed takes them as with `LiveCommand::SetParams`; a node whose links
+//! changed routes over the new ones (a load balancer drains a deleted backend and probes a new one);
+//! unchanged alert rules keep their state; scheduled faults not yet due are added or cancelled, and
+//! a running fault taken out of the schedule heals now. A node that changed kind cannot be followed.
+
+use super::{FaultPhase, Simulation, worker_count};
+use crate::core::{Event, LinkIndex};
+use crate::design::{Design, ScheduledFault};
+use crate::metrics::LogLevel;
+use crate::nodes::NodeState;
+use crate::random::to_ns;
+use crate::simulation::CommandError;
+
+impl Simulation {
+    /// Makes the running model follow `edited` from now on, keeping time, queues, calls in flight,
+    /// metrics, logs and alert states. Refused (model unchanged) when `edited` is invalid or a node
+    /// changed kind ([`CommandError::NeedsRestart`]).
+    pub fn reconfigure(&mut self, edited: &Design) -> Result<(), CommandError> {
+        edited.validate().map_err(CommandError::Invalid)?;
+        for node in &edited.nodes {
+            if let Some(index) = self.core.find(&node.id)
+                && self.core.kinds[index] != node.kind()
+            {
+                return Err(CommandError::NeedsRestart(format!(
+                    "\"{}\" changed from a {} to a {}: the run starts again",
+                    node.id,
+                    self.core.kinds[index].label(),
+                    node.kind().label()
+                )));
+            }
+        }
+        let previous = std::mem::replace(&mut self.design, edited.clone());
+        let mut summary = Vec::new();
+
+        // Nodes that left the design drain.
+        let mut removed = 0;
+        for index in 0..self.nodes.len() {
+            if !self.core.removed[index] && edited.node(&self.core.ids[index]).is_none() {
+                self.core.removed[index] = true;
+                removed += 1;
+            }
+        }
+        // New nodes get their identity now and their state once the links are in place.
+        let mut added = Vec::new();
+        for node in &edited.nodes {
+            match self.core.find(&node.id) {
+                Some(index) => self.core.zones[index].clone_from(&node.zone),
+                None => added.push((self.core.add_node(&node.id, &node.zone, node.kind()), node)),
+            }
+        }
+
+        // Links: keep those still there (taking new latency and loss), drop the others, add the new.
+        let before = self.core.outgoing.clone();
+        let mut links_removed = 0;
+        for index in 0..self.core.links.len() {
+            let link = &self.core.links[index];
+            if link.removed {
+                continue;
+            }
+            let (from, to) = (link.from.get(), link.to.get());
+            let kept = !self.core.removed[from]
+                && !self.core.removed[to]
+                && edited
+                    .links
+                    .iter()
+                    .any(|l| l.from == self.core.ids[from] && l.to == self.core.ids[to]);
+            if !kept {
+                self.core.links[index].removed = true;
+                links_removed += 1;
+            }
+        }
+        let mut links_added = 0;
+        let mut order = Vec::with_capacity(edited.links.len());
+        for link in &edited.links {
+            let (Some(from), Some(to)) = (self.core.find(&link.from), self.core.find(&link.to))
+            else {
+                continue;
+            };
+            let existing = self.core.links.iter().position(|state| {
+                !state.removed && state.from.get() == from && state.to.get() == to
+            });
+            let index = match existing {
+                Some(index) => {
+                    let state = &mut self.core.links[index];
+                    state.latency_ns = to_ns(link.latency_ms * 1e6);
+                    state.loss = link.loss;
+                    LinkIndex(index as u32)
+                }
+                None => {
+                    links_added += 1;
+                    match Simulation::push_link(&mut self.core, link) {
+                        Some(index) => index,
+                        None => continue,
+                    }
+                }
+            };
+            order.push((from, index));
+        }
+        for outgoing in &mut self.core.outgoing {
+            outgoing.clear();
+        }
+        for (from, index) in order {
+            self.core.outgoing[from].push(index);
+        }
+
+        let worker_counts: Vec<u32> = self
+            .core
+            .ids
+            .iter()
+            .map(|id| edited.node(id).map_or(1, |node| worker_count(&node.params)))
+            .collect();
+        for (index, node) in &added {
+            let mut state =
+                Simulation::build_node(&mut self.core, *index, node, edited, &worker_counts);
+            if let crate::Resolution::Aggregated { weight } = self.resolution {
+                state.aggregate(&mut self.core, weight.max(1));
+            }
+            self.nodes.push(state);
+            self.notification_cursors.push(0);
+        }
+        for (index, links_before) in before.iter().enumerate() {
+            if !self.core.removed[index] && self.core.outgoing[index] != *links_before {
+                self.nodes[index].follow_links(&mut self.core, &worker_counts);
+            }
+        }
+
+        // Parameters, as live commands; the design already holds them, so they validate.
+        for node in &edited.nodes {
+            let changed = previous
+                .node(&node.id)
+                .is_some_and(|old| old.params != node.params);
+            if changed {
+                self.set_params(&node.id, node.params.clone())?;
+            }
+        }
+        if previous.alert_rules != edited.alert_rules {
+            for (index, state) in self.nodes.iter_mut().enumerate() {
+                if let NodeState::Monitoring(monitoring) = state
+                    && !self.core.removed[index]
+                {
+                    monitoring.alerts.set_rules(&edited.alert_rules);
+                }
+            }
+            summary.push("alert rules".to_owned());
+        }
+        if previous.faults != edited.faults {
+            self.follow_fault_schedule(&edited.faults);
+            summary.push("fault schedule".to_owned());
+        }
+
+        let count = |n: usize, noun: &str, verb: &str| match n {
+            0 => None,
+            1 => Some(format!("1 {noun} {verb}")),
+            n => Some(format!("{n} {noun}s {verb}")),
+        };
+        let mut changes: Vec<String> = [
+            count(added.len(), "node", "added"),
+            count(removed, "node", "removed"),
+            count(links_added, "link", "added"),
+            count(links_removed, "link", "removed"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        changes.extend(summary.into_iter().map(|what| format!("{what} changed")));
+        if !changes.is_empty() {
+            let message = format!("design edited while running: {}", changes.join(", "));
+            let now = self.core.now;
+            self.core.logs.push(now, LogLevel::Info, "", message);
+        }
+        Ok(())
+    }
+
+    /// The design's fault schedule changed: a fault still in it keeps its course; one taken out is
+    /// cancelled if it has not started, healed now if it is running; a new one is scheduled, unless
+    /// its time has already passed (it then waits for the next run, and the log says so).
+    fn follow_fault_schedule(&mut self, schedule: &[ScheduledFault]) {
+        let now = self.core.now;
+        let mut old: Vec<Option<usize>> = self.scheduled_faults.iter().copied().map(Some).collect();
+        let mut scheduled = Vec::with_capacity(schedule.len());
+        for fault in schedule {
+            let kept = old
+                .iter_mut()
+                .find(|entry| entry.is_some_and(|index| self.faults[index] == *fault))
+                .and_then(Option::take);
+            if let Some(index) = kept {
+                scheduled.push(index);
+                continue;
+            }
+            let index = self.faults.len();
+            self.faults.push(fault.clone());
+            scheduled.push(index);
+            let at = to_ns(fault.at_s * 1e9);
+            if at >= now {
+                self.fault_phases.push(FaultPhase::Waiting);
+                self.core.schedule(
+                    at - now,
+                    Event::FaultStart {
+                        index: index as u32,
+                    },
+                );
+            } else {
+                self.fault_phases.push(FaultPhase::Cancelled);
+                let message = format!(
+                    "fault scheduled at {} s is already past: it runs from the next reset ({})",
+                    fault.at_s, fault.fault
+                );
+                self.core.logs.push(now, LogLevel::Info, "", message);
+            }
+        }
+        for index in old.into_iter().flatten() {
+            match self.fault_phases[index] {
+                FaultPhase::Waiting => self.fault_phases[index] = FaultPhase::Cancelled,
+                FaultPhase::Active => {
+                    self.end_fault(index);
+                    self.fault_phases[index] = FaultPhase::Cancelled;
+                }
+                FaultPhase::Over | FaultPhase::Cancelled => {}
+            }
+        }
+        self.scheduled_faults = scheduled;
+    }
+}
