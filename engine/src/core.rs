@@ -69,6 +69,10 @@ pub(crate) struct Call {
     pub(crate) holding: bool,
     /// Requests this call stands for (1, or more in the aggregated resolution).
     pub(crate) weight: u64,
+    /// Part of a client's retry (attempt 2 or later), for the animation.
+    pub(crate) retry: bool,
+    /// Answered from a cache or a CDN edge without going further, for the animation.
+    pub(crate) hit: bool,
 }
 
 /// Requests in a `Vec` with a free list: no allocation per request once warm.
@@ -426,6 +430,8 @@ impl Core {
             returning: false,
             depth: 0,
             holding: false,
+            retry: false,
+            hit: false,
             weight,
         })
     }
@@ -438,7 +444,7 @@ impl Core {
         link: LinkIndex,
         extra_delay_ns: u64,
     ) -> Option<CallId> {
-        let (request, request_type, user, key, depth, weight) = {
+        let (request, request_type, user, key, depth, weight, retry) = {
             let call = self.calls.get_mut(parent)?;
             call.pending += 1;
             (
@@ -448,6 +454,7 @@ impl Core {
                 call.key,
                 call.depth,
                 call.weight,
+                call.retry || call.attempt > 1,
             )
         };
         let state = &self.links[link.get()];
@@ -476,6 +483,8 @@ impl Core {
             returning: false,
             depth: depth + 1,
             holding: false,
+            retry,
+            hit: false,
             weight,
         });
         let metrics = &mut self.link_metrics[link.get()];

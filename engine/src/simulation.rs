@@ -1042,6 +1042,8 @@ impl Simulation {
                     returning: call.returning,
                     request_type: call.request_type,
                     failed: call.failure.is_some(),
+                    hit: call.returning && call.hit,
+                    retry: call.retry,
                 });
             }
         }

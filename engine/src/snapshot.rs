@@ -108,6 +108,10 @@ pub struct InFlight {
     pub returning: bool,
     pub request_type: RequestType,
     pub failed: bool,
+    /// A reply from a cache or CDN edge that had the answer (the request went no further).
+    pub hit: bool,
+    /// Part of a client's retry of an earlier failed or timed-out attempt.
+    pub retry: bool,
 }
 
 /// The business and conservation view over every users node.

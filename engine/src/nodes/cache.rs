@@ -273,6 +273,9 @@ impl Cache {
                 metrics.window_misses += 1;
             }
         }
+        if hit && let Some(state) = core.calls.get_mut(call) {
+            state.hit = true;
+        }
         match (hit, self.downstream) {
             (true, _) | (false, None) => core.respond(call, Ok(())),
             (false, Some(link)) => {

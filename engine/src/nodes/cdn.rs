@@ -53,6 +53,9 @@ impl Cdn {
             }
         }
         if hit {
+            if let Some(state) = core.calls.get_mut(call) {
+                state.hit = true;
+            }
             core.timer(delay, self.index, Timer::Delay { call });
             return;
         }

@@ -1,5 +1,6 @@
 //! Integration tests of the engine, one module per behaviour.
 
+mod animation;
 mod cli;
 mod design_format;
 mod determinism;
