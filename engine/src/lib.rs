@@ -93,6 +93,7 @@ pub mod presets;
 mod random;
 pub mod simulation;
 pub mod snapshot;
+pub mod speed;
 pub mod validate;
 
 pub use alerts::{AlertState, AlertStatus, Notification};

@@ -8,14 +8,16 @@
 //! - `cargo xtask build [--public-url /repo/]` — the release bundle in `dist/` (what GitHub Pages serves).
 //! - `cargo xtask setup` — only install the tools.
 //! - `cargo xtask bench-browser` — frame times of the release build in headless Chromium.
+//! - `cargo xtask bench-wasm` — the engine's speed as wasm in headless Chromium against native, and the ratio.
 //! - `cargo xtask csp` — fills the Content-Security-Policy hashes; Trunk runs it as a post-build hook.
 
+mod bench_wasm;
 mod bundle;
 mod csp;
 mod tools;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 /// The sub-path the end-to-end tests serve the release build under, as GitHub Pages does for a project site.
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         Some("csp") => csp::fill_from_trunk_environment(),
         Some("bundle-size") => bundle::report(&project_root().join("dist")),
         Some("bench-browser") => bench_browser(),
+        Some("bench-wasm") => bench_wasm::run(&project_root()),
         _ => Err(usage()),
     };
     match result {
@@ -46,7 +49,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    "usage: cargo xtask <serve | test | build [--public-url /path/] | setup | bundle-size | bench-browser>"
+    "usage: cargo xtask <serve | test | build [--public-url /path/] | setup | bundle-size | bench-browser | bench-wasm>"
         .to_string()
 }
 
@@ -241,11 +244,21 @@ fn end_to_end_test_files(root: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Runs one named step, printing its name and duration, and turns a failure into a readable message.
 pub fn step(root: &Path, name: &str, command: Command) -> Result<(), String> {
+    timed_step(name, || run(root, command))
+}
+
+/// [`step`] for a command whose standard output is wanted: it is shown once the command ends and
+/// returned (standard error still streams, so cargo's progress stays visible).
+pub fn step_capturing(root: &Path, name: &str, command: Command) -> Result<String, String> {
+    timed_step(name, || run_capturing(root, command))
+}
+
+fn timed_step<T>(name: &str, action: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     println!("\n==> {name}");
     let started = Instant::now();
-    let outcome = run(root, command);
+    let outcome = action();
     match &outcome {
-        Ok(()) => println!("    done in {:.1} s", started.elapsed().as_secs_f64()),
+        Ok(_) => println!("    done in {:.1} s", started.elapsed().as_secs_f64()),
         Err(message) => eprintln!("    FAILED: {name}: {message}"),
     }
     outcome.map_err(|message| format!("step \"{name}\" failed: {message}"))
@@ -258,6 +271,26 @@ pub fn run(root: &Path, mut command: Command) -> Result<(), String> {
     let status = command
         .status()
         .map_err(|error| format!("could not start `{shown}`: {error}"))?;
+    success_or_error(&shown, status)
+}
+
+/// [`run`] with standard output captured, printed and returned.
+fn run_capturing(root: &Path, mut command: Command) -> Result<String, String> {
+    command
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    let shown = describe(&command);
+    let output = command
+        .output()
+        .map_err(|error| format!("could not start `{shown}`: {error}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    print!("{stdout}");
+    success_or_error(&shown, output.status)?;
+    Ok(stdout)
+}
+
+fn success_or_error(shown: &str, status: std::process::ExitStatus) -> Result<(), String> {
     if status.success() {
         Ok(())
     } else {

@@ -4,6 +4,7 @@
 //! arch-sim run design.json [--seconds 60] [--seed 7]
 //! arch-sim preset <single|vertical|horizontal|distributed>     prints a preset design
 //! arch-sim digest                                               digest of the reference run
+//! arch-sim speed                                                events/s and customers/s, one line per workload
 //! ```
 //! A bad design file exits with code 2 and prints the typed error, with its JSON path, on stderr.
 
@@ -13,7 +14,7 @@ use engine::{Design, Simulation, presets};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim preset single|vertical|horizontal|distributed"
+        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim preset single|vertical|horizontal|distributed\n       arch-sim digest\n       arch-sim speed"
     );
     ExitCode::from(64)
 }
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
+        Some("speed") => speed(),
         Some("preset") => {
             let design = match arguments.get(1).map(String::as_str) {
                 Some("single") => presets::single_server(),
@@ -41,6 +43,25 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => usage(),
+    }
+}
+
+/// The engine's speed on the workloads of [`engine::speed`], timed with the native monotonic clock
+/// (build with `--release`: a debug build measures nothing useful).
+fn speed() -> ExitCode {
+    let origin = std::time::Instant::now();
+    let clock = || origin.elapsed().as_secs_f64() * 1000.0;
+    match engine::speed::measure(&clock) {
+        Ok(figures) => {
+            for figure in figures {
+                println!("{figure}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("a speed workload is not a valid design: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 
