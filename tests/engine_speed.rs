@@ -2,8 +2,8 @@
 //! `performance.now()`, printed one line per workload for `cargo xtask bench-wasm` to compare with
 //! `arch-sim speed` natively. It asserts nothing about speed.
 //!
-//! Ignored so the ordinary browser test run skips it; run it on a release build:
-//! `cargo test --release --target wasm32-unknown-unknown --test engine_speed -- --include-ignored --nocapture`.
+//! Built only with the `engine-speed` feature, so the ordinary test run skips it; on a release build:
+//! `cargo test --release --features engine-speed --target wasm32-unknown-unknown --test engine_speed -- --nocapture`.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -11,7 +11,6 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
-#[ignore = "a benchmark: run it with `cargo xtask bench-wasm`"]
 fn engine_speed_in_the_browser() {
     let performance = web_sys::window()
         .and_then(|window| window.performance())
