@@ -1,8 +1,10 @@
 //! The runner: the one place that advances the engine — once per animation frame, by the frame's duration
 //! times the speed, within a time budget — and publishes the snapshot the components read.
 //!
-//! Edits made while it runs reach the running model: a parameter change is applied live; a change of the
-//! design's shape (nodes, links, rules) restarts the model on the new design with the same seed.
+//! Edits made while it runs reach the running model, which goes on from where it is
+//! ([`Simulation::reconfigure`]): new nodes and links join, deleted ones drain, parameters, rules and
+//! the fault schedule change. A new document (an import, a preset, a share link), a node that changed
+//! kind, or a design that could not run before starts the run again from time zero.
 
 use std::collections::VecDeque;
 
@@ -45,6 +47,8 @@ pub struct Runner {
     /// Log lines and alert notifications of this run, oldest first, bounded.
     pub logs: RwSignal<VecDeque<LogLine>>,
     pub notifications: RwSignal<VecDeque<Notification>>,
+    /// The next document change is a whole new document: start a new run instead of following it.
+    new_document: StoredValue<bool>,
     /// What the engine costs per frame: a moving average of the milliseconds spent advancing it, and
     /// of the events it processed per simulated second. Shown in the status line and read by the
     /// browser frame-time benchmark.
@@ -66,6 +70,7 @@ impl Runner {
             behind: RwSignal::new(false),
             logs: RwSignal::new(VecDeque::new()),
             notifications: RwSignal::new(VecDeque::new()),
+            new_document: StoredValue::new(false),
             engine_ms_per_frame: RwSignal::new(0.0),
             events_per_second: RwSignal::new(0.0),
         };
@@ -152,33 +157,34 @@ impl Runner {
         outcome
     }
 
+    /// The document about to change is a whole new one (an import, a preset): its run starts at zero.
+    pub fn expect_new_document(&self) {
+        self.new_document.set_value(true);
+    }
+
+    /// The announced new document did not come (the import was refused or changed nothing).
+    pub fn forget_new_document(&self) {
+        self.new_document.set_value(false);
+    }
+
     fn follow_document(&self, document: &Design) {
-        let same_shape = self
-            .with_simulation(|simulation| same_shape(simulation.design(), document))
-            .unwrap_or(false);
-        if !same_shape {
-            self.rebuild(document);
-            return;
+        let new_document = std::mem::take(&mut *self.new_document.write_value());
+        let mut outcome = None;
+        if !new_document {
+            self.simulation.update_value(|simulation| {
+                if let Some(simulation) = simulation {
+                    outcome = Some(simulation.reconfigure(document));
+                }
+            });
         }
-        let changed: Vec<LiveCommand> = self
-            .with_simulation(|simulation| {
-                simulation
-                    .design()
-                    .nodes
-                    .iter()
-                    .zip(&document.nodes)
-                    .filter(|(running, edited)| running.params != edited.params)
-                    .map(|(_, edited)| LiveCommand::SetParams {
-                        node: edited.id.clone(),
-                        params: edited.params.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        for command in changed {
-            if let Err(message) = self.command(command) {
-                self.problem.set(Some(message));
+        match outcome {
+            Some(Ok(())) => {
+                self.problem.set(None);
+                self.publish();
             }
+            // A new document, a design that could not run until now, a node that changed kind, or
+            // an edit that makes the design invalid (the problem is shown instead of the numbers).
+            _ => self.rebuild(document),
         }
     }
 
@@ -223,20 +229,6 @@ impl Runner {
         }
         self.snapshot.set(Some(snapshot));
     }
-}
-
-/// Whether two designs have the same nodes (ids and kinds, in order), links, rules and faults, so the
-/// running model can take the edit live instead of restarting.
-fn same_shape(running: &Design, edited: &Design) -> bool {
-    running.nodes.len() == edited.nodes.len()
-        && running
-            .nodes
-            .iter()
-            .zip(&edited.nodes)
-            .all(|(a, b)| a.id == b.id && a.kind() == b.kind() && a.zone == b.zone)
-        && running.links == edited.links
-        && running.alert_rules == edited.alert_rules
-        && running.faults == edited.faults
 }
 
 /// An exponential moving average over roughly the last thirty frames.

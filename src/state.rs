@@ -57,6 +57,11 @@ impl AppState {
 
     /// Applies an edit to the document; a refused edit changes nothing and is returned for display.
     pub fn execute(&self, command: &Command) -> Result<Applied, EditError> {
+        // A whole new document gets a new run; every other edit is followed by the running model.
+        let new_document = matches!(command, Command::ReplaceDocument(_));
+        if new_document {
+            self.runner.expect_new_document();
+        }
         let mut outcome = Ok(Applied::default());
         self.editor.update(|editor| match editor.execute(command) {
             Ok(applied) => {
@@ -72,6 +77,9 @@ impl AppState {
         });
         if let Err(error) = &outcome {
             self.announcement.set(error.to_string());
+        }
+        if new_document && !outcome.as_ref().is_ok_and(|applied| applied.changed) {
+            self.runner.forget_new_document();
         }
         self.forget_deleted_from_selection();
         outcome

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 
 use super::NodeIcon;
 use super::minimap::Minimap;
-use super::particles;
+use super::particles::{self, ParticleLegend};
 use crate::editor::command::LinkId;
 use crate::editor::viewport::{self, NODE_SIZE, wheel_zoom_factor};
 use crate::editor::{Command, NodeDrag, Point, Rect, Selection, Vector, check_connect};
@@ -73,6 +73,10 @@ pub fn Canvas() -> impl IntoView {
     let viewport = state.view.viewport;
     let canvas_ref = NodeRef::<Main>::new();
     let particles_ref = NodeRef::<CanvasElement>::new();
+    // The particles' key, while they move (not with reduced motion, where rate labels carry the flow).
+    let show_legend = Memo::new(move |_| {
+        state.runner.snapshot.with(Option::is_some) && !particles::prefers_reduced_motion()
+    });
     let gesture = StoredValue::new_local(Gesture::Idle);
     let link_preview = RwSignal::new(None::<LinkPreview>);
     let box_preview = RwSignal::new(None::<Rect>);
@@ -477,6 +481,7 @@ pub fn Canvas() -> impl IntoView {
                 }}
             </div>
             <canvas class="canvas__particles" node_ref=particles_ref aria-hidden="true"></canvas>
+            {move || show_legend.get().then(|| view! { <ParticleLegend /> })}
             {move || {
                 link_preview
                     .get()

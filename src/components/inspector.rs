@@ -302,6 +302,18 @@ fn ChaosControls(id: StoredValue<String>, kind: NodeKind) -> impl IntoView {
         }
         Err(message) => outcome.set(Some(message)),
     };
+    // Behind a load balancer, one more server is an edit of the design (on the canvas, undoable) that
+    // the running model follows; an autoscaling group boots one more instance of its own.
+    let add_backend = move || {
+        let command = Command::AddBackend {
+            load_balancer: id.get_value(),
+        };
+        // The new server becomes the selection, so this panel may be gone by now: `try_set`.
+        let _ = match state.execute(&command) {
+            Ok(_) => outcome.try_set(None),
+            Err(error) => outcome.try_set(Some(error.to_string())),
+        };
+    };
     let inject = move |fault: Fault, done: &'static str| {
         run(
             LiveCommand::Inject {
@@ -319,7 +331,10 @@ fn ChaosControls(id: StoredValue<String>, kind: NodeKind) -> impl IntoView {
                 <button class="button" type="button" on:click=move |_| run(LiveCommand::Restart { node: id.get_value() }, "restarting")>"Restart"</button>
                 <button class="button" type="button" on:click=move |_| inject(Fault::SlowDown { node: id.get_value(), factor: 3.0 }, "slowed down ×3")>"Slow down ×3"</button>
             })}
-            {matches!(kind, NodeKind::LoadBalancer | NodeKind::AutoscalingGroup).then(|| view! {
+            {(kind == NodeKind::LoadBalancer).then(|| view! {
+                <button class="button" type="button" on:click=move |_| add_backend()>"Add server"</button>
+            })}
+            {(kind == NodeKind::AutoscalingGroup).then(|| view! {
                 <button class="button" type="button" on:click=move |_| run(LiveCommand::AddServer { node: id.get_value() }, "got one more server")>"Add server"</button>
             })}
             {(kind == NodeKind::Cache).then(|| view! {

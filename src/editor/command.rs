@@ -50,6 +50,11 @@ pub enum Command {
         nodes: Vec<String>,
         links: Vec<LinkId>,
     },
+    /// Horizontal scaling in one step: a copy of the load balancer's first server backend, below
+    /// its lowest backend, linked from the load balancer and to everything that server calls.
+    AddBackend {
+        load_balancer: String,
+    },
     /// Copies of the nodes (and the links among them), offset by [`DUPLICATE_OFFSET`].
     Duplicate {
         ids: Vec<String>,
@@ -328,6 +333,7 @@ fn fold(document: &mut Design, command: &Command) -> Result<Applied, EditError> 
             Ok(changed(format!("Disconnected {link}")))
         }
         Command::Delete { nodes, links } => Ok(delete(document, nodes, links)),
+        Command::AddBackend { load_balancer } => add_backend(document, load_balancer),
         Command::Duplicate { ids } => {
             let clipboard = Clipboard::copy(document, ids)?;
             let mut applied = paste(document, &clipboard, DUPLICATE_OFFSET);
@@ -473,6 +479,67 @@ fn add_node(
         changed: true,
         created: vec![id],
         announcement,
+    })
+}
+
+fn add_backend(document: &mut Design, load_balancer: &str) -> Result<Applied, EditError> {
+    if kind_of(document, load_balancer)? != NodeKind::LoadBalancer {
+        return Err(EditError::InvalidValue {
+            field: "node".to_owned(),
+            message: format!("{load_balancer} is not a load balancer"),
+        });
+    }
+    let backends: Vec<&Link> = document
+        .links
+        .iter()
+        .filter(|link| link.from == load_balancer)
+        .collect();
+    let template = backends
+        .iter()
+        .find_map(|link| {
+            document
+                .node(&link.to)
+                .filter(|node| node.kind() == NodeKind::Server)
+                .map(|node| (node.clone(), (*link).clone()))
+        })
+        .ok_or_else(|| EditError::InvalidValue {
+            field: "node".to_owned(),
+            message: format!("{load_balancer} has no server behind it to copy"),
+        })?;
+    let (template, template_link) = template;
+    let lowest = backends
+        .iter()
+        .filter_map(|link| document.node(&link.to))
+        .map(|node| node.position.y)
+        .fold(template.position.y, f64::max);
+    let id = fresh_id(&strip_number(&template.id, '-'), &node_ids(document));
+    let mut node = template.clone();
+    node.name = if template.name.is_empty() {
+        String::new()
+    } else {
+        numbered_name(&strip_number(&template.name, ' '), &id)
+    };
+    node.id.clone_from(&id);
+    node.position.y = lowest + 3.0 * DUPLICATE_OFFSET.y;
+    let calls: Vec<Link> = document
+        .links
+        .iter()
+        .filter(|link| link.from == template.id)
+        .map(|link| Link {
+            from: id.clone(),
+            ..link.clone()
+        })
+        .collect();
+    document.nodes.push(node);
+    document.links.push(Link {
+        to: id.clone(),
+        ..template_link
+    });
+    document.links.extend(calls);
+    Ok(Applied {
+        changed: true,
+        announcement: format!("Added {id} behind {load_balancer}"),
+        created: vec![id],
     })
 }
 

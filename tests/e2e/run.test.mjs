@@ -91,6 +91,56 @@ test('a killed server is found by health checks after the detection window and t
   await context.close();
 });
 
+test('edits made while it runs are followed live: a server added behind the load balancer takes traffic, a deleted one leaves, the clock goes on', async () => {
+  const { page, problems, context } = await openRecordedPage(app.browser);
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('2');
+  await page.waitForTimeout(2500);
+  const before = await clock(page);
+  assert.ok(before > 3, `the preset runs (${before} s)`);
+  // The particles' key names every mark.
+  assert.deepEqual(await page.getByRole('list', { name: 'Particles' }).getByRole('listitem').allTextContents(), [
+    'request', 'reply', 'cache hit', 'retry', 'failed',
+  ]);
+  // Add server: a new node on the canvas (and in the undo history), in rotation at once.
+  await page.locator('[data-node-id="lb"]').click();
+  await page.getByRole('group', { name: 'Chaos controls' }).getByRole('button', { name: 'Add server' }).click();
+  await page.locator('[data-node-id="server-4"]').waitFor();
+  assert.ok((await clock(page)) >= before, 'the run went on');
+  await page.locator('[data-node-id="lb"]').click();
+  const added = page.getByRole('listitem', { name: /^server-4:/ });
+  await added.waitFor();
+  await page.waitForFunction(
+    () => /: [1-9]\d* %/.test(document.querySelector('[aria-label^="server-4:"]')?.getAttribute('aria-label') ?? ''),
+    null,
+    { timeout: 20_000, polling: 100 },
+  );
+  await screenshot(page, 'run-live-add-server');
+  // Delete it again: it leaves the canvas and the rotation, and the run still goes on.
+  const beforeDelete = await clock(page);
+  await page.locator('[data-node-id="server-4"]').click();
+  await page.keyboard.press('Delete');
+  await page.locator('[data-node-id="server-4"]').waitFor({ state: 'detached' });
+  await page.waitForTimeout(500);
+  assert.ok((await clock(page)) >= beforeDelete, 'deleting did not restart the run');
+  await page.locator('[data-node-id="lb"]').click();
+  await page.getByRole('listitem', { name: /^server-3:/ }).waitFor();
+  assert.equal(await page.getByRole('listitem', { name: /^server-4:/ }).count(), 0);
+  // The log says what changed.
+  const dock = page.getByRole('region', { name: 'Observability dock' });
+  await dock.getByRole('tab', { name: 'Logs' }).click();
+  await dock.getByRole('searchbox').fill('design edited while running');
+  await dock.getByText(/design edited while running: 1 node removed, 2 links removed/).first().waitFor();
+  // A new document (a preset) is a new run.
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Single server');
+  await page.waitForTimeout(300);
+  assert.ok((await clock(page)) < 1.5, 'a preset starts a new run');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
+
 test('with reduced motion no particle moves and the links show their flow rates instead', async () => {
   const { page, problems, context } = await openRecordedPage(app.browser, { reducedMotion: 'reduce' });
   await page.goto(app.server.url);

@@ -1092,6 +1092,24 @@ fn FaultForm() -> impl IntoView {
             draft.try_update(|draft| field(draft, value));
         }
     };
+    // The running model follows the schedule at once; a time it has already passed waits for Reset.
+    let passed = Memo::new(move |_| {
+        let at = draft.with(|draft| seconds(&draft.at).ok().flatten())?;
+        let now = state
+            .runner
+            .snapshot
+            .with(|snapshot| snapshot.as_ref().map_or(0.0, |snapshot| snapshot.time_s));
+        (at < now).then_some(at)
+    });
+    let hint = move || {
+        match passed.get() {
+        Some(at) => format!(
+            "The run is past {}: a fault scheduled then happens from the next Reset. For a fault now, use the chaos controls of the node or link.",
+            clock(at, false)
+        ),
+        None => "Scheduled faults are part of the design; the running model picks up the schedule at once.".to_owned(),
+    }
+    };
     let submit = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
         let Some(current) = draft.try_get_untracked() else {
@@ -1230,9 +1248,7 @@ fn FaultForm() -> impl IntoView {
                 </label>
             </Show>
             <button class="button" type="submit">"Schedule fault"</button>
-            <p class="report__hint">
-                "Scheduled faults are part of the design: adding or removing one restarts the run from 00:00 with the new schedule."
-            </p>
+            <p class="report__hint">{hint}</p>
         </form>
     }
 }

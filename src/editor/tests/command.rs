@@ -370,6 +370,66 @@ fn duplicate_gives_fresh_ids_names_offset_positions_and_remapped_internal_links(
 }
 
 #[test]
+fn add_backend_copies_the_first_server_below_the_others_with_its_links() {
+    let mut document = presets::horizontal_scaling();
+    let result = applied(
+        &mut document,
+        &Command::AddBackend {
+            load_balancer: "lb".to_owned(),
+        },
+    );
+    assert_eq!(result.created, ["server-4"]);
+    assert_eq!(result.announcement, "Added server-4 behind lb");
+    let copy = node(&document, "server-4");
+    let original = node(&document, "server-1");
+    assert_eq!(copy.name, "Server 4");
+    assert_eq!(copy.params, original.params);
+    assert_eq!(copy.zone, original.zone);
+    assert_eq!(copy.position.x, original.position.x);
+    let lowest = ["server-1", "server-2", "server-3"]
+        .map(|id| node(&document, id).position.y)
+        .into_iter()
+        .fold(f64::MIN, f64::max);
+    assert!(copy.position.y > lowest);
+    let new_links: Vec<String> = links(&document)
+        .into_iter()
+        .filter(|link| link.contains("server-4"))
+        .collect();
+    assert_eq!(new_links, ["lb → server-4", "server-4 → database"]);
+    let from_lb = |id: &str| {
+        document
+            .links
+            .iter()
+            .find(|l| l.from == "lb" && l.to == id)
+            .expect("link")
+            .latency_ms
+    };
+    assert_eq!(from_lb("server-4"), from_lb("server-1"));
+    assert_invariant(&document);
+}
+
+#[test]
+fn add_backend_needs_a_load_balancer_with_a_server_behind_it() {
+    let document = presets::horizontal_scaling();
+    let message = refused(
+        &document,
+        &Command::AddBackend {
+            load_balancer: "server-1".to_owned(),
+        },
+    );
+    assert!(message.contains("not a load balancer"), "{message}");
+    let mut bare = document;
+    bare.links.retain(|link| link.from != "lb");
+    let message = refused(
+        &bare,
+        &Command::AddBackend {
+            load_balancer: "lb".to_owned(),
+        },
+    );
+    assert!(message.contains("no server behind it"), "{message}");
+}
+
+#[test]
 fn duplicating_twice_keeps_counting() {
     let mut document = presets::single_server();
     let duplicate = || Command::Duplicate {
