@@ -150,6 +150,11 @@ fn check_run(design: &Design, seed: u64, seconds: f64) {
     let Ok(mut simulation) = Simulation::new(design, seed) else {
         return;
     };
+    check_seconds(&mut simulation, seconds);
+}
+
+/// Runs whole seconds, checking every snapshot: finite non-negative figures, conservation, bounds.
+fn check_seconds(simulation: &mut Simulation, seconds: f64) {
     for _ in 0..(seconds as usize) {
         simulation.advance(1.0);
         let snapshot = simulation.snapshot();
@@ -193,8 +198,80 @@ fn check_run(design: &Design, seed: u64, seconds: f64) {
     }
 }
 
+/// `edited` with every node whose id `running` uses for another kind renamed, so that a live edit
+/// from one to the other keeps, drops and adds nodes (a kind change is refused by design).
+fn align_kinds(running: &str, edited: &str) -> String {
+    let running: Value = serde_json::from_str(running).expect("json");
+    let mut edited: Value = serde_json::from_str(edited).expect("json");
+    let kind_of = |id: &str| {
+        running["nodes"]
+            .as_array()
+            .and_then(|nodes| nodes.iter().find(|n| n["id"] == id))
+            .map(|n| n["kind"].clone())
+    };
+    let mut renamed = std::collections::BTreeMap::new();
+    if let Some(nodes) = edited["nodes"].as_array_mut() {
+        for node in nodes {
+            let id = node["id"].as_str().unwrap_or_default().to_owned();
+            if kind_of(&id).is_some_and(|kind| kind != node["kind"]) {
+                let fresh = format!("edited-{id}");
+                node["id"] = json!(fresh);
+                renamed.insert(id, fresh);
+            }
+        }
+    }
+    let rename = |value: &mut Value| {
+        if let Some(new) = value.as_str().and_then(|id| renamed.get(id)) {
+            *value = json!(new);
+        }
+    };
+    if let Some(links) = edited["links"].as_array_mut() {
+        for link in links {
+            rename(&mut link["from"]);
+            rename(&mut link["to"]);
+        }
+    }
+    if let Some(faults) = edited["faults"].as_array_mut() {
+        for fault in faults {
+            for key in ["node", "a", "b"] {
+                if let Some(value) = fault["fault"].get_mut(key) {
+                    rename(value);
+                }
+            }
+        }
+    }
+    edited.to_string()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn live_edits_between_random_designs_never_panic_and_conserve_requests(
+        seed in any::<u64>(),
+        nodes in 2usize..14,
+        edited_nodes in 2usize..14,
+        links in 1usize..40,
+    ) {
+        let first = random_design(seed, nodes, links, true);
+        let second = align_kinds(&first, &random_design(seed ^ 0x5EED, edited_nodes, links, true));
+        let (first, second) = match (Design::from_json(&first), Design::from_json(&second)) {
+            (Ok(first), Ok(second)) => (first, second),
+            (first, second) => {
+                return Err(TestCaseError::fail(format!("{:?} {:?}", first.err(), second.err())));
+            }
+        };
+        let Ok(mut simulation) = Simulation::new(&first, seed) else {
+            return Ok(());
+        };
+        check_seconds(&mut simulation, 2.0);
+        prop_assert!(simulation.reconfigure(&second).is_ok());
+        prop_assert_eq!(simulation.design(), &second);
+        check_seconds(&mut simulation, 2.0);
+        // And back again: the first design's ids come back as fresh nodes.
+        prop_assert!(simulation.reconfigure(&first).is_ok());
+        check_seconds(&mut simulation, 2.0);
+    }
 
     #[test]
     fn random_designs_never_panic_and_conserve_requests(seed in any::<u64>(), nodes in 1usize..16, links in 0usize..30) {
