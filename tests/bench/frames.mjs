@@ -85,6 +85,9 @@ async function measure(browser, server, label, document) {
     frames: frames.length,
     p50_ms: percentile(sorted, 0.5).toFixed(2),
     p95_ms: percentile(sorted, 0.95).toFixed(2),
+    p99_ms: percentile(sorted, 0.99).toFixed(2),
+    // A frame is only late when it misses a vsync: at 60 Hz that is longer than ~1.2 intervals.
+    late_frames_over_20ms: frames.filter((delta) => delta > 20).length,
     engine_ms_per_frame: engineMs.toFixed(2),
     events_per_second: Math.round(eventsPerSecond),
     simulated: `${clockBefore} → ${clockAfter} in ${SECONDS} s`,
