@@ -85,5 +85,72 @@ fn million(criterion: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, customers, events, million);
+/// The horizontal-scaling preset with `servers` servers behind its load balancer.
+fn wide(servers: usize) -> Design {
+    let mut design = presets::horizontal_scaling();
+    let template = design.node("server-1").expect("preset server").clone();
+    for index in 4..=servers {
+        let mut node = template.clone();
+        node.id = format!("server-{index}");
+        design.nodes.push(node);
+        design
+            .links
+            .push(engine::Link::new("lb", &format!("server-{index}"), 1.0));
+        design.links.push(engine::Link::new(
+            &format!("server-{index}"),
+            "database",
+            1.0,
+        ));
+    }
+    design
+}
+
+/// What an edit costs the running model (the app calls `reconfigure` on every document change,
+/// every pointer move of a drag included).
+fn live_edits(criterion: &mut Criterion) {
+    let design = wide(300);
+    let mut moved = design.clone();
+    moved.nodes[5].position.x += 20.0;
+    let without = {
+        let mut edited = design.clone();
+        edited.nodes.retain(|node| node.id != "server-150");
+        edited
+            .links
+            .retain(|link| link.from != "server-150" && link.to != "server-150");
+        edited
+    };
+    let mut group = criterion.benchmark_group("reconfigure_300_servers");
+    group.bench_function("move_a_node", |bencher| {
+        bencher.iter_batched(
+            || {
+                let mut simulation = Simulation::new(&design, 1).expect("valid");
+                simulation.advance(1.0);
+                simulation
+            },
+            |mut simulation| {
+                simulation.reconfigure(&moved).expect("follows");
+                // Returned, so dropping the simulation is not timed.
+                simulation
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    group.bench_function("delete_a_server", |bencher| {
+        bencher.iter_batched(
+            || {
+                let mut simulation = Simulation::new(&design, 1).expect("valid");
+                simulation.advance(1.0);
+                simulation
+            },
+            |mut simulation| {
+                simulation.reconfigure(&without).expect("follows");
+                simulation
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(benches, customers, events, million, live_edits);
 criterion_main!(benches);

@@ -7,6 +7,8 @@
 //! unchanged alert rules keep their state; scheduled faults not yet due are added or cancelled, and
 //! a running fault taken out of the schedule heals now. A node that changed kind cannot be followed.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::{FaultPhase, Simulation, worker_count};
 use crate::core::{Event, LinkIndex};
 use crate::design::{Design, ScheduledFault};
@@ -18,11 +20,21 @@ use crate::simulation::CommandError;
 impl Simulation {
     /// Makes the running model follow `edited` from now on, keeping time, queues, calls in flight,
     /// metrics, logs and alert states. Refused (model unchanged) when `edited` is invalid or a node
-    /// changed kind ([`CommandError::NeedsRestart`]).
+    /// changed kind ([`CommandError::NeedsRestart`]). A change the model does not see (positions,
+    /// names) is only recorded, without validation: a drag sends one per pointer move.
     pub fn reconfigure(&mut self, edited: &Design) -> Result<(), CommandError> {
+        if same_model(&self.design, edited) {
+            // A move, a rename, a new design name: nothing the model sees (a drag sends many).
+            self.design.clone_from(edited);
+            return Ok(());
+        }
         edited.validate().map_err(CommandError::Invalid)?;
+        let live: BTreeMap<String, usize> = (0..self.core.ids.len())
+            .filter(|&index| !self.core.removed[index])
+            .map(|index| (self.core.ids[index].clone(), index))
+            .collect();
         for node in &edited.nodes {
-            if let Some(index) = self.core.find(&node.id)
+            if let Some(&index) = live.get(&node.id)
                 && self.core.kinds[index] != node.kind()
             {
                 return Err(CommandError::NeedsRestart(format!(
@@ -37,9 +49,10 @@ impl Simulation {
         let mut summary = Vec::new();
 
         // Nodes that left the design drain.
+        let kept: BTreeSet<&str> = edited.nodes.iter().map(|node| node.id.as_str()).collect();
         let mut removed = 0;
         for index in 0..self.nodes.len() {
-            if !self.core.removed[index] && edited.node(&self.core.ids[index]).is_none() {
+            if !self.core.removed[index] && !kept.contains(self.core.ids[index].as_str()) {
                 self.core.removed[index] = true;
                 removed += 1;
             }
@@ -47,14 +60,22 @@ impl Simulation {
         // New nodes get their identity now and their state once the links are in place.
         let mut added = Vec::new();
         for node in &edited.nodes {
-            match self.core.find(&node.id) {
-                Some(index) => self.core.zones[index].clone_from(&node.zone),
+            match live
+                .get(&node.id)
+                .filter(|&&index| !self.core.removed[index])
+            {
+                Some(&index) => self.core.zones[index].clone_from(&node.zone),
                 None => added.push((self.core.add_node(&node.id, &node.zone, node.kind()), node)),
             }
         }
 
         // Links: keep those still there (taking new latency and loss), drop the others, add the new.
         let before = self.core.outgoing.clone();
+        let wanted: BTreeSet<(&str, &str)> = edited
+            .links
+            .iter()
+            .map(|link| (link.from.as_str(), link.to.as_str()))
+            .collect();
         let mut links_removed = 0;
         for index in 0..self.core.links.len() {
             let link = &self.core.links[index];
@@ -64,10 +85,7 @@ impl Simulation {
             let (from, to) = (link.from.get(), link.to.get());
             let kept = !self.core.removed[from]
                 && !self.core.removed[to]
-                && edited
-                    .links
-                    .iter()
-                    .any(|l| l.from == self.core.ids[from] && l.to == self.core.ids[to]);
+                && wanted.contains(&(self.core.ids[from].as_str(), self.core.ids[to].as_str()));
             if !kept {
                 self.core.links[index].removed = true;
                 links_removed += 1;
@@ -75,14 +93,33 @@ impl Simulation {
         }
         let mut links_added = 0;
         let mut order = Vec::with_capacity(edited.links.len());
-        for link in &edited.links {
-            let (Some(from), Some(to)) = (self.core.find(&link.from), self.core.find(&link.to))
-            else {
+        let current: BTreeMap<(usize, usize), usize> = self
+            .core
+            .links
+            .iter()
+            .enumerate()
+            .filter(|(_, state)| !state.removed)
+            .map(|(index, state)| ((state.from.get(), state.to.get()), index))
+            .collect();
+        let index_of: BTreeMap<&str, usize> = (0..self.core.ids.len())
+            .filter(|&index| !self.core.removed[index])
+            .map(|index| (self.core.ids[index].as_str(), index))
+            .collect();
+        let ends: Vec<Option<(usize, usize)>> = edited
+            .links
+            .iter()
+            .map(|link| {
+                Some((
+                    *index_of.get(link.from.as_str())?,
+                    *index_of.get(link.to.as_str())?,
+                ))
+            })
+            .collect();
+        for (link, ends) in edited.links.iter().zip(ends) {
+            let Some((from, to)) = ends else {
                 continue;
             };
-            let existing = self.core.links.iter().position(|state| {
-                !state.removed && state.from.get() == from && state.to.get() == to
-            });
+            let existing = current.get(&(from, to)).copied();
             let index = match existing {
                 Some(index) => {
                     let state = &mut self.core.links[index];
@@ -224,4 +261,16 @@ impl Simulation {
         }
         self.scheduled_faults = scheduled;
     }
+}
+
+/// Whether two designs differ only in what the model does not see (positions, names, the design's name
+/// and seed).
+fn same_model(a: &Design, b: &Design) -> bool {
+    a.nodes.len() == b.nodes.len()
+        && a.nodes.iter().zip(&b.nodes).all(|(x, y)| {
+            x.id == y.id && x.kind() == y.kind() && x.zone == y.zone && x.params == y.params
+        })
+        && a.links == b.links
+        && a.alert_rules == b.alert_rules
+        && a.faults == b.faults
 }
