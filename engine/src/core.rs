@@ -2,7 +2,7 @@
 //! links, the metrics and the log. Nodes get `&mut Core` and talk to each other only through events.
 
 use crate::event_queue::EventQueue;
-use crate::metrics::{FailureCause, LinkMetrics, LogLevel, Logs, NodeMetrics};
+use crate::metrics::{FailureCause, LinkMetrics, LogKind, LogLevel, Logs, NodeMetrics};
 use crate::params::RequestType;
 use crate::random::Random;
 
@@ -387,9 +387,20 @@ impl Core {
         self.schedule(delay_ns, Event::Timer { node, timer });
     }
 
+    /// A system event of a node (health check, crash, scaling…).
     pub(crate) fn log(&mut self, level: LogLevel, node: NodeIndex, message: String) {
+        self.log_line(level, LogKind::System, node, message);
+    }
+
+    pub(crate) fn log_line(
+        &mut self,
+        level: LogLevel,
+        kind: LogKind,
+        node: NodeIndex,
+        message: String,
+    ) {
         let id = self.ids.get(node.get()).cloned().unwrap_or_default();
-        self.logs.push(self.now, level, &id, message);
+        self.logs.push(self.now, level, kind, &id, message);
     }
 
     pub(crate) fn partitioned(&self, a: NodeIndex, b: NodeIndex) -> bool {
@@ -565,7 +576,7 @@ impl Core {
         if self.logs.error_budget > 0 {
             self.logs.error_budget -= 1;
             let message = format!("request failed: {}", cause.describe(&self.ids));
-            self.log(LogLevel::Error, node, message);
+            self.log_line(LogLevel::Error, LogKind::Error, node, message);
         }
     }
 }

@@ -346,9 +346,23 @@ pub struct LogLine {
     /// Simulated time, seconds.
     pub time_s: f64,
     pub level: LogLevel,
+    pub kind: LogKind,
     /// Node id, or empty for the whole system.
     pub node: String,
     pub message: String,
+}
+
+/// What a log line is about, as a log pipeline would tag it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogKind {
+    /// A request served ("Read ok in 12.3 ms"), sampled: at most a few lines per second.
+    Access,
+    /// A request failed, with its cause, sampled as well.
+    Error,
+    /// Something happened to the system: health checks, crashes, restarts, scaling, alerts, faults,
+    /// live edits.
+    System,
 }
 
 /// The bounded log with per-second budgets for access and error lines, so a storm cannot flood it.
@@ -373,11 +387,19 @@ impl Logs {
         }
     }
 
-    pub(crate) fn push(&mut self, now: u64, level: LogLevel, node: &str, message: String) {
+    pub(crate) fn push(
+        &mut self,
+        now: u64,
+        level: LogLevel,
+        kind: LogKind,
+        node: &str,
+        message: String,
+    ) {
         self.lines.push(LogLine {
             sequence: self.next_sequence,
             time_s: now as f64 / 1e9,
             level,
+            kind,
             node: node.to_owned(),
             message,
         });

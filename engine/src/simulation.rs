@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::NodeKind;
 use crate::core::{CallId, Core, Event, LinkIndex, LinkState, NodeIndex, Timer};
 use crate::design::{Design, Fault, Link, Node, ScheduledFault};
-use crate::metrics::{CauseKind, LinkMetrics, LogLevel, SeriesPoint};
+use crate::metrics::{CauseKind, LinkMetrics, LogKind, LogLevel, SeriesPoint};
 use crate::nodes::NodeState;
 use crate::nodes::autoscaling_group::AutoscalingGroup;
 use crate::nodes::cache::Cache;
@@ -508,7 +508,7 @@ impl Simulation {
         let message = format!("fault injected: {}", scheduled.fault);
         self.core
             .logs
-            .push(self.core.now, LogLevel::Warn, "", message);
+            .push(self.core.now, LogLevel::Warn, LogKind::System, "", message);
         self.set_fault(&scheduled.fault, true);
         if let Some(duration) = scheduled.duration_s {
             self.core.schedule(
@@ -531,7 +531,7 @@ impl Simulation {
         let message = format!("fault healed: {}", scheduled.fault);
         self.core
             .logs
-            .push(self.core.now, LogLevel::Info, "", message);
+            .push(self.core.now, LogLevel::Info, LogKind::System, "", message);
         self.set_fault(&scheduled.fault, false);
     }
 

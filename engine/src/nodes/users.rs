@@ -13,7 +13,7 @@
 
 use crate::NodeKind;
 use crate::core::{CallId, Core, Event, LinkIndex, NodeIndex, Timer};
-use crate::metrics::{FailureCause, LogLevel};
+use crate::metrics::{FailureCause, LogKind, LogLevel};
 use crate::nodes::Gauges;
 use crate::params::{RatePattern, RequestType, UsersParams};
 use crate::random::to_ns;
@@ -339,7 +339,7 @@ impl Users {
                         "{request_type:?} ok in {:.1} ms",
                         (now - started) as f64 / 1e6
                     );
-                    core.log(LogLevel::Info, self.index, message);
+                    core.log_line(LogLevel::Info, LogKind::Access, self.index, message);
                 }
             }
             Some(_) if attempt <= self.params.retry.max_retries => {

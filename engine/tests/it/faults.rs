@@ -331,3 +331,29 @@ fn a_slow_database_fills_thread_per_request_servers() {
     assert!(held_cpu < 0.9, "cpu {held_cpu}");
     assert!((0.55..0.8).contains(&async_cpu), "cpu {async_cpu}");
 }
+
+#[test]
+fn log_lines_are_tagged_access_error_or_system() {
+    use engine::metrics::LogKind;
+    let mut simulation = Simulation::new(&presets::horizontal_scaling(), 21).expect("valid");
+    simulation.advance(5.0);
+    simulation
+        .apply(engine::LiveCommand::Kill {
+            node: "server-1".to_owned(),
+        })
+        .expect("killed");
+    simulation.advance(10.0);
+    let logs = simulation.snapshot().logs;
+    let of = |kind: LogKind| logs.iter().filter(move |line| line.kind == kind);
+    assert!(of(LogKind::Access).count() > 0);
+    assert!(of(LogKind::Access).all(|line| line.message.contains(" ok in ")));
+    assert!(of(LogKind::Error).count() > 0);
+    assert!(
+        of(LogKind::Error).all(|line| line.message.starts_with("request failed")
+            && line.level == engine::metrics::LogLevel::Error)
+    );
+    assert!(
+        of(LogKind::System).any(|line| line.message.contains("marked unhealthy")),
+        "the health-check verdict is a system event"
+    );
+}

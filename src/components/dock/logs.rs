@@ -42,9 +42,8 @@ impl LevelFilter {
     }
 }
 
-/// What a line is about. The engine's lines carry a level but no kind, so the kind is read from the
-/// wording the engine uses (an access line reads "Read ok in 12.3 ms", a failed request "request
-/// failed: …"); everything else is a system event (health checks, crashes, alerts, scaling).
+/// What a line is about, as the engine tags it: a served request, a failed one, or a system event
+/// (health checks, crashes, alerts, scaling, faults, live edits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LogKind {
     Access,
@@ -54,12 +53,10 @@ enum LogKind {
 
 impl LogKind {
     fn of(line: &LogLine) -> LogKind {
-        if line.message.starts_with("request failed") {
-            LogKind::Error
-        } else if line.level == LogLevel::Info && line.message.contains(" ok in ") {
-            LogKind::Access
-        } else {
-            LogKind::System
+        match line.kind {
+            engine::metrics::LogKind::Access => LogKind::Access,
+            engine::metrics::LogKind::Error => LogKind::Error,
+            engine::metrics::LogKind::System => LogKind::System,
         }
     }
 
@@ -345,6 +342,14 @@ mod tests {
             sequence,
             time_s: sequence as f64,
             level,
+            // As the engine tags them: served and failed requests, everything else a system event.
+            kind: if message.starts_with("request failed") {
+                engine::metrics::LogKind::Error
+            } else if message.contains(" ok in ") {
+                engine::metrics::LogKind::Access
+            } else {
+                engine::metrics::LogKind::System
+            },
             node: node.to_owned(),
             message: message.to_owned(),
         }

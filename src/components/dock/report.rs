@@ -1266,6 +1266,14 @@ mod tests {
             sequence: (time_s * 1000.0) as u64,
             time_s,
             level,
+            // As the engine tags them: served and failed requests, everything else a system event.
+            kind: if message.starts_with("request failed") {
+                engine::metrics::LogKind::Error
+            } else if message.contains(" ok in ") {
+                engine::metrics::LogKind::Access
+            } else {
+                engine::metrics::LogKind::System
+            },
             node: node.to_owned(),
             message: message.to_owned(),
         }
