@@ -40,6 +40,8 @@ pub struct AlertStatus {
 /// A message sent to a channel when an alert fires or resolves.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Notification {
+    /// Numbered from 0 by the monitoring node that sent it.
+    pub id: u64,
     pub time_s: f64,
     pub rule: String,
     pub state: AlertState,
@@ -47,6 +49,13 @@ pub struct Notification {
     pub channel: Channel,
     pub node: String,
     pub message: String,
+    /// What was measured on `node` at the scrape that changed the state, in the metric's unit, and
+    /// the rule it was held against (for an anomaly rule the threshold is in standard deviations).
+    pub metric: AlertMetric,
+    pub kind: RuleKind,
+    pub comparison: Comparison,
+    pub threshold: f64,
+    pub value: f64,
 }
 
 #[derive(Default)]
@@ -264,6 +273,7 @@ impl AlertEngine {
                         last.1 = Some(time_s);
                     }
                     let notification = Notification {
+                        id: self.next_notification,
                         time_s,
                         rule: rule.name.clone(),
                         state: next,
@@ -271,6 +281,11 @@ impl AlertEngine {
                         channel: rule.channel,
                         node: core.ids[node].clone(),
                         message: rule.message.clone(),
+                        metric: rule.metric,
+                        kind: rule.kind,
+                        comparison: rule.comparison,
+                        threshold: rule.threshold,
+                        value,
                     };
                     let level = if next == AlertState::Firing {
                         LogLevel::Error

@@ -929,6 +929,41 @@ fn ChannelFeed(channel: Channel) -> impl IntoView {
     }
 }
 
+/// "CPU 87.3 % > 80 %": the value measured at the scrape that changed the state, against the rule.
+fn measured(notification: &Notification) -> String {
+    let metric = metric_label(notification.metric);
+    let value = format_metric(notification.metric, notification.value);
+    match notification.kind {
+        RuleKind::Threshold => {
+            let sign = if notification.comparison == Comparison::Above {
+                ">"
+            } else {
+                "<"
+            };
+            let threshold = format_metric(notification.metric, notification.threshold);
+            let sign = match notification.state {
+                AlertState::Resolved if notification.comparison == Comparison::Above => "≤",
+                AlertState::Resolved => "≥",
+                _ => sign,
+            };
+            format!("{metric} {value} {sign} {threshold}")
+        }
+        RuleKind::Anomaly => {
+            let side = if notification.comparison == Comparison::Above {
+                "above"
+            } else {
+                "below"
+            };
+            let threshold = plain_number(notification.threshold);
+            if notification.state == AlertState::Resolved {
+                format!("{metric} {value}, back within {threshold} σ of its baseline")
+            } else {
+                format!("{metric} {value}, over {threshold} σ {side} its baseline")
+            }
+        }
+    }
+}
+
 fn firing_tag(notification: &Notification) -> (&'static str, &'static str) {
     if notification.state == AlertState::Firing {
         ("FIRING", "alerts__tag alerts__tag--firing")
@@ -957,6 +992,7 @@ fn SlackMessage(notification: Notification) -> impl IntoView {
                     <span class="alerts__muted">{format!(" · {} · {}", notification.node, severity_label(notification.severity))}</span>
                 </div>
                 <div class="alerts__message-text">{notification.message.clone()}</div>
+                <div class="alerts__muted">{measured(&notification)}</div>
                 {generic.then(|| view! { <div class="alerts__hint">"Generic message: it does not say what broke."</div> })}
             </div>
         </li>
@@ -981,7 +1017,8 @@ fn EmailItem(notification: Notification) -> impl IntoView {
                 <time class="alerts__time">{clock(notification.time_s, false)}</time>
             </div>
             <div class="alerts__email-subject">{subject}</div>
-            <div class="alerts__muted">{notification.message}</div>
+            <div class="alerts__muted">{notification.message.clone()}</div>
+            <div class="alerts__muted">{measured(&notification)}</div>
         </li>
     }
 }
@@ -1132,7 +1169,30 @@ mod tests {
             channel,
             node: "server".to_owned(),
             message: "Payment failed".to_owned(),
+            id: 0,
+            metric: AlertMetric::ErrorRate,
+            kind: RuleKind::Threshold,
+            comparison: Comparison::Above,
+            threshold: 0.2,
+            value: 0.35,
         }
+    }
+
+    #[test]
+    fn a_notification_says_what_was_measured_against_what() {
+        let firing = notification(12.0, "Payments", AlertState::Firing, Channel::Slack);
+        assert_eq!(measured(&firing), "Error rate 35 % > 20 %");
+        let anomaly = Notification {
+            kind: RuleKind::Anomaly,
+            metric: AlertMetric::Throughput,
+            threshold: 3.0,
+            value: 950.0,
+            ..firing
+        };
+        assert_eq!(
+            measured(&anomaly),
+            "Requests / second 950 req/s, over 3 σ above its baseline"
+        );
     }
 
     #[test]
