@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 
 use engine::metrics::LogLine;
-use engine::{Design, LiveCommand, Notification, Simulation, Snapshot};
+use engine::{CommandError, Design, LiveCommand, Notification, Simulation, Snapshot};
 use leptos::prelude::*;
 use leptos_use_raf_fn::{UseRafFnCallbackArgs, use_raf_fn};
 
@@ -47,6 +47,8 @@ pub struct Runner {
     /// Log lines and alert notifications of this run, oldest first, bounded.
     pub logs: RwSignal<VecDeque<LogLine>>,
     pub notifications: RwSignal<VecDeque<Notification>>,
+    /// A run is kept, waiting, while `problem` says why the edited design cannot run.
+    pub waiting: RwSignal<bool>,
     /// The next document change is a whole new document: start a new run instead of following it.
     new_document: StoredValue<bool>,
     /// What the engine costs per frame: a moving average of the milliseconds spent advancing it, and
@@ -71,6 +73,7 @@ impl Runner {
             logs: RwSignal::new(VecDeque::new()),
             notifications: RwSignal::new(VecDeque::new()),
             new_document: StoredValue::new(false),
+            waiting: RwSignal::new(false),
             engine_ms_per_frame: RwSignal::new(0.0),
             events_per_second: RwSignal::new(0.0),
         };
@@ -92,6 +95,10 @@ impl Runner {
 
     /// Advances the model by `seconds` of simulated time (within the frame's time budget) and publishes.
     pub fn advance(&self, seconds: f64) {
+        if self.problem.with_untracked(Option::is_some) {
+            // The design cannot run; a run kept from before the edit waits.
+            return;
+        }
         let mut reached = true;
         let started = now_ms();
         let mut events = 0;
@@ -147,6 +154,9 @@ impl Runner {
 
     /// Applies a live command (kill a node, inject a fault…) to the running model.
     pub fn command(&self, command: LiveCommand) -> Result<(), String> {
+        if let Some(problem) = self.problem.get_untracked() {
+            return Err(format!("the design cannot run: {problem}"));
+        }
         let mut outcome = Err("the design cannot run yet".to_string());
         self.simulation.update_value(|simulation| {
             if let Some(simulation) = simulation {
@@ -180,16 +190,25 @@ impl Runner {
         match outcome {
             Some(Ok(())) => {
                 self.problem.set(None);
+                self.waiting.set(false);
                 self.publish();
             }
-            // A new document, a design that could not run until now, a node that changed kind, or
-            // an edit that makes the design invalid (the problem is shown instead of the numbers).
+            // An edit the design cannot run with (the users node deleted, say): the run waits where it
+            // is, the problem shown instead of the numbers, and goes on once an edit (or Undo) makes
+            // the design runnable again.
+            Some(Err(CommandError::Invalid(error))) => {
+                self.problem.set(Some(error.to_string()));
+                self.waiting.set(true);
+                self.snapshot.set(None);
+            }
+            // A new document, a design that could not run until now, a node that changed kind.
             _ => self.rebuild(document),
         }
     }
 
     /// A new run from time zero: the feeds start empty too, so they never mix two runs.
     fn rebuild(&self, document: &Design) {
+        self.waiting.set(false);
         self.logs.set(VecDeque::new());
         self.notifications.set(VecDeque::new());
         match Simulation::new(document, self.seed.get_untracked()) {
@@ -207,6 +226,10 @@ impl Runner {
     }
 
     fn publish(&self) {
+        if self.problem.with_untracked(Option::is_some) {
+            // Nothing to show while the design cannot run.
+            return;
+        }
         let Some(snapshot) = self
             .simulation
             .try_update_value(|simulation| simulation.as_mut().map(Simulation::snapshot))

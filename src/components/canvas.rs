@@ -493,7 +493,12 @@ pub fn Canvas() -> impl IntoView {
                     .runner
                     .problem
                     .get()
-                    .map(|problem| view! { <p class="canvas__problem" role="status">"Cannot run: " {problem}</p> })
+                    .map(|problem| {
+                        let waiting = state.runner.waiting.get().then_some(
+                            " — the run waits where it was: undo, or fix the design, and it goes on.",
+                        );
+                        view! { <p class="canvas__problem" role="status">"Cannot run: " {problem} {waiting}</p> }
+                    })
             }}
             {move || {
                 state

@@ -133,6 +133,19 @@ test('edits made while it runs are followed live: a server added behind the load
   await dock.getByRole('tab', { name: 'Logs' }).click();
   await dock.getByRole('searchbox').fill('design edited while running');
   await dock.getByText(/design edited while running: 1 node removed, 2 links removed/).first().waitFor();
+  // Deleting the users node leaves nothing to run: the run waits, and Undo lets it go on.
+  const beforeUsersDeleted = await clock(page);
+  await page.locator('[data-node-id="users"]').click();
+  await page.keyboard.press('Delete');
+  await page.getByText(/^Cannot run:/).waitFor();
+  assert.equal(await page.getByLabel('Simulated clock').innerText(), '--:--.-');
+  await page.getByText(/the run waits where it was/).waitFor();
+  await screenshot(page, 'run-live-cannot-run');
+  await page.waitForTimeout(600);
+  await page.keyboard.press('Control+z');
+  await page.getByText(/^Cannot run:/).waitFor({ state: 'detached' });
+  const resumed = await clock(page);
+  assert.ok(resumed >= beforeUsersDeleted && resumed < beforeUsersDeleted + 1, `after Undo the same run goes on from ${beforeUsersDeleted} s (${resumed} s)`);
   // A new document (a preset) is a new run.
   await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Single server');
   await page.waitForTimeout(300);
