@@ -120,13 +120,15 @@ fn live_edits(criterion: &mut Criterion) {
         edited
     };
     let mut group = criterion.benchmark_group("reconfigure_300_servers");
+    // A model one simulated second into its run.
+    let running = || {
+        let mut simulation = Simulation::new(&design, 1).expect("valid");
+        simulation.advance(1.0);
+        simulation
+    };
     group.bench_function("move_a_node", |bencher| {
         bencher.iter_batched(
-            || {
-                let mut simulation = Simulation::new(&design, 1).expect("valid");
-                simulation.advance(1.0);
-                simulation
-            },
+            running,
             |mut simulation| {
                 simulation.reconfigure(&moved).expect("follows");
                 // Returned, so dropping the simulation is not timed.
@@ -137,11 +139,7 @@ fn live_edits(criterion: &mut Criterion) {
     });
     group.bench_function("delete_a_server", |bencher| {
         bencher.iter_batched(
-            || {
-                let mut simulation = Simulation::new(&design, 1).expect("valid");
-                simulation.advance(1.0);
-                simulation
-            },
+            running,
             |mut simulation| {
                 simulation.reconfigure(&without).expect("follows");
                 simulation

@@ -338,21 +338,7 @@ mod tests {
     use super::*;
 
     fn line(sequence: u64, level: LogLevel, node: &str, message: &str) -> LogLine {
-        LogLine {
-            sequence,
-            time_s: sequence as f64,
-            level,
-            // As the engine tags them: served and failed requests, everything else a system event.
-            kind: if message.starts_with("request failed") {
-                engine::metrics::LogKind::Error
-            } else if message.contains(" ok in ") {
-                engine::metrics::LogKind::Access
-            } else {
-                engine::metrics::LogKind::System
-            },
-            node: node.to_owned(),
-            message: message.to_owned(),
-        }
+        crate::components::dock::test_log_line(sequence, sequence as f64, level, node, message)
     }
 
     fn lines() -> VecDeque<LogLine> {

@@ -160,3 +160,30 @@ fn clock(seconds: f64, tenths: bool) -> String {
     }
     text
 }
+
+/// A log line as the engine would write it at `time_s`, for the tabs' tests: served and failed
+/// requests are tagged by their wording, everything else is a system event.
+#[cfg(test)]
+fn test_log_line(
+    sequence: u64,
+    time_s: f64,
+    level: engine::metrics::LogLevel,
+    node: &str,
+    message: &str,
+) -> engine::metrics::LogLine {
+    use engine::metrics::LogKind;
+    engine::metrics::LogLine {
+        sequence,
+        time_s,
+        level,
+        kind: if message.starts_with("request failed") {
+            LogKind::Error
+        } else if message.contains(" ok in ") {
+            LogKind::Access
+        } else {
+            LogKind::System
+        },
+        node: node.to_owned(),
+        message: message.to_owned(),
+    }
+}

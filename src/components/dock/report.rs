@@ -1262,21 +1262,8 @@ mod tests {
 
     /// A log line; sequence numbers follow the time, as in one run.
     fn line(time_s: f64, level: LogLevel, node: &str, message: &str) -> LogLine {
-        LogLine {
-            sequence: (time_s * 1000.0) as u64,
-            time_s,
-            level,
-            // As the engine tags them: served and failed requests, everything else a system event.
-            kind: if message.starts_with("request failed") {
-                engine::metrics::LogKind::Error
-            } else if message.contains(" ok in ") {
-                engine::metrics::LogKind::Access
-            } else {
-                engine::metrics::LogKind::System
-            },
-            node: node.to_owned(),
-            message: message.to_owned(),
-        }
+        let sequence = (time_s * 1000.0) as u64;
+        crate::components::dock::test_log_line(sequence, time_s, level, node, message)
     }
 
     fn design() -> Design {
