@@ -97,6 +97,30 @@ impl<E> EventQueue<E> {
         next
     }
 
+    /// The earliest event if it is due by `limit`, taken out; `None` leaves the queue as it is.
+    pub(crate) fn pop_due(&mut self, limit: u64) -> Option<Scheduled<E>> {
+        let from_heap = match (self.immediate.front(), self.heap.peek()) {
+            (Some(a), Some(b)) => (b.time, b.sequence) < (a.time, a.sequence),
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        let next = if from_heap {
+            if self.heap.peek()?.time > limit {
+                return None;
+            }
+            self.heap.pop()
+        } else {
+            if self.immediate.front()?.time > limit {
+                return None;
+            }
+            self.immediate.pop_front()
+        };
+        if let Some(scheduled) = &next {
+            self.current = scheduled.time;
+        }
+        next
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.heap.len() + self.immediate.len()
     }
@@ -128,5 +152,22 @@ mod tests {
         queue.push(4, 'd');
         let order: String = std::iter::from_fn(|| queue.pop().map(|s| s.event)).collect();
         assert_eq!(order, "bcd");
+    }
+
+    #[test]
+    fn pop_due_stops_at_the_limit_and_keeps_the_rest() {
+        let mut queue = EventQueue::new();
+        queue.push(5, 'c');
+        queue.push(2, 'a');
+        queue.push(2, 'b');
+        let due: String = std::iter::from_fn(|| queue.pop_due(4).map(|s| s.event)).collect();
+        assert_eq!(due, "ab");
+        assert_eq!(queue.len(), 1);
+        // Now at time 2: an immediate event comes before the one at 5, which stays beyond 4.
+        queue.push(2, 'd');
+        assert_eq!(queue.pop_due(4).map(|s| s.event), Some('d'));
+        assert!(queue.pop_due(4).is_none());
+        assert_eq!(queue.pop_due(5).map(|s| s.event), Some('c'));
+        assert!(queue.pop_due(u64::MAX).is_none());
     }
 }

@@ -322,18 +322,12 @@ impl Simulation {
     /// The app uses this to keep a frame within budget.
     pub fn advance_with_budget(&mut self, time_ns: u64, max_events: u64) -> bool {
         for _ in 0..max_events {
-            match self.core.queue.peek_time() {
-                Some(time) if time <= time_ns => {
-                    if let Some(scheduled) = self.core.queue.pop() {
-                        self.core.now = scheduled.time;
-                        self.process(scheduled.event);
-                    }
-                }
-                _ => {
-                    self.core.now = self.core.now.max(time_ns);
-                    return true;
-                }
-            }
+            let Some(scheduled) = self.core.queue.pop_due(time_ns) else {
+                self.core.now = self.core.now.max(time_ns);
+                return true;
+            };
+            self.core.now = scheduled.time;
+            self.process(scheduled.event);
         }
         false
     }
