@@ -4,7 +4,7 @@
 //! (FIFO), because the sequence number breaks ties; this makes runs reproducible.
 //!
 //! Events scheduled for the current instant (zero delay: a reply over a zero-latency link) skip the
-//! heap and wait in a FIFO; `pop` takes whichever of the two fronts is first by (time, sequence), so
+//! heap and wait in a FIFO; `pop_due` takes whichever of the two fronts is first by (time, sequence), so
 //! the order is exactly that of a single heap.
 
 use std::cmp::Ordering;
@@ -71,32 +71,6 @@ impl<E> EventQueue<E> {
         }
     }
 
-    pub(crate) fn peek_time(&self) -> Option<u64> {
-        match (self.immediate.front(), self.heap.peek()) {
-            (Some(a), Some(b)) => Some(a.time.min(b.time)),
-            (Some(a), None) => Some(a.time),
-            (None, Some(b)) => Some(b.time),
-            (None, None) => None,
-        }
-    }
-
-    pub(crate) fn pop(&mut self) -> Option<Scheduled<E>> {
-        let from_heap = match (self.immediate.front(), self.heap.peek()) {
-            (Some(a), Some(b)) => (b.time, b.sequence) < (a.time, a.sequence),
-            (None, Some(_)) => true,
-            (_, None) => false,
-        };
-        let next = if from_heap {
-            self.heap.pop()
-        } else {
-            self.immediate.pop_front()
-        };
-        if let Some(scheduled) = &next {
-            self.current = scheduled.time;
-        }
-        next
-    }
-
     /// The earliest event if it is due by `limit`, taken out; `None` leaves the queue as it is.
     pub(crate) fn pop_due(&mut self, limit: u64) -> Option<Scheduled<E>> {
         let from_heap = match (self.immediate.front(), self.heap.peek()) {
@@ -119,6 +93,12 @@ impl<E> EventQueue<E> {
             self.current = scheduled.time;
         }
         next
+    }
+
+    /// The earliest event, taken out.
+    #[cfg(test)]
+    pub(crate) fn pop(&mut self) -> Option<Scheduled<E>> {
+        self.pop_due(u64::MAX)
     }
 
     pub(crate) fn len(&self) -> usize {

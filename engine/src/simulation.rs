@@ -305,13 +305,7 @@ impl Simulation {
 
     /// Runs until simulated time `time_ns` (nanoseconds), processing every event up to it.
     pub fn advance_until(&mut self, time_ns: u64) {
-        while let Some(time) = self.core.queue.peek_time() {
-            if time > time_ns {
-                break;
-            }
-            let Some(scheduled) = self.core.queue.pop() else {
-                break;
-            };
+        while let Some(scheduled) = self.core.queue.pop_due(time_ns) {
             self.core.now = scheduled.time;
             self.process(scheduled.event);
         }
