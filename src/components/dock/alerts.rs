@@ -93,6 +93,28 @@ const CHANNELS: [(Channel, &str); 3] = [
     (Channel::Email, "email"),
 ];
 
+const KINDS: [(RuleKind, &str); 2] = [
+    (RuleKind::Threshold, "threshold"),
+    (RuleKind::Anomaly, "anomaly"),
+];
+
+const COMPARISONS: [(Comparison, &str); 2] =
+    [(Comparison::Above, "above"), (Comparison::Below, "below")];
+
+fn kind_label(kind: RuleKind) -> &'static str {
+    match kind {
+        RuleKind::Threshold => "Threshold",
+        RuleKind::Anomaly => "Anomaly (σ from baseline)",
+    }
+}
+
+fn comparison_label(comparison: Comparison) -> &'static str {
+    match comparison {
+        Comparison::Above => "above (>)",
+        Comparison::Below => "below (<)",
+    }
+}
+
 fn code_of<T: PartialEq + Copy>(table: &[(T, &'static str)], value: T) -> &'static str {
     table
         .iter()
@@ -702,20 +724,13 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
                     problem=Signal::derive(move || problems.with(|problems| problems.name.clone()))
                     on_input=Callback::new(move |value| draft.update(|draft| draft.name = value))
                 />
-                <label class="alerts__field">
-                    <span class="alerts__label">"Metric"</span>
-                    <select
-                        class="input"
-                        prop:value=move || draft.with(|draft| code_of(&METRICS, draft.metric))
-                        on:change=move |event| {
-                            if let Some(metric) = from_code(&METRICS, &event_target_value(&event)) {
-                                draft.update(|draft| draft.metric = metric);
-                            }
-                        }
-                    >
-                        {METRICS.map(|(metric, code)| view! { <option value=code>{metric_label(metric)}</option> }).collect_view()}
-                    </select>
-                </label>
+                <ChoiceField
+                    label="Metric"
+                    choices=&METRICS
+                    text=metric_label
+                    value=Signal::derive(move || draft.with(|draft| draft.metric))
+                    on_change=Callback::new(move |metric| draft.update(|draft| draft.metric = metric))
+                />
                 <label class="alerts__field">
                     <span class="alerts__label">"Node or group"</span>
                     <select
@@ -736,34 +751,21 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
                         }}
                     </select>
                 </label>
-                <label class="alerts__field">
-                    <span class="alerts__label">"Kind"</span>
-                    <select
-                        class="input"
-                        prop:value=move || draft.with(|draft| if draft.kind == RuleKind::Anomaly { "anomaly" } else { "threshold" })
-                        on:change=move |event| {
-                            let kind = if event_target_value(&event) == "anomaly" { RuleKind::Anomaly } else { RuleKind::Threshold };
-                            draft.update(|draft| draft.kind = kind);
-                        }
-                    >
-                        <option value="threshold">"Threshold"</option>
-                        <option value="anomaly">"Anomaly (σ from baseline)"</option>
-                    </select>
-                </label>
-                <label class="alerts__field alerts__field--narrow">
-                    <span class="alerts__label">"Comparison"</span>
-                    <select
-                        class="input"
-                        prop:value=move || draft.with(|draft| if draft.comparison == Comparison::Below { "below" } else { "above" })
-                        on:change=move |event| {
-                            let comparison = if event_target_value(&event) == "below" { Comparison::Below } else { Comparison::Above };
-                            draft.update(|draft| draft.comparison = comparison);
-                        }
-                    >
-                        <option value="above">"above (>)"</option>
-                        <option value="below">"below (<)"</option>
-                    </select>
-                </label>
+                <ChoiceField
+                    label="Kind"
+                    choices=&KINDS
+                    text=kind_label
+                    value=Signal::derive(move || draft.with(|draft| draft.kind))
+                    on_change=Callback::new(move |kind| draft.update(|draft| draft.kind = kind))
+                />
+                <ChoiceField
+                    label="Comparison"
+                    narrow=true
+                    choices=&COMPARISONS
+                    text=comparison_label
+                    value=Signal::derive(move || draft.with(|draft| draft.comparison))
+                    on_change=Callback::new(move |comparison| draft.update(|draft| draft.comparison = comparison))
+                />
                 <NumberField
                     label="Threshold"
                     unit=Signal::derive(unit)
@@ -778,34 +780,21 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
                     problem=Signal::derive(move || problems.with(|problems| problems.for_s.clone()))
                     on_input=Callback::new(move |value| draft.update(|draft| draft.for_s = value))
                 />
-                <label class="alerts__field alerts__field--narrow">
-                    <span class="alerts__label">"Severity"</span>
-                    <select
-                        class="input"
-                        prop:value=move || draft.with(|draft| code_of(&SEVERITIES, draft.severity))
-                        on:change=move |event| {
-                            if let Some(severity) = from_code(&SEVERITIES, &event_target_value(&event)) {
-                                draft.update(|draft| draft.severity = severity);
-                            }
-                        }
-                    >
-                        {SEVERITIES.map(|(severity, code)| view! { <option value=code>{severity_label(severity)}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label class="alerts__field">
-                    <span class="alerts__label">"Channel"</span>
-                    <select
-                        class="input"
-                        prop:value=move || draft.with(|draft| code_of(&CHANNELS, draft.channel))
-                        on:change=move |event| {
-                            if let Some(channel) = from_code(&CHANNELS, &event_target_value(&event)) {
-                                draft.update(|draft| draft.channel = channel);
-                            }
-                        }
-                    >
-                        {CHANNELS.map(|(channel, code)| view! { <option value=code>{channel_label(channel)}</option> }).collect_view()}
-                    </select>
-                </label>
+                <ChoiceField
+                    label="Severity"
+                    narrow=true
+                    choices=&SEVERITIES
+                    text=severity_label
+                    value=Signal::derive(move || draft.with(|draft| draft.severity))
+                    on_change=Callback::new(move |severity| draft.update(|draft| draft.severity = severity))
+                />
+                <ChoiceField
+                    label="Channel"
+                    choices=&CHANNELS
+                    text=channel_label
+                    value=Signal::derive(move || draft.with(|draft| draft.channel))
+                    on_change=Callback::new(move |channel| draft.update(|draft| draft.channel = channel))
+                />
                 <TextField
                     label="Message"
                     value=Signal::derive(move || draft.with(|draft| draft.message.clone()))
@@ -849,6 +838,42 @@ fn TextField(
                 on:input=move |event| on_input.run(event_target_value(&event))
             />
             <span class="field-error" id=error_id>{move || problem.get()}</span>
+        </label>
+    }
+}
+
+/// A choice from a fixed table: each value has a stable code (the `<option>` value) and words.
+#[component]
+fn ChoiceField<T>(
+    label: &'static str,
+    #[prop(optional)] narrow: bool,
+    choices: &'static [(T, &'static str)],
+    text: fn(T) -> &'static str,
+    value: Signal<T>,
+    on_change: Callback<T>,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let class = if narrow {
+        "alerts__field alerts__field--narrow"
+    } else {
+        "alerts__field"
+    };
+    view! {
+        <label class=class>
+            <span class="alerts__label">{label}</span>
+            <select
+                class="input"
+                prop:value=move || code_of(choices, value.get())
+                on:change=move |event| {
+                    if let Some(choice) = from_code(choices, &event_target_value(&event)) {
+                        on_change.run(choice);
+                    }
+                }
+            >
+                {choices.iter().map(|&(choice, code)| view! { <option value=code>{text(choice)}</option> }).collect_view()}
+            </select>
         </label>
     }
 }
