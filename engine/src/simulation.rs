@@ -486,17 +486,14 @@ impl Simulation {
     }
 
     fn start_fault(&mut self, index: usize) {
-        let Some(scheduled) = self.faults.get(index).cloned() else {
+        let Some(scheduled) = self.move_fault(index, FaultPhase::Waiting, FaultPhase::Active)
+        else {
             return;
         };
-        if self.fault_phases[index] != FaultPhase::Waiting {
-            return;
-        }
-        self.fault_phases[index] = FaultPhase::Active;
-        let message = format!("fault injected: {}", scheduled.fault);
-        self.core
-            .logs
-            .push(self.core.now, LogLevel::Warn, LogKind::System, "", message);
+        self.log_event(
+            LogLevel::Warn,
+            format!("fault injected: {}", scheduled.fault),
+        );
         self.set_fault(&scheduled.fault, true);
         if let Some(duration) = scheduled.duration_s {
             self.core.schedule(
@@ -509,18 +506,33 @@ impl Simulation {
     }
 
     fn end_fault(&mut self, index: usize) {
-        let Some(scheduled) = self.faults.get(index).cloned() else {
+        let Some(scheduled) = self.move_fault(index, FaultPhase::Active, FaultPhase::Over) else {
             return;
         };
-        if self.fault_phases[index] != FaultPhase::Active {
-            return;
+        self.log_event(LogLevel::Info, format!("fault healed: {}", scheduled.fault));
+        self.set_fault(&scheduled.fault, false);
+    }
+
+    /// The fault, if it was in phase `from`; it is now in phase `to`.
+    fn move_fault(
+        &mut self,
+        index: usize,
+        from: FaultPhase,
+        to: FaultPhase,
+    ) -> Option<ScheduledFault> {
+        let phase = self.fault_phases.get_mut(index)?;
+        if *phase != from {
+            return None;
         }
-        self.fault_phases[index] = FaultPhase::Over;
-        let message = format!("fault healed: {}", scheduled.fault);
+        *phase = to;
+        self.faults.get(index).cloned()
+    }
+
+    /// A system event of the whole run (faults, live edits), not of one node.
+    fn log_event(&mut self, level: LogLevel, message: String) {
         self.core
             .logs
-            .push(self.core.now, LogLevel::Info, LogKind::System, "", message);
-        self.set_fault(&scheduled.fault, false);
+            .push(self.core.now, level, LogKind::System, "", message);
     }
 
     fn set_fault(&mut self, fault: &Fault, on: bool) {

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{FaultPhase, Simulation, worker_count};
 use crate::core::{Event, LinkIndex};
 use crate::design::{Design, ScheduledFault};
-use crate::metrics::{LogKind, LogLevel};
+use crate::metrics::LogLevel;
 use crate::nodes::NodeState;
 use crate::random::to_ns;
 use crate::simulation::CommandError;
@@ -206,10 +206,7 @@ impl Simulation {
         changes.extend(summary.into_iter().map(|what| format!("{what} changed")));
         if !changes.is_empty() {
             let message = format!("design edited while running: {}", changes.join(", "));
-            let now = self.core.now;
-            self.core
-                .logs
-                .push(now, LogLevel::Info, LogKind::System, "", message);
+            self.log_event(LogLevel::Info, message);
         }
         Ok(())
     }
@@ -248,9 +245,7 @@ impl Simulation {
                     "fault scheduled at {} s is already past: it runs from the next reset ({})",
                     fault.at_s, fault.fault
                 );
-                self.core
-                    .logs
-                    .push(now, LogLevel::Info, LogKind::System, "", message);
+                self.log_event(LogLevel::Info, message);
             }
         }
         for index in old.into_iter().flatten() {
