@@ -4,21 +4,10 @@
 // feed and opens a PagerDuty incident that can be acknowledged and resolved; the charts draw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot, eventually } from './support.mjs';
 
 const app = useServerAndBrowser();
 
-/** Polls `read` until `accept` holds for what it returns (or fails after `timeout` ms). */
-async function eventually(read, accept, { timeout = 20_000, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  let value;
-  for (;;) {
-    value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function openApp() {
   const recorded = await openRecordedPage(app.browser);

@@ -5,21 +5,12 @@
 // running model reaches its time, on the timeline; removing it empties the schedule.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot, eventually as waitFor } from './support.mjs';
 
 const app = useServerAndBrowser();
 
-/** Polls `read` until `accept` holds for what it returns (or fails after `timeout` ms). */
-async function eventually(read, accept, { timeout = 30_000, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  let value;
-  for (;;) {
-    value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** The report needs a run to reach failover first: a longer wait than the default. */
+const eventually = (read, accept, options = {}) => waitFor(read, accept, { timeout: 30_000, ...options });
 
 test('the report tells a killed server, its failures and the bottleneck after failover', async () => {
   const { page, problems, context } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });

@@ -1,6 +1,7 @@
 // Shared end-to-end test support: a static server for the release build under a sub-path (as GitHub Pages
 // serves a project site), a Chromium launcher, and a page wrapper that records every console error, page
-// error, failed request and Content-Security-Policy violation.
+// error, failed request and Content-Security-Policy violation; `eventually` polls until a condition holds.
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -144,4 +145,16 @@ export function useServerAndBrowser() {
     await shared.server?.close();
   });
   return shared;
+}
+
+/** Polls `read` until `accept` holds for what it returns (or fails after `timeout` ms). */
+export async function eventually(read, accept, { timeout = 20_000, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let value;
+  for (;;) {
+    value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
