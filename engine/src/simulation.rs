@@ -744,45 +744,11 @@ impl Simulation {
                 server.set_params(&p);
             }
             (NodeState::AutoscalingGroup(group), NodeParams::AutoscalingGroup(p)) => {
-                // Every member takes the new workers and waiting room at once, like a server.
-                for member in &mut group.members {
-                    member.station.workers = p.server.worker_count().max(1);
-                    member.station.queue_capacity = p.server.queue_capacity as usize;
-                }
-                group.params = p;
+                group.set_params(core, p);
             }
-            (NodeState::Cache(cache), NodeParams::Cache(p)) => {
-                let rebuilt = p.capacity_keys != cache.params.capacity_keys
-                    || p.keyspace != cache.params.keyspace
-                    || p.zipf_s != cache.params.zipf_s
-                    || p.fixed_hit_ratio.is_some() != cache.params.fixed_hit_ratio.is_some();
-                if rebuilt {
-                    let up = cache.up;
-                    *cache = Cache::new(core, index, &p);
-                    cache.up = up;
-                } else {
-                    cache.params = p;
-                }
-            }
+            (NodeState::Cache(cache), NodeParams::Cache(p)) => cache.set_params(core, p),
             (NodeState::Cdn(cdn), NodeParams::Cdn(p)) => cdn.params = p,
-            (NodeState::Database(database), NodeParams::Database(p)) => {
-                while database.instances.len() < p.replicas as usize + 1 {
-                    database
-                        .instances
-                        .push(crate::nodes::database::DatabaseInstance {
-                            station: crate::nodes::station::Station::new(
-                                p.worker_count(),
-                                usize::MAX,
-                            ),
-                            up: true,
-                            epoch: 0,
-                        });
-                }
-                for instance in &mut database.instances {
-                    instance.station.workers = p.worker_count().max(1);
-                }
-                database.params = p;
-            }
+            (NodeState::Database(database), NodeParams::Database(p)) => database.set_params(p),
             (NodeState::Monitoring(monitoring), NodeParams::Monitoring(p)) => monitoring.params = p,
             _ => {}
         }
@@ -898,8 +864,7 @@ impl Simulation {
                 let up = database.instances.iter().filter(|i| i.up).count();
                 if up == 0 {
                     Health::Down
-                } else if up < database.instances.len() || !database.instances[database.primary].up
-                {
+                } else if up < database.serving() || !database.instances[database.primary].up {
                     Health::Degraded
                 } else {
                     Health::Up
@@ -996,7 +961,7 @@ impl Simulation {
                 cost_per_hour: cost,
                 network_mbps,
                 replication_lag_ms: match state {
-                    NodeState::Database(database) if database.instances.len() > 1 => {
+                    NodeState::Database(database) if database.serving() > 1 => {
                         Some(database.params.replication_lag_ms)
                     }
                     _ => None,

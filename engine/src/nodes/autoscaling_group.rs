@@ -220,7 +220,64 @@ impl AutoscalingGroup {
         }
     }
 
+    /// New parameters while running, as a cloud autoscaling group takes new limits: every member
+    /// takes the new workers and waiting room at once; a minimum raised above the instances counted
+    /// boots more at once, a maximum lowered below them drains the newest running ones.
+    pub(crate) fn set_params(&mut self, core: &mut Core, params: AutoscalingGroupParams) {
+        for member in &mut self.members {
+            member.station.workers = params.server.worker_count().max(1);
+            member.station.queue_capacity = params.server.queue_capacity as usize;
+        }
+        self.params = params;
+        while self.counted() < self.params.min_instances as usize {
+            let slot = self.launch(core);
+            core.log(
+                LogLevel::Info,
+                self.index,
+                format!(
+                    "minimum raised to {}: booting instance {}",
+                    self.params.min_instances,
+                    slot + 1
+                ),
+            );
+        }
+        while self.counted() > self.params.max_instances as usize {
+            let Some(slot) = self
+                .members
+                .iter()
+                .rposition(|m| m.state == InstanceState::Running)
+            else {
+                break;
+            };
+            self.members[slot].state = InstanceState::Draining;
+            core.log(
+                LogLevel::Info,
+                self.index,
+                format!(
+                    "maximum lowered to {}: draining instance {}",
+                    self.params.max_instances,
+                    slot + 1
+                ),
+            );
+            self.retire_drained(core);
+        }
+    }
+
     fn scale_out(&mut self, core: &mut Core, value: f64) {
+        let slot = self.launch(core);
+        core.log(
+            LogLevel::Info,
+            self.index,
+            format!(
+                "scaling out: metric {value:.2} above {}, booting instance {}",
+                self.params.scale_out_above,
+                slot + 1
+            ),
+        );
+    }
+
+    /// Boots one more instance (in a free slot or a new one) after the provisioning time.
+    fn launch(&mut self, core: &mut Core) -> usize {
         let slot = match self
             .members
             .iter()
@@ -235,17 +292,9 @@ impl AutoscalingGroup {
         };
         self.members[slot].slow_factor = self.slow_factor;
         self.last_action_ns = Some(core.now);
-        core.log(
-            LogLevel::Info,
-            self.index,
-            format!(
-                "scaling out: metric {value:.2} above {}, booting instance {}",
-                self.params.scale_out_above,
-                slot + 1
-            ),
-        );
         let delay = to_ns(self.params.provisioning_s * 1e9);
         self.members[slot].boot(core, self.index, slot as u32, delay);
+        slot
     }
 
     /// Adds one instance by hand (a live command), within the maximum.

@@ -194,6 +194,26 @@ impl Cache {
         }
     }
 
+    /// New parameters while running. A new capacity, keyspace or popularity starts the cache cold (its
+    /// contents no longer fit the new key model), but the lookups it holds finish: the worker pool,
+    /// with its calls, is kept, and only its size changes.
+    pub(crate) fn set_params(&mut self, core: &Core, params: CacheParams) {
+        let cold = params.capacity_keys != self.params.capacity_keys
+            || params.keyspace != self.params.keyspace
+            || params.zipf_s != self.params.zipf_s
+            || params.fixed_hit_ratio.is_some() != self.params.fixed_hit_ratio.is_some();
+        if cold {
+            let mut fresh = Cache::new(core, self.index, &params);
+            std::mem::swap(&mut fresh.station, &mut self.station);
+            fresh.up = self.up;
+            fresh.slow_factor = self.slow_factor;
+            fresh.epoch = self.epoch;
+            *self = fresh;
+        }
+        self.station.workers = params.workers.max(1);
+        self.params = params;
+    }
+
     /// Its outgoing links changed while running: misses go to the first one.
     pub(crate) fn follow_links(&mut self, core: &Core) {
         self.downstream = core.outgoing[self.index.get()].first().copied();

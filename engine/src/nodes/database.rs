@@ -26,6 +26,20 @@ pub(crate) struct DatabaseInstance {
     pub(crate) station: Station,
     pub(crate) up: bool,
     pub(crate) epoch: u32,
+    /// Taken out by a live edit that lowered `replicas`: it gets no new queries and is never promoted,
+    /// but the queries it holds finish (it drains). It serves again if `replicas` goes back up.
+    pub(crate) retired: bool,
+}
+
+impl DatabaseInstance {
+    fn new(params: &DatabaseParams) -> DatabaseInstance {
+        DatabaseInstance {
+            station: Station::new(params.worker_count(), usize::MAX),
+            up: true,
+            epoch: 0,
+            retired: false,
+        }
+    }
 }
 
 pub(crate) struct Database {
@@ -45,11 +59,7 @@ pub(crate) struct Database {
 impl Database {
     pub(crate) fn new(index: NodeIndex, params: &DatabaseParams) -> Database {
         let instances = (0..=params.replicas)
-            .map(|_| DatabaseInstance {
-                station: Station::new(params.worker_count(), usize::MAX),
-                up: true,
-                epoch: 0,
-            })
+            .map(|_| DatabaseInstance::new(params))
             .collect();
         Database {
             index,
@@ -63,6 +73,45 @@ impl Database {
             slow_factor: 1.0,
             weight: 1,
         }
+    }
+
+    /// New parameters while running: the pool and workers change at once; a higher `replicas` brings
+    /// back retired replicas first, then adds new ones (up at once, as a managed read replica that was
+    /// already provisioned); a lower one retires replicas (never the primary), which drain.
+    pub(crate) fn set_params(&mut self, params: DatabaseParams) {
+        let wanted = params.replicas as usize + 1;
+        for instance in &mut self.instances {
+            instance.station.workers = params.worker_count().max(1);
+        }
+        let mut serving = self.serving();
+        for instance in self.instances.iter_mut().filter(|i| i.retired) {
+            if serving >= wanted {
+                break;
+            }
+            instance.retired = false;
+            instance.up = true;
+            serving += 1;
+        }
+        while serving < wanted {
+            self.instances.push(DatabaseInstance::new(&params));
+            serving += 1;
+        }
+        for slot in (0..self.instances.len()).rev() {
+            if serving <= wanted {
+                break;
+            }
+            if slot != self.primary && !self.instances[slot].retired {
+                self.instances[slot].retired = true;
+                self.instances[slot].up = false;
+                serving -= 1;
+            }
+        }
+        self.params = params;
+    }
+
+    /// Instances provisioned (primary and replicas, up or down), not counting retired ones.
+    pub(crate) fn serving(&self) -> usize {
+        self.instances.iter().filter(|i| !i.retired).count()
     }
 
     fn fail(&self, core: &mut Core, call: CallId, cause: FailureCause) {
@@ -105,7 +154,7 @@ impl Database {
             self.in_use = self.in_use.saturating_sub(1);
             return;
         };
-        let target = if request_type.is_write() || self.instances.len() == 1 {
+        let target = if request_type.is_write() || self.serving() == 1 {
             Some(self.primary).filter(|&p| self.instances[p].up)
         } else {
             let count = self.instances.len();
@@ -304,7 +353,7 @@ impl Database {
     }
 
     pub(crate) fn restart(&mut self, core: &mut Core) {
-        for instance in &mut self.instances {
+        for instance in self.instances.iter_mut().filter(|i| !i.retired) {
             instance.up = true;
         }
         core.log(LogLevel::Info, self.index, "restarted".to_owned());
@@ -336,6 +385,6 @@ impl Database {
     }
 
     pub(crate) fn cost_per_hour(&self) -> f64 {
-        self.instances.len() as f64 * self.params.tier.cost_per_hour()
+        self.serving() as f64 * self.params.tier.cost_per_hour()
     }
 }

@@ -215,6 +215,24 @@ impl LoadBalancer {
     /// New parameters, live. Switching health checks on starts probing every backend.
     pub(crate) fn set_params(&mut self, core: &mut Core, params: LoadBalancerParams) {
         let start_probing = params.health_check.enabled && !self.params.health_check.enabled;
+        if params.standby != self.params.standby {
+            if self.up {
+                // A standby added while the active one runs is ready to take over; one removed is gone.
+                self.standby_ready = params.standby;
+            } else if params.standby {
+                // Added while the active one is dead: the standby notices the missing active and takes
+                // over after its takeover time, as it would have at the crash.
+                core.log(
+                    LogLevel::Warn,
+                    self.index,
+                    format!(
+                        "standby added while the load balancer is down; it takes over in {} ms",
+                        params.takeover_ms
+                    ),
+                );
+                core.timer(to_ns(params.takeover_ms * 1e6), self.index, Timer::Takeover);
+            }
+        }
         if !params.health_check.enabled {
             // Without health checks every backend counts as healthy.
             for backend in &mut self.backends {
@@ -484,7 +502,8 @@ impl LoadBalancer {
             Timer::ProbeTimeout { slot, sequence } => {
                 self.probe_result(core, slot, sequence, false);
             }
-            Timer::Takeover if !self.up => {
+            // A standby removed before its takeover time never takes over.
+            Timer::Takeover if !self.up && self.params.standby => {
                 self.up = true;
                 core.log(
                     LogLevel::Warn,

@@ -278,3 +278,185 @@ fn the_fault_schedule_follows_edits() {
     assert_ne!(down(&mut simulation), Some(engine::Health::Down));
     conserved(&simulation);
 }
+
+/// The design with one node's parameters changed by `edit`.
+fn with_params(design: &Design, id: &str, edit: impl FnOnce(&mut engine::NodeParams)) -> Design {
+    let mut edited = design.clone();
+    let node = edited.nodes.iter_mut().find(|n| n.id == id).expect("node");
+    edit(&mut node.params);
+    edited
+}
+
+fn node<'a>(snapshot: &'a engine::Snapshot, id: &str) -> &'a engine::snapshot::NodeSnapshot {
+    snapshot.nodes.iter().find(|n| n.id == id).expect("node")
+}
+
+#[test]
+fn a_standby_ticked_while_running_takes_over_when_the_load_balancer_dies() {
+    let design = horizontal();
+    let mut simulation = Simulation::new(&design, 5).expect("valid");
+    simulation.advance(10.0);
+    let with_standby = with_params(&design, "lb", |params| {
+        if let engine::NodeParams::LoadBalancer(p) = params {
+            p.standby = true;
+        }
+    });
+    simulation.reconfigure(&with_standby).expect("follows");
+    simulation
+        .apply(engine::LiveCommand::Kill { node: "lb".into() })
+        .expect("kill");
+    simulation.advance(10.0);
+    let snapshot = simulation.snapshot();
+    assert_eq!(node(&snapshot, "lb").health, engine::snapshot::Health::Up);
+    assert!(
+        snapshot
+            .logs
+            .iter()
+            .any(|l| l.message.contains("took over")),
+        "the standby took over"
+    );
+    assert!(
+        node(&snapshot, "lb").error_rate < 0.05,
+        "{:?}",
+        node(&snapshot, "lb")
+    );
+}
+
+#[test]
+fn a_standby_added_after_the_load_balancer_died_takes_over_and_one_removed_never_does() {
+    let design = horizontal();
+    // Added while it is down: it takes over after its takeover time.
+    let mut simulation = Simulation::new(&design, 5).expect("valid");
+    simulation.advance(5.0);
+    simulation
+        .apply(engine::LiveCommand::Kill { node: "lb".into() })
+        .expect("kill");
+    simulation.advance(2.0);
+    let with_standby = with_params(&design, "lb", |params| {
+        if let engine::NodeParams::LoadBalancer(p) = params {
+            p.standby = true;
+        }
+    });
+    simulation.reconfigure(&with_standby).expect("follows");
+    simulation.advance(10.0);
+    assert_eq!(
+        node(&simulation.snapshot(), "lb").health,
+        engine::snapshot::Health::Up
+    );
+
+    // Removed before it could take over: the load balancer stays down.
+    let mut with = Simulation::new(&with_standby, 5).expect("valid");
+    with.advance(5.0);
+    with.apply(engine::LiveCommand::Kill { node: "lb".into() })
+        .expect("kill");
+    with.reconfigure(&design).expect("follows");
+    with.advance(10.0);
+    let snapshot = with.snapshot();
+    assert_eq!(node(&snapshot, "lb").health, engine::snapshot::Health::Down);
+    assert!(
+        !snapshot
+            .logs
+            .iter()
+            .any(|l| l.message.contains("took over"))
+    );
+}
+
+#[test]
+fn fewer_replicas_while_running_retire_replicas_and_cost_less_and_more_bring_them_back() {
+    let design = presets::distributed();
+    let replicas = |design: &Design, count: u32| {
+        with_params(design, "database", |params| {
+            if let engine::NodeParams::Database(p) = params {
+                p.replicas = count;
+            }
+        })
+    };
+    let mut simulation = Simulation::new(&design, 2).expect("valid");
+    simulation.advance(20.0);
+    let before = node(&simulation.snapshot(), "database").clone();
+    assert_eq!(before.instances, 3);
+    simulation
+        .reconfigure(&replicas(&design, 0))
+        .expect("follows");
+    simulation.advance(20.0);
+    conserved(&simulation);
+    let after = node(&simulation.snapshot(), "database").clone();
+    assert_eq!(after.instances, 1, "only the primary serves");
+    assert_eq!(
+        after.health,
+        engine::snapshot::Health::Up,
+        "retired replicas are not missing ones"
+    );
+    assert!(
+        after.cost_per_hour < before.cost_per_hour / 2.0,
+        "{} {}",
+        after.cost_per_hour,
+        before.cost_per_hour
+    );
+    assert_eq!(
+        after.replication_lag_ms, None,
+        "no replica, no replication lag"
+    );
+    simulation
+        .reconfigure(&replicas(&design, 3))
+        .expect("follows");
+    simulation.advance(5.0);
+    let again = node(&simulation.snapshot(), "database").clone();
+    assert_eq!(again.instances, 4);
+    assert!(again.cost_per_hour > before.cost_per_hour);
+    conserved(&simulation);
+}
+
+#[test]
+fn autoscaling_limits_changed_while_running_are_enforced_at_once() {
+    let design = presets::distributed();
+    let limits = |min: u32, max: u32| {
+        with_params(&design, "web", |params| {
+            if let engine::NodeParams::AutoscalingGroup(p) = params {
+                p.min_instances = min;
+                p.max_instances = max;
+                p.initial_instances = p.initial_instances.clamp(min, max);
+            }
+        })
+    };
+    let mut simulation = Simulation::new(&design, 4).expect("valid");
+    simulation.advance(30.0);
+    let running = node(&simulation.snapshot(), "web").instances;
+    assert!((2..=8).contains(&running), "{running}");
+    // A minimum above the running count boots instances at once (they run after provisioning).
+    simulation.reconfigure(&limits(7, 8)).expect("follows");
+    simulation.advance(120.0);
+    assert!(node(&simulation.snapshot(), "web").instances >= 7);
+    // A maximum below it drains the newest ones.
+    simulation.reconfigure(&limits(1, 3)).expect("follows");
+    simulation.advance(30.0);
+    assert!(node(&simulation.snapshot(), "web").instances <= 3);
+    conserved(&simulation);
+}
+
+#[test]
+fn more_cache_workers_while_running_serve_more() {
+    // A cache with one slow worker is saturated; eighty workers, set live, serve the same load.
+    let mut design = presets::distributed();
+    let slow = |workers: u32| {
+        move |params: &mut engine::NodeParams| {
+            if let engine::NodeParams::Cache(p) = params {
+                p.workers = workers;
+                p.service.mean_ms = 40.0;
+            }
+        }
+    };
+    design = with_params(&design, "cache", slow(1));
+    let mut simulation = Simulation::new(&design, 8).expect("valid");
+    simulation.advance(20.0);
+    let saturated = node(&simulation.snapshot(), "cache").cpu;
+    assert!(saturated > 0.95, "{saturated}");
+    simulation
+        .reconfigure(&with_params(&design, "cache", slow(80)))
+        .expect("follows");
+    // Waiting lookups give up at the users' timeout; then the eighty workers keep up.
+    simulation.advance(60.0);
+    let relieved = node(&simulation.snapshot(), "cache").cpu;
+    assert!(relieved < 0.75, "{relieved}");
+    conserved(&simulation);
+}
