@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::{Canvas, Dock, Inspector, KeyboardShortcuts, Palette, StatusLine, Toolbar};
-use crate::editor::{Editor, Selection, Viewport};
+use crate::editor::{Command, Editor, Selection, Viewport};
 use crate::persistence::{autosave, initial_design};
 use crate::runner::Runner;
 use crate::state::{AppState, ViewState};
@@ -12,10 +12,17 @@ use crate::state::{AppState, ViewState};
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let (document, banner) = initial_design();
-    let editor = RwSignal::new(Editor::new(document));
+    let (document, shared, banner) = initial_design();
+    let mut opened = Editor::new(document);
+    // A shared design opens on top of the local work, one Undo away from it.
+    let save_first = shared.is_some_and(|shared| {
+        opened
+            .execute(&Command::ReplaceDocument(Box::new(shared)))
+            .is_ok()
+    });
+    let editor = RwSignal::new(opened);
     let banner = RwSignal::new(banner);
-    autosave(editor, banner);
+    autosave(editor, banner, save_first);
     let state = AppState {
         editor,
         view: ViewState {

@@ -8,7 +8,7 @@ use engine::Design;
 use leptos::prelude::*;
 
 use crate::editor::Editor;
-use crate::editor::share_link::{self, FRAGMENT_PREFIX};
+use crate::editor::share_link::FRAGMENT_PREFIX;
 use crate::editor::storage::{self, AUTOSAVE_DEBOUNCE_MS, AUTOSAVE_KEY, RestoreOutcome};
 
 thread_local! {
@@ -26,73 +26,92 @@ pub struct Banner {
     pub is_error: bool,
 }
 
-/// What to open at start-up, and a banner explaining anything that went wrong choosing it.
-pub fn initial_design() -> (Design, Option<Banner>) {
+/// What to open at start-up: the base document (the autosave, else the first preset), a shared design
+/// from the URL fragment to open on top of it as one undoable step, and a banner explaining anything
+/// worth knowing. A share link is cleared from the address bar once read, so a reload opens the
+/// working document (the autosave) and never silently replaces later edits with the link.
+pub fn initial_design() -> (Design, Option<Design>, Option<Banner>) {
     let hash = window().location().hash().unwrap_or_default();
-    let from_storage = |banner: Option<Banner>| {
-        let saved =
-            local_storage().and_then(|storage| storage.get_item(AUTOSAVE_KEY).ok().flatten());
-        match storage::restore(saved.as_deref()) {
-            RestoreOutcome::Unreadable {
-                design,
-                saved_text,
-                recovery_key,
-                explanation,
-                ..
-            } => {
-                // Keep the unreadable text before anything can overwrite the autosave.
-                let kept = local_storage()
-                    .is_some_and(|storage| storage.set_item(&recovery_key, &saved_text).is_ok());
-                let message = if kept {
-                    explanation
-                } else {
-                    "Your last design could not be read and could not be copied aside (storage is full); \
-                     autosave is paused so it is not overwritten."
-                        .to_string()
-                };
-                if !kept {
-                    stop_autosave();
-                }
-                (
-                    design,
-                    Some(Banner {
-                        message,
-                        is_error: true,
-                    }),
-                )
-            }
-            outcome => (outcome.into_design(), banner),
-        }
-    };
-    if hash.starts_with(FRAGMENT_PREFIX) {
-        match share_link::decode(&hash) {
-            Ok(design) => (
-                design,
-                Some(Banner {
-                    message: "Opened the design from the shared link.".to_string(),
-                    is_error: false,
-                }),
-            ),
-            Err(error) => from_storage(Some(Banner {
-                message: format!("The shared link cannot be opened: {error}"),
-                is_error: true,
-            })),
-        }
-    } else {
-        from_storage(None)
+    let saved = local_storage().and_then(|storage| storage.get_item(AUTOSAVE_KEY).ok().flatten());
+    let start = storage::startup(saved.as_deref(), &hash);
+    if start.clear_fragment {
+        clear_share_fragment();
     }
+    let mut banner = start
+        .link_message
+        .map(|(message, is_error)| Banner { message, is_error });
+    let design = match start.base {
+        RestoreOutcome::Unreadable {
+            design,
+            saved_text,
+            recovery_key,
+            explanation,
+            ..
+        } => {
+            // Keep the unreadable text before anything can overwrite the autosave.
+            let kept = local_storage()
+                .is_some_and(|storage| storage.set_item(&recovery_key, &saved_text).is_ok());
+            let message = if kept {
+                explanation
+            } else {
+                "Your last design could not be read and could not be copied aside (storage is full); \
+                 autosave is paused so it is not overwritten."
+                    .to_string()
+            };
+            if !kept {
+                stop_autosave();
+            }
+            let message = match banner {
+                Some(link) => format!("{message} {}", link.message),
+                None => message,
+            };
+            banner = Some(Banner {
+                message,
+                is_error: true,
+            });
+            design
+        }
+        outcome => outcome.into_design(),
+    };
+    (design, start.shared, banner)
+}
+
+/// Removes a share link (`#d=…`) from the address bar without a navigation or a history entry: once
+/// a shared design is open it is the working document, and the autosave, not the link, holds it.
+pub fn clear_share_fragment() {
+    let location = window().location();
+    if !location
+        .hash()
+        .unwrap_or_default()
+        .starts_with(FRAGMENT_PREFIX)
+    {
+        return;
+    }
+    let url = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let _ = window().history().and_then(|history| {
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+    });
 }
 
 /// Saves the document a moment after each change (debounced); a full quota shows a banner and editing
-/// goes on.
-pub fn autosave(editor: RwSignal<Editor>, banner: RwSignal<Option<Banner>>) {
+/// goes on. With `save_first`, the document as opened is saved too (a shared design opened on top of
+/// the autosave becomes the working document at once). A change also clears a share link left in the
+/// address bar by Share, so a reload never reopens the link over later edits.
+pub fn autosave(editor: RwSignal<Editor>, banner: RwSignal<Option<Banner>>, save_first: bool) {
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     Effect::new(move |previous: Option<u64>| {
         let revision = editor.with(Editor::revision);
         let text = editor.with_untracked(|editor| storage::autosave_text(editor.document()));
         LATEST_DOCUMENT.with(|latest| latest.replace(text));
-        if previous.is_none() {
+        if previous.is_none() && !save_first {
             return revision;
+        }
+        if previous.is_some() {
+            clear_share_fragment();
         }
         if let Some(handle) = pending.get_value() {
             handle.clear();

@@ -31,11 +31,13 @@
 //! # Wiring it to the UI
 //!
 //! ```text
-//! on load      let outcome = storage::restore(local_storage.get(AUTOSAVE_KEY));
+//! on load      let start = storage::startup(local_storage.get(AUTOSAVE_KEY), location.hash);
 //!              if let RestoreOutcome::Unreadable { saved_text, recovery_key, explanation, .. } =
-//!                  &outcome { write recovery_key = saved_text; show explanation }  // before autosaving
-//!              if the URL has `#d=…`: share_link::decode → Command::ReplaceDocument, or show the error
-//!              editor = Editor::new(outcome.into_design())
+//!                  &start.base { write recovery_key = saved_text; show explanation }  // before autosaving
+//!              if start.clear_fragment: history.replaceState without the `#d=…` fragment
+//!              editor = Editor::new(start.base.into_design());
+//!              if let Some(shared) = start.shared { execute(ReplaceDocument(shared)); save now }
+//!              show start.link_message
 //! any edit     match editor.execute(&command) {
 //!                  Ok(applied) => { selection.follow(&applied, editor.document());
 //!                                   announce(applied.announcement) }
@@ -43,7 +45,8 @@
 //! undo/redo    editor.undo() / editor.redo() → Some(label): announce "Undid …"; then
 //!              selection.retain_existing(editor.document())
 //! autosave     an effect on editor.revision(), debounced AUTOSAVE_DEBOUNCE_MS:
-//!              write AUTOSAVE_KEY = storage::autosave_text(editor.document())
+//!              write AUTOSAVE_KEY = storage::autosave_text(editor.document()); a change also
+//!              clears a `#d=…` fragment left by Share, so a reload opens the autosave
 //! keys         keymap::action_for(event.key(), ctrl, shift, alt, meta) → match the Action
 //! drag node    pointerdown: editor.begin_gesture(); NodeDrag::new(…)
 //!              pointermove: drag.update(viewport.screen_to_canvas(pointer), grid) → execute

@@ -11,7 +11,7 @@ use std::fmt;
 
 use engine::{Design, DesignError, Problem, presets};
 
-use super::share_link::crc32;
+use super::share_link::{self, FRAGMENT_PREFIX, crc32};
 
 /// Every key this app writes starts with this: GitHub Pages sites of one account share an origin,
 /// hence one localStorage.
@@ -143,6 +143,70 @@ pub fn restore(saved: Option<&str>) -> RestoreOutcome {
                 error,
             }
         }
+    }
+}
+
+/// What to open at start-up: the autosave (or the first preset) as the base of the history, and a
+/// shared design from the URL fragment to open on top of it, as one undoable step.
+///
+/// Opening a share link never replaces local work silently: the base is the autosave, so Undo
+/// brings it back, and the caller clears the fragment from the address bar once it is read, so a
+/// reload opens the working document (the autosave) and never the link again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Startup {
+    /// The autosave as it was, or what replaces it when it is unreadable.
+    pub base: RestoreOutcome,
+    /// The shared design, when the fragment held one that differs from the base.
+    pub shared: Option<Design>,
+    /// A message about the share link: opened, already open, or refused (`is_error`).
+    pub link_message: Option<(String, bool)>,
+    /// The fragment held a share link (read or refused): clear it from the address bar.
+    pub clear_fragment: bool,
+}
+
+/// Decides what to open from the autosaved text and the URL fragment (`#d=…` or anything else).
+pub fn startup(saved: Option<&str>, fragment: &str) -> Startup {
+    let base = restore(saved);
+    if !fragment.starts_with(FRAGMENT_PREFIX) {
+        return Startup {
+            base,
+            shared: None,
+            link_message: None,
+            clear_fragment: false,
+        };
+    }
+    let had_local_work = matches!(base, RestoreOutcome::Restored(_));
+    let (shared, link_message) = match share_link::decode(fragment) {
+        Ok(design) if design == *base.design() => (
+            None,
+            "The shared design is the one you already had open; your work is unchanged.".to_owned(),
+        ),
+        Ok(design) => {
+            let message = if had_local_work {
+                "Opened the design from the shared link. Undo brings back the design you had \
+                 before; from now on your edits are saved here as usual."
+            } else {
+                "Opened the design from the shared link; your edits are saved in this browser."
+            };
+            (Some(design), message.to_owned())
+        }
+        Err(error) => {
+            return Startup {
+                base,
+                shared: None,
+                link_message: Some((
+                    format!("The shared link cannot be opened: {error}. Your design is unchanged."),
+                    true,
+                )),
+                clear_fragment: true,
+            };
+        }
+    };
+    Startup {
+        base,
+        shared,
+        link_message: Some((link_message, false)),
+        clear_fragment: true,
     }
 }
 

@@ -171,6 +171,55 @@ test('a share link round-trips the design, and a damaged link is refused with a 
   await context.close();
 });
 
+test('edits after a share survive a reload, and a shared link opens one Undo away from local work', async () => {
+  const { page, problems, context } = await freshPage();
+  // Local work: the single-server preset plus a cache, autosaved.
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Cache', exact: true }).press('Enter');
+  const localCount = await nodes(page).count();
+  await page.waitForTimeout(1500); // past the autosave debounce
+  // Share it, then edit again: the link must leave the address bar, and a reload keeps the edit.
+  await page.getByRole('button', { name: 'Copy a share link' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#d='));
+  await page.getByRole('button', { name: 'Server', exact: true }).press('Enter');
+  await page.waitForFunction(() => location.hash === '');
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await nodes(page).count(), localCount + 1, 'the edit made after sharing survived the reload');
+
+  // A link to another design (the horizontal-scaling preset), opened in the same browser.
+  const other = await freshPage();
+  await other.page.getByRole('combobox', { name: 'Open a preset' }).selectOption({ index: 3 });
+  const sharedCount = await nodes(other.page).count();
+  await other.page.getByRole('button', { name: 'Copy a share link' }).click();
+  await other.page.waitForFunction(() => location.hash.startsWith('#d='));
+  const link = await other.page.evaluate(() => location.href);
+  await other.context.close();
+
+  await page.goto(link);
+  await waitForApp(page);
+  assert.equal(await nodes(page).count(), sharedCount);
+  assert.equal(await page.evaluate(() => location.hash), '', 'the link is cleared once the design is open');
+  assert.match(await page.locator('.canvas__banner').innerText(), /Undo brings back/);
+  await screenshot(page, 'editor-shared-link-opened');
+  // Edit the shared design, reload: the edit is there (the link did not win over the autosave).
+  await page.getByRole('button', { name: 'Cache', exact: true }).press('Enter');
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await nodes(page).count(), sharedCount + 1, 'edits after opening a link survive a reload');
+  // Opening the link again puts it on top of that work, and Undo brings the work back.
+  await page.goto(link);
+  await waitForApp(page);
+  assert.equal(await nodes(page).count(), sharedCount);
+  await page.getByRole('main', { name: 'Design canvas' }).click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press('Control+z');
+  assert.equal(await nodes(page).count(), sharedCount + 1, 'Undo brings back the work the link replaced');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
+
 test('reload restores the autosave', async () => {
   const { page, problems, context } = await freshPage();
   await page.getByRole('button', { name: 'Cache', exact: true }).press('Enter');

@@ -6,7 +6,7 @@ use engine::{Design, Problem, presets};
 use crate::editor::storage::{
     AUTOSAVE_KEY, COLOR_SCHEME_KEY, ImportError, KEY_PREFIX, MAX_IMPORT_BYTES, RECOVERY_KEY,
     RestoreOutcome, autosave_text, export_file_name, export_text, first_visit_design, parse_import,
-    restore,
+    restore, startup,
 };
 
 #[test]
@@ -164,4 +164,71 @@ fn different_unreadable_texts_get_different_recovery_keys() {
     assert_eq!(first, crate::editor::storage::recovery_key("{broken"));
     assert_ne!(first, crate::editor::storage::recovery_key("{broken too"));
     assert!(first.starts_with(KEY_PREFIX));
+}
+
+#[test]
+fn a_shared_link_opens_on_top_of_local_work_so_undo_brings_it_back() {
+    let mut local = presets::all().remove(1).1;
+    local.name = "My edited work".to_owned();
+    let saved = autosave_text(&local);
+    let shared = presets::all().remove(2).1;
+    let fragment = crate::editor::share_link::encode(&shared).unwrap();
+
+    let start = startup(Some(&saved), &fragment);
+    assert_eq!(start.base, RestoreOutcome::Restored(local.clone()));
+    assert_eq!(start.shared, Some(shared));
+    assert!(
+        start.clear_fragment,
+        "the link must leave the address bar once read"
+    );
+    let (message, is_error) = start.link_message.unwrap();
+    assert!(!is_error);
+    assert!(message.contains("Undo brings back"), "{message}");
+
+    // Replacing the base by the shared design and undoing gives the local work back.
+    let mut editor = crate::editor::Editor::new(start.base.into_design());
+    editor
+        .execute(&crate::editor::Command::ReplaceDocument(Box::new(
+            start.shared.unwrap(),
+        )))
+        .unwrap();
+    editor.undo();
+    assert_eq!(editor.document(), &local);
+}
+
+#[test]
+fn a_shared_link_to_the_open_design_changes_nothing() {
+    let design = presets::all().remove(1).1;
+    let fragment = crate::editor::share_link::encode(&design).unwrap();
+    let start = startup(Some(&autosave_text(&design)), &fragment);
+    assert_eq!(start.shared, None);
+    assert!(start.clear_fragment);
+    assert!(!start.link_message.unwrap().1);
+}
+
+#[test]
+fn a_damaged_link_is_refused_whole_and_local_work_stays() {
+    let local = presets::all().remove(1).1;
+    let saved = autosave_text(&local);
+    let mut fragment = crate::editor::share_link::encode(&presets::all().remove(2).1).unwrap();
+    fragment.truncate(fragment.len() - 7);
+    let start = startup(Some(&saved), &fragment);
+    assert_eq!(start.base, RestoreOutcome::Restored(local));
+    assert_eq!(start.shared, None);
+    let (message, is_error) = start.link_message.unwrap();
+    assert!(is_error);
+    assert!(message.contains("cannot be opened"), "{message}");
+    assert!(message.contains("unchanged"), "{message}");
+}
+
+#[test]
+fn without_a_link_the_autosave_opens_and_the_fragment_is_left_alone() {
+    let local = presets::all().remove(1).1;
+    for fragment in ["", "#", "#section"] {
+        let start = startup(Some(&autosave_text(&local)), fragment);
+        assert_eq!(start.base, RestoreOutcome::Restored(local.clone()));
+        assert_eq!(start.shared, None);
+        assert_eq!(start.link_message, None);
+        assert!(!start.clear_fragment);
+    }
 }
