@@ -61,6 +61,21 @@ pub fn FileMenu() -> impl IntoView {
         }
     };
 
+    // A blank canvas, one undoable step away from the design it replaces.
+    let new_design = move |_| {
+        if state
+            .execute(&Command::ReplaceDocument(Box::new(storage::new_design())))
+            .is_ok()
+        {
+            state.view.selection.set(Selection::default());
+            state.view.viewport.set(crate::editor::Viewport::default());
+            state.banner.set(Some(Banner {
+                message: "New design: add components from the palette. Undo brings back the previous design.".to_string(),
+                is_error: false,
+            }));
+        }
+    };
+
     let on_file = move |event: web_sys::Event| {
         let Some(input) = event
             .target()
@@ -190,6 +205,7 @@ pub fn FileMenu() -> impl IntoView {
         <div class="toolbar__group" role="group" aria-label="Document">
             <button class="button" type="button" aria-label="Undo" title=undo_title disabled=move || !can_undo() on:click=move |_| state.undo()>"↶"</button>
             <button class="button" type="button" aria-label="Redo" title=redo_title disabled=move || !can_redo() on:click=move |_| state.redo()>"↷"</button>
+            <button class="button" type="button" aria-label="New design" title="Start an empty design (Undo brings the current one back)" on:click=new_design>"New"</button>
             <select class="input" aria-label="Open a preset" on:change=open_preset>
                 <option value="" selected=true>"Presets…"</option>
                 {presets::all().into_iter().map(|(name, _)| view! { <option value=name>{name}</option> }).collect_view()}

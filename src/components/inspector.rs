@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::backends::Backends;
 use crate::editor::command::LinkId;
-use crate::editor::fields::{FieldInput, ParamField, param_fields};
+use crate::editor::fields::{FieldInput, ParamField, Section, option_label, param_fields};
 use crate::editor::{Command, ParamValue};
 use crate::state::AppState;
 
@@ -136,10 +136,25 @@ fn NodeInspector(id: String) -> impl IntoView {
         <LiveNumbers id=id />
         {(kind == NodeKind::LoadBalancer).then(|| view! { <Backends id=id /> })}
         <ChaosControls id=id kind=kind />
-        <h3 class="inspector__section">"Parameters"</h3>
-        <For each=move || fields.get() key=|field| format!("{}={}", field.path, field.text) let:field>
-            <ParamInput node=id field=field />
-        </For>
+        {Section::ALL
+            .into_iter()
+            .map(|section| {
+                let in_section = move || {
+                    fields.with(|fields| {
+                        fields.iter().filter(|field| field.section == section).cloned().collect::<Vec<_>>()
+                    })
+                };
+                let shown = move || fields.with(|fields| fields.iter().any(|field| field.section == section));
+                view! {
+                    <Show when=shown>
+                        <h3 class="inspector__section">{section.label()}</h3>
+                    </Show>
+                    <For each=in_section key=|field| format!("{}={}", field.path, field.text) let:field>
+                        <ParamInput node=id field=field />
+                    </For>
+                }
+            })
+            .collect_view()}
     }
     .into_any()
 }
@@ -181,11 +196,12 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
         .into_any(),
         FieldInput::Choice { options } => {
             let current = field.text.clone();
+            let path = field.path.clone();
             view! {
                 <select class="input" aria-label=label.clone() on:change=move |event| commit(event_target_value(&event))>
                     {options
                         .iter()
-                        .map(|option| view! { <option value=option.clone() selected=*option == current>{option.replace('_', " ")}</option> })
+                        .map(|option| view! { <option value=option.clone() selected=*option == current>{option_label(&path, option)}</option> })
                         .collect_view()}
                 </select>
             }
@@ -220,8 +236,19 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
         }
         .into_any(),
     };
+    // A refused value's message must be seen even when the field sits low in a long panel.
+    let row = NodeRef::<leptos::html::Label>::new();
+    Effect::new(move |_| {
+        if error.get().is_some()
+            && let Some(row) = row.get_untracked()
+        {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            row.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
     view! {
-        <label class="field">
+        <label class="field" node_ref=row>
             <span class="field__label">{label}</span>
             <span class="field__control">
                 {input}
@@ -257,9 +284,13 @@ fn LiveNumbers(id: StoredValue<String>) -> impl IntoView {
                         live.p50_ms, live.p95_ms, live.p99_ms
                     ),
                 ),
-                ("CPU", format!("{:.0} %", live.cpu * 100.0)),
-                ("Queue", format!("{:.0}", live.queue)),
             ];
+            // Users and monitoring have no servers of their own: no CPU, queue or instances to show.
+            let serves = !matches!(live.kind, NodeKind::Users | NodeKind::Monitoring);
+            if serves {
+                rows.push(("CPU", format!("{:.0} %", live.cpu * 100.0)));
+                rows.push(("Queue", format!("{:.0}", live.queue)));
+            }
             if live.hit_ratio > 0.0 {
                 rows.push(("Hit ratio", format!("{:.1} %", live.hit_ratio * 100.0)));
             }
@@ -269,8 +300,10 @@ fn LiveNumbers(id: StoredValue<String>) -> impl IntoView {
             if let Some((healthy, total)) = live.healthy_backends {
                 rows.push(("Healthy backends", format!("{healthy} of {total}")));
             }
-            rows.push(("Instances", live.instances.to_string()));
-            rows.push(("Cost", format!("${:.3}/h", live.cost_per_hour)));
+            if serves {
+                rows.push(("Instances", live.instances.to_string()));
+                rows.push(("Cost", format!("${:.3}/h", live.cost_per_hour)));
+            }
             Some(rows)
         })
     };

@@ -39,7 +39,8 @@ pub fn Palette() -> impl IntoView {
         // A refused add is announced by `execute`.
         let _ = state.execute(&Command::AddNode { kind, at, id: None });
     };
-    // Clicking or pressing Enter drops every node at the view's centre: step aside from earlier ones.
+    // Clicking or pressing Enter adds the node one step to the right of the selected (or newest) one,
+    // so a design built from the keyboard reads left to right; the view follows it if it lands outside.
     let add_at_centre = move |kind: NodeKind| {
         let size = canvas_bounds()
             .map(|(_, size)| size)
@@ -47,11 +48,31 @@ pub fn Palette() -> impl IntoView {
         let centre = state.view.viewport.with_untracked(|view| {
             view.screen_to_canvas(Point::new(size.width / 2.0, size.height / 2.0))
         });
+        let after = state
+            .view
+            .selection
+            .with_untracked(|selection| selection.single_node().map(str::to_owned));
         let at = state.editor.with_untracked(|editor| {
-            crate::editor::viewport::free_position(editor.document(), centre)
+            crate::editor::viewport::next_node_position(editor.document(), after.as_deref(), centre)
         });
         // A refused add is announced by `execute`.
-        let _ = state.execute(&Command::AddNode { kind, at, id: None });
+        if state
+            .execute(&Command::AddNode { kind, at, id: None })
+            .is_ok()
+        {
+            let on_screen = state.view.viewport.with_untracked(|view| {
+                let rect = crate::editor::viewport::node_rect(at);
+                let top_left = view.canvas_to_screen(rect.min);
+                let bottom_right = view.canvas_to_screen(rect.max);
+                top_left.x >= 0.0
+                    && top_left.y >= 0.0
+                    && bottom_right.x <= size.width
+                    && bottom_right.y <= size.height
+            });
+            if !on_screen {
+                state.view.viewport.update(|view| view.centre_on(at, size));
+            }
+        }
     };
 
     let items = NodeKind::ALL

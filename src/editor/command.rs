@@ -255,7 +255,9 @@ impl fmt::Display for EditError {
                 cycle.join(" → ")
             ),
             EditError::UnknownField { field } => write!(f, "there is no field \"{field}\""),
-            EditError::InvalidValue { field, message } => write!(f, "{field}: {message}"),
+            EditError::InvalidValue { field, message } => {
+                write!(f, "{}: {message}", super::fields::field_label(field))
+            }
             EditError::UnknownAlertRule { index } => write!(f, "there is no alert rule {index}"),
             EditError::UnknownFault { index } => write!(f, "there is no fault {index}"),
             EditError::InvalidDesign(error) => write!(f, "{error}"),
@@ -800,7 +802,7 @@ fn friendly_serde_message(message: &str) -> String {
             .map(|(got, _)| got.to_owned())
     });
     let wanted = match expected {
-        "u32" | "u64" => "a whole number from 0 to 4294967295",
+        "u32" | "u64" => "a whole number, 0 or more",
         "f64" => "a number",
         "a boolean" => "true or false",
         _ => return message.to_owned(),
@@ -826,7 +828,7 @@ fn check_invariant(
     {
         return Err(EditError::InvalidValue {
             field: "position".to_owned(),
-            message: format!("of \"{}\" must be a finite number", node.id),
+            message: format!("\"{}\" must be at a finite place", node.id),
         });
     }
     let fresh = |error: &DesignError| error.problem != Problem::NoTrafficSource;
@@ -888,7 +890,7 @@ fn value_error(field: &str, scope: &str, error: &DesignError) -> EditError {
         .map(|rest| rest.trim_start_matches('.'));
     let message = match inner {
         Some(inner) if inner == field || inner.is_empty() => problem,
-        Some(inner) => format!("{inner} {problem}"),
+        Some(inner) => format!("{} {problem}", super::fields::field_label(inner)),
         None => error.to_string(),
     };
     EditError::InvalidValue {

@@ -2,7 +2,9 @@
 //! text, the input it needs and its unit.
 //!
 //! The list is derived from the parameters' own JSON and checked against the engine's reader, so it
-//! never falls out of step with the engine: a new parameter appears in the inspector by itself.
+//! never falls out of step with the engine: a new parameter appears in the inspector by itself. It is
+//! ordered by importance in four sections (traffic, capacity, resilience, cost), so what a student
+//! changes first (rate, tier, workers) comes first.
 //! Units come from the field names (`_ms`, `_s`, `_mb`, `_per_second`, …), the engine's naming rule.
 //! Help text and allowed ranges are not described by the engine yet (only enforced by its
 //! validation), so fields carry none; when the engine grows a table of them, this is where they join.
@@ -12,11 +14,143 @@ use serde_json::Value;
 
 use super::command::parse_params;
 
+/// The inspector's sections, in the order they are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// What arrives and how it is routed: rate, pattern, mix, algorithm, request cost.
+    Traffic,
+    /// What serves it: tier, workers, queues, instances, pools, cache size.
+    Capacity,
+    /// What happens when things break: health checks, standby, retries, timeouts, restarts.
+    Resilience,
+    /// What it costs.
+    Cost,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [
+        Section::Traffic,
+        Section::Capacity,
+        Section::Resilience,
+        Section::Cost,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Traffic => "Traffic",
+            Section::Capacity => "Capacity",
+            Section::Resilience => "Resilience",
+            Section::Cost => "Cost",
+        }
+    }
+}
+
+/// Where a parameter goes, by the name that decides it, most important first within its section.
+/// A name not listed goes last in Capacity (a new parameter still shows; this table orders it).
+const ORDER: &[(&str, Section)] = &[
+    ("rate_per_second", Section::Traffic),
+    ("pattern", Section::Traffic),
+    ("mix", Section::Traffic),
+    ("distinct_users", Section::Traffic),
+    ("payment_value", Section::Traffic),
+    ("algorithm", Section::Traffic),
+    ("edge_hit_ratio", Section::Traffic),
+    ("edge_latency_ms", Section::Traffic),
+    ("processing_ms", Section::Traffic),
+    ("tier", Section::Capacity),
+    ("workers", Section::Capacity),
+    ("queue_capacity", Section::Capacity),
+    ("min_instances", Section::Capacity),
+    ("initial_instances", Section::Capacity),
+    ("max_instances", Section::Capacity),
+    ("metric", Section::Capacity),
+    ("scale_out_above", Section::Capacity),
+    ("scale_in_below", Section::Capacity),
+    ("cooldown_s", Section::Capacity),
+    ("provisioning_s", Section::Capacity),
+    ("evaluation_s", Section::Capacity),
+    ("replicas", Section::Capacity),
+    ("max_connections", Section::Capacity),
+    ("max_waiting", Section::Capacity),
+    ("capacity_keys", Section::Capacity),
+    ("keyspace", Section::Capacity),
+    ("zipf_s", Section::Capacity),
+    ("ttl_s", Section::Capacity),
+    ("fixed_hit_ratio", Section::Capacity),
+    ("service", Section::Capacity),
+    ("read", Section::Capacity),
+    ("write", Section::Capacity),
+    ("hold_worker_during_calls", Section::Capacity),
+    ("base_memory_mb", Section::Capacity),
+    ("memory_per_request_mb", Section::Capacity),
+    ("response_bytes", Section::Capacity),
+    ("scrape_interval_s", Section::Capacity),
+    ("health_check", Section::Resilience),
+    ("standby", Section::Resilience),
+    ("takeover_ms", Section::Resilience),
+    ("timeout_ms", Section::Resilience),
+    ("retry", Section::Resilience),
+    ("acquire_timeout_ms", Section::Resilience),
+    ("auto_restart_s", Section::Resilience),
+    ("cold_start_ms", Section::Resilience),
+    ("replication_lag_ms", Section::Resilience),
+    ("promotion_s", Section::Resilience),
+    ("cost_per_hour", Section::Cost),
+];
+
+/// Inside a group of fields (service times, a health check, a retry policy), the order of its parts.
+const PART_ORDER: &[&str] = &[
+    "static_asset",
+    "read",
+    "write",
+    "payment",
+    "mean_ms",
+    "distribution",
+    "sigma",
+    "enabled",
+    "interval_ms",
+    "timeout_ms",
+    "unhealthy_threshold",
+    "healthy_threshold",
+    "max_retries",
+    "backoff_ms",
+    "multiplier",
+    "jitter",
+];
+
+/// The section of a field and its rank there, from the first segment of its path that the table
+/// knows (an autoscaling group's `server.workers` sorts as `workers`).
+fn placement(path: &str) -> (Section, usize) {
+    path.split('.')
+        .find_map(|segment| {
+            ORDER
+                .iter()
+                .position(|(name, _)| *name == segment)
+                .map(|rank| (ORDER[rank].1, rank))
+        })
+        .unwrap_or((Section::Capacity, ORDER.len()))
+}
+
+/// The order of a field among those of the same group: its parts' ranks in [`PART_ORDER`].
+fn part_ranks(path: &str) -> Vec<usize> {
+    path.split('.')
+        .skip(1)
+        .map(|segment| {
+            PART_ORDER
+                .iter()
+                .position(|part| *part == segment)
+                .unwrap_or(PART_ORDER.len())
+        })
+        .collect()
+}
+
 /// One editable parameter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParamField {
     /// The dotted path inside `params`, as `Command::SetParam` takes it (`health_check.interval_ms`).
     pub path: String,
+    /// The inspector section it is shown in.
+    pub section: Section,
     /// The sections it sits in (`Health check`), empty for top-level fields.
     pub group: String,
     /// The field's name for people, without its unit (`Interval`).
@@ -44,13 +178,47 @@ pub enum FieldInput {
     Json,
 }
 
-/// Every editable field of `params`, in the order of the parameters' definition.
+/// Every editable field of `params`, by section, most important first (then by path, so the order
+/// is stable).
 pub fn param_fields(params: &NodeParams) -> Vec<ParamField> {
     let kind = params.kind();
     let json = serde_json::to_value(params).unwrap_or(Value::Null);
     let mut fields = Vec::new();
     collect(kind, &json, &json, &mut Vec::new(), &mut fields);
+    fields.sort_by_cached_key(|field| {
+        let (section, rank) = placement(&field.path);
+        (section, rank, part_ranks(&field.path), field.path.clone())
+    });
     fields
+}
+
+/// A field's name for people from its dotted path: `health_check.interval_ms` → `Health check ›
+/// Interval`, `rate_per_second` → `Rate`. Error messages use it instead of the path.
+pub fn field_label(path: &str) -> String {
+    let mut segments: Vec<&str> = path.split('.').collect();
+    let last = segments.pop().unwrap_or_default();
+    segments
+        .iter()
+        .map(|segment| humanise(segment))
+        .chain(std::iter::once(humanise(split_unit(last).0)))
+        .collect::<Vec<_>>()
+        .join(" › ")
+}
+
+/// What an option of a choice says beside its name: a tier's cores, memory and price.
+pub fn option_label(path: &str, option: &str) -> String {
+    let name = option.replace('_', " ");
+    let is_tier = path.rsplit('.').next() == Some("tier");
+    let tier = serde_json::from_value::<engine::params::Tier>(Value::from(option));
+    match tier {
+        Ok(tier) if is_tier => format!(
+            "{name} · {} cores, {} GiB, ${:.3}/h",
+            tier.cores(),
+            tier.memory_mb() / 1024.0,
+            tier.cost_per_hour()
+        ),
+        _ => name,
+    }
 }
 
 fn collect(
@@ -110,6 +278,7 @@ fn field(kind: NodeKind, root: &Value, value: &Value, path: &[String]) -> ParamF
         Value::Array(_) | Value::Object(_) => FieldInput::Json,
     };
     ParamField {
+        section: placement(&joined).0,
         group: path[..path.len().saturating_sub(1)]
             .iter()
             .map(|segment| humanise(segment))

@@ -229,6 +229,19 @@ pub fn first_visit_design() -> Design {
         .map_or_else(presets::single_server, |(_, design)| design)
 }
 
+/// What "New design" opens: an empty, untitled canvas with the default alert rules (error rate above
+/// 20 %, CPU above 80 %, response time above 5 s), which a monitoring node evaluates once one is
+/// added. Nothing of the previous design stays (its name, rules and faults go with it).
+pub fn new_design() -> Design {
+    let mut design = first_visit_design();
+    design.name = "Untitled design".to_owned();
+    design.nodes.clear();
+    design.links.clear();
+    design.faults.clear();
+    design.alert_rules = engine::design::AlertRule::defaults();
+    design
+}
+
 /// Reads an imported design file: the whole file or nothing.
 pub fn parse_import(text: &str) -> Result<Design, ImportError> {
     read_design(text)

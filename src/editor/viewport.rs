@@ -310,3 +310,20 @@ pub fn free_position(document: &Design, wanted: Point) -> Point {
         .find(|place| !occupied(*place))
         .unwrap_or(wanted)
 }
+
+/// Where a node added by a click or Enter in the palette goes: one step to the right of `after` (the
+/// selected node, else the newest one), so a design built one node at a time reads left to right
+/// along the flow and its links run forward; on an empty canvas, at `view_centre`. An occupied spot
+/// moves down to the nearest free one ([`free_position`]).
+pub fn next_node_position(document: &Design, after: Option<&str>, view_centre: Point) -> Point {
+    /// From one node's centre to the next: a node's width and a link's length, on the grid.
+    const STEP: f64 = NODE_SIZE.width + 4.0 * GRID_SIZE;
+    let anchor = after
+        .and_then(|id| document.node(id))
+        .or_else(|| document.nodes.last());
+    let wanted = match anchor {
+        Some(node) => Point::new(node.position.x + STEP, node.position.y),
+        None => view_centre,
+    };
+    free_position(document, wanted)
+}

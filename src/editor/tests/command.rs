@@ -126,11 +126,11 @@ fn add_node_refusals() {
     );
     assert_eq!(
         refused(&document, &add(Some(" "), origin)),
-        "id: must not be empty"
+        "Id: must not be empty"
     );
     assert_eq!(
         refused(&document, &add(None, Point::new(f64::NAN, 0.0))),
-        "position: must be a finite number"
+        "Position: must be a finite number"
     );
 }
 
@@ -187,7 +187,7 @@ fn move_nodes_by_nothing_changes_nothing_and_bad_moves_are_refused() {
                 by: Vector::new(f64::INFINITY, 0.0),
             }
         ),
-        "position: must be a finite number"
+        "Position: must be a finite number"
     );
 }
 
@@ -579,67 +579,67 @@ fn set_param_refuses_bad_values_with_a_message_for_beside_the_field() {
             assert_eq!(error.field(), Some(field));
         }
     };
-    check("auth", "workers", "0", "workers: must be at least 1, got 0");
+    check("auth", "workers", "0", "Workers: must be at least 1, got 0");
     check(
         "auth",
         "workers",
         "abc",
-        "workers: must be a number, got \"abc\"",
+        "Workers: must be a number, got \"abc\"",
     );
     check(
         "auth",
         "workers",
         "2.5",
-        "workers: must be a whole number from 0 to 4294967295, got 2.5",
+        "Workers: must be a whole number, 0 or more, got 2.5",
     );
     check(
         "auth",
         "queue_capacity",
         "-1",
-        "queue_capacity: must be at least 0, got -1",
+        "Queue capacity: must be at least 0, got -1",
     );
     check(
         "auth",
         "queue_capacity",
         "lots",
-        "queue_capacity: must be a whole number, got \"lots\"",
+        "Queue capacity: must be a whole number, got \"lots\"",
     );
     check(
         "auth",
         "timeout_ms",
         "-5",
-        "timeout_ms: must be at least 0, got -5",
+        "Timeout: must be at least 0, got -5",
     );
     check(
         "auth",
         "timeout_ms",
         "NaN",
-        "timeout_ms: must be a number, got \"NaN\"",
+        "Timeout: must be a number, got \"NaN\"",
     );
-    check("auth", "timeout_ms", "", "timeout_ms: must be a number");
+    check("auth", "timeout_ms", "", "Timeout: must be a number");
     check(
         "auth",
         "queue_capacity",
         "",
-        "queue_capacity: must be a whole number from 0 to 4294967295",
+        "Queue capacity: must be a whole number, 0 or more",
     );
     check(
         "auth",
         "tier",
         "huge",
-        "tier: unknown variant `huge`, expected one of `small`, `medium`, `large`, `xlarge`",
+        "Tier: unknown variant `huge`, expected one of `small`, `medium`, `large`, `xlarge`",
     );
     check(
         "lb",
         "health_check.enabled",
         "maybe",
-        "health_check.enabled: must be true or false, got \"maybe\"",
+        "Health check › Enabled: must be true or false, got \"maybe\"",
     );
     check(
         "cdn",
         "edge_hit_ratio",
         "1.5",
-        "edge_hit_ratio: must be at most 1, got 1.5",
+        "Edge hit ratio: must be at most 1, got 1.5",
     );
     check("auth", "colour", "red", "there is no field \"colour\"");
     check(
@@ -654,7 +654,7 @@ fn set_param_refuses_bad_values_with_a_message_for_beside_the_field() {
         "web",
         "min_instances",
         "5",
-        "min_instances: initial_instances must be at least 5, got 4",
+        "Min instances: Initial instances must be at least 5, got 4",
     );
 }
 
@@ -682,7 +682,7 @@ fn set_link_param_edits_latency_and_loss_within_range() {
     );
     assert_eq!(
         refused(&document, &set("loss", "2")),
-        "loss: must be at most 1, got 2"
+        "Loss: must be at most 1, got 2"
     );
     assert_eq!(
         refused(&document, &set("from", "x")),
@@ -711,7 +711,7 @@ fn rename_trims_and_limits_names() {
     assert!(!applied(&mut document, &rename("<b>API</b>")).changed);
     assert_eq!(
         refused(&document, &rename(&"x".repeat(101))),
-        "name: must be at most 100 characters"
+        "Name: must be at most 100 characters"
     );
 }
 
@@ -727,7 +727,7 @@ fn alert_rule_and_fault_edits_are_validated() {
     };
     assert_eq!(
         refused(&document, &Command::AddAlertRule(bad_rule)),
-        "threshold: must be at least 0, got -1"
+        "Threshold: must be at least 0, got -1"
     );
     assert_eq!(
         refused(
@@ -740,7 +740,7 @@ fn alert_rule_and_fault_edits_are_validated() {
                 }
             }
         ),
-        "node: there is no node with id \"ghost\""
+        "Node: there is no node with id \"ghost\""
     );
     assert_eq!(
         refused(&document, &Command::RemoveAlertRule { index: 99 }),
@@ -759,7 +759,7 @@ fn alert_rule_and_fault_edits_are_validated() {
     applied(&mut document, &Command::AddFault(kill("web")));
     assert_eq!(
         refused(&document, &Command::AddFault(kill("ghost"))),
-        "fault.node: there is no node with id \"ghost\""
+        "Fault › Node: there is no node with id \"ghost\""
     );
     assert_eq!(
         refused(
@@ -895,7 +895,7 @@ fn positions_stay_finite() {
     applied(&mut document, &far);
     assert_eq!(
         refused(&document, &far),
-        "position: of \"server\" must be a finite number"
+        "Position: \"server\" must be at a finite place"
     );
 }
 

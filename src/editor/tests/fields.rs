@@ -13,6 +13,10 @@ fn field(kind: NodeKind, path: &str) -> ParamField {
         .unwrap_or_else(|| panic!("{kind:?} has no field {path}"))
 }
 
+fn fields(kind: NodeKind) -> Vec<ParamField> {
+    param_fields(&NodeParams::default_for(kind))
+}
+
 fn number(whole: bool, optional: bool) -> FieldInput {
     FieldInput::Number { whole, optional }
 }
@@ -220,4 +224,68 @@ fn every_parameter_of_every_kind_has_help_text() {
         })
         .collect();
     assert!(missing.is_empty(), "fields without help: {missing:?}");
+}
+
+#[test]
+fn fields_come_by_section_with_what_matters_first() {
+    use crate::editor::fields::Section;
+    let paths = |kind| {
+        fields(kind)
+            .into_iter()
+            .map(|field| field.path)
+            .collect::<Vec<_>>()
+    };
+    let users = paths(NodeKind::Users);
+    assert_eq!(users[0], "rate_per_second", "{users:?}");
+    assert_eq!(users[1], "pattern", "{users:?}");
+    let server = paths(NodeKind::Server);
+    assert_eq!(
+        &server[..3],
+        ["tier", "workers", "queue_capacity"],
+        "{server:?}"
+    );
+    let balancer = paths(NodeKind::LoadBalancer);
+    assert_eq!(balancer[0], "algorithm", "{balancer:?}");
+    assert_eq!(balancer.last().map(String::as_str), Some("cost_per_hour"));
+    let group = paths(NodeKind::AutoscalingGroup);
+    assert_eq!(
+        group[0], "server.tier",
+        "the group's server template sorts by its own names"
+    );
+    for kind in NodeKind::ALL {
+        let sections: Vec<Section> = fields(kind).iter().map(|field| field.section).collect();
+        assert!(
+            sections.windows(2).all(|pair| pair[0] <= pair[1]),
+            "{kind:?}: sections come in order: {sections:?}"
+        );
+        let health = fields(kind)
+            .into_iter()
+            .filter(|field| field.path.starts_with("health_check."));
+        for field in health {
+            assert_eq!(field.section, Section::Resilience, "{}", field.path);
+        }
+    }
+}
+
+#[test]
+fn errors_and_choices_speak_in_labels() {
+    use crate::editor::fields::{field_label, option_label};
+    assert_eq!(field_label("rate_per_second"), "Rate");
+    assert_eq!(
+        field_label("health_check.interval_ms"),
+        "Health check › Interval"
+    );
+    assert_eq!(
+        field_label("server.queue_capacity"),
+        "Server › Queue capacity"
+    );
+    assert_eq!(
+        option_label("tier", "small"),
+        "small · 2 cores, 4 GiB, $0.085/h"
+    );
+    assert_eq!(
+        option_label("server.tier", "xlarge"),
+        "xlarge · 16 cores, 64 GiB, $0.680/h"
+    );
+    assert_eq!(option_label("algorithm", "round_robin"), "round robin");
 }

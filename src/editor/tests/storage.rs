@@ -232,3 +232,23 @@ fn without_a_link_the_autosave_opens_and_the_fragment_is_left_alone() {
         assert!(!start.clear_fragment);
     }
 }
+
+#[test]
+fn a_new_design_is_empty_untitled_and_keeps_nothing_of_the_last_one() {
+    let design = crate::editor::storage::new_design();
+    assert!(design.nodes.is_empty() && design.links.is_empty() && design.faults.is_empty());
+    assert_eq!(design.name, "Untitled design");
+    assert_eq!(design.alert_rules, engine::design::AlertRule::defaults());
+    assert_eq!(design.version, CURRENT_VERSION);
+    // From a preset with its own name, rules and nodes, one command gets there and one undo back.
+    let preset = presets::distributed();
+    let mut editor = crate::editor::Editor::new(preset.clone());
+    editor
+        .execute(&crate::editor::Command::ReplaceDocument(Box::new(
+            design.clone(),
+        )))
+        .unwrap();
+    assert_eq!(editor.document(), &design);
+    editor.undo();
+    assert_eq!(editor.document(), &preset);
+}

@@ -599,3 +599,39 @@ fn rectangles_overlap_only_when_they_share_area() {
     assert!(!unit.intersects(&rect(-5.0, 20.0, 5.0, 30.0)));
     assert_eq!(unit.inflated(2.0), rect(-2.0, -2.0, 12.0, 12.0));
 }
+
+#[test]
+fn nodes_added_one_by_one_run_left_to_right_along_the_flow() {
+    let mut design = presets::single_server();
+    design.nodes.clear();
+    design.links.clear();
+    let centre = Point::new(400.0, 300.0);
+    let first = viewport::next_node_position(&design, None, centre);
+    assert_eq!(first, centre, "an empty canvas starts at the view's centre");
+    design.nodes.push(engine::Node::new(
+        "users",
+        engine::NodeKind::Users,
+        first.x,
+        first.y,
+    ));
+    let second = viewport::next_node_position(&design, Some("users"), centre);
+    assert!(second.x > first.x + viewport::NODE_SIZE.width, "{second:?}");
+    assert_eq!(second.y, first.y, "same row");
+    design.nodes.push(engine::Node::new(
+        "server",
+        engine::NodeKind::Server,
+        second.x,
+        second.y,
+    ));
+    // Nothing selected: after the newest node.
+    let third = viewport::next_node_position(&design, None, centre);
+    assert!(third.x > second.x + viewport::NODE_SIZE.width, "{third:?}");
+    // After the first again: its right-hand spot is taken, so the new one goes below it.
+    let beside_first = viewport::next_node_position(&design, Some("users"), centre);
+    assert_eq!(beside_first.x, second.x);
+    assert!(beside_first.y > second.y, "{beside_first:?}");
+    assert!(
+        !viewport::node_rect(beside_first).intersects(&viewport::node_rect(second)),
+        "never on top of another node"
+    );
+}
