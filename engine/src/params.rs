@@ -146,7 +146,7 @@ pub struct UsersParams {
 impl Default for UsersParams {
     fn default() -> Self {
         UsersParams {
-            rate_per_second: 100.0,
+            rate_per_second: 50.0,
             pattern: RatePattern::Constant,
             mix: RequestMix::default(),
             payment_value: 25.0,

@@ -149,3 +149,37 @@ fn garbage_never_panics() {
         assert!(Design::from_json(text).is_err());
     }
 }
+
+#[test]
+fn fresh_users_and_a_fresh_server_start_healthy() {
+    // What a student gets by dropping a users node and a server and linking them: a calm system
+    // (about 44 % CPU by the default request mix's mean service time of 17.6 ms on 2 workers), with
+    // room to double the rate before it saturates, and no alert firing.
+    let mut design = engine::Design {
+        name: "fresh".to_owned(),
+        ..engine::presets::single_server()
+    };
+    design.nodes = vec![
+        engine::Node::new("users", engine::NodeKind::Users, 0.0, 0.0),
+        engine::Node::new("server", engine::NodeKind::Server, 200.0, 0.0),
+        engine::Node::new("monitoring", engine::NodeKind::Monitoring, 200.0, 200.0),
+    ];
+    design.links = vec![engine::Link::new("users", "server", 1.0)];
+    design.faults.clear();
+    design.alert_rules = engine::design::AlertRule::defaults();
+    let mut simulation = engine::Simulation::new(&design, 3).expect("valid");
+    simulation.advance(120.0);
+    let stats = simulation.node_stats("server").expect("server");
+    let utilisation = stats.utilisation.expect("a server has a utilisation");
+    assert!((0.38..0.50).contains(&utilisation), "{stats:?}");
+    assert_eq!(stats.failed, 0, "{stats:?}");
+    let snapshot = simulation.snapshot();
+    assert!(
+        snapshot
+            .alerts
+            .iter()
+            .all(|alert| alert.state == engine::AlertState::Inactive),
+        "{:?}",
+        snapshot.alerts
+    );
+}
