@@ -39,6 +39,10 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     view! {
         <div class="app">
+            <div class="skip-links">
+                <button class="skip-link" type="button" on:click=move |_| focus_first(".palette button, .palette [tabindex='0']")>"Skip to the palette"</button>
+                <button class="skip-link" type="button" on:click=move |_| focus_first("main.canvas [data-node-id], main.canvas")>"Skip to the canvas"</button>
+            </div>
             <Toolbar />
             <Palette />
             <Canvas />
@@ -50,5 +54,18 @@ pub fn App() -> impl IntoView {
                 {move || state.announcement.get()}
             </div>
         </div>
+    }
+}
+
+/// Moves the keyboard focus to the first element matching `selectors` (the skip links).
+fn focus_first(selectors: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = document()
+        .query_selector(selectors)
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
     }
 }

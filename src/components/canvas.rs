@@ -433,6 +433,7 @@ pub fn Canvas() -> impl IntoView {
             class="canvas"
             class:canvas--space-pan=move || space_held.get()
             aria-label="Design canvas"
+            tabindex="-1"
             node_ref=canvas_ref
             on:dblclick=on_double_click
             on:pointerdown=on_background_down
@@ -651,18 +652,22 @@ fn LinkView(link: LinkId) -> impl IntoView {
     let label_at = move || {
         ends().map(|(from, to)| Point::new((from.x + to.x) / 2.0, (from.y + to.y) / 2.0 - 8.0))
     };
-    let names = state.editor.with_untracked(|editor| {
-        let name = |id: &str| {
-            editor
-                .document()
-                .nodes
-                .iter()
-                .find(|node| node.id == id)
-                .map(|node| node.display_name().to_string())
-                .unwrap_or_default()
-        };
-        format!("Link from {} to {}", name(&link.from), name(&link.to))
-    });
+    // Tracked, so the name follows a rename of either end.
+    let names = {
+        let link = link.clone();
+        move || {
+            state.editor.with(|editor| {
+                let name = |id: &str| {
+                    editor
+                        .document()
+                        .node(id)
+                        .map(|node| node.display_name().to_string())
+                        .unwrap_or_default()
+                };
+                format!("Link from {} to {}", name(&link.from), name(&link.to))
+            })
+        }
+    };
     let select = move |event: web_sys::PointerEvent| {
         event.stop_propagation();
         let additive = event.shift_key() || event.ctrl_key() || event.meta_key();

@@ -27,15 +27,51 @@ pub fn KeyboardShortcuts() -> impl IntoView {
         if focus_is_in_text_field() && !action.applies_while_typing() {
             return;
         }
+        // The sheet is modal: behind it nothing is deleted, moved or pasted by a stray key.
+        if state.view.help_open.get_untracked() && !matches!(action, Action::Help | Action::Cancel) {
+            return;
+        }
         if perform(state, clipboard, action) {
             event.prevent_default();
         }
     });
     on_cleanup(move || handle.remove());
     let apple = is_apple();
+    // The sheet is a modal dialog: it takes the focus when it opens, keeps Tab inside, and gives the
+    // focus back to where it was when it closes.
+    let close_button = NodeRef::<leptos::html::Button>::new();
+    let focus_before = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |was_open: Option<bool>| {
+        let open = state.view.help_open.get();
+        if open {
+            if was_open != Some(true) {
+                focus_before.set_value(
+                    document()
+                        .active_element()
+                        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()),
+                );
+            }
+            if let Some(button) = close_button.get() {
+                let _ = button.focus();
+            }
+        } else if was_open == Some(true)
+            && let Some(element) = focus_before.get_value()
+        {
+            let _ = element.focus();
+        }
+        open
+    });
+    let keep_focus_inside = move |event: web_sys::KeyboardEvent| {
+        if event.key() == "Tab" {
+            event.prevent_default();
+            if let Some(button) = close_button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
     view! {
         <Show when=move || state.view.help_open.get()>
-            <div class="sheet" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" on:click=move |_| state.view.help_open.set(false)>
+            <div class="sheet" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" on:keydown=keep_focus_inside on:click=move |_| state.view.help_open.set(false)>
                 <div class="sheet__body" on:click=|event| event.stop_propagation()>
                     <h2 class="sheet__title">"Keyboard shortcuts"</h2>
                     <table class="sheet__table">
@@ -54,7 +90,7 @@ pub fn KeyboardShortcuts() -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
-                    <button class="button" type="button" on:click=move |_| state.view.help_open.set(false)>"Close"</button>
+                    <button class="button" type="button" node_ref=close_button on:click=move |_| state.view.help_open.set(false)>"Close"</button>
                 </div>
             </div>
         </Show>
@@ -138,7 +174,13 @@ fn perform(state: AppState, clipboard: StoredValue<Option<Clipboard>>, action: A
                 Direction::Left => Vector::new(-step, 0.0),
                 Direction::Right => Vector::new(step, 0.0),
             };
+            // Moving nodes can re-order the canvas (it lists nodes in reading order), and a node box
+            // moved in the page loses the focus: give it back to the node that had it.
+            let focused = focused_node_id();
             let _ = state.execute(&Command::MoveNodes { ids, by });
+            if let Some(focused) = focused {
+                request_animation_frame(move || refocus_node(&focused));
+            }
         }
         Action::Activate => {
             let Some(focused) = focused_node_id() else {
@@ -215,6 +257,25 @@ fn focus_is_in_text_field() -> bool {
         return false;
     };
     matches!(active.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+}
+
+/// Puts the keyboard focus back on a node's box when it fell to the page (after a re-render).
+fn refocus_node(id: &str) {
+    let lost = document()
+        .active_element()
+        .is_none_or(|active| active.tag_name() == "BODY");
+    if !lost {
+        return;
+    }
+    let selector = format!("[data-node-id=\"{}\"]", id.replace('\\', "\\\\").replace('"', "\\\""));
+    if let Some(element) = document()
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
 }
 
 /// The node whose box has the keyboard focus.
