@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::editor::{Applied, Command, EditError, Editor, Selection, Size, Viewport};
+use crate::editor::{Applied, Command, EditError, Editor, Point, Selection, Size, Viewport};
 use crate::persistence::Banner;
 use crate::runner::Runner;
 
@@ -47,6 +47,45 @@ pub fn canvas_screen_size() -> Size {
             )
         })
         .unwrap_or(Size::new(800.0, 600.0))
+}
+
+/// The screen rectangles of what is drawn over the canvas (minimap, legend), relative to the canvas,
+/// so zoom to fit keeps nodes out from under them.
+pub fn canvas_overlays() -> Vec<crate::editor::Rect> {
+    let Some(canvas) = document().query_selector("main.canvas").ok().flatten() else {
+        return Vec::new();
+    };
+    let origin = canvas.get_bounding_client_rect();
+    let overlays = document()
+        .query_selector_all(".canvas__minimap, .canvas__legend")
+        .ok();
+    let Some(overlays) = overlays else {
+        return Vec::new();
+    };
+    (0..overlays.length())
+        .filter_map(|index| overlays.item(index))
+        .filter_map(|node| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(node).ok())
+        .map(|element| {
+            let rect = element.get_bounding_client_rect();
+            crate::editor::Rect::from_corners(
+                Point::new(rect.left() - origin.left(), rect.top() - origin.top()),
+                Point::new(rect.right() - origin.left(), rect.bottom() - origin.top()),
+            )
+        })
+        .filter(|rect| rect.width() > 0.0 && rect.height() > 0.0)
+        .collect()
+}
+
+/// Zoom to fit the document into the canvas, clear of the minimap and legend; `first` opens it at a
+/// readable zoom (see [`Viewport::first_view`]).
+pub fn fitted_view(document: &engine::Design, first: bool) -> Viewport {
+    let size = canvas_screen_size();
+    let overlays = canvas_overlays();
+    if first {
+        Viewport::first_view(document, size, &overlays)
+    } else {
+        Viewport::fit_document_clear(document, size, &overlays)
+    }
 }
 
 impl AppState {

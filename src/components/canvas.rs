@@ -547,16 +547,21 @@ fn ZoomControls(canvas_ref: NodeRef<Main>) -> impl IntoView {
             .update(|view| view.zoom_at(Point::new(size.width / 2.0, size.height / 2.0), factor));
     };
     let fit = move || {
-        let size = screen_size();
-        let fitted = state.editor.with_untracked(|editor| {
-            crate::editor::Viewport::fit_document(editor.document(), size)
-        });
+        let fitted = state
+            .editor
+            .with_untracked(|editor| crate::state::fitted_view(editor.document(), false));
         viewport.set(fitted);
     };
-    // Open on the whole design.
+    // Open on the design at a readable zoom, clear of the minimap and legend (measured once they
+    // have been laid out, a frame later).
     Effect::new(move |_| {
         if canvas_ref.get().is_some() {
-            fit();
+            request_animation_frame(move || {
+                let first = state
+                    .editor
+                    .with_untracked(|editor| crate::state::fitted_view(editor.document(), true));
+                viewport.try_set(first);
+            });
         }
     });
     view! {
@@ -762,6 +767,7 @@ fn NodeView(
         let node = node.clone();
         move || node().map(|(_, name, _)| name).unwrap_or_default()
     };
+    let title = name.clone();
     let label = {
         let name = name.clone();
         let health = health.clone();
@@ -827,7 +833,7 @@ fn NodeView(
         >
             <span class="node__icon"><NodeIcon kind=kind /></span>
             <span class="node__text">
-                <span class="node__name">{name}</span>
+                <span class="node__name" title=title>{name}</span>
                 <span class="node__stats">
                     {
                         let live = live.clone();

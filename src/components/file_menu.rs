@@ -227,10 +227,9 @@ pub fn FileMenu() -> impl IntoView {
 /// async task, where there is no reactive owner to find the context in.
 fn fit_soon(state: AppState) {
     request_animation_frame(move || {
-        let size = crate::state::canvas_screen_size();
-        let fitted = state.editor.with_untracked(|editor| {
-            crate::editor::Viewport::fit_document(editor.document(), size)
-        });
+        let fitted = state
+            .editor
+            .with_untracked(|editor| crate::state::fitted_view(editor.document(), false));
         state.view.viewport.set(fitted);
     });
 }

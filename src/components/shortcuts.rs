@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::editor::keymap::{Action, Direction, KEYMAP, NUDGE_STEP, NUDGE_STEP_LARGE, action_for};
-use crate::editor::{Clipboard, Command, Point, Selection, Vector, Viewport, viewport};
+use crate::editor::{Clipboard, Command, Point, Selection, Vector, viewport};
 use crate::state::{AppState, canvas_screen_size};
 
 /// Installs the key handler and renders the help sheet when it is open.
@@ -28,7 +28,8 @@ pub fn KeyboardShortcuts() -> impl IntoView {
             return;
         }
         // The sheet is modal: behind it nothing is deleted, moved or pasted by a stray key.
-        if state.view.help_open.get_untracked() && !matches!(action, Action::Help | Action::Cancel) {
+        if state.view.help_open.get_untracked() && !matches!(action, Action::Help | Action::Cancel)
+        {
             return;
         }
         if perform(state, clipboard, action) {
@@ -230,10 +231,9 @@ fn perform(state: AppState, clipboard: StoredValue<Option<Clipboard>>, action: A
             });
         }
         Action::ZoomToFit => {
-            let size = canvas_screen_size();
             let fitted = state
                 .editor
-                .with_untracked(|editor| Viewport::fit_document(editor.document(), size));
+                .with_untracked(|editor| crate::state::fitted_view(editor.document(), false));
             state.view.viewport.set(fitted);
         }
         Action::Help => state.view.help_open.update(|open| *open = !*open),
@@ -267,7 +267,10 @@ fn refocus_node(id: &str) {
     if !lost {
         return;
     }
-    let selector = format!("[data-node-id=\"{}\"]", id.replace('\\', "\\\\").replace('"', "\\\""));
+    let selector = format!(
+        "[data-node-id=\"{}\"]",
+        id.replace('\\', "\\\\").replace('"', "\\\"")
+    );
     if let Some(element) = document()
         .query_selector(&selector)
         .ok()

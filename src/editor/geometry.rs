@@ -118,6 +118,14 @@ impl Rect {
         self.max.y - self.min.y
     }
 
+    pub fn size(&self) -> Size {
+        Size::new(self.width(), self.height())
+    }
+
+    pub fn area(&self) -> f64 {
+        self.width() * self.height()
+    }
+
     pub fn centre(&self) -> Point {
         Point::new(
             (self.min.x + self.max.x) / 2.0,

@@ -19,6 +19,8 @@ pub const MIN_ZOOM: f64 = 0.2;
 pub const MAX_ZOOM: f64 = 4.0;
 /// Zoom to fit never magnifies beyond this, so a lone node is not blown up to fill the screen.
 pub const MAX_FIT_ZOOM: f64 = 1.0;
+/// The smallest zoom the first view of a design opens at: node names at about 11 px or more.
+pub const READABLE_ZOOM: f64 = 0.9;
 /// Space kept around the design by zoom to fit, screen pixels.
 pub const FIT_PADDING: f64 = 48.0;
 /// One press of a zoom button or key multiplies or divides the zoom by this.
@@ -127,6 +129,75 @@ impl Viewport {
         }
     }
 
+    /// Zoom to fit the whole document into the part of the screen that `overlays` (screen
+    /// rectangles such as the minimap and the legend, drawn over the canvas) leave free, so no node
+    /// opens hidden under one. Each overlay is kept clear by giving up the strip of screen beside it
+    /// (above, below, left or right) that costs the least zoom.
+    pub fn fit_document_clear(document: &Design, screen: Size, overlays: &[Rect]) -> Viewport {
+        Viewport::fit_document_clear_within(document, screen, overlays, MIN_ZOOM..=MAX_FIT_ZOOM)
+    }
+
+    /// The first view of a design: like [`Viewport::fit_document_clear`], but never below
+    /// [`READABLE_ZOOM`] (node names stay legible). A design too wide for that opens on its start
+    /// (its left edge, where the users are), and the minimap shows the rest.
+    pub fn first_view(document: &Design, screen: Size, overlays: &[Rect]) -> Viewport {
+        Viewport::fit_document_clear_within(
+            document,
+            screen,
+            overlays,
+            READABLE_ZOOM.min(MAX_FIT_ZOOM)..=MAX_FIT_ZOOM,
+        )
+    }
+
+    fn fit_document_clear_within(
+        document: &Design,
+        screen: Size,
+        overlays: &[Rect],
+        zoom_range: std::ops::RangeInclusive<f64>,
+    ) -> Viewport {
+        let Some(bounds) = document_bounds(document) else {
+            return Viewport::default();
+        };
+        let whole = Rect::from_corners(
+            Point::new(0.0, 0.0),
+            Point::new(screen.width, screen.height),
+        );
+        // Every way of keeping each overlay clear (4 sides each; overlays are few).
+        let overlays: Vec<&Rect> = overlays
+            .iter()
+            .filter(|overlay| overlay.intersects(&whole))
+            .take(4)
+            .collect();
+        let combinations = 4_usize.pow(overlays.len() as u32);
+        let mut best: Option<(f64, Rect)> = None;
+        for combination in 0..combinations {
+            let mut free = whole;
+            let mut choice = combination;
+            for overlay in &overlays {
+                free = keep_clear(free, overlay, choice % 4);
+                choice /= 4;
+            }
+            if free.width() < screen.width / 3.0 || free.height() < screen.height / 3.0 {
+                continue;
+            }
+            let zoom = fit_within(bounds, free.size(), FIT_PADDING, zoom_range.clone()).zoom;
+            if best.is_none_or(|(best_zoom, best_free)| {
+                zoom > best_zoom + 1e-9
+                    || (zoom > best_zoom - 1e-9 && free.area() > best_free.area())
+            }) {
+                best = Some((zoom, free));
+            }
+        }
+        let free = best.map_or(whole, |(_, free)| free);
+        let mut view = fit_within(bounds, free.size(), FIT_PADDING, zoom_range);
+        // Too wide to fit at this zoom: show its start (left edge), not its middle.
+        if bounds.width() * view.zoom > free.width() - 2.0 * FIT_PADDING {
+            view.pan.x = FIT_PADDING - bounds.min.x * view.zoom;
+        }
+        view.pan = Vector::new(view.pan.x + free.min.x, view.pan.y + free.min.y);
+        view
+    }
+
     /// Pans so the canvas point `canvas` is in the middle of the screen, keeping the zoom (a click
     /// on the minimap, or "show this node").
     pub fn centre_on(&mut self, canvas: Point, screen: Size) {
@@ -196,6 +267,22 @@ fn fit_within(
     } else {
         Viewport::default()
     }
+}
+
+/// `free` without the strip beside `overlay` on one side: 0 above it, 1 below it, 2 left of it,
+/// 3 right of it (the part of `free` on the other side of the overlay's edge stays).
+fn keep_clear(free: Rect, overlay: &Rect, side: usize) -> Rect {
+    if !free.intersects(overlay) {
+        return free;
+    }
+    let (mut min, mut max) = (free.min, free.max);
+    match side {
+        0 => max.y = max.y.min(overlay.min.y),
+        1 => min.y = min.y.max(overlay.max.y),
+        2 => max.x = max.x.min(overlay.min.x),
+        _ => min.x = min.x.max(overlay.max.x),
+    }
+    Rect::from_corners(min, Point::new(max.x.max(min.x), max.y.max(min.y)))
 }
 
 /// The zoom factor for one wheel event, `delta_y` in pixels (scrolling down zooms out).

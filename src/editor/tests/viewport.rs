@@ -635,3 +635,63 @@ fn nodes_added_one_by_one_run_left_to_right_along_the_flow() {
         "never on top of another node"
     );
 }
+
+#[test]
+fn fit_keeps_every_node_out_from_under_the_minimap_and_the_legend() {
+    let design = presets::distributed();
+    let screen = Size::new(900.0, 450.0);
+    let minimap = Rect::from_corners(Point::new(690.0, 260.0), Point::new(890.0, 390.0));
+    let legend = Rect::from_corners(Point::new(10.0, 10.0), Point::new(400.0, 34.0));
+    let overlays = [minimap, legend];
+    let view = Viewport::fit_document_clear(&design, screen, &overlays);
+    for node in &design.nodes {
+        let rect = viewport::node_rect(node.position.into());
+        let on_screen = Rect::from_corners(
+            view.canvas_to_screen(rect.min),
+            view.canvas_to_screen(rect.max),
+        );
+        assert!(
+            Rect::from_corners(
+                Point::new(0.0, 0.0),
+                Point::new(screen.width, screen.height)
+            )
+            .contains_rect(&on_screen),
+            "{} is on screen: {on_screen:?}",
+            node.id
+        );
+        for overlay in &overlays {
+            assert!(
+                !on_screen.intersects(overlay),
+                "{} is under {overlay:?}",
+                node.id
+            );
+        }
+    }
+    // Without overlays the plain fit is at least as close.
+    assert!(Viewport::fit_document(&design, screen).zoom >= view.zoom);
+}
+
+#[test]
+fn the_first_view_is_readable_and_starts_where_the_flow_starts() {
+    let design = presets::distributed();
+    let small = Size::new(700.0, 400.0);
+    let view = Viewport::first_view(&design, small, &[]);
+    assert!(view.zoom >= viewport::READABLE_ZOOM - 1e-9, "{view:?}");
+    let users = design
+        .nodes
+        .iter()
+        .find(|n| n.id == "users")
+        .expect("users");
+    let at = view.canvas_to_screen(viewport::node_rect(users.position.into()).min);
+    assert!(
+        at.x >= 0.0 && at.x < 100.0,
+        "the users node opens at the left edge: {at:?}"
+    );
+    // A design that fits keeps the plain fit.
+    let single = presets::single_server();
+    let big = Size::new(1600.0, 900.0);
+    assert_eq!(
+        Viewport::first_view(&single, big, &[]),
+        Viewport::fit_document_clear(&single, big, &[])
+    );
+}
