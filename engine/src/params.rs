@@ -157,6 +157,19 @@ impl Default for UsersParams {
     }
 }
 
+impl UsersParams {
+    /// The rate the users send at simulated time `t` (seconds), requests per second: the same
+    /// function the model draws arrivals from (the inspector's sparkline plots it).
+    pub fn rate_at(&self, t: f64) -> f64 {
+        crate::nodes::users::Users::rate_at(self, t)
+    }
+
+    /// The highest rate the pattern reaches, requests per second.
+    pub fn peak_rate(&self) -> f64 {
+        crate::nodes::users::Users::peak_rate(self)
+    }
+}
+
 /// How a users node's rate varies with simulated time `t` (seconds).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "shape", rename_all = "snake_case", deny_unknown_fields)]

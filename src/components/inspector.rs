@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::backends::Backends;
 use crate::editor::command::LinkId;
 use crate::editor::fields::{FieldInput, ParamField, Section, option_label, param_fields};
-use crate::editor::{Command, ParamValue};
+use crate::editor::{Command, ParamValue, pattern};
 use crate::state::AppState;
 
 /// The panel on the right.
@@ -207,6 +207,9 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
             }
             .into_any()
         }
+        FieldInput::Json if field.path == "pattern" => {
+            return view! { <PatternEditor node=node /> }.into_any();
+        }
         FieldInput::Json => view! {
             <textarea
                 class="input input--json"
@@ -258,6 +261,114 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
             {move || error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
         </label>
     }
+    .into_any()
+}
+
+/// A users node's traffic pattern as a form: the shape, its numbers, and a sparkline of the rate it
+/// gives over time (the engine's own rate function), instead of JSON text.
+#[component]
+fn PatternEditor(node: StoredValue<String>) -> impl IntoView {
+    let state = AppState::get();
+    let error = RwSignal::new(None::<String>);
+    let params = move || {
+        let id = node.try_get_value()?;
+        state
+            .editor
+            .with(|editor| match &editor.document().node(&id)?.params {
+                engine::NodeParams::Users(params) => Some(params.clone()),
+                _ => None,
+            })
+    };
+    let Some(initial) = params() else {
+        return ().into_any();
+    };
+    let send = move |json: serde_json::Value| {
+        let Some(node) = node.try_get_value() else {
+            return;
+        };
+        let command = Command::SetParam {
+            node,
+            field: "pattern".to_string(),
+            value: ParamValue::Json(json),
+        };
+        error.try_set(state.execute(&command).err().map(|error| error.to_string()));
+    };
+    let current_shape = pattern::shape_of(&initial.pattern);
+    let choose_shape = move |event: web_sys::Event| {
+        let Some(params) = params() else { return };
+        if let Some(pattern) =
+            pattern::default_pattern(&event_target_value(&event), params.rate_per_second)
+            && let Ok(json) = serde_json::to_value(pattern)
+        {
+            send(json);
+        }
+    };
+    let numbers = pattern::pattern_fields(&initial.pattern)
+        .into_iter()
+        .map(|field| {
+            let key = field.key;
+            let commit = move |text: String| {
+                let Some(params) = params() else { return };
+                match pattern::with_field(&params.pattern, key, &text) {
+                    Ok(json) => send(json),
+                    Err(message) => {
+                        error.try_set(Some(format!("{}: {message}", field.label)));
+                    }
+                }
+            };
+            view! {
+                <label class="pattern__number">
+                    <span class="field__label">{field.label}</span>
+                    <span class="field__control">
+                        <input
+                            class="input input--number"
+                            aria-label=format!("Pattern · {}", field.label)
+                            inputmode="decimal"
+                            title=field.help
+                            prop:value=field.text.clone()
+                            on:change=move |event| commit(event_target_value(&event))
+                            on:keydown=move |event| {
+                                if event.key() == "Enter" {
+                                    commit(event_target_value(&event));
+                                }
+                            }
+                        />
+                        <span class="field__unit">{field.unit}</span>
+                    </span>
+                </label>
+            }
+        })
+        .collect_view();
+    const WIDTH: f64 = 220.0;
+    const HEIGHT: f64 = 44.0;
+    let (points, peak) = pattern::sparkline(&initial, WIDTH, HEIGHT);
+    let span = pattern::span_text(pattern::preview_seconds(&initial.pattern));
+    let summary = format!(
+        "Rate over the first {span}: from {:.0} to a peak of {peak:.0} requests per second",
+        initial.rate_at(0.0)
+    );
+    view! {
+        <div class="field pattern" role="group" aria-label="Traffic pattern">
+            <span class="field__label">"Pattern"</span>
+            <span class="field__control">
+                <select class="input" aria-label="Pattern" on:change=choose_shape>
+                    {pattern::SHAPES
+                        .into_iter()
+                        .map(|shape| view! { <option value=shape selected=shape == current_shape>{pattern::shape_label(shape)}</option> })
+                        .collect_view()}
+                </select>
+            </span>
+            <div class="pattern__numbers">{numbers}</div>
+            <figure class="pattern__preview">
+                <svg class="pattern__sparkline" viewBox=format!("0 0 {WIDTH} {HEIGHT}") width=WIDTH height=HEIGHT role="img" aria-label=summary>
+                    <polyline points=points />
+                </svg>
+                <figcaption class="field__help">{format!("{peak:.0}/s at the top · first {span}")}</figcaption>
+            </figure>
+            {move || error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
+        </div>
+    }
+    .into_any()
 }
 
 /// The node's numbers from the latest snapshot.

@@ -26,6 +26,7 @@
 //! - `share_link.rs`: the design in the URL fragment (deflate + base64 + checksum), bounded.
 //! - `storage.rs`: localStorage keys, restore on load, import and export of files.
 //! - `keymap.rs`: the shortcut table used by both the key handler and the `?` sheet.
+//! - `pattern.rs`: a users node's traffic pattern as a form (shape + numbers) and its sparkline.
 //! - `svg_export.rs`: the design as a standalone SVG file (names escaped), also the PNG source.
 //!
 //! # Wiring it to the UI
@@ -71,6 +72,7 @@ pub mod fields;
 pub mod geometry;
 pub mod history;
 pub mod keymap;
+pub mod pattern;
 pub mod selection;
 pub mod share_link;
 pub mod storage;

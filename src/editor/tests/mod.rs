@@ -4,6 +4,7 @@ mod command;
 mod fields;
 mod history;
 mod keymap;
+mod pattern;
 mod share_link;
 mod storage;
 mod svg_export;
