@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::components::{Canvas, Dock, Inspector, KeyboardShortcuts, Palette, StatusLine, Toolbar};
+use crate::components::{
+    Canvas, Dock, DockResizer, Inspector, KeyboardShortcuts, Palette, StatusLine, Toolbar,
+};
 use crate::editor::{Command, Editor, Selection, Viewport};
 use crate::persistence::{autosave, initial_design};
 use crate::runner::Runner;
@@ -47,6 +49,7 @@ pub fn App() -> impl IntoView {
             <Palette />
             <Canvas />
             <Inspector />
+            <DockResizer />
             <Dock />
             <KeyboardShortcuts />
             <StatusLine />

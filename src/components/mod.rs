@@ -3,6 +3,7 @@
 mod backends;
 mod canvas;
 mod dock;
+mod dock_resizer;
 mod file_menu;
 mod icons;
 mod inspector;
@@ -15,6 +16,7 @@ mod toolbar;
 
 pub use canvas::Canvas;
 pub use dock::Dock;
+pub use dock_resizer::DockResizer;
 pub use icons::NodeIcon;
 pub use inspector::Inspector;
 pub use palette::Palette;

@@ -23,6 +23,29 @@ pub const AUTOSAVE_KEY: &str = "arch-explorer:v1:autosave";
 pub const RECOVERY_KEY: &str = "arch-explorer:v1:recovery";
 /// The light/dark choice when the user overrides the system's.
 pub const COLOR_SCHEME_KEY: &str = "arch-explorer:v1:color-scheme";
+/// The observability dock's height the user chose, CSS pixels (view state: never in the document).
+pub const DOCK_HEIGHT_KEY: &str = "arch-explorer:v1:dock-height";
+/// The dock's smallest height: its tabs and a few lines.
+pub const DOCK_MIN_HEIGHT: f64 = 120.0;
+/// What the canvas (with the toolbar) keeps at least when the dock grows.
+pub const DOCK_CANVAS_RESERVE: f64 = 320.0;
+/// How far one arrow key press moves the dock's edge, CSS pixels.
+pub const DOCK_STEP: f64 = 24.0;
+
+/// The dock's height in a window `window_height` tall: the saved choice when there is one, else a
+/// share of the window (220 px on a laptop, more on a tall screen, so the charts get the room),
+/// always within [`DOCK_MIN_HEIGHT`] and what leaves the canvas [`DOCK_CANVAS_RESERVE`].
+pub fn dock_height(saved: Option<&str>, window_height: f64) -> f64 {
+    let largest = (window_height - DOCK_CANVAS_RESERVE).max(DOCK_MIN_HEIGHT);
+    let default = (window_height * 0.3).clamp(220.0, 480.0);
+    saved
+        .and_then(|text| text.trim().parse::<f64>().ok())
+        .filter(|height| height.is_finite())
+        .unwrap_or(default)
+        .clamp(DOCK_MIN_HEIGHT, largest)
+        .round()
+}
+
 /// Quiet time after the last change before autosaving, milliseconds.
 pub const AUTOSAVE_DEBOUNCE_MS: u32 = 800;
 /// The largest design file [`parse_import`] reads, bytes.

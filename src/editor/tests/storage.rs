@@ -252,3 +252,35 @@ fn a_new_design_is_empty_untitled_and_keeps_nothing_of_the_last_one() {
     editor.undo();
     assert_eq!(editor.document(), &preset);
 }
+
+#[test]
+fn the_dock_gets_more_room_on_tall_windows_and_keeps_the_height_chosen() {
+    use crate::editor::storage::{
+        DOCK_CANVAS_RESERVE, DOCK_HEIGHT_KEY, DOCK_MIN_HEIGHT, dock_height,
+    };
+    assert!(DOCK_HEIGHT_KEY.starts_with(KEY_PREFIX));
+    assert_eq!(dock_height(None, 800.0), 240.0);
+    assert_eq!(dock_height(None, 600.0), 220.0);
+    assert_eq!(
+        dock_height(None, 1400.0),
+        420.0,
+        "a tall window gives the charts room"
+    );
+    assert_eq!(dock_height(Some("300"), 800.0), 300.0);
+    assert_eq!(
+        dock_height(Some("5000"), 800.0),
+        800.0 - DOCK_CANVAS_RESERVE
+    );
+    assert_eq!(dock_height(Some("10"), 800.0), DOCK_MIN_HEIGHT);
+    assert_eq!(
+        dock_height(Some("NaN"), 800.0),
+        240.0,
+        "a damaged value falls back"
+    );
+    assert_eq!(dock_height(Some("tall"), 800.0), 240.0);
+    assert_eq!(
+        dock_height(None, 300.0),
+        DOCK_MIN_HEIGHT,
+        "a tiny window keeps the tabs"
+    );
+}
