@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
             hovered: RwSignal::new(None),
             connecting_from: RwSignal::new(None),
             help_open: RwSignal::new(false),
+            palette_open: RwSignal::new(false),
         },
         runner: Runner::new(editor),
         announcement: RwSignal::new(String::new()),

@@ -32,6 +32,8 @@ pub struct ViewState {
     pub connecting_from: RwSignal<Option<String>>,
     /// The `?` sheet of shortcuts is open.
     pub help_open: RwSignal<bool>,
+    /// On small screens the palette is a drawer: whether it is open.
+    pub palette_open: RwSignal<bool>,
 }
 
 /// The canvas element's size on screen (it is another component's element, looked up when needed).

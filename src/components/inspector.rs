@@ -37,8 +37,17 @@ pub fn Inspector() -> impl IntoView {
             .selection
             .with(|selection| selection.nodes.len() + selection.links.len())
     });
+    let open = move || selected_count.get() != 0;
     view! {
-        <aside class="inspector" aria-label="Inspector">
+        <aside class="inspector" class:inspector--open=open aria-label="Inspector">
+            // On small screens the inspector is a sheet over the canvas while something is selected.
+            <button
+                class="button inspector__done toolbar__compact-only"
+                type="button"
+                on:click=move |_| state.view.selection.set(crate::editor::Selection::default())
+            >
+                "Done"
+            </button>
             {move || {
                 if let Some(id) = selected_node.get() {
                     view! { <NodeInspector id=id /> }.into_any()

@@ -37,7 +37,12 @@ pub fn Palette() -> impl IntoView {
             .viewport
             .with_untracked(|view| view.screen_to_canvas(screen));
         // A refused add is announced by `execute`.
-        let _ = state.execute(&Command::AddNode { kind, at, id: None });
+        if state
+            .execute(&Command::AddNode { kind, at, id: None })
+            .is_ok()
+        {
+            state.view.palette_open.set(false);
+        }
     };
     // Clicking or pressing Enter adds the node one step to the right of the selected (or newest) one,
     // so a design built from the keyboard reads left to right; the view follows it if it lands outside.
@@ -60,6 +65,8 @@ pub fn Palette() -> impl IntoView {
             .execute(&Command::AddNode { kind, at, id: None })
             .is_ok()
         {
+            // On a small screen the palette is a drawer over the canvas: show what was added.
+            state.view.palette_open.set(false);
             let on_screen = state.view.viewport.with_untracked(|view| {
                 let rect = crate::editor::viewport::node_rect(at);
                 let top_left = view.canvas_to_screen(rect.min);
@@ -153,7 +160,7 @@ pub fn Palette() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <nav class="palette" aria-label="Palette">
+        <nav class="palette" class:palette--open=move || state.view.palette_open.get() aria-label="Palette">
             <h2 class="panel__title">"Components"</h2>
             <ul class="palette__list" role="list">
                 {items}

@@ -166,8 +166,21 @@ pub fn Toolbar() -> impl IntoView {
             }
         })
     };
+    let palette_open = state.view.palette_open;
+    let more_open = RwSignal::new(false);
     view! {
         <header class="toolbar" role="toolbar" aria-label="Main toolbar">
+            // Small screens: the palette is a drawer and the less used controls sit behind "More".
+            <button
+                class="button button--icon toolbar__compact-only"
+                type="button"
+                aria-label="Components"
+                title="Show the components to add"
+                aria-expanded=move || palette_open.get().to_string()
+                on:click=move |_| palette_open.update(|open| *open = !*open)
+            >
+                "☰"
+            </button>
             <h1 class="toolbar__title">
                 <span class="toolbar__logo">
                     <NodeIcon kind=NodeKind::LoadBalancer />
@@ -189,6 +202,27 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="button" type="button" aria-label="Reset" title="Start the run again from time zero" on:click=move |_| reset()>
                     "Reset"
                 </button>
+            </div>
+            <div class="toolbar__readout" aria-label="Simulated clock" title="Simulated time">
+                {clock}
+            </div>
+            <div class="toolbar__readout" aria-label="Cost per hour" title="What this design costs per hour">
+                {cost}
+            </div>
+            {move || mode().map(|mode| view! { <span class="badge" title="Requests travel as weighted batches">{mode}</span> })}
+            {move || runner.behind.get().then(|| view! { <span class="badge badge--warn" title="The model needs more time per frame than its 8 ms budget: it runs slower than real time">"slower than real time"</span> })}
+            <div class="toolbar__spacer"></div>
+            <button
+                class="button button--icon toolbar__compact-only"
+                type="button"
+                aria-label="More controls"
+                aria-expanded=move || more_open.get().to_string()
+                on:click=move |_| more_open.update(|open| *open = !*open)
+            >
+                "⋯"
+            </button>
+            <div class="toolbar__more" class:toolbar__more--open=move || more_open.get()>
+            <div class="toolbar__group" role="group" aria-label="Run settings">
                 <button
                     class="button button--danger"
                     type="button"
@@ -230,15 +264,6 @@ pub fn Toolbar() -> impl IntoView {
                 </label>
                 {move || seed_error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
             </div>
-            <div class="toolbar__readout" aria-label="Simulated clock" title="Simulated time">
-                {clock}
-            </div>
-            <div class="toolbar__readout" aria-label="Cost per hour" title="What this design costs per hour">
-                {cost}
-            </div>
-            {move || mode().map(|mode| view! { <span class="badge" title="Requests travel as weighted batches">{mode}</span> })}
-            {move || runner.behind.get().then(|| view! { <span class="badge badge--warn" title="The model needs more time per frame than its 8 ms budget: it runs slower than real time">"slower than real time"</span> })}
-            <div class="toolbar__spacer"></div>
             <FileMenu />
             <button
                 class="button button--icon"
@@ -249,6 +274,7 @@ pub fn Toolbar() -> impl IntoView {
             >
                 {move || scheme.get().icon()}
             </button>
+            </div>
         </header>
     }
 }
