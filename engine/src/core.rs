@@ -549,9 +549,10 @@ impl Core {
         let node = state.node;
         let weight = state.weight;
         let latency = now.saturating_sub(state.arrived);
+        let request_type = state.request_type;
         match outcome {
-            Ok(()) => self.metrics[node.get()].succeed(now, latency, weight),
-            Err(cause) => self.metrics[node.get()].fail(now, cause, weight),
+            Ok(()) => self.metrics[node.get()].succeed(now, latency, weight, request_type),
+            Err(cause) => self.metrics[node.get()].fail(now, cause, weight, request_type),
         }
         let Some(state) = self.calls.get_mut(call) else {
             return;

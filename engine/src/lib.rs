@@ -102,5 +102,5 @@ pub use node_kind::NodeKind;
 pub use nodes::load_balancer::RouteExplanation;
 pub use params::NodeParams;
 pub use simulation::{CommandError, LiveCommand, NodeStats, Report, Simulation};
-pub use snapshot::{BackendView, Health, Resolution, Snapshot};
+pub use snapshot::{BackendView, Health, RequestTypeFigures, Resolution, Snapshot};
 pub use validate::{DesignError, LinkRefusal, Problem, link_allowed};

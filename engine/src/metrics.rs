@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use serde::Serialize;
 
 use crate::histogram::Histogram;
+use crate::params::RequestType;
 
 /// Why a request failed. Each names the node where it went wrong (by index into the design's nodes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -194,9 +195,23 @@ pub struct SeriesPoint {
 /// Seconds of history kept per node.
 pub const SERIES_SECONDS: usize = 600;
 
+/// Responses of one request type at one node: whole run, the open second and the last closed one.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct TypeCounts {
+    pub completed: u64,
+    pub failed: u64,
+    pub window_completed: u64,
+    pub window_failed: u64,
+    pub last_completed: u64,
+    pub last_failed: u64,
+}
+
 /// Everything measured at one node.
 #[derive(Clone, Debug)]
 pub(crate) struct NodeMetrics {
+    /// Responses by request type ([`RequestType::index`] order): a database whose primary is down
+    /// still serves reads from its replicas while its writes fail, and the figures must say so.
+    pub by_type: [TypeCounts; 4],
     pub arrivals: u64,
     pub completed: u64,
     pub failed: u64,
@@ -228,6 +243,7 @@ impl Default for NodeMetrics {
 impl NodeMetrics {
     pub fn new() -> NodeMetrics {
         NodeMetrics {
+            by_type: [TypeCounts::default(); 4],
             arrivals: 0,
             completed: 0,
             failed: 0,
@@ -255,6 +271,10 @@ impl NodeMetrics {
         self.completed = 0;
         self.failed = 0;
         self.failures_by_cause = [0; CauseKind::COUNT];
+        for counts in &mut self.by_type {
+            counts.completed = 0;
+            counts.failed = 0;
+        }
         self.latency.clear();
         self.hits = 0;
         self.misses = 0;
@@ -274,7 +294,16 @@ impl NodeMetrics {
         self.arrivals += weight;
     }
 
-    pub(crate) fn succeed(&mut self, now: u64, latency_ns: u64, weight: u64) {
+    pub(crate) fn succeed(
+        &mut self,
+        now: u64,
+        latency_ns: u64,
+        weight: u64,
+        request_type: RequestType,
+    ) {
+        let counts = &mut self.by_type[request_type.index()];
+        counts.completed += weight;
+        counts.window_completed += weight;
         self.accrue(now);
         self.inside = self.inside.saturating_sub(weight);
         self.completed += weight;
@@ -283,7 +312,16 @@ impl NodeMetrics {
         self.window_latency.record_n(latency_ns, weight);
     }
 
-    pub(crate) fn fail(&mut self, now: u64, cause: FailureCause, weight: u64) {
+    pub(crate) fn fail(
+        &mut self,
+        now: u64,
+        cause: FailureCause,
+        weight: u64,
+        request_type: RequestType,
+    ) {
+        let counts = &mut self.by_type[request_type.index()];
+        counts.failed += weight;
+        counts.window_failed += weight;
         self.accrue(now);
         self.inside = self.inside.saturating_sub(weight);
         self.failed += weight;

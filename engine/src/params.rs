@@ -117,6 +117,16 @@ impl RequestType {
         self as usize
     }
 
+    /// Its name for people, plural ("reads"), as figures by request type are labelled.
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestType::StaticAsset => "static assets",
+            RequestType::Read => "reads",
+            RequestType::Write => "writes",
+            RequestType::Payment => "payments",
+        }
+    }
+
     /// Whether a database must take it on its primary.
     pub fn is_write(self) -> bool {
         matches!(self, RequestType::Write | RequestType::Payment)

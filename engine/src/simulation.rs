@@ -20,11 +20,11 @@ use crate::nodes::monitoring::Monitoring;
 use crate::nodes::server::Server;
 use crate::nodes::users::Users;
 use crate::nodes::{server, service};
-use crate::params::NodeParams;
+use crate::params::{NodeParams, RequestType};
 use crate::random::to_ns;
 use crate::snapshot::{
-    BackendView, Health, IN_FLIGHT_SAMPLE, InFlight, LinkSnapshot, NodeSnapshot, Resolution,
-    Snapshot, Totals,
+    BackendView, Health, IN_FLIGHT_SAMPLE, InFlight, LinkSnapshot, NodeSnapshot,
+    RequestTypeFigures, Resolution, Snapshot, Totals,
 };
 use crate::validate::DesignError;
 
@@ -470,6 +470,10 @@ impl Simulation {
             metrics.window_latency.clear();
             metrics.window_completed = 0;
             metrics.window_failed = 0;
+            for counts in &mut metrics.by_type {
+                counts.last_completed = std::mem::take(&mut counts.window_completed);
+                counts.last_failed = std::mem::take(&mut counts.window_failed);
+            }
             metrics.window_hits = 0;
             metrics.window_misses = 0;
         }
@@ -958,6 +962,18 @@ impl Simulation {
                         (count > 0).then_some((*kind, count))
                     })
                     .collect(),
+                by_request_type: RequestType::ALL
+                    .iter()
+                    .filter_map(|&request_type| {
+                        let counts = &metrics.by_type[request_type.index()];
+                        let responses = counts.last_completed + counts.last_failed;
+                        (responses > 0).then(|| RequestTypeFigures {
+                            request_type,
+                            throughput: responses as f64,
+                            error_rate: counts.last_failed as f64 / responses as f64,
+                        })
+                    })
+                    .collect(),
                 cost_per_hour: cost,
                 network_mbps,
                 replication_lag_ms: match state {
@@ -1149,6 +1165,22 @@ impl Simulation {
                     (count > 0).then_some((*kind, count))
                 })
                 .collect(),
+            by_request_type: RequestType::ALL
+                .iter()
+                .filter_map(|&request_type| {
+                    let counts = &metrics.by_type[request_type.index()];
+                    let responses = counts.completed + counts.failed;
+                    (responses > 0).then(|| RequestTypeFigures {
+                        request_type,
+                        throughput: if seconds > 0.0 {
+                            responses as f64 / seconds
+                        } else {
+                            0.0
+                        },
+                        error_rate: counts.failed as f64 / responses as f64,
+                    })
+                })
+                .collect(),
             mean_in_system,
             utilisation,
             hit_ratio: (metrics.hits + metrics.misses > 0).then(|| metrics.hit_ratio()),
@@ -1222,6 +1254,8 @@ pub struct NodeStats {
     pub max_ms: f64,
     pub error_rate: f64,
     pub errors_by_cause: Vec<(CauseKind, u64)>,
+    /// Responses per second and error rate by request type over the run.
+    pub by_request_type: Vec<RequestTypeFigures>,
     /// Time-average of requests inside the node (Little's L).
     pub mean_in_system: f64,
     /// Busy workers / workers over the run, for nodes with workers.

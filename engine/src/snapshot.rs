@@ -71,6 +71,9 @@ pub struct NodeSnapshot {
     pub completed: u64,
     pub failed: u64,
     pub errors_by_cause: Vec<(CauseKind, u64)>,
+    /// Responses over the last second by request type (types with none are left out): a database
+    /// whose primary is down fails its writes while its replicas keep serving reads.
+    pub by_request_type: Vec<RequestTypeFigures>,
     pub cost_per_hour: f64,
     /// Outgoing response traffic, megabits per second (servers).
     pub network_mbps: f64,
@@ -82,6 +85,16 @@ pub struct NodeSnapshot {
     pub backends: Vec<BackendView>,
     /// The last routing decision, for load balancers with explanations switched on.
     pub explanation: Option<RouteExplanation>,
+}
+
+/// One request type's share of a node's responses.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RequestTypeFigures {
+    pub request_type: RequestType,
+    /// Responses per second.
+    pub throughput: f64,
+    /// Failed / all responses, 0..=1.
+    pub error_rate: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -743,6 +743,7 @@ fn NodeView(
                                 cpu: live.cpu,
                                 error_rate: live.error_rate,
                                 queue: live.queue,
+                                failing_types: failing_types(&live.by_request_type),
                             };
                             (live.health, figures)
                         })
@@ -1000,6 +1001,22 @@ struct LiveFigures {
     cpu: f64,
     error_rate: f64,
     queue: f64,
+    /// When errors hit some request types only (writes), which ones: bits by `RequestType::index`.
+    failing_types: u8,
+}
+
+/// The request types that fail while others succeed (a database promoting a replica fails its
+/// writes, not its reads), as bits by `RequestType::index`; 0 when errors are spread over every type
+/// or there are none.
+fn failing_types(by_type: &[engine::RequestTypeFigures]) -> u8 {
+    let failing = by_type
+        .iter()
+        .filter(|figures| figures.error_rate > 0.5)
+        .fold(0_u8, |bits, figures| {
+            bits | 1 << figures.request_type.index()
+        });
+    let healthy = by_type.iter().any(|figures| figures.error_rate < 0.01);
+    if healthy { failing } else { 0 }
 }
 
 /// The gauge turns hot at the default CPU alert's threshold.
@@ -1027,7 +1044,16 @@ fn stats_line(kind: NodeKind, figures: &LiveFigures) -> String {
     if figures.queue >= 1.0 {
         parts.push(format!("q {:.0}", figures.queue));
     }
-    if figures.error_rate > 0.0005 {
+    if figures.failing_types != 0 {
+        // Say what fails, so a primary crash does not read as a total outage.
+        let failing = engine::params::RequestType::ALL
+            .iter()
+            .filter(|request_type| figures.failing_types & 1 << request_type.index() != 0)
+            .map(|request_type| request_type.label())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        parts.push(format!("{failing} failing, rest ok"));
+    } else if figures.error_rate > 0.0005 {
         parts.push(format!("err {:.1}%", figures.error_rate * 100.0));
     }
     parts.join(" · ")

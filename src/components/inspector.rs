@@ -411,6 +411,35 @@ fn LiveNumbers(id: StoredValue<String>) -> impl IntoView {
                 rows.push(("CPU", format!("{:.0} %", live.cpu * 100.0)));
                 rows.push(("Queue", format!("{:.0}", live.queue)));
             }
+            // By request type where it tells something: a database (reads on replicas, writes on
+            // the primary) or any node where some types fail and others do not.
+            let spread = live
+                .by_request_type
+                .iter()
+                .map(|figures| figures.error_rate)
+                .fold((1.0_f64, 0.0_f64), |(low, high), rate| {
+                    (low.min(rate), high.max(rate))
+                });
+            if live.by_request_type.len() > 1
+                && (live.kind == NodeKind::Database || spread.1 - spread.0 > 0.05)
+            {
+                for figures in &live.by_request_type {
+                    let name = match figures.request_type {
+                        engine::params::RequestType::StaticAsset => "Static assets",
+                        engine::params::RequestType::Read => "Reads",
+                        engine::params::RequestType::Write => "Writes",
+                        engine::params::RequestType::Payment => "Payments",
+                    };
+                    rows.push((
+                        name,
+                        format!(
+                            "{:.1} req/s · {:.1} % errors",
+                            figures.throughput,
+                            figures.error_rate * 100.0
+                        ),
+                    ));
+                }
+            }
             if live.hit_ratio > 0.0 {
                 rows.push(("Hit ratio", format!("{:.1} %", live.hit_ratio * 100.0)));
             }

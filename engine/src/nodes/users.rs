@@ -324,7 +324,7 @@ impl Users {
         let now = core.now;
         match failure {
             None => {
-                core.metrics[self.index.get()].succeed(now, now - started, weight);
+                core.metrics[self.index.get()].succeed(now, now - started, weight, request_type);
                 core.totals.completed += weight;
                 match request_type {
                     RequestType::Write => core.totals.signups += weight,
@@ -358,7 +358,7 @@ impl Users {
                 return;
             }
             Some(cause) => {
-                core.metrics[self.index.get()].fail(now, cause, weight);
+                core.metrics[self.index.get()].fail(now, cause, weight, request_type);
                 core.totals.failed += weight;
                 *core.totals.failures.entry(cause).or_insert(0) += weight;
                 if request_type == RequestType::Payment {

@@ -3,7 +3,7 @@
 
 use engine::design::{Fault, ScheduledFault};
 use engine::params::RatePattern;
-use engine::{AlertState, Health, NodeParams, Simulation, presets};
+use engine::{AlertState, Health, LiveCommand, NodeParams, Simulation, presets};
 
 fn fault(at_s: f64, duration_s: Option<f64>, fault: Fault) -> ScheduledFault {
     ScheduledFault {
@@ -356,4 +356,60 @@ fn log_lines_are_tagged_access_error_or_system() {
         of(LogKind::System).any(|line| line.message.contains("marked unhealthy")),
         "the health-check verdict is a system event"
     );
+}
+
+#[test]
+fn while_a_replica_is_promoted_reads_keep_succeeding_and_only_writes_fail() {
+    use engine::params::RequestType;
+    // The distributed preset: its database has two read replicas.
+    let design = presets::distributed();
+    let mut simulation = Simulation::new(&design, 6).expect("valid");
+    simulation.advance(20.0);
+    simulation
+        .apply(LiveCommand::Inject {
+            fault: Fault::DatabasePrimaryCrash {
+                node: "database".to_owned(),
+            },
+            duration_s: None,
+        })
+        .expect("crash");
+    simulation.advance(3.0);
+    let snapshot = simulation.snapshot();
+    let database = snapshot
+        .nodes
+        .iter()
+        .find(|node| node.id == "database")
+        .expect("database");
+    let figures = |wanted| {
+        database
+            .by_request_type
+            .iter()
+            .find(|figures| figures.request_type == wanted)
+            .copied()
+            .unwrap_or_else(|| panic!("{wanted:?} in {:?}", database.by_request_type))
+    };
+    assert!(
+        database.error_rate > 0.1,
+        "the whole node looks bad: {}",
+        database.error_rate
+    );
+    assert!(
+        figures(RequestType::Read).error_rate < 0.01,
+        "{:?}",
+        figures(RequestType::Read)
+    );
+    assert!(figures(RequestType::Read).throughput > 10.0);
+    assert!(
+        figures(RequestType::Write).error_rate > 0.9,
+        "{:?}",
+        figures(RequestType::Write)
+    );
+    // Over the run, the report splits the same way.
+    let stats = simulation.node_stats("database").expect("database");
+    let reads = stats
+        .by_request_type
+        .iter()
+        .find(|figures| figures.request_type == RequestType::Read)
+        .expect("reads");
+    assert!(reads.error_rate < 0.01, "{reads:?}");
 }
