@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::crash::blob_url;
-use crate::editor::svg_export::export_svg;
+use crate::editor::svg_export::{ExportFigures, export_svg};
 use crate::editor::{Command, Selection, share_link, storage};
 use crate::persistence::Banner;
 use crate::state::AppState;
@@ -130,19 +130,34 @@ pub fn FileMenu() -> impl IntoView {
         });
         download(&text, &file_name, "application/json");
     };
+    // A picture for slides: with the run's figures at this instant when "with figures" is ticked.
+    let with_figures = RwSignal::new(true);
+    let figures = move || {
+        with_figures
+            .get_untracked()
+            .then(|| {
+                state
+                    .runner
+                    .snapshot
+                    .with_untracked(|snapshot| snapshot.as_ref().map(ExportFigures::from_snapshot))
+            })
+            .flatten()
+    };
     let export_image = move |_| {
+        let figures = figures();
         let (svg, file_name) = state.editor.with_untracked(|editor| {
             (
-                export_svg(editor.document()),
+                export_svg(editor.document(), figures.as_ref()),
                 storage::export_file_name(editor.document()).replace(".json", ".svg"),
             )
         });
         download(&svg, &file_name, "image/svg+xml");
     };
     let export_png = move |_| {
+        let figures = figures();
         let (svg, file_name) = state.editor.with_untracked(|editor| {
             (
-                export_svg(editor.document()),
+                export_svg(editor.document(), figures.as_ref()),
                 storage::export_file_name(editor.document()).replace(".json", ".png"),
             )
         });
@@ -217,6 +232,10 @@ pub fn FileMenu() -> impl IntoView {
             <span class="file-menu__pictures" role="group" aria-label="Export a picture">
                 <button class="button" type="button" aria-label="Export an SVG picture" on:click=export_image>"SVG"</button>
                 <button class="button" type="button" aria-label="Export a PNG picture" on:click=export_png>"PNG"</button>
+                <label class="toolbar__check" title="Print the run's figures at this instant on the picture">
+                    <input type="checkbox" aria-label="Pictures with live figures" prop:checked=move || with_figures.get() on:change=move |event| with_figures.set(event_target_checked(&event)) />
+                    <span class="toolbar__field-name">"figures"</span>
+                </label>
             </span>
             <button class="button" type="button" aria-label="Copy a share link" on:click=share>"Share"</button>
         </div>

@@ -25,6 +25,7 @@
 //! - `selection.rs`: selected nodes and links.
 //! - `share_link.rs`: the design in the URL fragment (deflate + base64 + checksum), bounded.
 //! - `storage.rs`: localStorage keys, restore on load, import and export of files.
+//! - `icons.rs`: each node kind's icon as SVG shapes (canvas, palette and exported pictures).
 //! - `keymap.rs`: the shortcut table used by both the key handler and the `?` sheet.
 //! - `pattern.rs`: a users node's traffic pattern as a form (shape + numbers) and its sparkline.
 //! - `svg_export.rs`: the design as a standalone SVG file (names escaped), also the PNG source.
@@ -71,6 +72,7 @@ pub mod drag;
 pub mod fields;
 pub mod geometry;
 pub mod history;
+pub mod icons;
 pub mod keymap;
 pub mod pattern;
 pub mod selection;

@@ -1,31 +1,101 @@
 //! The design as a standalone SVG file: the "Export SVG" action, and the picture the PNG export
-//! draws onto a canvas element.
+//! draws onto a canvas element, ready for a teacher's slides: the design's title, each node with its
+//! icon, name and kind, and optionally the live figures of the run at that instant.
 //!
 //! The file carries its own styles (no stylesheet travels with a download). Every name from the
 //! document is escaped, so a node called `<script>` is text in the picture, never markup. Kinds are
-//! told apart by an Okabe–Ito colour (safe for colour-blind readers) *and* by their name under the
-//! node's name.
+//! told apart by an Okabe–Ito colour (safe for colour-blind readers), by their icon *and* by their
+//! name under the node's name.
 
 use std::fmt::Write as _;
 
-use engine::{Design, NodeKind};
+use std::collections::BTreeMap;
+
+use engine::{Design, NodeKind, Snapshot};
 
 use super::geometry::{Point, Rect, Vector};
+use super::icons::{ICON_STROKE, icon_shapes};
 use super::viewport::{NODE_SIZE, document_bounds, input_port, link_path, node_rect, output_port};
 
 /// Space around the design in the exported picture, pixels.
 const MARGIN: f64 = 24.0;
+/// Room above the design for its title (and the figures' caption), pixels.
+const HEADER: f64 = 44.0;
 /// Longest name shown inside a node box before it is cut with "…" (the full name is in the
 /// node's `<title>`).
-const MAX_SHOWN_NAME_CHARS: usize = 18;
+const MAX_SHOWN_NAME_CHARS: usize = 13;
+/// The icon's size in a node box, pixels.
+const ICON: f64 = 24.0;
 
-/// The whole design as SVG text.
-pub fn export_svg(document: &Design) -> String {
+/// The run's figures to print on a picture: when they were measured and one short line per node.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportFigures {
+    /// Simulated time of the snapshot, seconds.
+    pub time_s: f64,
+    /// Node id → "120/s · CPU 45% · err 2.0%".
+    pub lines: BTreeMap<String, String>,
+}
+
+impl ExportFigures {
+    /// The figures of `snapshot`, as the picture prints them.
+    pub fn from_snapshot(snapshot: &Snapshot) -> ExportFigures {
+        let lines = snapshot
+            .nodes
+            .iter()
+            .map(|node| {
+                let mut parts = vec![rate(node.throughput)];
+                if matches!(
+                    node.kind,
+                    NodeKind::Server
+                        | NodeKind::AutoscalingGroup
+                        | NodeKind::Service
+                        | NodeKind::Database
+                ) {
+                    parts.push(format!("CPU {:.0}%", node.cpu * 100.0));
+                }
+                if node.hit_ratio > 0.0 {
+                    parts.push(format!("hit {:.0}%", node.hit_ratio * 100.0));
+                }
+                if node.error_rate > 0.0005 {
+                    parts.push(format!("err {:.1}%", node.error_rate * 100.0));
+                }
+                (node.id.clone(), parts.join(" · "))
+            })
+            .collect();
+        ExportFigures {
+            time_s: snapshot.time_s,
+            lines,
+        }
+    }
+}
+
+fn rate(per_second: f64) -> String {
+    if per_second >= 1_000_000.0 {
+        format!("{:.1}M/s", per_second / 1_000_000.0)
+    } else if per_second >= 1_000.0 {
+        format!("{:.1}k/s", per_second / 1_000.0)
+    } else {
+        format!("{per_second:.0}/s")
+    }
+}
+
+/// Simulated time as the caption says it: `1:23` or `1:02:03`.
+fn clock(seconds: f64) -> String {
+    let whole = seconds.max(0.0).floor() as u64;
+    if whole >= 3600 {
+        format!("{}:{:02}:{:02}", whole / 3600, whole / 60 % 60, whole % 60)
+    } else {
+        format!("{}:{:02}", whole / 60, whole % 60)
+    }
+}
+
+/// The whole design as SVG text, with the run's figures on each node when `figures` is given.
+pub fn export_svg(document: &Design, figures: Option<&ExportFigures>) -> String {
     let bounds =
         document_bounds(document).unwrap_or(Rect::centred(Point::new(0.0, 0.0), NODE_SIZE));
-    let origin = bounds.min.plus(Vector::new(-MARGIN, -MARGIN));
-    let width = bounds.width() + 2.0 * MARGIN;
-    let height = bounds.height() + 2.0 * MARGIN;
+    let origin = bounds.min.plus(Vector::new(-MARGIN, -MARGIN - HEADER));
+    let width = (bounds.width() + 2.0 * MARGIN).max(360.0);
+    let height = bounds.height() + 2.0 * MARGIN + HEADER;
     let mut svg = String::new();
     // Writing into a String cannot fail.
     let _ = writeln!(
@@ -40,6 +110,22 @@ pub fn export_svg(document: &Design) -> String {
         r#"<rect class="background" x="{}" y="{}" width="{width}" height="{height}"/>"#,
         origin.x, origin.y
     );
+    let _ = writeln!(
+        svg,
+        r#"<text class="heading" x="{}" y="{}">{}</text>"#,
+        origin.x + MARGIN,
+        origin.y + MARGIN + 4.0,
+        escape(title(document))
+    );
+    if let Some(figures) = figures {
+        let _ = writeln!(
+            svg,
+            r#"<text class="caption" x="{}" y="{}">Live figures at {} of simulated time</text>"#,
+            origin.x + MARGIN,
+            origin.y + MARGIN + 22.0,
+            clock(figures.time_s)
+        );
+    }
     let position = |id: &str| {
         document
             .node_index(id)
@@ -60,9 +146,13 @@ pub fn export_svg(document: &Design) -> String {
         let rect = node_rect(node.position.into());
         let centre = rect.centre();
         let kind = node.kind();
-        let _ = writeln!(
+        let text_x = rect.min.x + 14.0 + ICON;
+        let line = figures.and_then(|figures| figures.lines.get(&node.id));
+        // With a figures line the name and kind move up to make room for it.
+        let top = if line.is_some() { -12.0 } else { -4.0 };
+        let _ = write!(
             svg,
-            r#"<g class="node node--{}"><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="8" style="stroke:{}"/><text class="node__name" x="{}" y="{}">{}</text><text class="node__kind" x="{}" y="{}">{}</text></g>"#,
+            r#"<g class="node node--{}"><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="8" style="stroke:{}"/><g class="icon" transform="translate({} {})" style="color:{}" {ICON_STROKE}>{}</g><text class="node__name" x="{text_x}" y="{}">{}</text><text class="node__kind" x="{text_x}" y="{}">{}</text>"#,
             kind.as_str(),
             escape(node.display_name()),
             rect.min.x,
@@ -70,13 +160,24 @@ pub fn export_svg(document: &Design) -> String {
             rect.width(),
             rect.height(),
             colour(kind),
-            centre.x,
-            centre.y - 4.0,
+            rect.min.x + 8.0,
+            centre.y - ICON / 2.0,
+            colour(kind),
+            icon_shapes(kind),
+            centre.y + top,
             escape(&shortened(node.display_name())),
-            centre.x,
-            centre.y + 16.0,
+            centre.y + top + 15.0,
             escape(kind.label()),
         );
+        if let Some(line) = line {
+            let _ = write!(
+                svg,
+                r#"<text class="node__figures" x="{text_x}" y="{}">{}</text>"#,
+                centre.y + top + 29.0,
+                escape(line)
+            );
+        }
+        svg.push_str("</g>\n");
     }
     svg.push_str("</svg>\n");
     svg
@@ -87,9 +188,12 @@ const STYLE: &str = r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" re
 .background { fill: #ffffff; }
 .link { fill: none; stroke: #555555; stroke-width: 2; }
 .node rect { fill: #ffffff; stroke-width: 3; }
-.node text { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; text-anchor: middle; fill: #1a1a1a; }
-.node__name { font-size: 14px; font-weight: 600; }
+text { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; fill: #1a1a1a; }
+.heading { font-size: 18px; font-weight: 650; }
+.caption { font-size: 12px; fill: #555555; }
+.node__name { font-size: 13px; font-weight: 600; }
 .node__kind { font-size: 11px; fill: #555555; }
+.node__figures { font-size: 10.5px; fill: #1a1a1a; font-variant-numeric: tabular-nums; }
 </style>
 "##;
 

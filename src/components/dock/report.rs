@@ -1305,6 +1305,7 @@ mod tests {
             completed: 0,
             failed: 0,
             errors_by_cause: Vec::new(),
+            by_request_type: Vec::new(),
             cost_per_hour: 0.0,
             network_mbps: 0.0,
             replication_lag_ms: None,

@@ -101,7 +101,7 @@ fn fields_describe_their_parameters() {
         "rate_per_second",
         ("", "Rate", Some("/s")),
         number(false, false),
-        "100",
+        "50",
     );
     check(
         NodeKind::Users,

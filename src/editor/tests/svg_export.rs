@@ -26,7 +26,7 @@ fn assert_balanced(svg: &str) {
 #[test]
 fn every_preset_exports_one_shape_per_node_and_link() {
     for (title, design) in presets::all() {
-        let svg = export_svg(&design);
+        let svg = export_svg(&design, None);
         assert!(
             svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
             "{title}"
@@ -53,7 +53,7 @@ fn names_are_text_never_markup() {
     let mut design = presets::single_server();
     design.name = "<b>Shop</b>".to_owned();
     design.nodes[1].name = "<script>alert(\"x\")</script> & 'y'".to_owned();
-    let svg = export_svg(&design);
+    let svg = export_svg(&design, None);
     assert!(!svg.contains("<script"), "{svg}");
     assert!(!svg.contains("<b>"), "{svg}");
     assert!(svg.contains("<title>&lt;b&gt;Shop&lt;/b&gt;</title>"));
@@ -81,8 +81,8 @@ fn escaping() {
 fn long_names_are_cut_in_the_box_and_kept_whole_in_the_title() {
     let mut design = presets::single_server();
     design.nodes[1].name = "A very long server name indeed".to_owned();
-    let svg = export_svg(&design);
-    assert!(svg.contains(">A very long serve…</text>"), "{svg}");
+    let svg = export_svg(&design, None);
+    assert!(svg.contains(">A very long …</text>"), "{svg}");
     assert!(svg.contains("<title>A very long server name indeed</title>"));
 }
 
@@ -93,7 +93,43 @@ fn an_empty_design_is_an_empty_picture() {
         links: Vec::new(),
         ..presets::single_server()
     };
-    let svg = export_svg(&empty);
+    let svg = export_svg(&empty, None);
     assert_eq!(occurrences(&svg, "<g class=\"node "), 0);
     assert_balanced(&svg);
+}
+
+#[test]
+fn a_picture_carries_the_title_icons_and_optionally_the_live_figures() {
+    use crate::editor::svg_export::ExportFigures;
+    let design = presets::distributed();
+    let plain = export_svg(&design, None);
+    assert!(plain.contains(r#"<text class="heading""#));
+    assert!(plain.contains(">Distributed</text>"));
+    assert_eq!(
+        occurrences(&plain, r#"<g class="icon""#),
+        design.nodes.len()
+    );
+    assert_eq!(occurrences(&plain, r#"<text class="node__figures""#), 0);
+    assert!(!plain.contains("Live figures"));
+    // With the figures of a real run.
+    let mut simulation = engine::Simulation::new(&design, 1).expect("valid");
+    simulation.advance(10.0);
+    let figures = ExportFigures::from_snapshot(&simulation.snapshot());
+    assert_eq!(figures.lines.len(), design.nodes.len());
+    let live = export_svg(&design, Some(&figures));
+    assert!(
+        live.contains("Live figures at 0:10 of simulated time"),
+        "{live}"
+    );
+    assert_eq!(
+        occurrences(&live, r#"<text class="node__figures""#),
+        design.nodes.len()
+    );
+    assert!(figures.lines["web"].contains("CPU"), "{:?}", figures.lines);
+    assert!(
+        figures.lines["users"].ends_with("/s"),
+        "{:?}",
+        figures.lines
+    );
+    assert_balanced(&live);
 }
