@@ -1046,13 +1046,21 @@ fn stats_line(kind: NodeKind, figures: &LiveFigures) -> String {
     }
     if figures.failing_types != 0 {
         // Say what fails, so a primary crash does not read as a total outage.
-        let failing = engine::params::RequestType::ALL
-            .iter()
-            .filter(|request_type| figures.failing_types & 1 << request_type.index() != 0)
-            .map(|request_type| request_type.label())
-            .collect::<Vec<_>>()
-            .join(" + ");
-        parts.push(format!("{failing} failing, rest ok"));
+        use engine::params::RequestType;
+        let bit = |request_type: RequestType| 1_u8 << request_type.index();
+        let writes = bit(RequestType::Write) | bit(RequestType::Payment);
+        // Payments are writes: "writes fail" says both, when only they fail.
+        let failing = if figures.failing_types == writes {
+            "writes".to_string()
+        } else {
+            RequestType::ALL
+                .iter()
+                .filter(|request_type| figures.failing_types & bit(**request_type) != 0)
+                .map(|request_type| request_type.label())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        parts.push(format!("{failing} fail, rest ok"));
     } else if figures.error_rate > 0.0005 {
         parts.push(format!("err {:.1}%", figures.error_rate * 100.0));
     }

@@ -183,6 +183,15 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
         })
     };
     let visible = Memo::new(move |_| viewport.get().visible_canvas_rect(screen.get()));
+    // With the whole design on screen the map adds nothing and would only cover nodes: it steps
+    // aside (after Fit, say) and comes back as soon as part of the design is off screen.
+    let everything_visible = Memo::new(move |_| {
+        let visible = visible.get();
+        state.editor.with(|editor| {
+            crate::editor::viewport::document_bounds(editor.document())
+                .is_none_or(|bounds| visible.contains_rect(&bounds))
+        })
+    });
     let label = move || {
         let count = state.editor.with(|editor| editor.document().nodes.len());
         format!(
@@ -195,6 +204,7 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
         <div
             class="canvas__minimap minimap"
             class:minimap--dragging=move || dragging.get()
+            class:minimap--hidden=move || everything_visible.get() && !dragging.get()
             role="img"
             aria-label=label
             node_ref=minimap_ref

@@ -349,7 +349,9 @@ pub fn help_for(name: &str) -> Option<&'static str> {
         "scale_in_below" => "Remove one when it stays below this.",
         "min_instances" => "Never fewer instances than this.",
         "max_instances" => "Never more instances than this.",
-        "initial_instances" => "Instances running at the start.",
+        "initial_instances" => {
+            "Instances running when the run starts (a change applies at the next Reset)."
+        }
         "cooldown_s" => "Quiet time after a scaling action before the next.",
         "provisioning_s" => "Time a new instance takes to boot.",
         "evaluation_s" => "How often the group looks at its metric.",
