@@ -130,8 +130,14 @@ pub fn FileMenu() -> impl IntoView {
         });
         download(&text, &file_name, "application/json");
     };
-    // A picture for slides: with the run's figures at this instant when "with figures" is ticked.
+    // A picture for slides: with the run's figures at this instant when "with live figures" is ticked.
     let with_figures = RwSignal::new(true);
+    let picture_menu = NodeRef::<leptos::html::Details>::new();
+    let close_picture_menu = move || {
+        if let Some(menu) = picture_menu.get_untracked() {
+            menu.set_open(false);
+        }
+    };
     let figures = move || {
         with_figures
             .get_untracked()
@@ -144,6 +150,7 @@ pub fn FileMenu() -> impl IntoView {
             .flatten()
     };
     let export_image = move |_| {
+        close_picture_menu();
         let figures = figures();
         let (svg, file_name) = state.editor.with_untracked(|editor| {
             (
@@ -154,6 +161,7 @@ pub fn FileMenu() -> impl IntoView {
         download(&svg, &file_name, "image/svg+xml");
     };
     let export_png = move |_| {
+        close_picture_menu();
         let figures = figures();
         let (svg, file_name) = state.editor.with_untracked(|editor| {
             (
@@ -228,15 +236,18 @@ pub fn FileMenu() -> impl IntoView {
             <button class="button" type="button" aria-label="Import a design file" on:click=move |_| { if let Some(input) = file_input.get_untracked() { input.click(); } }>"Import"</button>
             <input class="visually-hidden" type="file" accept=".json,application/json" node_ref=file_input tabindex="-1" aria-hidden="true" on:change=on_file />
             <button class="button" type="button" aria-label="Export the design as a file" on:click=export>"Export"</button>
-            // The two picture formats as one joined pair: the toolbar must fit a 1280 px laptop.
-            <span class="file-menu__pictures" role="group" aria-label="Export a picture">
-                <button class="button" type="button" aria-label="Export an SVG picture" on:click=export_image>"SVG"</button>
-                <button class="button" type="button" aria-label="Export a PNG picture" on:click=export_png>"PNG"</button>
-                <label class="toolbar__check" title="Print the run's figures at this instant on the picture">
-                    <input type="checkbox" aria-label="Pictures with live figures" prop:checked=move || with_figures.get() on:change=move |event| with_figures.set(event_target_checked(&event)) />
-                    <span class="toolbar__field-name">"figures"</span>
-                </label>
-            </span>
+            // Pictures for slides behind one "Picture" menu: the toolbar must fit a 1280 px laptop.
+            <details class="menu" node_ref=picture_menu>
+                <summary class="button" aria-label="Picture export">"Picture"</summary>
+                <div class="menu__panel" role="group" aria-label="Export a picture">
+                    <button class="button" type="button" aria-label="Export an SVG picture" on:click=export_image>"SVG"</button>
+                    <button class="button" type="button" aria-label="Export a PNG picture" on:click=export_png>"PNG"</button>
+                    <label class="menu__check" title="Print the run's figures at this instant on the picture">
+                        <input type="checkbox" prop:checked=move || with_figures.get() on:change=move |event| with_figures.set(event_target_checked(&event)) />
+                        "with live figures"
+                    </label>
+                </div>
+            </details>
             <button class="button" type="button" aria-label="Copy a share link" on:click=share>"Share"</button>
         </div>
     }

@@ -165,16 +165,23 @@ test('a node is renamed in place: double-click or F2, Enter commits, Escape canc
   assert.deepEqual(problems(), []);
 });
 
-test('PNG export downloads the design drawn at twice the SVG size', async () => {
+test('PNG export downloads the design drawn at twice the SVG size, with title, icons and live figures', async () => {
   const { page, problems } = await freshPage();
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'arch-explorer-png-'));
   const save = async (name) => {
+    await page.locator('details.menu > summary').click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
     const file = path.join(folder, download.suggestedFilename());
     await download.saveAs(file);
     return file;
   };
   const svg = fs.readFileSync(await save('Export an SVG picture'), 'utf8');
+  // A picture for slides: the design's title, each node's icon, and the run's figures at that instant.
+  const nodeCount = await page.locator('[data-node-id]').count();
+  assert.match(svg, /<text class="heading"[^>]*>[^<]+<\/text>/);
+  assert.equal((svg.match(/<g class="icon"/g) ?? []).length, nodeCount);
+  assert.match(svg, /Live figures at \d+:\d\d of simulated time/);
+  assert.equal((svg.match(/<text class="node__figures"/g) ?? []).length, nodeCount);
   const png = await save('Export a PNG picture');
   assert.match(path.basename(png), /\.png$/);
   const bytes = fs.readFileSync(png);
