@@ -7,7 +7,7 @@ use crate::components::{
     Canvas, Dock, DockResizer, Inspector, KeyboardShortcuts, Palette, StatusLine, Toolbar,
 };
 use crate::editor::{Command, Editor, Selection, Viewport};
-use crate::persistence::{autosave, initial_design};
+use crate::persistence::{autosave, follow_pasted_links, initial_design};
 use crate::runner::Runner;
 use crate::state::{AppState, ViewState};
 
@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
         banner,
     };
     provide_context(state);
+    follow_pasted_links(state);
     view! {
         <div class="app">
             <div class="skip-links">

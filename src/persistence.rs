@@ -76,6 +76,40 @@ pub fn initial_design() -> (Design, Option<Design>, Option<Banner>) {
     (design, start.shared, banner)
 }
 
+/// A share link pasted into the address bar of a tab where the app already runs changes only the
+/// fragment (no reload): open it the same way, on top of the current design, one Undo away.
+pub fn follow_pasted_links(state: crate::state::AppState) {
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        let hash = window().location().hash().unwrap_or_default();
+        if !hash.starts_with(FRAGMENT_PREFIX) {
+            return;
+        }
+        let opened = state
+            .editor
+            .with_untracked(|editor| storage::open_link(editor.document(), &hash, true));
+        clear_share_fragment();
+        if let Some(design) = opened.design
+            && state
+                .execute(&crate::editor::Command::ReplaceDocument(Box::new(design)))
+                .is_ok()
+        {
+            state
+                .view
+                .selection
+                .set(crate::editor::Selection::default());
+            let fitted = state
+                .editor
+                .with_untracked(|editor| crate::state::fitted_view(editor.document(), true));
+            state.view.viewport.set(fitted);
+        }
+        state.banner.set(Some(Banner {
+            message: opened.message,
+            is_error: opened.is_error,
+        }));
+    });
+    on_cleanup(move || handle.remove());
+}
+
 /// Removes a share link (`#d=…`) from the address bar without a navigation or a history entry: once
 /// a shared design is open it is the working document, and the autosave, not the link, holds it.
 pub fn clear_share_fragment() {

@@ -199,37 +199,53 @@ pub fn startup(saved: Option<&str>, fragment: &str) -> Startup {
         };
     }
     let had_local_work = matches!(base, RestoreOutcome::Restored(_));
-    let (shared, link_message) = match share_link::decode(fragment) {
-        Ok(design) if design == *base.design() => (
-            None,
-            "The shared design is the one you already had open; your work is unchanged.".to_owned(),
-        ),
-        Ok(design) => {
-            let message = if had_local_work {
+    let opened = open_link(base.design(), fragment, had_local_work);
+    Startup {
+        base,
+        shared: opened.design,
+        link_message: Some((opened.message, opened.is_error)),
+        clear_fragment: true,
+    }
+}
+
+/// What a share link does to the open document (at start-up, or pasted into the address bar of a
+/// tab where the app already runs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenedLink {
+    /// The design to open on top of the current one (one Undo away), if it differs.
+    pub design: Option<Design>,
+    pub message: String,
+    pub is_error: bool,
+}
+
+/// Reads the share link in `fragment` against the `current` document: a damaged link is refused
+/// whole and the document stays; the same design changes nothing; another one opens on top.
+pub fn open_link(current: &Design, fragment: &str, had_local_work: bool) -> OpenedLink {
+    match share_link::decode(fragment) {
+        Ok(design) if design == *current => OpenedLink {
+            design: None,
+            message: "The shared design is the one you already had open; your work is unchanged."
+                .to_owned(),
+            is_error: false,
+        },
+        Ok(design) => OpenedLink {
+            design: Some(design),
+            message: if had_local_work {
                 "Opened the design from the shared link. Undo brings back the design you had \
                  before; from now on your edits are saved here as usual."
             } else {
                 "Opened the design from the shared link; your edits are saved in this browser."
-            };
-            (Some(design), message.to_owned())
-        }
-        Err(error) => {
-            return Startup {
-                base,
-                shared: None,
-                link_message: Some((
-                    format!("The shared link cannot be opened: {error}. Your design is unchanged."),
-                    true,
-                )),
-                clear_fragment: true,
-            };
-        }
-    };
-    Startup {
-        base,
-        shared,
-        link_message: Some((link_message, false)),
-        clear_fragment: true,
+            }
+            .to_owned(),
+            is_error: false,
+        },
+        Err(error) => OpenedLink {
+            design: None,
+            message: format!(
+                "The shared link cannot be opened: {error}. Your design is unchanged."
+            ),
+            is_error: true,
+        },
     }
 }
 

@@ -284,3 +284,24 @@ fn the_dock_gets_more_room_on_tall_windows_and_keeps_the_height_chosen() {
         "a tiny window keeps the tabs"
     );
 }
+
+#[test]
+fn a_link_pasted_into_a_running_tab_opens_on_top_or_is_refused_whole() {
+    use crate::editor::storage::open_link;
+    let current = presets::all().remove(1).1;
+    let other = presets::all().remove(2).1;
+    let fragment = crate::editor::share_link::encode(&other).unwrap();
+    let opened = open_link(&current, &fragment, true);
+    assert_eq!(opened.design, Some(other.clone()));
+    assert!(!opened.is_error && opened.message.contains("Undo brings back"));
+    let same = open_link(&other, &fragment, true);
+    assert_eq!(same.design, None);
+    assert!(!same.is_error);
+    let broken = open_link(&current, "#d=AAAA", true);
+    assert_eq!(broken.design, None);
+    assert!(
+        broken.is_error && broken.message.contains("unchanged"),
+        "{}",
+        broken.message
+    );
+}
