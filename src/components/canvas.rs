@@ -817,6 +817,11 @@ fn NodeView(
             tabindex="0"
             aria-label=label
             data-node-id=id.clone()
+            // Long names are cut in the box; the style sheet shows them whole on hover and focus.
+            data-full-name=move || {
+                let name = title();
+                (name.chars().count() > LONG_NAME_CHARS).then_some(name)
+            }
             aria-pressed=move || selected().to_string()
             style:left=left
             style:top=top
@@ -834,7 +839,7 @@ fn NodeView(
         >
             <span class="node__icon"><NodeIcon kind=kind /></span>
             <span class="node__text">
-                <span class="node__name" title=title>{name}</span>
+                <span class="node__name">{name}</span>
                 <span class="node__stats">
                     {
                         let live = live.clone();
@@ -995,6 +1000,9 @@ fn typing_in(target: Option<web_sys::EventTarget>) -> bool {
 }
 
 /// A node's numbers from the latest snapshot, as its box shows them.
+/// Names longer than this may be cut with "…" in a node's box.
+const LONG_NAME_CHARS: usize = 12;
+
 #[derive(Clone, Copy)]
 struct LiveFigures {
     throughput: f64,

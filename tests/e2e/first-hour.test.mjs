@@ -280,9 +280,14 @@ test('keyboard and screen reader: the ? sheet holds the focus, link names follow
   // Link names follow a rename.
   await page.locator('[data-node-id="lb"]').click();
   const name = page.getByRole('textbox', { name: 'Node name' });
-  await name.fill('Edge proxy');
+  await name.fill('Edge proxy of the web tier');
   await name.press('Enter');
-  assert.equal(await page.locator('g[aria-label="Link from Edge proxy to Server 1"]').count(), 1);
+  assert.equal(await page.locator('g[aria-label="Link from Edge proxy of the web tier to Server 1"]').count(), 1);
+  // A long name is cut in the box and shown whole above it on hover, clear of the ports.
+  const lb = page.locator('[data-node-id="lb"]');
+  await lb.hover();
+  const shown = await lb.evaluate((element) => getComputedStyle(element, '::after').content);
+  assert.equal(shown, '"Edge proxy of the web tier"');
   // Nudge the selected load balancer while another node has the focus: the focus stays there.
   await server.focus();
   for (let step = 0; step < 12; step += 1) await page.keyboard.press('Shift+ArrowRight');
