@@ -84,7 +84,7 @@ test('two touch pointers pinch-zoom and pan, even when the first lands on a node
   const places = await nodePlaces(page);
   const before = await viewOf(page);
   const server = await centreOf(page.locator('[data-node-id].node--server'));
-  const other = { x: server.x, y: server.y - 150 }; // above: the dock is below the canvas
+  const other = { x: server.x, y: server.y + 150 };
   // Fingers spread from 150 px to 300 px apart around a fixed midpoint: the zoom doubles.
   const spread = (distance) => {
     const middle = { x: (server.x + other.x) / 2, y: (server.y + other.y) / 2 };
