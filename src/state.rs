@@ -51,20 +51,15 @@ pub fn canvas_screen_size() -> Size {
         .unwrap_or(Size::new(800.0, 600.0))
 }
 
-/// The screen rectangles of what is drawn over the canvas, relative to the canvas: the legend, and
-/// the minimap with `with_minimap` (it hides itself while the whole design is on screen, so a view
-/// that shows everything need not avoid it).
-pub fn canvas_overlays(with_minimap: bool) -> Vec<crate::editor::Rect> {
+/// The screen rectangles drawn over the canvas that a fitted view keeps nodes out from under (the
+/// legend), relative to the canvas. The minimap is not one: it moves to a corner where it covers no
+/// node, and steps aside while the whole design is on screen.
+pub fn canvas_overlays() -> Vec<crate::editor::Rect> {
     let Some(canvas) = document().query_selector("main.canvas").ok().flatten() else {
         return Vec::new();
     };
     let origin = canvas.get_bounding_client_rect();
-    let selectors = if with_minimap {
-        ".canvas__legend, .canvas__minimap"
-    } else {
-        ".canvas__legend"
-    };
-    let Some(overlays) = document().query_selector_all(selectors).ok() else {
+    let Some(overlays) = document().query_selector_all(".canvas__legend").ok() else {
         return Vec::new();
     };
     (0..overlays.length())
@@ -82,20 +77,15 @@ pub fn canvas_overlays(with_minimap: bool) -> Vec<crate::editor::Rect> {
 }
 
 /// Zoom to fit the document into the canvas, clear of the legend (the minimap steps aside when
-/// everything is on screen); `first` opens it at a readable zoom (see [`Viewport::first_view`]),
-/// clear of the minimap too when the design does not fit whole at that zoom.
+/// everything is on screen, and otherwise takes a corner where it covers no node); `first` opens it at
+/// a readable zoom (see [`Viewport::first_view`]).
 pub fn fitted_view(document: &engine::Design, first: bool) -> Viewport {
     let size = canvas_screen_size();
-    if !first {
-        return Viewport::fit_document_clear(document, size, &canvas_overlays(false));
-    }
-    let view = Viewport::first_view(document, size, &canvas_overlays(false));
-    let whole = crate::editor::viewport::document_bounds(document)
-        .is_none_or(|bounds| view.visible_canvas_rect(size).contains_rect(&bounds));
-    if whole {
-        view
+    let overlays = canvas_overlays();
+    if first {
+        Viewport::first_view(document, size, &overlays)
     } else {
-        Viewport::first_view(document, size, &canvas_overlays(true))
+        Viewport::fit_document_clear(document, size, &overlays)
     }
 }
 

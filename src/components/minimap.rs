@@ -200,9 +200,33 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
         )
     };
 
+    // The first corner where the map covers no node (see `viewport::minimap_corner`).
+    let corner = Memo::new(move |_| {
+        let view = viewport.get();
+        let screen = screen.get();
+        let size = size.get();
+        state
+            .editor
+            .with(|editor| viewport::minimap_corner(&view, editor.document(), screen, size))
+    });
+    let css = move |side: &'static str| {
+        let corner = corner.get();
+        let (vertical, horizontal) = corner.offsets();
+        let shown = match side {
+            "top" => corner.is_top().then_some(vertical),
+            "bottom" => (!corner.is_top()).then_some(vertical),
+            "left" => corner.is_left().then_some(horizontal),
+            _ => (!corner.is_left()).then_some(horizontal),
+        };
+        shown.map_or_else(|| "auto".to_string(), |pixels| format!("{pixels}px"))
+    };
     view! {
         <div
             class="canvas__minimap minimap"
+            style:top=move || css("top")
+            style:bottom=move || css("bottom")
+            style:left=move || css("left")
+            style:right=move || css("right")
             class:minimap--dragging=move || dragging.get()
             class:minimap--hidden=move || everything_visible.get() && !dragging.get()
             role="img"

@@ -414,3 +414,92 @@ pub fn next_node_position(document: &Design, after: Option<&str>, view_centre: P
     };
     free_position(document, wanted)
 }
+
+/// A corner of the canvas the minimap can sit in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Corner {
+    BottomRight,
+    TopRight,
+    BottomLeft,
+    TopLeft,
+}
+
+/// Space between the minimap and the canvas's edge, pixels.
+pub const MINIMAP_MARGIN: f64 = 10.0;
+/// How far above the bottom edge the minimap sits on the right (the zoom controls are below it) and on
+/// the left (the status line), and below the top edge on the left (the legend), pixels.
+pub const MINIMAP_CLEAR_CONTROLS: f64 = 58.0;
+pub const MINIMAP_CLEAR_STATUS: f64 = 48.0;
+pub const MINIMAP_CLEAR_LEGEND: f64 = 48.0;
+
+impl Corner {
+    /// In the order the minimap tries them.
+    pub const ALL: [Corner; 4] = [
+        Corner::BottomRight,
+        Corner::TopRight,
+        Corner::BottomLeft,
+        Corner::TopLeft,
+    ];
+
+    /// The minimap's offsets from the canvas's edges in this corner: (top or bottom, left or right),
+    /// as CSS would place it.
+    pub fn offsets(self) -> (f64, f64) {
+        match self {
+            Corner::BottomRight => (MINIMAP_CLEAR_CONTROLS, MINIMAP_MARGIN),
+            Corner::TopRight => (MINIMAP_MARGIN, MINIMAP_MARGIN),
+            Corner::BottomLeft => (MINIMAP_CLEAR_STATUS, MINIMAP_MARGIN),
+            Corner::TopLeft => (MINIMAP_CLEAR_LEGEND, MINIMAP_MARGIN),
+        }
+    }
+
+    pub fn is_top(self) -> bool {
+        matches!(self, Corner::TopRight | Corner::TopLeft)
+    }
+
+    pub fn is_left(self) -> bool {
+        matches!(self, Corner::BottomLeft | Corner::TopLeft)
+    }
+
+    /// The minimap's rectangle on a canvas of size `screen`.
+    pub fn rect(self, screen: Size, minimap: Size) -> Rect {
+        let (vertical, horizontal) = self.offsets();
+        let x = if self.is_left() {
+            horizontal
+        } else {
+            screen.width - horizontal - minimap.width
+        };
+        let y = if self.is_top() {
+            vertical
+        } else {
+            screen.height - vertical - minimap.height
+        };
+        Rect::from_corners(
+            Point::new(x, y),
+            Point::new(x + minimap.width, y + minimap.height),
+        )
+    }
+}
+
+/// Where the minimap goes: the first corner where it covers no node on screen, so it never hides part
+/// of the design it maps; the bottom right when every corner would cover one (a zoomed-in design
+/// fills the screen).
+pub fn minimap_corner(view: &Viewport, document: &Design, screen: Size, minimap: Size) -> Corner {
+    let on_screen: Vec<Rect> = document
+        .nodes
+        .iter()
+        .map(|node| {
+            let rect = node_rect(node.position.into());
+            Rect::from_corners(
+                view.canvas_to_screen(rect.min),
+                view.canvas_to_screen(rect.max),
+            )
+        })
+        .collect();
+    Corner::ALL
+        .into_iter()
+        .find(|corner| {
+            let place = corner.rect(screen, minimap).inflated(4.0);
+            on_screen.iter().all(|node| !node.intersects(&place))
+        })
+        .unwrap_or(Corner::BottomRight)
+}

@@ -695,3 +695,64 @@ fn the_first_view_is_readable_and_starts_where_the_flow_starts() {
         Viewport::fit_document_clear(&single, big, &[])
     );
 }
+
+#[test]
+fn the_minimap_takes_a_corner_where_it_hides_no_node() {
+    use crate::editor::viewport::{Corner, minimap_corner};
+    let design = presets::single_server();
+    let screen = Size::new(800.0, 513.0);
+    let minimap = Size::new(176.0, 114.0);
+    // The first view: the database runs off to the right, under the bottom-right corner.
+    let view = Viewport::first_view(&design, screen, &[]);
+    let corner = minimap_corner(&view, &design, screen, minimap);
+    let place = corner.rect(screen, minimap);
+    for node in &design.nodes {
+        let rect = viewport::node_rect(node.position.into());
+        let on_screen = Rect::from_corners(
+            view.canvas_to_screen(rect.min),
+            view.canvas_to_screen(rect.max),
+        );
+        assert!(
+            !on_screen.intersects(&place),
+            "{corner:?} covers {}",
+            node.id
+        );
+    }
+    // An empty screen keeps the usual corner; a screen full of nodes falls back to it.
+    let empty = engine::Design {
+        nodes: Vec::new(),
+        links: Vec::new(),
+        ..presets::single_server()
+    };
+    assert_eq!(
+        minimap_corner(&view, &empty, screen, minimap),
+        Corner::BottomRight
+    );
+    let mut crowded = presets::single_server();
+    crowded.nodes.clear();
+    for x in 0..8 {
+        for y in 0..8 {
+            crowded.nodes.push(engine::Node::new(
+                &format!("n{x}-{y}"),
+                engine::NodeKind::Server,
+                f64::from(x) * 110.0,
+                f64::from(y) * 70.0,
+            ));
+        }
+    }
+    assert_eq!(
+        minimap_corner(&Viewport::default(), &crowded, screen, minimap),
+        Corner::BottomRight
+    );
+    // Corner rectangles sit inside the screen.
+    for corner in Corner::ALL {
+        let rect = corner.rect(screen, minimap);
+        assert!(
+            Rect::from_corners(
+                Point::new(0.0, 0.0),
+                Point::new(screen.width, screen.height)
+            )
+            .contains_rect(&rect)
+        );
+    }
+}
