@@ -480,9 +480,9 @@ impl Corner {
     }
 }
 
-/// Where the minimap goes: the first corner where it covers no node on screen, so it never hides part
-/// of the design it maps; the bottom right when every corner would cover one (a zoomed-in design
-/// fills the screen).
+/// Where the minimap goes: the first corner where it covers no node and no link on screen, so it
+/// never hides part of the design it maps; else the corner that covers the fewest nodes (a zoomed-in
+/// design fills the screen), the bottom right on a tie.
 pub fn minimap_corner(view: &Viewport, document: &Design, screen: Size, minimap: Size) -> Corner {
     let on_screen: Vec<Rect> = document
         .nodes
@@ -495,11 +495,40 @@ pub fn minimap_corner(view: &Viewport, document: &Design, screen: Size, minimap:
             )
         })
         .collect();
+    // Links as straight lines between their ports, sampled every few pixels on screen.
+    let link_points: Vec<Point> = document
+        .links
+        .iter()
+        .filter_map(|link| {
+            let from = output_port(document.node(&link.from)?.position.into());
+            let to = input_port(document.node(&link.to)?.position.into());
+            Some((view.canvas_to_screen(from), view.canvas_to_screen(to)))
+        })
+        .flat_map(|(from, to)| {
+            let length = (to.x - from.x).hypot(to.y - from.y);
+            let steps = (length / 8.0).ceil().clamp(1.0, 500.0) as usize;
+            (0..=steps).map(move |step| {
+                let t = step as f64 / steps as f64;
+                Point::new(from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t)
+            })
+        })
+        .collect();
+    let covered = |corner: Corner| {
+        let place = corner.rect(screen, minimap).inflated(4.0);
+        let nodes = on_screen
+            .iter()
+            .filter(|node| node.intersects(&place))
+            .count();
+        let links = link_points.iter().any(|point| place.contains_point(*point));
+        (nodes, links)
+    };
     Corner::ALL
         .into_iter()
-        .find(|corner| {
-            let place = corner.rect(screen, minimap).inflated(4.0);
-            on_screen.iter().all(|node| !node.intersects(&place))
+        .find(|corner| covered(*corner) == (0, false))
+        .or_else(|| {
+            Corner::ALL
+                .into_iter()
+                .min_by_key(|corner| covered(*corner).0)
         })
         .unwrap_or(Corner::BottomRight)
 }

@@ -699,25 +699,36 @@ fn the_first_view_is_readable_and_starts_where_the_flow_starts() {
 #[test]
 fn the_minimap_takes_a_corner_where_it_hides_no_node() {
     use crate::editor::viewport::{Corner, minimap_corner};
-    let design = presets::single_server();
-    let screen = Size::new(800.0, 513.0);
+    let screen = Size::new(800.0, 500.0);
     let minimap = Size::new(176.0, 114.0);
-    // The first view: the database runs off to the right, under the bottom-right corner.
-    let view = Viewport::first_view(&design, screen, &[]);
-    let corner = minimap_corner(&view, &design, screen, minimap);
-    let place = corner.rect(screen, minimap);
-    for node in &design.nodes {
-        let rect = viewport::node_rect(node.position.into());
-        let on_screen = Rect::from_corners(
-            view.canvas_to_screen(rect.min),
-            view.canvas_to_screen(rect.max),
-        );
-        assert!(
-            !on_screen.intersects(&place),
-            "{corner:?} covers {}",
-            node.id
-        );
-    }
+    let view = Viewport::default();
+    let bottom_right = Corner::BottomRight.rect(screen, minimap);
+    let row = bottom_right.centre().y;
+    let mut design = presets::single_server();
+    design.nodes = vec![
+        engine::Node::new("a", engine::NodeKind::Users, 300.0, row),
+        engine::Node::new("b", engine::NodeKind::Server, 1000.0, row),
+    ];
+    design.links = vec![engine::Link::new("a", "b", 1.0)];
+    // No node under the bottom right, but the link to the off-screen node runs beneath it.
+    assert_eq!(
+        minimap_corner(&view, &design, screen, minimap),
+        Corner::TopRight
+    );
+    // A node under the bottom right moves it too.
+    design.links.clear();
+    design.nodes[1].position.x = bottom_right.centre().x;
+    assert_eq!(
+        minimap_corner(&view, &design, screen, minimap),
+        Corner::TopRight
+    );
+    // Nothing under it: it stays.
+    design.nodes.truncate(1);
+    design.nodes[0].position.y = 100.0;
+    assert_eq!(
+        minimap_corner(&view, &design, screen, minimap),
+        Corner::BottomRight
+    );
     // An empty screen keeps the usual corner; a screen full of nodes falls back to it.
     let empty = engine::Design {
         nodes: Vec::new(),
