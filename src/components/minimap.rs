@@ -200,8 +200,15 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
         )
     };
 
-    // The first corner where the map covers no node (see `viewport::minimap_corner`).
-    let corner = Memo::new(move |_| {
+    // The first corner where the map covers no node (see `viewport::minimap_corner`). It stays put
+    // while the pointer is on it: a map that jumped away as it moved the view could not be used.
+    let pointer_on_map = RwSignal::new(false);
+    let corner = Memo::new(move |previous: Option<&viewport::Corner>| {
+        if let Some(previous) = previous
+            && (pointer_on_map.get() || dragging.get())
+        {
+            return *previous;
+        }
         let view = viewport.get();
         let screen = screen.get();
         let size = size.get();
@@ -234,6 +241,8 @@ pub fn Minimap(canvas_ref: NodeRef<Main>) -> impl IntoView {
             node_ref=minimap_ref
             style:width=move || format!("{}px", size.get().width)
             style:height=move || format!("{}px", size.get().height)
+            on:pointerenter=move |_| pointer_on_map.set(true)
+            on:pointerleave=move |_| pointer_on_map.set(false)
             on:pointerdown=on_down
             on:pointermove=on_move
             on:pointerup=on_up
