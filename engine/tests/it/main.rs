@@ -11,5 +11,6 @@ mod load_balancing;
 mod properties;
 mod queueing;
 mod resolutions;
+mod run_events;
 mod support;
 mod tidy;

@@ -185,5 +185,6 @@ fn test_log_line(
         },
         node: node.to_owned(),
         message: message.to_owned(),
+        event: None,
     }
 }
