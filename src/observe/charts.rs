@@ -130,22 +130,18 @@ pub struct ChartInputs<'a> {
 
 /// A node's name as people read it, or its id when the design does not have it.
 pub fn label_of(nodes: &[ChartNode], id: &str) -> String {
-    nodes
-        .iter()
-        .find(|(node, _, _)| node == id)
-        .map_or_else(|| id.to_owned(), |(_, name, _)| name.clone())
+    find_node(nodes, id).map_or_else(|| id.to_owned(), |(_, name, _)| name.clone())
+}
+
+/// The node with this id.
+fn find_node<'a>(nodes: &'a [ChartNode], id: &str) -> Option<&'a ChartNode> {
+    nodes.iter().find(|(node, _, _)| node == id)
 }
 
 /// The node a chart shows: the followed node if it is of a kind the chart is about, otherwise the
 /// first such node in the design.
 fn chart_node<'a>(inputs: &'a ChartInputs<'_>, wanted: &[NodeKind]) -> Option<&'a str> {
-    let kind_of = |id: &str| {
-        inputs
-            .nodes
-            .iter()
-            .find(|(node, _, _)| node == id)
-            .map(|(_, _, kind)| *kind)
-    };
+    let kind_of = |id: &str| find_node(inputs.nodes, id).map(|(_, _, kind)| *kind);
     if kind_of(inputs.subject).is_some_and(|kind| wanted.contains(&kind)) {
         return Some(inputs.subject);
     }
@@ -226,11 +222,7 @@ pub fn build_charts(inputs: &ChartInputs<'_>) -> Vec<ChartData> {
     let subject_points = recent(inputs.subject);
     let subject_label = label_of(inputs.nodes, inputs.subject);
     let last = subject_points.last().copied().unwrap_or_default();
-    let subject_kind = inputs
-        .nodes
-        .iter()
-        .find(|(id, _, _)| id == inputs.subject)
-        .map(|(_, _, kind)| *kind);
+    let subject_kind = find_node(inputs.nodes, inputs.subject).map(|(_, _, kind)| *kind);
 
     ChartKind::ALL
         .into_iter()
@@ -281,9 +273,7 @@ pub fn build_charts(inputs: &ChartInputs<'_>) -> Vec<ChartData> {
                     chart.latest = metric_value(AlertMetric::ErrorRate, last.error_rate);
                     let causes = inputs
                         .snapshot
-                        .nodes
-                        .iter()
-                        .find(|node| node.id == inputs.subject)
+                        .node(inputs.subject)
                         .map(|node| {
                             node.errors_by_cause
                                 .iter()
