@@ -13,4 +13,3 @@ mod queueing;
 mod resolutions;
 mod run_events;
 mod support;
-mod tidy;

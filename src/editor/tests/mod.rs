@@ -11,5 +11,4 @@ mod rule_form;
 mod share_link;
 mod storage;
 mod svg_export;
-mod tidy;
 mod viewport;
