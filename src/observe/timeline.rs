@@ -2,10 +2,14 @@
 //! first errors, detections, mitigations) are gathered line by line as the log streams in, so they
 //! outlive the runner's bounded log; the alert notifications and the responder's actions on
 //! incidents are merged in when the timeline is shown.
+//!
+//! A line's meaning is its typed [`RunEvent`], never its wording: the engine may reword a message
+//! and the timeline still tells the same story (its text shows the message as written).
 
 use std::collections::VecDeque;
 
-use engine::metrics::{LogLevel, LogLine};
+use engine::metrics::LogLine;
+use engine::run_event::RunEvent;
 use engine::{AlertState, Notification};
 
 use super::format::duration;
@@ -55,6 +59,9 @@ pub struct TimelineEntry {
     /// Simulated time, seconds.
     pub time_s: f64,
     pub mark: Mark,
+    /// The node the moment is about (a health check's backend, not the load balancer that logged
+    /// it), or empty for run-wide moments. Read from the typed event, never from the text.
+    pub about: String,
     pub text: String,
 }
 
@@ -104,9 +111,10 @@ impl LogMoments {
             *self = LogMoments::default();
         }
         self.last_read = Some((line.sequence, line.time_s.to_bits()));
-        let at = |mark: Mark, text: String| TimelineEntry {
+        let at = |mark: Mark, about: &str, text: String| TimelineEntry {
             time_s: line.time_s,
             mark,
+            about: about.to_owned(),
             text,
         };
         let on_node = |text: &str| {
@@ -116,57 +124,97 @@ impl LogMoments {
                 format!("{}: {text}", line.node)
             }
         };
+        // The engine's typed event says what happened; the message is only shown, never read.
+        let Some(event) = &line.event else {
+            return restarted;
+        };
+        let Some(mark) = mark_of(event) else {
+            return restarted;
+        };
         let message = line.message.as_str();
-        if let Some(cause) = message.strip_prefix("request failed: ") {
-            // The first failure after a quiet spell, and the first of each new cause within a burst.
-            if self
-                .last_failure_s
-                .is_none_or(|last| line.time_s - last >= QUIET_S)
-            {
-                self.burst_causes.clear();
+        let text = match event {
+            RunEvent::RequestFailed { failure } => self.failure(line.time_s, failure.describe()),
+            RunEvent::FaultInjected { fault } => Some(format!("Fault injected: {fault}")),
+            RunEvent::FaultHealed { fault } => Some(format!("Fault healed: {fault}")),
+            RunEvent::MarkedUnhealthy { .. } => {
+                Some(on_node(&format!("{message}, out of rotation")))
             }
-            self.last_failure_s = Some(line.time_s);
-            if !self.burst_causes.iter().any(|seen| seen == cause) {
-                let first = if self.burst_causes.is_empty() {
-                    "First errors"
-                } else {
-                    "Then errors"
-                };
-                self.burst_causes.push(cause.to_owned());
-                self.entries
-                    .push_back(at(Mark::Error, format!("{first}: {cause}")));
-            }
-        } else if let Some(fault) = message.strip_prefix("fault injected: ") {
-            self.entries
-                .push_back(at(Mark::Fault, format!("Fault injected: {fault}")));
-        } else if let Some(fault) = message.strip_prefix("fault healed: ") {
-            self.entries
-                .push_back(at(Mark::Mitigation, format!("Fault healed: {fault}")));
-        } else if message.starts_with("crashed") || message.contains("died") {
-            self.entries.push_back(at(Mark::Fault, on_node(message)));
-        } else if message.contains("marked unhealthy") {
-            self.entries.push_back(at(
-                Mark::Detection,
-                on_node(&format!("{message}, out of rotation")),
-            ));
-        } else if message.contains("marked healthy")
-            || message.starts_with("restart")
-            || message.starts_with("started and accepting")
-            || message.starts_with("added backend")
-            || message.contains("took over")
-            || message.starts_with("scaling out")
-            || message.contains("promoted")
-        {
-            self.entries
-                .push_back(at(Mark::Mitigation, on_node(message)));
-        } else if line.level == LogLevel::Error && !message.starts_with("alert ") {
-            // Other errors the engine thought worth a line of their own (replica lag, say).
-            self.entries.push_back(at(Mark::Fault, on_node(message)));
+            _ => Some(on_node(message)),
+        };
+        let about = match event {
+            RunEvent::RequestFailed { failure } => failure.node.as_str(),
+            RunEvent::MarkedUnhealthy { backend, .. }
+            | RunEvent::MarkedHealthy { backend, .. }
+            | RunEvent::BackendAdded { backend } => backend.as_str(),
+            _ => line.node.as_str(),
+        };
+        if let Some(text) = text {
+            self.entries.push_back(at(mark, about, text));
         }
         while self.entries.len() > KEPT_MOMENTS {
             self.entries.pop_front();
         }
         restarted
+    }
+}
+
+impl LogMoments {
+    /// A failed request: told for the first failure after a quiet spell, and for the first of each
+    /// new cause within a burst ("First errors: …", then "Then errors: …").
+    fn failure(&mut self, time_s: f64, cause: String) -> Option<String> {
+        if self
+            .last_failure_s
+            .is_none_or(|last| time_s - last >= QUIET_S)
+        {
+            self.burst_causes.clear();
+        }
+        self.last_failure_s = Some(time_s);
+        if self.burst_causes.contains(&cause) {
+            return None;
+        }
+        let first = if self.burst_causes.is_empty() {
+            "First errors"
+        } else {
+            "Then errors"
+        };
+        let text = format!("{first}: {cause}");
+        self.burst_causes.push(cause);
+        Some(text)
+    }
+}
+
+/// The mark an event gets on the timeline; `None` for the routine ones, which it leaves out. Every
+/// event is named, so a new kind of event must be placed here.
+pub fn mark_of(event: &RunEvent) -> Option<Mark> {
+    match event {
+        RunEvent::Crashed { .. }
+        | RunEvent::ActiveLoadBalancerDied { .. }
+        | RunEvent::PrimaryCrashed
+        | RunEvent::NoReplicaToPromote
+        | RunEvent::FaultInjected { .. } => Some(Mark::Fault),
+        RunEvent::RequestFailed { .. } => Some(Mark::Error),
+        RunEvent::MarkedUnhealthy { .. } => Some(Mark::Detection),
+        RunEvent::MarkedHealthy { .. }
+        | RunEvent::Restarted
+        | RunEvent::Restarting { .. }
+        | RunEvent::Started
+        | RunEvent::BackendAdded { .. }
+        | RunEvent::StandbyTookOver
+        | RunEvent::ScaledOut { .. }
+        | RunEvent::ReplicaPromoted { .. }
+        | RunEvent::FaultHealed { .. } => Some(Mark::Mitigation),
+        // Alerts reach the timeline through the notifications; the rest is routine.
+        RunEvent::HealthCheckFailed { .. }
+        | RunEvent::CacheFlushed
+        | RunEvent::ScaledIn { .. }
+        | RunEvent::InstanceTerminated { .. }
+        | RunEvent::MinimumRaised { .. }
+        | RunEvent::MaximumLowered { .. }
+        | RunEvent::StandbyAdded { .. }
+        | RunEvent::AlertFired { .. }
+        | RunEvent::AlertResolved { .. }
+        | RunEvent::FaultSkipped { .. }
+        | RunEvent::DesignEdited { .. } => None,
     }
 }
 
@@ -188,6 +236,7 @@ pub fn timeline(
         entries.push(TimelineEntry {
             time_s: notification.time_s,
             mark: Mark::Alert,
+            about: notification.node.clone(),
             text: format!(
                 "Alert “{}” {state} on {} — {}",
                 notification.rule, notification.node, notification.message
@@ -199,6 +248,7 @@ pub fn timeline(
             entries.push(TimelineEntry {
                 time_s: at,
                 mark: Mark::Incident,
+                about: incident.node.clone(),
                 text: format!(
                     "Incident #{} acknowledged after {}",
                     incident.number,
@@ -215,6 +265,7 @@ pub fn timeline(
             entries.push(TimelineEntry {
                 time_s: at,
                 mark: Mark::Incident,
+                about: incident.node.clone(),
                 text: format!("Incident #{} resolved{by}", incident.number),
             });
         }

@@ -187,6 +187,7 @@ fn entry(time_s: f64, mark: Mark, text: &str) -> TimelineEntry {
     TimelineEntry {
         time_s,
         mark,
+        about: String::new(),
         text: text.to_owned(),
     }
 }
