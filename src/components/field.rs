@@ -113,3 +113,43 @@ pub fn TextField(
         </LabelledField>
     }
 }
+
+/// A form's draft (text until it is checked) and its problems per field: hands each field its text,
+/// the callback that writes what is typed, and its problem, so the forms do not wire them by hand.
+pub struct FormDraft<D: Send + Sync + 'static, P: Send + Sync + 'static> {
+    pub draft: RwSignal<D>,
+    pub problems: Signal<P>,
+}
+
+impl<D: Send + Sync + 'static, P: Send + Sync + 'static> Clone for FormDraft<D, P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<D: Send + Sync + 'static, P: Send + Sync + 'static> Copy for FormDraft<D, P> {}
+
+impl<D: Send + Sync + 'static, P: Send + Sync + 'static> FormDraft<D, P> {
+    /// The text of one field of the draft.
+    pub fn text(self, read: fn(&D) -> String) -> Signal<String> {
+        let draft = self.draft;
+        Signal::derive(move || draft.with(read))
+    }
+
+    /// Writes what is typed into one field of the draft (nothing once the form is gone).
+    pub fn writer(self, field: fn(&mut D, String)) -> Callback<String> {
+        let draft = self.draft;
+        Callback::new(move |value| {
+            draft.try_update(|draft| field(draft, value));
+        })
+    }
+
+    /// One field's problem, shown in the element with `id`.
+    pub fn problem(self, read: fn(&P) -> Option<String>, id: &'static str) -> FieldProblem {
+        let problems = self.problems;
+        FieldProblem {
+            problem: Signal::derive(move || problems.with(read)),
+            id,
+        }
+    }
+}

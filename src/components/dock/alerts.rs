@@ -14,7 +14,7 @@ use engine::{AlertState, NodeKind, Notification};
 use leptos::prelude::*;
 
 use super::IncidentResponses;
-use crate::components::field::{FieldProblem, FieldWidth, FormLook, LabelledField, TextField};
+use crate::components::field::{FieldWidth, FormDraft, FormLook, LabelledField, TextField};
 use crate::editor::rule_form::{
     CHANNELS, COMPARISONS, KINDS, METRICS, RuleDraft, RuleProblems, SEVERITIES, code_of, from_code,
 };
@@ -325,13 +325,9 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
         }
     };
     let form_label = title.clone();
-    let text = move |read: fn(&RuleDraft) -> String| Signal::derive(move || draft.with(read));
-    let write = move |field: fn(&mut RuleDraft, String)| {
-        Callback::new(move |value| draft.update(|draft| field(draft, value)))
-    };
-    let problem = move |read: fn(&RuleProblems) -> Option<String>, id: &'static str| FieldProblem {
-        problem: Signal::derive(move || problems.with(read)),
-        id,
+    let form: FormDraft<RuleDraft, RuleProblems> = FormDraft {
+        draft,
+        problems: problems.into(),
     };
 
     view! {
@@ -342,9 +338,9 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
                     look=FormLook::Alerts
                     width=FieldWidth::Wide
                     label="Name"
-                    value=text(|draft| draft.name.clone())
-                    problem=problem(|problems| problems.name.clone(), "alert-rule-name-error")
-                    on_input=write(|draft, value| draft.name = value)
+                    value=form.text(|draft| draft.name.clone())
+                    problem=form.problem(|problems| problems.name.clone(), "alert-rule-name-error")
+                    on_input=form.writer(|draft, value| draft.name = value)
                 />
                 <ChoiceField
                     label="Metric"
@@ -392,18 +388,18 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
                     width=FieldWidth::Narrow
                     label=Signal::derive(move || format!("Threshold ({})", draft.with(RuleDraft::unit)))
                     decimal=true
-                    value=text(|draft| draft.threshold.clone())
-                    problem=problem(|problems| problems.threshold.clone(), "alert-rule-threshold-error")
-                    on_input=write(|draft, value| draft.threshold = value)
+                    value=form.text(|draft| draft.threshold.clone())
+                    problem=form.problem(|problems| problems.threshold.clone(), "alert-rule-threshold-error")
+                    on_input=form.writer(|draft, value| draft.threshold = value)
                 />
                 <TextField
                     look=FormLook::Alerts
                     width=FieldWidth::Narrow
                     label="For (s)"
                     decimal=true
-                    value=text(|draft| draft.for_s.clone())
-                    problem=problem(|problems| problems.for_s.clone(), "alert-rule-for-error")
-                    on_input=write(|draft, value| draft.for_s = value)
+                    value=form.text(|draft| draft.for_s.clone())
+                    problem=form.problem(|problems| problems.for_s.clone(), "alert-rule-for-error")
+                    on_input=form.writer(|draft, value| draft.for_s = value)
                 />
                 <ChoiceField
                     label="Severity"
@@ -424,9 +420,9 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
                     look=FormLook::Alerts
                     width=FieldWidth::Wide
                     label="Message"
-                    value=text(|draft| draft.message.clone())
-                    problem=problem(|problems| problems.message.clone(), "alert-rule-message-error")
-                    on_input=write(|draft, value| draft.message = value)
+                    value=form.text(|draft| draft.message.clone())
+                    problem=form.problem(|problems| problems.message.clone(), "alert-rule-message-error")
+                    on_input=form.writer(|draft, value| draft.message = value)
                 />
             </div>
             <Show when=move || draft.with(|draft| is_generic(&draft.message))>

@@ -14,7 +14,7 @@ use engine::Notification;
 use leptos::prelude::*;
 
 use super::IncidentResponses;
-use crate::components::field::{FieldProblem, FieldWidth, FormLook, LabelledField, TextField};
+use crate::components::field::{FieldWidth, FormDraft, FormLook, LabelledField, TextField};
 use crate::editor::Command;
 use crate::editor::fault_form::{FAULT_KINDS, FaultDraft, FaultProblems};
 use crate::observe::findings::{
@@ -370,19 +370,12 @@ fn FaultForm() -> impl IntoView {
             }
         }
     };
-    let problem =
-        move |read: fn(&FaultProblems) -> Option<String>, id: &'static str| FieldProblem {
-            problem: Signal::derive(move || problems.with(read)),
-            id,
-        };
+    let form: FormDraft<FaultDraft, FaultProblems> = FormDraft {
+        draft,
+        problems: problems.into(),
+    };
     let invalid = move |read: fn(&FaultProblems) -> Option<String>| {
         move || problems.with(read).is_some().to_string()
-    };
-    let text = move |read: fn(&FaultDraft) -> String| Signal::derive(move || draft.with(read));
-    let write = move |field: fn(&mut FaultDraft, String)| {
-        Callback::new(move |value| {
-            draft.try_update(|draft| field(draft, value));
-        })
     };
     let kinds = FAULT_KINDS
         .iter()
@@ -428,7 +421,7 @@ fn FaultForm() -> impl IntoView {
             <LabelledField
                 look=FormLook::Report
                 label=Signal::derive(move || if draft.with(FaultDraft::targets_a_zone) { "Zone" } else { "Node" }.to_owned())
-                problem=problem(|p| p.target.clone(), "fault-target-problem")
+                problem=form.problem(|p| p.target.clone(), "fault-target-problem")
             >
                 <select
                     on:change=set(|draft, value| draft.target = value)
@@ -442,7 +435,7 @@ fn FaultForm() -> impl IntoView {
                 <LabelledField
                     look=FormLook::Report
                     label="and node"
-                    problem=problem(|p| p.other.clone(), "fault-other-problem")
+                    problem=form.problem(|p| p.other.clone(), "fault-other-problem")
                 >
                     <select
                         on:change=set(|draft, value| draft.other = value)
@@ -459,18 +452,18 @@ fn FaultForm() -> impl IntoView {
                 width=FieldWidth::Narrow
                 label="At (s)"
                 decimal=true
-                value=text(|draft| draft.at.clone())
-                problem=problem(|p| p.at.clone(), "fault-at-problem")
-                on_input=write(|draft, value| draft.at = value)
+                value=form.text(|draft| draft.at.clone())
+                problem=form.problem(|p| p.at.clone(), "fault-at-problem")
+                on_input=form.writer(|draft, value| draft.at = value)
             />
             <TextField
                 look=FormLook::Report
                 width=FieldWidth::Narrow
                 label="For (s, optional)"
                 decimal=true
-                value=text(|draft| draft.duration.clone())
-                problem=problem(|p| p.duration.clone(), "fault-duration-problem")
-                on_input=write(|draft, value| draft.duration = value)
+                value=form.text(|draft| draft.duration.clone())
+                problem=form.problem(|p| p.duration.clone(), "fault-duration-problem")
+                on_input=form.writer(|draft, value| draft.duration = value)
             />
             <Show when=needs_factor>
                 <TextField
@@ -478,9 +471,9 @@ fn FaultForm() -> impl IntoView {
                     width=FieldWidth::Narrow
                     label="Factor (×)"
                     decimal=true
-                    value=text(|draft| draft.factor.clone())
-                    problem=problem(|p| p.factor.clone(), "fault-factor-problem")
-                    on_input=write(|draft, value| draft.factor = value)
+                    value=form.text(|draft| draft.factor.clone())
+                    problem=form.problem(|p| p.factor.clone(), "fault-factor-problem")
+                    on_input=form.writer(|draft, value| draft.factor = value)
                 />
             </Show>
             <button class="button" type="submit">"Schedule fault"</button>

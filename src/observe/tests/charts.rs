@@ -6,6 +6,7 @@ use engine::metrics::{CauseKind, SeriesPoint};
 use engine::snapshot::{NodeSnapshot, Totals};
 use engine::{AlertState, AlertStatus, NodeKind, Snapshot};
 
+use super::node_snapshot;
 use crate::observe::charts::{
     BusinessSample, ChartData, ChartInputs, ChartKind, ChartNode, KEPT_BUSINESS_SECONDS,
     build_charts, followed_node, following_heading, record_business, redraw_step, y_top,
@@ -134,37 +135,6 @@ fn check(run: &Run, subject: &str, expected: &[&str]) {
     assert_eq!(kinds, ChartKind::ALL, "one chart of each kind, in order");
     let actual: Vec<String> = charts.iter().map(summarise).collect();
     assert_eq!(actual, expected, "\n{}", actual.join("\n"));
-}
-
-fn node_snapshot(id: &str, kind: NodeKind) -> NodeSnapshot {
-    NodeSnapshot {
-        id: id.to_owned(),
-        kind,
-        health: engine::Health::Up,
-        instances: 1,
-        throughput: 0.0,
-        error_rate: 0.0,
-        p50_ms: 0.0,
-        p95_ms: 0.0,
-        p99_ms: 0.0,
-        mean_ms: 0.0,
-        cpu: 0.0,
-        memory_mb: 0.0,
-        queue: 0.0,
-        connections: 0.0,
-        hit_ratio: 0.0,
-        arrivals: 0,
-        completed: 0,
-        failed: 0,
-        errors_by_cause: Vec::new(),
-        by_request_type: Vec::new(),
-        cost_per_hour: 0.0,
-        network_mbps: 0.0,
-        replication_lag_ms: None,
-        healthy_backends: None,
-        backends: Vec::new(),
-        explanation: None,
-    }
 }
 
 fn rule(name: &str, metric: AlertMetric, threshold: f64, node: Option<&str>) -> AlertRule {
