@@ -3,7 +3,10 @@
 //! what is wrong with each field.
 
 use engine::design::{AlertMetric, AlertRule, Channel, Comparison, RuleKind, Severity};
+use engine::{Design, NodeKind};
 
+use super::command::Command;
+use super::geometry::Point;
 use super::number::{NumberProblem, read_number};
 use crate::observe::format::plain_number;
 
@@ -52,6 +55,49 @@ pub fn from_code<T: Copy>(table: &[(T, &'static str)], code: &str) -> Option<T> 
         .iter()
         .find(|(_, name)| *name == code)
         .map(|(item, _)| *item)
+}
+
+/// The nodes a rule can watch, as (id, label) for the form's `<select>`: every node but the
+/// monitoring ones, a group marked as such.
+pub fn watched_node_choices(design: &Design) -> Vec<(String, String)> {
+    design
+        .nodes
+        .iter()
+        .filter(|node| node.kind() != NodeKind::Monitoring)
+        .map(|node| {
+            let group = if node.kind() == NodeKind::AutoscalingGroup {
+                " (group)"
+            } else {
+                ""
+            };
+            (node.id.clone(), format!("{}{group}", node.display_name()))
+        })
+        .collect()
+}
+
+/// The command behind "Add a monitoring node" (rules need one to be evaluated): a monitoring node
+/// below the design's lowest node, level with its leftmost.
+pub fn add_monitoring_node(design: &Design) -> Command {
+    let left = design
+        .nodes
+        .iter()
+        .map(|node| node.position.x)
+        .fold(f64::INFINITY, f64::min);
+    let bottom = design
+        .nodes
+        .iter()
+        .map(|node| node.position.y)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let at = if design.nodes.is_empty() {
+        Point::new(200.0, 200.0)
+    } else {
+        Point::new(left, bottom + 160.0)
+    };
+    Command::AddNode {
+        kind: NodeKind::Monitoring,
+        at,
+        id: None,
+    }
 }
 
 /// How a threshold is typed and shown: the unit, and the factor from the engine's unit to it.

@@ -15,10 +15,11 @@ use leptos::prelude::*;
 
 use super::IncidentResponses;
 use crate::components::field::{FieldWidth, FormDraft, FormLook, LabelledField, TextField};
+use crate::editor::Command;
 use crate::editor::rule_form::{
-    CHANNELS, COMPARISONS, KINDS, METRICS, RuleDraft, RuleProblems, SEVERITIES, code_of, from_code,
+    CHANNELS, COMPARISONS, KINDS, METRICS, RuleDraft, RuleProblems, SEVERITIES,
+    add_monitoring_node, code_of, from_code, watched_node_choices,
 };
-use crate::editor::{Command, Point};
 use crate::observe::alerts::{
     announcement, channel_label, comparison_label, describe_route, describe_rule, email_subject,
     firing_word, is_generic, kind_label, live_value, measured, metric_label, severity_label,
@@ -148,27 +149,10 @@ fn RuleList(visible: Signal<bool>) -> impl IntoView {
         }
     };
     let add_monitoring = move |_| {
-        let at = state.editor.with_untracked(|editor| {
-            let nodes = &editor.document().nodes;
-            let left = nodes
-                .iter()
-                .map(|node| node.position.x)
-                .fold(f64::INFINITY, f64::min);
-            let bottom = nodes
-                .iter()
-                .map(|node| node.position.y)
-                .fold(f64::NEG_INFINITY, f64::max);
-            if nodes.is_empty() {
-                Point::new(200.0, 200.0)
-            } else {
-                Point::new(left, bottom + 160.0)
-            }
-        });
-        let _ = state.execute(&Command::AddNode {
-            kind: NodeKind::Monitoring,
-            at,
-            id: None,
-        });
+        let command = state
+            .editor
+            .with_untracked(|editor| add_monitoring_node(editor.document()));
+        let _ = state.execute(&command);
     };
 
     let row = move |(index, rule): (usize, AlertRule)| {
@@ -289,22 +273,9 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
     let problems = Memo::new(move |_| draft.with(|draft| draft.check().err().unwrap_or_default()));
     let refusal = RwSignal::new(None::<String>);
     let nodes = Memo::new(move |_| {
-        state.editor.with(|editor| {
-            editor
-                .document()
-                .nodes
-                .iter()
-                .filter(|node| node.kind() != NodeKind::Monitoring)
-                .map(|node| {
-                    let group = if node.kind() == NodeKind::AutoscalingGroup {
-                        " (group)"
-                    } else {
-                        ""
-                    };
-                    (node.id.clone(), format!("{}{group}", node.display_name()))
-                })
-                .collect::<Vec<_>>()
-        })
+        state
+            .editor
+            .with(|editor| watched_node_choices(editor.document()))
     });
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();

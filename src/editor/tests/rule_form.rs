@@ -1,8 +1,12 @@
 //! The alert rule form's draft and its check.
 
 use engine::design::{AlertMetric, AlertRule, Channel, RuleKind};
+use engine::{NodeKind, presets};
 
-use crate::editor::rule_form::{CHANNELS, METRICS, RuleDraft, code_of, from_code};
+use crate::editor::rule_form::{
+    CHANNELS, METRICS, RuleDraft, add_monitoring_node, code_of, from_code, watched_node_choices,
+};
+use crate::editor::{Command, Point};
 
 #[test]
 fn a_rule_survives_the_form_unchanged() {
@@ -89,4 +93,45 @@ fn every_choice_has_a_code_that_reads_back() {
     }
     assert_eq!(from_code(&CHANNELS, "pagerduty"), Some(Channel::Pagerduty));
     assert_eq!(from_code(&CHANNELS, "fax"), None);
+}
+
+#[test]
+fn a_rule_watches_any_node_but_monitoring_and_monitoring_goes_below_the_design() {
+    let design = presets::distributed();
+    let choices = watched_node_choices(&design);
+    assert!(
+        choices.iter().all(|(id, _)| id != "monitoring"),
+        "{choices:?}"
+    );
+    assert!(choices.contains(&("web".to_owned(), "Web servers (group)".to_owned())));
+    assert_eq!(choices.len(), design.nodes.len() - 1);
+
+    let lowest = design
+        .nodes
+        .iter()
+        .map(|node| node.position.y)
+        .fold(f64::MIN, f64::max);
+    let leftmost = design
+        .nodes
+        .iter()
+        .map(|node| node.position.x)
+        .fold(f64::MAX, f64::min);
+    assert_eq!(
+        add_monitoring_node(&design),
+        Command::AddNode {
+            kind: NodeKind::Monitoring,
+            at: Point::new(leftmost, lowest + 160.0),
+            id: None,
+        }
+    );
+    let mut empty = design;
+    empty.nodes.clear();
+    assert_eq!(
+        add_monitoring_node(&empty),
+        Command::AddNode {
+            kind: NodeKind::Monitoring,
+            at: Point::new(200.0, 200.0),
+            id: None,
+        }
+    );
 }
