@@ -16,6 +16,7 @@
 //! - `charts.rs`: what each chart draws (`build_charts`), the followed node, the redraw throttle and
 //!   the run-wide business samples.
 //! - `logs.rs`: the log viewer's filter and which lines it shows.
+//! - `schedule.rs`: the report's fault schedule on a time axis.
 //!
 //! The forms that change the document (alert rules, scheduled faults) are editor work: their drafts
 //! and checks live in `src/editor/` (`rule_form.rs`, `fault_form.rs`), and read numbers through
@@ -30,6 +31,7 @@ pub mod findings;
 pub mod format;
 pub mod incidents;
 pub mod logs;
+pub mod schedule;
 pub mod timeline;
 
 #[cfg(test)]

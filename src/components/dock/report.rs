@@ -22,7 +22,7 @@ use crate::observe::findings::{
 };
 use crate::observe::incidents::{incidents, this_run_start};
 use crate::observe::timeline::{LogMoments, Mark, timeline};
-use crate::observe::{clock, clock_with_tenths, duration};
+use crate::observe::{clock, clock_with_tenths, schedule};
 use crate::state::AppState;
 
 /// The class of a timeline entry, by what kind of moment it marks.
@@ -207,26 +207,14 @@ fn FaultSchedule(visible: Signal<bool>) -> impl IntoView {
                 .map_or(0.0, |snapshot| snapshot.time_s.floor())
         })
     });
-    // The axis spans the current time and every fault's end, with a little room, at least a minute.
-    let span = move || {
-        let last = faults.with(|faults| {
-            faults
-                .iter()
-                .map(|fault| fault.at_s + fault.duration_s.unwrap_or(10.0))
-                .fold(0.0, f64::max)
-        });
-        (last.max(now.get()) * 1.1).max(60.0)
-    };
+    let span = move || faults.with(|faults| schedule::axis_span(faults, now.get()));
     let axis = move || {
         let span = span();
         let bars = faults.with(|faults| {
             faults
                 .iter()
                 .map(|fault| {
-                    let left = fault.at_s / span * 100.0;
-                    let width = fault
-                        .duration_s
-                        .map_or(1.0, |d| (d / span * 100.0).max(1.0));
+                    let (left, width) = schedule::bar(fault, span);
                     let label = fault.fault.to_string();
                     let title = format!("{label} at {}", clock(fault.at_s));
                     view! {
@@ -264,10 +252,7 @@ fn FaultSchedule(visible: Signal<bool>) -> impl IntoView {
                 .enumerate()
                 .map(|(index, fault)| {
                     let label = fault.fault.to_string();
-                    let when = match fault.duration_s {
-                        Some(d) => format!("at {} for {}", clock(fault.at_s), duration(d)),
-                        None => format!("at {}", clock(fault.at_s)),
-                    };
+                    let when = schedule::when(fault);
                     let remove = move |_| {
                         // The list re-renders on this very edit, so a disposed signal must not panic.
                         if state.editor.try_get_untracked().is_some() {

@@ -6,6 +6,7 @@ mod findings;
 mod format;
 mod incidents;
 mod logs;
+mod schedule;
 mod timeline;
 
 use engine::snapshot::NodeSnapshot;
