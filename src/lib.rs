@@ -5,6 +5,7 @@ mod app;
 pub mod components;
 pub mod crash;
 pub mod editor;
+pub mod observe;
 pub mod persistence;
 pub mod runner;
 pub mod state;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::core::Core;
 use crate::design::{AlertMetric, AlertRule, Channel, Comparison, RuleKind, Severity};
 use crate::metrics::{LogLevel, RingBuffer, SeriesPoint};
+use crate::run_event::RunEvent;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -301,7 +302,18 @@ impl AlertEngine {
                         "alert {verb}: {} ({} = {value:.3}) → {:?}",
                         rule.name, core.ids[node], rule.channel
                     );
-                    core.log(level, crate::core::NodeIndex(node as u32), line);
+                    let event = if next == AlertState::Firing {
+                        RunEvent::AlertFired {
+                            rule: rule.name.clone(),
+                            value,
+                        }
+                    } else {
+                        RunEvent::AlertResolved {
+                            rule: rule.name.clone(),
+                            value,
+                        }
+                    };
+                    core.log(level, crate::core::NodeIndex(node as u32), event, line);
                     self.notifications
                         .push((self.next_notification, notification));
                     self.next_notification += 1;

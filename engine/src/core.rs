@@ -5,6 +5,7 @@ use crate::event_queue::EventQueue;
 use crate::metrics::{FailureCause, LinkMetrics, LogKind, LogLevel, Logs, NodeMetrics};
 use crate::params::RequestType;
 use crate::random::Random;
+use crate::run_event::RunEvent;
 
 /// Index of a node in the simulation (the design's node order, then nodes added live).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -387,9 +388,15 @@ impl Core {
         self.schedule(delay_ns, Event::Timer { node, timer });
     }
 
-    /// A system event of a node (health check, crash, scaling…).
-    pub(crate) fn log(&mut self, level: LogLevel, node: NodeIndex, message: String) {
-        self.log_line(level, LogKind::System, node, message);
+    /// A system event of a node (health check, crash, scaling…): the event, and its line for people.
+    pub(crate) fn log(
+        &mut self,
+        level: LogLevel,
+        node: NodeIndex,
+        event: RunEvent,
+        message: String,
+    ) {
+        self.log_line(level, LogKind::System, node, message, Some(event));
     }
 
     pub(crate) fn log_line(
@@ -398,9 +405,10 @@ impl Core {
         kind: LogKind,
         node: NodeIndex,
         message: String,
+        event: Option<RunEvent>,
     ) {
         let id = self.ids.get(node.get()).cloned().unwrap_or_default();
-        self.logs.push(self.now, level, kind, &id, message);
+        self.logs.push(self.now, level, kind, &id, message, event);
     }
 
     pub(crate) fn partitioned(&self, a: NodeIndex, b: NodeIndex) -> bool {
@@ -576,8 +584,10 @@ impl Core {
     pub(crate) fn log_failure(&mut self, node: NodeIndex, cause: FailureCause) {
         if self.logs.error_budget > 0 {
             self.logs.error_budget -= 1;
-            let message = format!("request failed: {}", cause.describe(&self.ids));
-            self.log_line(LogLevel::Error, LogKind::Error, node, message);
+            let failure = cause.named(&self.ids);
+            let message = format!("request failed: {}", failure.describe());
+            let event = RunEvent::RequestFailed { failure };
+            self.log_line(LogLevel::Error, LogKind::Error, node, message, Some(event));
         }
     }
 }

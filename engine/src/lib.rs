@@ -78,6 +78,8 @@
 //! - `core`: what every node shares (clock, event list, generator, request slab, links, metrics).
 //! - `nodes/*`: one model per node kind, each opening with what it models and what it leaves out.
 //! - `metrics`, `histogram`, `alerts`: measurements, log-linear latency histogram, alert rules.
+//! - `run_event`: what happened, as a type ([`RunEvent`]) on every system and error log line, so
+//!   readers match on meaning, never on a line's wording.
 
 mod alerts;
 mod core;
@@ -91,6 +93,7 @@ mod nodes;
 pub mod params;
 pub mod presets;
 mod random;
+pub mod run_event;
 pub mod simulation;
 pub mod snapshot;
 pub mod speed;
@@ -101,6 +104,7 @@ pub use design::{Design, Link, Node, Position};
 pub use node_kind::NodeKind;
 pub use nodes::load_balancer::RouteExplanation;
 pub use params::NodeParams;
+pub use run_event::RunEvent;
 pub use simulation::{CommandError, LiveCommand, NodeStats, Report, Simulation};
 pub use snapshot::{BackendView, Health, RequestTypeFigures, Resolution, Snapshot};
 pub use validate::{DesignError, LinkRefusal, Problem, link_allowed};

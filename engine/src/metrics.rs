@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::histogram::Histogram;
 use crate::params::RequestType;
+use crate::run_event::{Failure, RunEvent};
 
 /// Why a request failed. Each names the node where it went wrong (by index into the design's nodes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,18 +121,28 @@ impl FailureCause {
         }
     }
 
+    /// The failure with its nodes named by their ids.
+    pub fn named(self, ids: &[String]) -> Failure {
+        let name = |index: u32| {
+            ids.get(index as usize)
+                .map_or_else(|| "?".to_owned(), String::clone)
+        };
+        let from = match self {
+            FailureCause::Partition { from, .. } | FailureCause::LinkLoss { from, .. } => {
+                Some(name(from))
+            }
+            _ => None,
+        };
+        Failure {
+            cause: self.kind(),
+            node: name(self.node()),
+            from,
+        }
+    }
+
     /// "queue full at server-2", given the node ids.
     pub fn describe(self, ids: &[String]) -> String {
-        let name = |index: u32| ids.get(index as usize).map_or("?", String::as_str);
-        match self {
-            FailureCause::Partition { from, to } => {
-                format!("network partition between {} and {}", name(from), name(to))
-            }
-            FailureCause::LinkLoss { from, to } => {
-                format!("lost on link {} → {}", name(from), name(to))
-            }
-            other => format!("{} at {}", other.kind().describe(), name(other.node())),
-        }
+        self.named(ids).describe()
     }
 }
 
@@ -387,7 +398,10 @@ pub struct LogLine {
     pub kind: LogKind,
     /// Node id, or empty for the whole system.
     pub node: String,
+    /// For people; may be reworded. Match on `event` instead.
     pub message: String,
+    /// What happened, as a type: every system and error line has one, access lines none.
+    pub event: Option<RunEvent>,
 }
 
 /// What a log line is about, as a log pipeline would tag it.
@@ -406,12 +420,15 @@ pub enum LogKind {
 /// The bounded log with per-second budgets for access and error lines, so a storm cannot flood it.
 pub(crate) struct Logs {
     pub(crate) lines: RingBuffer<LogLine>,
+    /// The system lines alone, kept longer than the busy log keeps them (for the run report).
+    pub(crate) system_lines: RingBuffer<LogLine>,
     next_sequence: u64,
     pub(crate) access_budget: u32,
     pub(crate) error_budget: u32,
 }
 
 pub(crate) const LOG_CAPACITY: usize = 2_000;
+pub(crate) const SYSTEM_LOG_CAPACITY: usize = 1_000;
 pub(crate) const ACCESS_LINES_PER_SECOND: u32 = 5;
 pub(crate) const ERROR_LINES_PER_SECOND: u32 = 10;
 
@@ -419,6 +436,7 @@ impl Logs {
     pub(crate) fn new() -> Logs {
         Logs {
             lines: RingBuffer::new(LOG_CAPACITY),
+            system_lines: RingBuffer::new(SYSTEM_LOG_CAPACITY),
             next_sequence: 0,
             access_budget: ACCESS_LINES_PER_SECOND,
             error_budget: ERROR_LINES_PER_SECOND,
@@ -432,15 +450,21 @@ impl Logs {
         kind: LogKind,
         node: &str,
         message: String,
+        event: Option<RunEvent>,
     ) {
-        self.lines.push(LogLine {
+        let line = LogLine {
             sequence: self.next_sequence,
             time_s: now as f64 / 1e9,
             level,
             kind,
             node: node.to_owned(),
             message,
-        });
+            event,
+        };
+        if kind == LogKind::System {
+            self.system_lines.push(line.clone());
+        }
+        self.lines.push(line);
         self.next_sequence += 1;
     }
 

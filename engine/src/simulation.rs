@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::NodeKind;
 use crate::core::{CallId, Core, Event, LinkIndex, LinkState, NodeIndex, Timer};
 use crate::design::{Design, Fault, Link, Node, ScheduledFault};
-use crate::metrics::{CauseKind, LinkMetrics, LogKind, LogLevel, SeriesPoint};
+use crate::metrics::{CauseKind, LinkMetrics, LogKind, LogLevel, LogLine, SeriesPoint};
 use crate::nodes::NodeState;
 use crate::nodes::autoscaling_group::AutoscalingGroup;
 use crate::nodes::cache::Cache;
@@ -22,6 +22,7 @@ use crate::nodes::users::Users;
 use crate::nodes::{server, service};
 use crate::params::{NodeParams, RequestType};
 use crate::random::to_ns;
+use crate::run_event::RunEvent;
 use crate::snapshot::{
     BackendView, Health, IN_FLIGHT_SAMPLE, InFlight, LinkSnapshot, NodeSnapshot,
     RequestTypeFigures, Resolution, Snapshot, Totals,
@@ -494,10 +495,11 @@ impl Simulation {
         else {
             return;
         };
-        self.log_event(
-            LogLevel::Warn,
-            format!("fault injected: {}", scheduled.fault),
-        );
+        let message = format!("fault injected: {}", scheduled.fault);
+        let event = RunEvent::FaultInjected {
+            fault: scheduled.fault.clone(),
+        };
+        self.log_event(LogLevel::Warn, event, message);
         self.set_fault(&scheduled.fault, true);
         if let Some(duration) = scheduled.duration_s {
             self.core.schedule(
@@ -513,7 +515,11 @@ impl Simulation {
         let Some(scheduled) = self.move_fault(index, FaultPhase::Active, FaultPhase::Over) else {
             return;
         };
-        self.log_event(LogLevel::Info, format!("fault healed: {}", scheduled.fault));
+        let message = format!("fault healed: {}", scheduled.fault);
+        let event = RunEvent::FaultHealed {
+            fault: scheduled.fault.clone(),
+        };
+        self.log_event(LogLevel::Info, event, message);
         self.set_fault(&scheduled.fault, false);
     }
 
@@ -533,10 +539,12 @@ impl Simulation {
     }
 
     /// A system event of the whole run (faults, live edits), not of one node.
-    fn log_event(&mut self, level: LogLevel, message: String) {
+    fn log_event(&mut self, level: LogLevel, event: RunEvent, message: String) {
+        let now = self.core.now;
+        let event = Some(event);
         self.core
             .logs
-            .push(self.core.now, level, LogKind::System, "", message);
+            .push(now, level, LogKind::System, "", message, event);
     }
 
     fn set_fault(&mut self, fault: &Fault, on: bool) {
@@ -821,7 +829,15 @@ impl Simulation {
                 let weight = i64::from(params.worker_count());
                 let lb_link = LinkIndex((core.links.len() - new_links.len()) as u32);
                 lb.add_backend(core, lb_link, new_index, weight);
-                core.log(LogLevel::Info, index, format!("added backend {new_id}"));
+                let event = RunEvent::BackendAdded {
+                    backend: new_id.clone(),
+                };
+                core.log(
+                    LogLevel::Info,
+                    index,
+                    event,
+                    format!("added backend {new_id}"),
+                );
                 self.nodes.push(NodeState::Server(server));
                 self.notification_cursors.push(0);
                 Ok(())
@@ -1276,6 +1292,9 @@ pub struct Report {
     pub nodes: Vec<NodeStats>,
     pub alerts: Vec<crate::alerts::AlertStatus>,
     pub cost_per_hour: f64,
+    /// The run's system events, oldest first (the last 1 000): crashes, health-check verdicts,
+    /// failovers, scaling, faults, alerts, live edits, each with its typed [`RunEvent`].
+    pub events: Vec<LogLine>,
 }
 
 impl Simulation {
@@ -1301,6 +1320,7 @@ impl Simulation {
             nodes,
             alerts: snapshot.alerts,
             cost_per_hour: snapshot.cost_per_hour,
+            events: self.core.logs.system_lines.iter().cloned().collect(),
         }
     }
 }

@@ -165,5 +165,12 @@ pub struct Snapshot {
     pub events_processed: u64,
 }
 
+impl Snapshot {
+    /// The live figures of the node with this id.
+    pub fn node(&self, id: &str) -> Option<&NodeSnapshot> {
+        self.nodes.iter().find(|node| node.id == id)
+    }
+}
+
 /// The most in-flight requests a snapshot carries.
 pub const IN_FLIGHT_SAMPLE: usize = 300;

@@ -18,7 +18,7 @@ pub fn Backends(id: StoredValue<String>) -> impl IntoView {
         state.runner.snapshot.with(|snapshot| {
             let snapshot = snapshot.as_ref()?;
             id.with_value(|id| {
-                let balancer = snapshot.nodes.iter().find(|node| &node.id == id)?;
+                let balancer = snapshot.node(id)?;
                 let outgoing: Vec<_> = snapshot
                     .links
                     .iter()
@@ -29,11 +29,7 @@ pub fn Backends(id: StoredValue<String>) -> impl IntoView {
                     outgoing
                         .into_iter()
                         .map(|link| {
-                            let health = snapshot
-                                .nodes
-                                .iter()
-                                .find(|node| node.id == link.to)
-                                .map(|node| node.health);
+                            let health = snapshot.node(&link.to).map(|node| node.health);
                             let in_rotation = balancer
                                 .backends
                                 .iter()
@@ -60,14 +56,7 @@ pub fn Backends(id: StoredValue<String>) -> impl IntoView {
     let explanation = move || {
         state.runner.snapshot.with(|snapshot| {
             let snapshot = snapshot.as_ref()?;
-            id.with_value(|id| {
-                snapshot
-                    .nodes
-                    .iter()
-                    .find(|node| &node.id == id)?
-                    .explanation
-                    .clone()
-            })
+            id.with_value(|id| snapshot.node(id)?.explanation.clone())
         })
     };
     let toggle = move |_| {

@@ -201,9 +201,7 @@ pub fn Canvas() -> impl IntoView {
         let anchor = state.editor.with_untracked(|editor| {
             editor
                 .document()
-                .nodes
-                .iter()
-                .find(|node| node.id == id)
+                .node(&id)
                 .map(|node| Point::new(node.position.x, node.position.y))
         });
         if let Some(anchor) = anchor {
@@ -223,9 +221,7 @@ pub fn Canvas() -> impl IntoView {
         let from = state.editor.with_untracked(|editor| {
             editor
                 .document()
-                .nodes
-                .iter()
-                .find(|node| node.id == id)
+                .node(&id)
                 .map(|node| viewport::output_port(Point::new(node.position.x, node.position.y)))
         });
         if let Some(from) = from {
@@ -591,9 +587,7 @@ fn LinkView(link: LinkId) -> impl IntoView {
                 let document = editor.document();
                 let position = |id: &str| {
                     document
-                        .nodes
-                        .iter()
-                        .find(|node| node.id == id)
+                        .node(id)
                         .map(|node| Point::new(node.position.x, node.position.y))
                 };
                 Some((
@@ -641,11 +635,7 @@ fn LinkView(link: LinkId) -> impl IntoView {
         let link = link.clone();
         Memo::new(move |_| {
             state.runner.snapshot.with(|snapshot| {
-                let balancer = snapshot
-                    .as_ref()?
-                    .nodes
-                    .iter()
-                    .find(|node| node.id == link.from)?;
+                let balancer = snapshot.as_ref()?.node(&link.from)?;
                 let backend = balancer
                     .backends
                     .iter()
@@ -720,9 +710,7 @@ fn NodeView(
             state.editor.with(|editor| {
                 editor
                     .document()
-                    .nodes
-                    .iter()
-                    .find(|node| node.id == id)
+                    .node(&id)
                     .map(|node| (node.kind(), node.display_name().to_string(), node.position))
             })
         }
@@ -733,20 +721,16 @@ fn NodeView(
         move || {
             state.runner.snapshot.with(|snapshot| {
                 snapshot.as_ref().and_then(|snapshot| {
-                    snapshot
-                        .nodes
-                        .iter()
-                        .find(|live| live.id == id)
-                        .map(|live| {
-                            let figures = LiveFigures {
-                                throughput: live.throughput,
-                                cpu: live.cpu,
-                                error_rate: live.error_rate,
-                                queue: live.queue,
-                                failing_types: failing_types(&live.by_request_type),
-                            };
-                            (live.health, figures)
-                        })
+                    snapshot.node(&id).map(|live| {
+                        let figures = LiveFigures {
+                            throughput: live.throughput,
+                            cpu: live.cpu,
+                            error_rate: live.error_rate,
+                            queue: live.queue,
+                            failing_types: failing_types(&live.by_request_type),
+                        };
+                        (live.health, figures)
+                    })
                 })
             })
         }

@@ -105,14 +105,9 @@ fn NodeInspector(id: String) -> impl IntoView {
     let id = StoredValue::new(id);
     let node = move || {
         id.with_value(|id| {
-            state.editor.with(|editor| {
-                editor
-                    .document()
-                    .nodes
-                    .iter()
-                    .find(|node| &node.id == id)
-                    .cloned()
-            })
+            state
+                .editor
+                .with(|editor| editor.document().node(id).cloned())
         })
     };
     let Some(initial) = node() else {
@@ -386,14 +381,7 @@ fn LiveNumbers(id: StoredValue<String>) -> impl IntoView {
     let state = AppState::get();
     let rows = move || {
         state.runner.snapshot.with(|snapshot| {
-            let live = id.with_value(|id| {
-                snapshot
-                    .as_ref()?
-                    .nodes
-                    .iter()
-                    .find(|live| &live.id == id)
-                    .cloned()
-            })?;
+            let live = id.with_value(|id| snapshot.as_ref()?.node(id).cloned())?;
             let mut rows = vec![
                 ("Throughput", format!("{:.1} req/s", live.throughput)),
                 ("Error rate", format!("{:.1} %", live.error_rate * 100.0)),

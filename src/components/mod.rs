@@ -4,6 +4,7 @@ mod backends;
 mod canvas;
 mod dock;
 mod dock_resizer;
+mod field;
 mod file_menu;
 mod icons;
 mod inspector;

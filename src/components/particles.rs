@@ -154,9 +154,7 @@ pub fn draw(
     let radius = (3.0 * viewport.zoom.sqrt()).clamp(1.5, 5.0);
     let position = |id: &str| {
         document
-            .nodes
-            .iter()
-            .find(|node| node.id == id)
+            .node(id)
             .map(|node| Point::new(node.position.x, node.position.y))
     };
     for request in &snapshot.in_flight {

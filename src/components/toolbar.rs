@@ -7,7 +7,9 @@ use leptos::prelude::*;
 
 use super::NodeIcon;
 use super::file_menu::FileMenu;
+use crate::editor::number::read_whole_number;
 use crate::editor::storage::COLOR_SCHEME_KEY;
+use crate::observe::clock_with_tenths;
 use crate::runner::SPEEDS;
 use crate::state::AppState;
 
@@ -123,7 +125,7 @@ pub fn Toolbar() -> impl IntoView {
     };
     let on_seed = move |event: web_sys::Event| {
         let text = event_target_value(&event);
-        match text.trim().parse::<u64>() {
+        match read_whole_number(&text) {
             Ok(seed) => {
                 seed_error.set(None);
                 runner.seed.set(seed);
@@ -146,7 +148,7 @@ pub fn Toolbar() -> impl IntoView {
         runner.snapshot.with(|snapshot| {
             snapshot
                 .as_ref()
-                .map(|snapshot| format_clock(snapshot.time_s))
+                .map(|snapshot| clock_with_tenths(snapshot.time_s))
                 .unwrap_or_else(|| "--:--.-".to_string())
         })
     };
@@ -277,15 +279,4 @@ pub fn Toolbar() -> impl IntoView {
             </div>
         </header>
     }
-}
-
-/// Simulated time as minutes:seconds.tenths.
-fn format_clock(seconds: f64) -> String {
-    let tenths = (seconds.max(0.0) * 10.0).floor() as u64;
-    format!(
-        "{:02}:{:02}.{}",
-        tenths / 600,
-        (tenths / 10) % 60,
-        tenths % 10
-    )
 }

@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use super::clipboard::Clipboard;
 use super::geometry::{Point, Vector};
+use super::number::{read_number, read_whole_number};
 
 /// One change to the document. Every edit the UI makes goes through here, so undo, validation and
 /// autosave see all of them.
@@ -779,13 +780,12 @@ fn interpret_text(text: &str, current: &Value) -> Result<Value, String> {
 }
 
 fn parse_whole(text: &str) -> Option<Value> {
-    text.replace('_', "").parse::<u64>().ok().map(Value::from)
+    read_whole_number(text).ok().map(Value::from)
 }
 
+/// Any finite number (JSON cannot hold infinities or NaN, and neither can a design).
 fn parse_number(text: &str) -> Option<Value> {
-    let number = text.replace('_', "").parse::<f64>().ok()?;
-    // Rust reads "inf" and "NaN"; JSON cannot hold them and neither can a design.
-    number.is_finite().then(|| Value::from(number))
+    read_number(text, None).ok().map(Value::from)
 }
 
 /// serde speaks of Rust types; people read "whole number".

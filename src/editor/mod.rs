@@ -29,6 +29,10 @@
 //! - `keymap.rs`: the shortcut table used by both the key handler and the `?` sheet.
 //! - `pattern.rs`: a users node's traffic pattern as a form (shape + numbers) and its sparkline.
 //! - `svg_export.rs`: the design as a standalone SVG file (names escaped), also the PNG source.
+//! - `number.rs`: the one reader for numbers typed into forms (inspector, traffic pattern, rule form,
+//!   fault form, seed).
+//! - `rule_form.rs`: the alert rule form's draft, its choices and its check.
+//! - `fault_form.rs`: the fault form's draft, the targets each fault fits and its check.
 //!
 //! # Wiring it to the UI
 //!
@@ -69,12 +73,15 @@
 pub mod clipboard;
 pub mod command;
 pub mod drag;
+pub mod fault_form;
 pub mod fields;
 pub mod geometry;
 pub mod history;
 pub mod icons;
 pub mod keymap;
+pub mod number;
 pub mod pattern;
+pub mod rule_form;
 pub mod selection;
 pub mod share_link;
 pub mod storage;

@@ -5,6 +5,8 @@
 use engine::params::{RatePattern, UsersParams};
 use serde_json::Value;
 
+use super::number::read_number;
+
 /// The shapes a pattern can take, in the order the form offers them.
 pub const SHAPES: [&str; 5] = ["constant", "ramp", "step", "spike", "diurnal"];
 
@@ -153,13 +155,8 @@ pub fn pattern_fields(pattern: &RatePattern) -> Vec<PatternField> {
 /// design's validation then checks its range). A text that is not a number is refused with a
 /// sentence for beside the field.
 pub fn with_field(pattern: &RatePattern, key: &str, text: &str) -> Result<Value, String> {
-    let number = text
-        .trim()
-        .replace('_', "")
-        .parse::<f64>()
-        .ok()
-        .filter(|number| number.is_finite())
-        .ok_or_else(|| format!("must be a number, got \"{}\"", text.trim()))?;
+    let number = read_number(text, None)
+        .map_err(|_| format!("must be a number, got \"{}\"", text.trim()))?;
     let mut json = serde_json::to_value(pattern).map_err(|error| error.to_string())?;
     match json.get_mut(key) {
         Some(slot) => *slot = Value::from(number),

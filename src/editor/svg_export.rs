@@ -16,6 +16,7 @@ use engine::{Design, NodeKind, Snapshot};
 use super::geometry::{Point, Rect, Vector};
 use super::icons::{ICON_STROKE, icon_shapes};
 use super::viewport::{NODE_SIZE, document_bounds, input_port, link_path, node_rect, output_port};
+use crate::observe::clock;
 
 /// Space around the design in the exported picture, pixels.
 const MARGIN: f64 = 24.0;
@@ -76,16 +77,6 @@ fn rate(per_second: f64) -> String {
         format!("{:.1}k/s", per_second / 1_000.0)
     } else {
         format!("{per_second:.0}/s")
-    }
-}
-
-/// Simulated time as the caption says it: `1:23` or `1:02:03`.
-fn clock(seconds: f64) -> String {
-    let whole = seconds.max(0.0).floor() as u64;
-    if whole >= 3600 {
-        format!("{}:{:02}:{:02}", whole / 3600, whole / 60 % 60, whole % 60)
-    } else {
-        format!("{}:{:02}", whole / 60, whole % 60)
     }
 }
 

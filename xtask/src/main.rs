@@ -14,6 +14,8 @@
 mod bench_wasm;
 mod bundle;
 mod csp;
+#[cfg(test)]
+mod tidy;
 mod tools;
 
 use std::path::{Path, PathBuf};

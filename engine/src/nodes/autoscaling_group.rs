@@ -17,6 +17,7 @@ use crate::nodes::Gauges;
 use crate::nodes::server::{Crash, Dependencies, Instance, InstanceState, Routing};
 use crate::params::{AutoscalingGroupParams, ScalingMetric};
 use crate::random::to_ns;
+use crate::run_event::RunEvent;
 
 pub(crate) struct AutoscalingGroup {
     pub(crate) index: NodeIndex,
@@ -134,6 +135,9 @@ impl AutoscalingGroup {
                 core.log(
                     LogLevel::Info,
                     self.index,
+                    RunEvent::InstanceTerminated {
+                        instance: slot as u32 + 1,
+                    },
                     format!("instance {} drained and terminated", slot + 1),
                 );
             }
@@ -207,9 +211,15 @@ impl AutoscalingGroup {
         {
             self.members[slot].state = InstanceState::Draining;
             self.last_action_ns = Some(now);
+            let event = RunEvent::ScaledIn {
+                instance: slot as u32 + 1,
+                metric: value,
+                threshold: self.params.scale_in_below,
+            };
             core.log(
                 LogLevel::Info,
                 self.index,
+                event,
                 format!(
                     "scaling in: metric {value:.2} below {}, draining instance {}",
                     self.params.scale_in_below,
@@ -231,9 +241,14 @@ impl AutoscalingGroup {
         self.params = params;
         while self.counted() < self.params.min_instances as usize {
             let slot = self.launch(core);
+            let event = RunEvent::MinimumRaised {
+                minimum: self.params.min_instances,
+                instance: slot as u32 + 1,
+            };
             core.log(
                 LogLevel::Info,
                 self.index,
+                event,
                 format!(
                     "minimum raised to {}: booting instance {}",
                     self.params.min_instances,
@@ -250,9 +265,14 @@ impl AutoscalingGroup {
                 break;
             };
             self.members[slot].state = InstanceState::Draining;
+            let event = RunEvent::MaximumLowered {
+                maximum: self.params.max_instances,
+                instance: slot as u32 + 1,
+            };
             core.log(
                 LogLevel::Info,
                 self.index,
+                event,
                 format!(
                     "maximum lowered to {}: draining instance {}",
                     self.params.max_instances,
@@ -265,9 +285,15 @@ impl AutoscalingGroup {
 
     fn scale_out(&mut self, core: &mut Core, value: f64) {
         let slot = self.launch(core);
+        let event = RunEvent::ScaledOut {
+            instance: slot as u32 + 1,
+            metric: value,
+            threshold: self.params.scale_out_above,
+        };
         core.log(
             LogLevel::Info,
             self.index,
+            event,
             format!(
                 "scaling out: metric {value:.2} above {}, booting instance {}",
                 self.params.scale_out_above,

@@ -16,6 +16,7 @@ use crate::nodes::Gauges;
 use crate::nodes::station::{Admission, FluidAdmission, Station};
 use crate::params::CacheParams;
 use crate::random::{ZipfTable, to_ns};
+use crate::run_event::{CrashCause, RunEvent};
 
 const NONE: u32 = u32::MAX;
 
@@ -326,6 +327,7 @@ impl Cache {
         core.log(
             LogLevel::Warn,
             self.index,
+            RunEvent::CacheFlushed,
             "cache flushed: every key is gone".to_owned(),
         );
     }
@@ -343,13 +345,22 @@ impl Cache {
         core.log(
             LogLevel::Error,
             self.index,
+            RunEvent::Crashed {
+                cause: CrashCause::Killed,
+            },
             "died (and lost its keys)".to_owned(),
         );
     }
 
     pub(crate) fn restart(&mut self, core: &mut Core) {
         self.up = true;
-        core.log(LogLevel::Info, self.index, "restarted empty".to_owned());
+        let event = RunEvent::Restarted;
+        core.log(
+            LogLevel::Info,
+            self.index,
+            event,
+            "restarted empty".to_owned(),
+        );
     }
 
     /// Popularity of key i under the configured Zipf law (for checks against Che's approximation).

@@ -18,6 +18,7 @@ use crate::nodes::Gauges;
 use crate::nodes::station::{Admission, FluidAdmission, Station};
 use crate::params::{DatabaseParams, RequestType};
 use crate::random::to_ns;
+use crate::run_event::{CrashCause, RunEvent};
 
 /// `Call::member` of a request waiting for a pool connection.
 const WAITING_FOR_CONNECTION: u32 = u32::MAX;
@@ -293,12 +294,16 @@ impl Database {
                 core.log(
                     LogLevel::Warn,
                     self.index,
+                    RunEvent::ReplicaPromoted {
+                        replica: replica as u32,
+                    },
                     format!("replica {replica} promoted to primary"),
                 );
             }
             None => core.log(
                 LogLevel::Error,
                 self.index,
+                RunEvent::NoReplicaToPromote,
                 "no replica to promote; writes keep failing".to_owned(),
             ),
         }
@@ -333,6 +338,7 @@ impl Database {
         core.log(
             LogLevel::Error,
             self.index,
+            RunEvent::PrimaryCrashed,
             "primary crashed; writes fail until a replica is promoted".to_owned(),
         );
         if !self.promotion_pending {
@@ -349,14 +355,18 @@ impl Database {
         for slot in 0..self.instances.len() {
             self.crash_instance(core, slot);
         }
-        core.log(LogLevel::Error, self.index, "died".to_owned());
+        let event = RunEvent::Crashed {
+            cause: CrashCause::Killed,
+        };
+        core.log(LogLevel::Error, self.index, event, "died".to_owned());
     }
 
     pub(crate) fn restart(&mut self, core: &mut Core) {
         for instance in self.instances.iter_mut().filter(|i| !i.retired) {
             instance.up = true;
         }
-        core.log(LogLevel::Info, self.index, "restarted".to_owned());
+        let event = RunEvent::Restarted;
+        core.log(LogLevel::Info, self.index, event, "restarted".to_owned());
     }
 
     pub(crate) fn is_up(&self) -> bool {

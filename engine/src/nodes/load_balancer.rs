@@ -18,6 +18,7 @@ use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
 use crate::params::{Algorithm, LoadBalancerParams};
 use crate::random::to_ns;
+use crate::run_event::{CrashCause, RunEvent};
 
 /// Why a backend was chosen, for the "why this backend?" view. Backends are node ids.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -225,6 +226,9 @@ impl LoadBalancer {
                 core.log(
                     LogLevel::Warn,
                     self.index,
+                    RunEvent::StandbyAdded {
+                        takeover_ms: params.takeover_ms,
+                    },
                     format!(
                         "standby added while the load balancer is down; it takes over in {} ms",
                         params.takeover_ms
@@ -508,6 +512,7 @@ impl LoadBalancer {
                 core.log(
                     LogLevel::Warn,
                     self.index,
+                    RunEvent::StandbyTookOver,
                     "standby load balancer took over".to_owned(),
                 );
             }
@@ -531,9 +536,15 @@ impl LoadBalancer {
             backend.consecutive_ok += 1;
             if !backend.healthy && backend.consecutive_ok >= check.healthy_threshold {
                 backend.healthy = true;
+                let event = RunEvent::MarkedHealthy {
+                    backend: name.clone(),
+                    passed: backend.consecutive_ok,
+                    threshold: check.healthy_threshold,
+                };
                 core.log(
                     LogLevel::Info,
                     self.index,
+                    event,
                     format!(
                         "{name} passed health check {}/{} — marked healthy",
                         backend.consecutive_ok, check.healthy_threshold
@@ -555,9 +566,28 @@ impl LoadBalancer {
                 } else {
                     " — marked unhealthy"
                 };
+                let (backend_id, failed, threshold) = (
+                    name.clone(),
+                    backend.consecutive_failed,
+                    check.unhealthy_threshold,
+                );
+                let event = if backend.healthy {
+                    RunEvent::HealthCheckFailed {
+                        backend: backend_id,
+                        failed,
+                        threshold,
+                    }
+                } else {
+                    RunEvent::MarkedUnhealthy {
+                        backend: backend_id,
+                        failed,
+                        threshold,
+                    }
+                };
                 core.log(
                     level,
                     self.index,
+                    event,
                     format!(
                         "{name} failed health check {}/{}{verdict}",
                         backend.consecutive_failed, check.unhealthy_threshold
@@ -577,6 +607,9 @@ impl LoadBalancer {
             core.log(
                 LogLevel::Error,
                 self.index,
+                RunEvent::ActiveLoadBalancerDied {
+                    takeover_ms: self.params.takeover_ms,
+                },
                 format!(
                     "active load balancer died; standby takes over in {} ms",
                     self.params.takeover_ms
@@ -588,14 +621,18 @@ impl LoadBalancer {
                 Timer::Takeover,
             );
         } else {
-            core.log(LogLevel::Error, self.index, "died".to_owned());
+            let event = RunEvent::Crashed {
+                cause: CrashCause::Killed,
+            };
+            core.log(LogLevel::Error, self.index, event, "died".to_owned());
         }
     }
 
     pub(crate) fn restart(&mut self, core: &mut Core) {
         self.up = true;
         self.standby_ready = self.params.standby;
-        core.log(LogLevel::Info, self.index, "restarted".to_owned());
+        let event = RunEvent::Restarted;
+        core.log(LogLevel::Info, self.index, event, "restarted".to_owned());
     }
 
     pub(crate) fn healthy_count(&self) -> usize {

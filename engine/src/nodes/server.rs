@@ -24,6 +24,7 @@ use crate::nodes::Gauges;
 use crate::nodes::station::{Admission, FluidAdmission, Station};
 use crate::params::{RequestType, ServerParams};
 use crate::random::to_ns;
+use crate::run_event::{CrashCause, RunEvent};
 
 /// A server-like node's downstream calls: where to, and a reusable buffer for one request's targets.
 #[derive(Clone, Debug, Default)]
@@ -346,11 +347,12 @@ impl Instance {
         for (call, _) in self.station.clear(core.now) {
             core.respond(call, Err(cause));
         }
-        let reason = match crash {
-            Crash::OutOfMemory => "crashed: out of memory",
-            Crash::Killed => "crashed: killed",
+        let (cause, reason) = match crash {
+            Crash::OutOfMemory => (CrashCause::OutOfMemory, "crashed: out of memory"),
+            Crash::Killed => (CrashCause::Killed, "crashed: killed"),
         };
-        core.log(LogLevel::Error, node, reason.to_owned());
+        let event = RunEvent::Crashed { cause };
+        core.log(LogLevel::Error, node, event, reason.to_owned());
         // A killed instance stays down until restarted; a crashed one restarts on its own.
         if crash == Crash::OutOfMemory
             && let Some(after) = params.auto_restart_s
@@ -392,6 +394,7 @@ impl Instance {
             core.log(
                 LogLevel::Info,
                 node,
+                RunEvent::Started,
                 "started and accepting requests".to_owned(),
             );
         }
@@ -478,6 +481,9 @@ impl Server {
         core.log(
             LogLevel::Info,
             self.index,
+            RunEvent::Restarting {
+                cold_start_ms: self.params.cold_start_ms,
+            },
             "restarting (cold start)".to_owned(),
         );
         let delay = to_ns(self.params.cold_start_ms * 1e6);

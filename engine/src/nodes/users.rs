@@ -339,7 +339,7 @@ impl Users {
                         "{request_type:?} ok in {:.1} ms",
                         (now - started) as f64 / 1e6
                     );
-                    core.log_line(LogLevel::Info, LogKind::Access, self.index, message);
+                    core.log_line(LogLevel::Info, LogKind::Access, self.index, message, None);
                 }
             }
             Some(_) if attempt <= self.params.retry.max_retries => {

@@ -15,6 +15,7 @@ use crate::design::{Design, ScheduledFault};
 use crate::metrics::LogLevel;
 use crate::nodes::NodeState;
 use crate::random::to_ns;
+use crate::run_event::RunEvent;
 use crate::simulation::CommandError;
 
 impl Simulation {
@@ -50,11 +51,11 @@ impl Simulation {
 
         // Nodes that left the design drain.
         let kept: BTreeSet<&str> = edited.nodes.iter().map(|node| node.id.as_str()).collect();
-        let mut removed = 0;
+        let mut removed = Vec::new();
         for index in 0..self.nodes.len() {
             if !self.core.removed[index] && !kept.contains(self.core.ids[index].as_str()) {
                 self.core.removed[index] = true;
-                removed += 1;
+                removed.push(self.core.ids[index].clone());
             }
         }
         // New nodes get their identity now and their state once the links are in place.
@@ -196,17 +197,24 @@ impl Simulation {
         };
         let mut changes: Vec<String> = [
             count(added.len(), "node", "added"),
-            count(removed, "node", "removed"),
+            count(removed.len(), "node", "removed"),
             count(links_added, "link", "added"),
             count(links_removed, "link", "removed"),
         ]
         .into_iter()
         .flatten()
         .collect();
-        changes.extend(summary.into_iter().map(|what| format!("{what} changed")));
+        changes.extend(summary.iter().map(|what| format!("{what} changed")));
         if !changes.is_empty() {
             let message = format!("design edited while running: {}", changes.join(", "));
-            self.log_event(LogLevel::Info, message);
+            let event = RunEvent::DesignEdited {
+                nodes_added: added.iter().map(|(_, node)| node.id.clone()).collect(),
+                nodes_removed: removed,
+                links_added: links_added as u32,
+                links_removed: links_removed as u32,
+                changed: summary,
+            };
+            self.log_event(LogLevel::Info, event, message);
         }
         Ok(())
     }
@@ -245,7 +253,11 @@ impl Simulation {
                     "fault scheduled at {} s is already past: it runs from the next reset ({})",
                     fault.at_s, fault.fault
                 );
-                self.log_event(LogLevel::Info, message);
+                let event = RunEvent::FaultSkipped {
+                    at_s: fault.at_s,
+                    fault: fault.fault.clone(),
+                };
+                self.log_event(LogLevel::Info, event, message);
             }
         }
         for index in old.into_iter().flatten() {

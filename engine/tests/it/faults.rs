@@ -3,6 +3,7 @@
 
 use engine::design::{Fault, ScheduledFault};
 use engine::params::RatePattern;
+use engine::run_event::{CrashCause, RunEvent};
 use engine::{AlertState, Health, LiveCommand, NodeParams, Simulation, presets};
 
 fn fault(at_s: f64, duration_s: Option<f64>, fault: Fault) -> ScheduledFault {
@@ -137,17 +138,15 @@ fn memory_exhaustion_crashes_the_server_and_it_restarts() {
     let mut simulation = Simulation::new(&design, 6).expect("valid");
     simulation.advance(30.0);
     let snapshot = simulation.snapshot();
+    assert!(snapshot.logs.iter().any(|l| l.event
+        == Some(RunEvent::Crashed {
+            cause: CrashCause::OutOfMemory
+        })));
     assert!(
         snapshot
             .logs
             .iter()
-            .any(|l| l.message.contains("crashed: out of memory"))
-    );
-    assert!(
-        snapshot
-            .logs
-            .iter()
-            .any(|l| l.message.contains("started and accepting requests"))
+            .any(|l| l.event == Some(RunEvent::Started))
     );
     let totals = simulation.totals();
     assert!(
@@ -207,7 +206,7 @@ fn autoscaling_group_scales_out_under_a_step_in_traffic() {
         snapshot
             .logs
             .iter()
-            .any(|l| l.message.contains("scaling out"))
+            .any(|l| matches!(l.event, Some(RunEvent::ScaledOut { .. })))
     );
 }
 
@@ -346,14 +345,15 @@ fn log_lines_are_tagged_access_error_or_system() {
     let logs = simulation.snapshot().logs;
     let of = |kind: LogKind| logs.iter().filter(move |line| line.kind == kind);
     assert!(of(LogKind::Access).count() > 0);
-    assert!(of(LogKind::Access).all(|line| line.message.contains(" ok in ")));
+    assert!(of(LogKind::Access).all(|line| line.event.is_none()));
     assert!(of(LogKind::Error).count() > 0);
+    assert!(of(LogKind::Error).all(|line| matches!(
+        line.event,
+        Some(RunEvent::RequestFailed { .. })
+    ) && line.level == engine::metrics::LogLevel::Error));
     assert!(
-        of(LogKind::Error).all(|line| line.message.starts_with("request failed")
-            && line.level == engine::metrics::LogLevel::Error)
-    );
-    assert!(
-        of(LogKind::System).any(|line| line.message.contains("marked unhealthy")),
+        of(LogKind::System)
+            .any(|line| matches!(line.event, Some(RunEvent::MarkedUnhealthy { .. }))),
         "the health-check verdict is a system event"
     );
 }

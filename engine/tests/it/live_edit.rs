@@ -1,6 +1,7 @@
 //! Live edits of the design (`Simulation::reconfigure`): the run goes on with the change.
 
 use engine::design::{AlertMetric, AlertRule, Comparison, Fault, Link, Node, ScheduledFault};
+use engine::run_event::RunEvent;
 use engine::{CommandError, Design, NodeKind, Simulation, presets};
 
 fn horizontal() -> Design {
@@ -79,10 +80,14 @@ fn deleting_a_server_keeps_the_run_going_and_drains_it() {
         assert!(particle.link < snapshot.links.len());
     }
     assert!(
-        snapshot
-            .logs
-            .iter()
-            .any(|l| l.message == "design edited while running: 1 node removed, 2 links removed"),
+        snapshot.logs.iter().any(|l| l.event
+            == Some(RunEvent::DesignEdited {
+                nodes_added: Vec::new(),
+                nodes_removed: vec!["server-3".to_owned()],
+                links_added: 0,
+                links_removed: 2,
+                changed: Vec::new(),
+            })),
         "{:?}",
         snapshot.logs.iter().rev().take(5).collect::<Vec<_>>()
     );
@@ -251,7 +256,7 @@ fn the_fault_schedule_follows_edits() {
     let logs = simulation.snapshot().logs;
     assert!(
         logs.iter()
-            .any(|l| l.message.contains("fault scheduled at 5 s is already past")),
+            .any(|l| matches!(l.event, Some(RunEvent::FaultSkipped { at_s, .. }) if at_s == 5.0)),
         "{logs:?}"
     );
     simulation.advance(15.0);
@@ -267,7 +272,10 @@ fn the_fault_schedule_follows_edits() {
     // Taking the running kill out of the schedule heals it now.
     simulation.reconfigure(&design).expect("healed");
     let logs = simulation.snapshot().logs;
-    assert!(logs.iter().any(|l| l.message.starts_with("fault healed")));
+    assert!(
+        logs.iter()
+            .any(|l| matches!(l.event, Some(RunEvent::FaultHealed { .. })))
+    );
     assert_ne!(down(&mut simulation), Some(engine::Health::Down));
     // A future fault taken out before its time never happens.
     let mut later = design.clone();
@@ -312,7 +320,7 @@ fn a_standby_ticked_while_running_takes_over_when_the_load_balancer_dies() {
         snapshot
             .logs
             .iter()
-            .any(|l| l.message.contains("took over")),
+            .any(|l| l.event == Some(RunEvent::StandbyTookOver)),
         "the standby took over"
     );
     assert!(
@@ -357,7 +365,7 @@ fn a_standby_added_after_the_load_balancer_died_takes_over_and_one_removed_never
         !snapshot
             .logs
             .iter()
-            .any(|l| l.message.contains("took over"))
+            .any(|l| l.event == Some(RunEvent::StandbyTookOver))
     );
 }
 

@@ -3,6 +3,7 @@
 
 use engine::metrics::CauseKind;
 use engine::params::Algorithm;
+use engine::run_event::RunEvent;
 use engine::{NodeParams, Simulation};
 
 use crate::support::{Interval, batch_means, design};
@@ -88,10 +89,10 @@ fn requests_lost_to_a_dead_backend_match_rate_times_detection_window() {
             "the dead backend was detected"
         );
         assert!(
-            snapshot
-                .logs
-                .iter()
-                .any(|l| l.message.contains("server-1 failed health check 3/3")),
+            snapshot.logs.iter().any(
+                |l| matches!(&l.event, Some(RunEvent::MarkedUnhealthy { backend, failed: 3, .. })
+                    if backend == "server-1")
+            ),
             "the detection is logged"
         );
         losses.push(lost as f64);

@@ -11,5 +11,5 @@ mod load_balancing;
 mod properties;
 mod queueing;
 mod resolutions;
+mod run_events;
 mod support;
-mod tidy;

@@ -2,148 +2,20 @@
 //! kind and node filters, a text search for error signatures, and pause/follow.
 //!
 //! The runner keeps the last 2 000 lines; the viewer renders only the newest [`SHOWN_LINES`] that pass
-//! the filters, keyed by their sequence number, so the DOM stays small and rows are reused as lines
-//! stream in. Every name and message is a text node, never markup.
+//! the filters (chosen by `observe::logs`), keyed by their sequence number, so the DOM stays small
+//! and rows are reused as lines stream in. Every name and message is a text node, never markup.
 
 use std::collections::VecDeque;
 
-use engine::metrics::{LogLevel, LogLine};
+use engine::metrics::LogLevel;
 use leptos::prelude::*;
 
-use super::clock;
+use crate::observe::clock_with_tenths;
+use crate::observe::logs::{
+    LevelFilter, LogFilter, SHOWN_LINES, count_text, kind_label, level_label, matching_lines,
+    parse_kind, waiting_while_paused,
+};
 use crate::state::AppState;
-
-/// The most lines on screen at once.
-const SHOWN_LINES: usize = 300;
-
-/// The lowest level shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum LevelFilter {
-    All,
-    WarningsAndErrors,
-    Errors,
-}
-
-impl LevelFilter {
-    fn passes(self, level: LogLevel) -> bool {
-        match self {
-            LevelFilter::All => true,
-            LevelFilter::WarningsAndErrors => level != LogLevel::Info,
-            LevelFilter::Errors => level == LogLevel::Error,
-        }
-    }
-
-    fn parse(value: &str) -> LevelFilter {
-        match value {
-            "warn" => LevelFilter::WarningsAndErrors,
-            "error" => LevelFilter::Errors,
-            _ => LevelFilter::All,
-        }
-    }
-}
-
-/// What a line is about, as the engine tags it: a served request, a failed one, or a system event
-/// (health checks, crashes, alerts, scaling, faults, live edits).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum LogKind {
-    Access,
-    Error,
-    System,
-}
-
-impl LogKind {
-    fn of(line: &LogLine) -> LogKind {
-        match line.kind {
-            engine::metrics::LogKind::Access => LogKind::Access,
-            engine::metrics::LogKind::Error => LogKind::Error,
-            engine::metrics::LogKind::System => LogKind::System,
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            LogKind::Access => "access",
-            LogKind::Error => "error",
-            LogKind::System => "event",
-        }
-    }
-
-    fn parse(value: &str) -> Option<LogKind> {
-        match value {
-            "access" => Some(LogKind::Access),
-            "error" => Some(LogKind::Error),
-            "system" => Some(LogKind::System),
-            _ => None,
-        }
-    }
-}
-
-/// Everything the filters ask of a line.
-#[derive(Clone, Debug, PartialEq)]
-struct LogFilter {
-    level: LevelFilter,
-    kind: Option<LogKind>,
-    /// A node id; `None` shows every node.
-    node: Option<String>,
-    /// Lower-case text to find in the message or node id; empty finds everything.
-    search: String,
-    /// While paused, lines after this sequence number wait off screen.
-    until: Option<u64>,
-}
-
-impl LogFilter {
-    fn matches(&self, line: &LogLine) -> bool {
-        self.until.is_none_or(|until| line.sequence <= until)
-            && self.level.passes(line.level)
-            && self.kind.is_none_or(|kind| LogKind::of(line) == kind)
-            && self.node.as_ref().is_none_or(|node| &line.node == node)
-            && (self.search.is_empty()
-                || contains_ignoring_case(&line.message, &self.search)
-                || contains_ignoring_case(&line.node, &self.search))
-    }
-}
-
-/// Whether `text` contains `needle` (already lower-case). The filter runs over every kept line each
-/// time a line arrives, so the common ASCII case compares bytes without allocating.
-fn contains_ignoring_case(text: &str, needle: &str) -> bool {
-    if needle.is_empty() {
-        true
-    } else if text.is_ascii() && needle.is_ascii() {
-        text.as_bytes()
-            .windows(needle.len())
-            .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
-    } else {
-        text.to_lowercase().contains(needle)
-    }
-}
-
-/// The newest `limit` lines that pass, oldest first, and how many passed in all.
-fn matching_lines(
-    lines: &VecDeque<LogLine>,
-    filter: &LogFilter,
-    limit: usize,
-) -> (Vec<LogLine>, usize) {
-    let mut matching = 0;
-    let mut newest = Vec::new();
-    for line in lines.iter().rev() {
-        if filter.matches(line) {
-            matching += 1;
-            if newest.len() < limit {
-                newest.push(line.clone());
-            }
-        }
-    }
-    newest.reverse();
-    (newest, matching)
-}
-
-fn level_label(level: LogLevel) -> &'static str {
-    match level {
-        LogLevel::Info => "INFO",
-        LogLevel::Warn => "WARN",
-        LogLevel::Error => "ERROR",
-    }
-}
 
 fn level_class(level: LogLevel) -> &'static str {
     match level {
@@ -159,7 +31,7 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
     let state = AppState::get();
     let logs = state.runner.logs;
     let level = RwSignal::new(LevelFilter::All);
-    let kind = RwSignal::new(None::<LogKind>);
+    let kind = RwSignal::new(None::<engine::metrics::LogKind>);
     let node = RwSignal::new(None::<String>);
     let search = RwSignal::new(String::new());
     // `None` while following; the last sequence number on screen when paused.
@@ -193,13 +65,7 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
     let total = move || logs.with(VecDeque::len);
     let waiting = move || {
         paused_at.get().map_or(0, |until| {
-            logs.with(|lines| {
-                lines
-                    .iter()
-                    .rev()
-                    .take_while(|line| line.sequence > until)
-                    .count()
-            })
+            logs.with(|lines| waiting_while_paused(lines, until))
         })
     };
 
@@ -241,7 +107,7 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                     <span>"Kind"</span>
                     <select
                         class="input"
-                        on:change=move |event| kind.set(LogKind::parse(&event_target_value(&event)))
+                        on:change=move |event| kind.set(parse_kind(&event_target_value(&event)))
                     >
                         <option value="">"All kinds"</option>
                         <option value="access">"Access"</option>
@@ -291,12 +157,7 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                 <span class="logs__count" aria-live="off">
                     {move || {
                         let (lines, matching) = shown.get();
-                        let mut text = format!("{} shown of {} matching, {} kept", lines.len(), matching, total());
-                        let waiting = waiting();
-                        if waiting > 0 {
-                            text.push_str(&format!(" · {waiting} new while paused"));
-                        }
-                        text
+                        count_text(lines.len(), matching, total(), waiting())
                     }}
                 </span>
             </div>
@@ -305,12 +166,11 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                     each=move || shown.get().0
                     key=|line| line.sequence
                     children=|line| {
-                        let kind = LogKind::of(&line);
                         view! {
                             <li class=level_class(line.level)>
-                                <span class="logs__time">{clock(line.time_s, true)}</span>
+                                <span class="logs__time">{clock_with_tenths(line.time_s)}</span>
                                 <span class="logs__level">{level_label(line.level)}</span>
-                                <span class="logs__kind">{kind.label()}</span>
+                                <span class="logs__kind">{kind_label(line.kind)}</span>
                                 <span class="logs__node">{line.node}</span>
                                 <span class="logs__message">{line.message}</span>
                             </li>
@@ -330,155 +190,5 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                 </p>
             </Show>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn line(sequence: u64, level: LogLevel, node: &str, message: &str) -> LogLine {
-        crate::components::dock::test_log_line(sequence, sequence as f64, level, node, message)
-    }
-
-    fn lines() -> VecDeque<LogLine> {
-        [
-            line(0, LogLevel::Info, "users", "Read ok in 12.3 ms"),
-            line(1, LogLevel::Warn, "lb", "server-2 failed health check 1/3"),
-            line(
-                2,
-                LogLevel::Error,
-                "server-2",
-                "request failed: queue full at server-2",
-            ),
-            line(
-                3,
-                LogLevel::Warn,
-                "lb",
-                "server-2 failed health check 3/3 — marked unhealthy",
-            ),
-            line(4, LogLevel::Info, "users", "Write ok in 80.0 ms"),
-        ]
-        .into()
-    }
-
-    fn all() -> LogFilter {
-        LogFilter {
-            level: LevelFilter::All,
-            kind: None,
-            node: None,
-            search: String::new(),
-            until: None,
-        }
-    }
-
-    fn check(filter: &LogFilter, limit: usize, expected: &[u64], expected_matching: usize) {
-        let (shown, matching) = matching_lines(&lines(), filter, limit);
-        let sequences: Vec<u64> = shown.iter().map(|line| line.sequence).collect();
-        assert_eq!(
-            (sequences.as_slice(), matching),
-            (expected, expected_matching),
-            "{filter:?}"
-        );
-    }
-
-    #[test]
-    fn filters_narrow_the_lines_and_the_newest_are_kept() {
-        check(&all(), 10, &[0, 1, 2, 3, 4], 5);
-        check(&all(), 2, &[3, 4], 5);
-        check(
-            &LogFilter {
-                search: "health check".to_owned(),
-                ..all()
-            },
-            10,
-            &[1, 3],
-            2,
-        );
-        check(
-            &LogFilter {
-                search: "server-2".to_owned(),
-                ..all()
-            },
-            10,
-            &[1, 2, 3],
-            3,
-        );
-        check(
-            &LogFilter {
-                level: LevelFilter::WarningsAndErrors,
-                ..all()
-            },
-            10,
-            &[1, 2, 3],
-            3,
-        );
-        check(
-            &LogFilter {
-                level: LevelFilter::Errors,
-                ..all()
-            },
-            10,
-            &[2],
-            1,
-        );
-        check(
-            &LogFilter {
-                node: Some("users".to_owned()),
-                ..all()
-            },
-            10,
-            &[0, 4],
-            2,
-        );
-        check(
-            &LogFilter {
-                kind: Some(LogKind::Access),
-                ..all()
-            },
-            10,
-            &[0, 4],
-            2,
-        );
-        check(
-            &LogFilter {
-                kind: Some(LogKind::System),
-                ..all()
-            },
-            10,
-            &[1, 3],
-            2,
-        );
-        check(
-            &LogFilter {
-                until: Some(2),
-                ..all()
-            },
-            10,
-            &[0, 1, 2],
-            3,
-        );
-    }
-
-    #[test]
-    fn search_ignores_case_in_any_script() {
-        assert!(contains_ignoring_case(
-            "Server-2 FAILED health check",
-            "failed health"
-        ));
-        assert!(contains_ignoring_case(
-            "Zahlung fehlgeschlagen — Ärger",
-            "ärger"
-        ));
-        assert!(!contains_ignoring_case("ok", "okay"));
-        assert!(contains_ignoring_case("anything", ""));
-    }
-
-    #[test]
-    fn simulated_time_reads_as_a_clock() {
-        assert_eq!(clock(83.46, true), "01:23.4");
-        assert_eq!(clock(83.46, false), "01:23");
-        assert_eq!(clock(3723.0, false), "1:02:03");
-        assert_eq!(clock(-1.0, false), "00:00");
     }
 }

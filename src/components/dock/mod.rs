@@ -4,6 +4,9 @@
 //! when the user switches tabs (the logs' pause point, acknowledged incidents, the business-metric
 //! history the charts draw) lives on. Each panel gets a `visible` signal and skips its work while hidden.
 //! The fourth tab, the report, reads what the others show: logs, notifications and the incidents.
+//!
+//! Every panel is a view: what it shows is decided by `crate::observe` (and, for the forms, by
+//! `crate::editor`), tested natively there.
 
 mod alerts;
 mod charts;
@@ -14,10 +17,12 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use alerts::{AlertsPanel, IncidentKey, Response, announce_alerts};
+use alerts::{AlertsPanel, announce_alerts};
 use charts::ChartsPanel;
 use logs::LogsPanel;
 use report::ReportPanel;
+
+use crate::observe::incidents::{IncidentKey, Response};
 
 /// What the responder did to each incident (Acknowledge, Resolve), shared through context so the
 /// alerts tab that records it and the report's timeline that tells it read one copy.
@@ -141,49 +146,5 @@ pub fn Dock() -> impl IntoView {
             </div>
             {DockTab::ALL.into_iter().map(panel).collect_view()}
         </section>
-    }
-}
-
-/// Simulated time as a clock: `01:23` or `1:02:03`, with tenths when `tenths` is set (`01:23.4`).
-fn clock(seconds: f64, tenths: bool) -> String {
-    let seconds = seconds.max(0.0);
-    let whole = seconds.floor() as u64;
-    let (hours, minutes, secs) = (whole / 3600, whole / 60 % 60, whole % 60);
-    let mut text = if hours > 0 {
-        format!("{hours}:{minutes:02}:{secs:02}")
-    } else {
-        format!("{minutes:02}:{secs:02}")
-    };
-    if tenths {
-        let tenth = ((seconds - seconds.floor()) * 10.0).floor() as u64;
-        text.push_str(&format!(".{}", tenth.min(9)));
-    }
-    text
-}
-
-/// A log line as the engine would write it at `time_s`, for the tabs' tests: served and failed
-/// requests are tagged by their wording, everything else is a system event.
-#[cfg(test)]
-fn test_log_line(
-    sequence: u64,
-    time_s: f64,
-    level: engine::metrics::LogLevel,
-    node: &str,
-    message: &str,
-) -> engine::metrics::LogLine {
-    use engine::metrics::LogKind;
-    engine::metrics::LogLine {
-        sequence,
-        time_s,
-        level,
-        kind: if message.starts_with("request failed") {
-            LogKind::Error
-        } else if message.contains(" ok in ") {
-            LogKind::Access
-        } else {
-            LogKind::System
-        },
-        node: node.to_owned(),
-        message: message.to_owned(),
     }
 }

@@ -1,12 +1,14 @@
 //! Native tests of the editor core, one file per area.
 
 mod command;
+mod fault_form;
 mod fields;
 mod history;
 mod keymap;
+mod number;
 mod pattern;
+mod rule_form;
 mod share_link;
 mod storage;
 mod svg_export;
-mod tidy;
 mod viewport;

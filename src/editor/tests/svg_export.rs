@@ -118,7 +118,7 @@ fn a_picture_carries_the_title_icons_and_optionally_the_live_figures() {
     assert_eq!(figures.lines.len(), design.nodes.len());
     let live = export_svg(&design, Some(&figures));
     assert!(
-        live.contains("Live figures at 0:10 of simulated time"),
+        live.contains("Live figures at 00:10 of simulated time"),
         "{live}"
     );
     assert_eq!(

@@ -677,11 +677,7 @@ fn the_first_view_is_readable_and_starts_where_the_flow_starts() {
     let small = Size::new(700.0, 400.0);
     let view = Viewport::first_view(&design, small, &[]);
     assert!(view.zoom >= viewport::READABLE_ZOOM - 1e-9, "{view:?}");
-    let users = design
-        .nodes
-        .iter()
-        .find(|n| n.id == "users")
-        .expect("users");
+    let users = design.node("users").expect("users");
     let at = view.canvas_to_screen(viewport::node_rect(users.position.into()).min);
     assert!(
         at.x >= 0.0 && at.x < 100.0,

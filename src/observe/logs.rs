@@ -1,0 +1,140 @@
+//! The logs tab's filter: which of the kept lines pass the level, kind, node and text filters, and
+//! which of them are shown (the newest), so the viewer only renders them.
+
+use std::collections::VecDeque;
+
+use engine::metrics::{LogKind, LogLevel, LogLine};
+
+/// The most lines on screen at once.
+pub const SHOWN_LINES: usize = 300;
+
+/// The lowest level shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LevelFilter {
+    All,
+    WarningsAndErrors,
+    Errors,
+}
+
+impl LevelFilter {
+    pub fn passes(self, level: LogLevel) -> bool {
+        match self {
+            LevelFilter::All => true,
+            LevelFilter::WarningsAndErrors => level != LogLevel::Info,
+            LevelFilter::Errors => level == LogLevel::Error,
+        }
+    }
+
+    pub fn parse(value: &str) -> LevelFilter {
+        match value {
+            "warn" => LevelFilter::WarningsAndErrors,
+            "error" => LevelFilter::Errors,
+            _ => LevelFilter::All,
+        }
+    }
+}
+
+/// The word the viewer shows for a line's kind (a system event reads as "event").
+pub fn kind_label(kind: LogKind) -> &'static str {
+    match kind {
+        LogKind::Access => "access",
+        LogKind::Error => "error",
+        LogKind::System => "event",
+    }
+}
+
+/// The kind filter's `<option>` value as a kind; anything else shows every kind.
+pub fn parse_kind(value: &str) -> Option<LogKind> {
+    match value {
+        "access" => Some(LogKind::Access),
+        "error" => Some(LogKind::Error),
+        "system" => Some(LogKind::System),
+        _ => None,
+    }
+}
+
+/// Everything the filters ask of a line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogFilter {
+    pub level: LevelFilter,
+    pub kind: Option<LogKind>,
+    /// A node id; `None` shows every node.
+    pub node: Option<String>,
+    /// Lower-case text to find in the message or node id; empty finds everything.
+    pub search: String,
+    /// While paused, lines after this sequence number wait off screen.
+    pub until: Option<u64>,
+}
+
+impl LogFilter {
+    pub fn matches(&self, line: &LogLine) -> bool {
+        self.until.is_none_or(|until| line.sequence <= until)
+            && self.level.passes(line.level)
+            && self.kind.is_none_or(|kind| line.kind == kind)
+            && self.node.as_ref().is_none_or(|node| &line.node == node)
+            && (self.search.is_empty()
+                || contains_ignoring_case(&line.message, &self.search)
+                || contains_ignoring_case(&line.node, &self.search))
+    }
+}
+
+/// Whether `text` contains `needle` (already lower-case). The filter runs over every kept line each
+/// time a line arrives, so the common ASCII case compares bytes without allocating.
+pub fn contains_ignoring_case(text: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        true
+    } else if text.is_ascii() && needle.is_ascii() {
+        text.as_bytes()
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+    } else {
+        text.to_lowercase().contains(needle)
+    }
+}
+
+/// The newest `limit` lines that pass, oldest first, and how many passed in all.
+pub fn matching_lines(
+    lines: &VecDeque<LogLine>,
+    filter: &LogFilter,
+    limit: usize,
+) -> (Vec<LogLine>, usize) {
+    let mut matching = 0;
+    let mut newest = Vec::new();
+    for line in lines.iter().rev() {
+        if filter.matches(line) {
+            matching += 1;
+            if newest.len() < limit {
+                newest.push(line.clone());
+            }
+        }
+    }
+    newest.reverse();
+    (newest, matching)
+}
+
+/// A level as the viewer prints it.
+pub fn level_label(level: LogLevel) -> &'static str {
+    match level {
+        LogLevel::Info => "INFO",
+        LogLevel::Warn => "WARN",
+        LogLevel::Error => "ERROR",
+    }
+}
+
+/// How many lines arrived after `until` (the last one on screen when the viewer was paused).
+pub fn waiting_while_paused(lines: &VecDeque<LogLine>, until: u64) -> usize {
+    lines
+        .iter()
+        .rev()
+        .take_while(|line| line.sequence > until)
+        .count()
+}
+
+/// "300 shown of 1 204 matching, 2000 kept · 12 new while paused", the viewer's count.
+pub fn count_text(shown: usize, matching: usize, kept: usize, waiting: usize) -> String {
+    let mut text = format!("{shown} shown of {matching} matching, {kept} kept");
+    if waiting > 0 {
+        text.push_str(&format!(" · {waiting} new while paused"));
+    }
+    text
+}

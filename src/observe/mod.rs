@@ -1,0 +1,40 @@
+//! The observability core: everything the dock (charts, alerts, logs) and the report decide, with no
+//! Leptos or web imports, so all of it is tested natively. The dock's components only render what
+//! these functions return.
+//!
+//! # Codemap
+//!
+//! - `format.rs`: the one simulated clock ([`clock`], [`clock_with_tenths`]), durations, plain
+//!   numbers, percents and the values of alert metrics in their units.
+//! - `alerts.rs`: the words of alerting: a rule in one sentence, what a notification measured, a
+//!   rule's live state, the names of metrics, severities and channels.
+//! - `incidents.rs`: PagerDuty-style incidents from the run's notifications and the responder's
+//!   actions, their status and the mean times to acknowledge and resolve (MTTA, MTTR).
+//! - `timeline.rs`: the report's incident timeline, gathered from the streaming log and merged with
+//!   the notifications and incidents.
+//! - `findings.rs`: failures by cause, the bottleneck finder, queue growth and the report's summary.
+//! - `charts.rs`: what each chart draws (`build_charts`), the followed node, the redraw throttle and
+//!   the run-wide business samples.
+//! - `logs.rs`: the log viewer's filter and which lines it shows.
+//! - `schedule.rs`: the report's fault schedule on a time axis.
+//!
+//! The forms that change the document (alert rules, scheduled faults) are editor work: their drafts
+//! and checks live in `src/editor/` (`rule_form.rs`, `fault_form.rs`), and read numbers through
+//! `editor::number`.
+//!
+//! **Architecture Invariant:** nothing under `observe/` imports `leptos`, `web_sys`,
+//! `wasm_bindgen` or `js_sys`; the components call in, never the reverse.
+
+pub mod alerts;
+pub mod charts;
+pub mod findings;
+pub mod format;
+pub mod incidents;
+pub mod logs;
+pub mod schedule;
+pub mod timeline;
+
+#[cfg(test)]
+mod tests;
+
+pub use format::{clock, clock_with_tenths, duration, metric_value};

@@ -1,0 +1,135 @@
+//! The log viewer's filter.
+
+use std::collections::VecDeque;
+
+use engine::metrics::{LogKind, LogLevel, LogLine};
+
+use crate::observe::logs::{
+    LevelFilter, LogFilter, contains_ignoring_case, count_text, matching_lines, parse_kind,
+    waiting_while_paused,
+};
+
+fn line(sequence: u64, level: LogLevel, kind: LogKind, node: &str, message: &str) -> LogLine {
+    LogLine {
+        sequence,
+        time_s: sequence as f64,
+        level,
+        kind,
+        node: node.to_owned(),
+        message: message.to_owned(),
+        event: None,
+    }
+}
+
+fn lines() -> VecDeque<LogLine> {
+    use LogKind::{Access, Error, System};
+    use LogLevel::{Info, Warn};
+    [
+        line(0, Info, Access, "users", "Read ok in 12.3 ms"),
+        line(1, Warn, System, "lb", "server-2 failed health check 1/3"),
+        line(
+            2,
+            LogLevel::Error,
+            Error,
+            "server-2",
+            "request failed: queue full at server-2",
+        ),
+        line(
+            3,
+            Warn,
+            System,
+            "lb",
+            "server-2 failed health check 3/3 — marked unhealthy",
+        ),
+        line(4, Info, Access, "users", "Write ok in 80.0 ms"),
+    ]
+    .into()
+}
+
+fn all() -> LogFilter {
+    LogFilter {
+        level: LevelFilter::All,
+        kind: None,
+        node: None,
+        search: String::new(),
+        until: None,
+    }
+}
+
+fn check(filter: &LogFilter, limit: usize, expected: &[u64], expected_matching: usize) {
+    let (shown, matching) = matching_lines(&lines(), filter, limit);
+    let sequences: Vec<u64> = shown.iter().map(|line| line.sequence).collect();
+    assert_eq!(
+        (sequences.as_slice(), matching),
+        (expected, expected_matching),
+        "{filter:?}"
+    );
+}
+
+#[test]
+fn filters_narrow_the_lines_and_the_newest_are_kept() {
+    check(&all(), 10, &[0, 1, 2, 3, 4], 5);
+    check(&all(), 2, &[3, 4], 5);
+    let search = |text: &str| LogFilter {
+        search: text.to_owned(),
+        ..all()
+    };
+    check(&search("health check"), 10, &[1, 3], 2);
+    check(&search("server-2"), 10, &[1, 2, 3], 3);
+    let level = |level| LogFilter { level, ..all() };
+    check(&level(LevelFilter::WarningsAndErrors), 10, &[1, 2, 3], 3);
+    check(&level(LevelFilter::Errors), 10, &[2], 1);
+    let node = LogFilter {
+        node: Some("users".to_owned()),
+        ..all()
+    };
+    check(&node, 10, &[0, 4], 2);
+    let kind = |value: &str| LogFilter {
+        kind: parse_kind(value),
+        ..all()
+    };
+    check(&kind("access"), 10, &[0, 4], 2);
+    check(&kind("system"), 10, &[1, 3], 2);
+    check(&kind("error"), 10, &[2], 1);
+    check(&kind(""), 10, &[0, 1, 2, 3, 4], 5);
+    let paused = LogFilter {
+        until: Some(2),
+        ..all()
+    };
+    check(&paused, 10, &[0, 1, 2], 3);
+}
+
+#[test]
+fn the_level_filter_reads_its_option_values() {
+    assert_eq!(LevelFilter::parse("warn"), LevelFilter::WarningsAndErrors);
+    assert_eq!(LevelFilter::parse("error"), LevelFilter::Errors);
+    assert_eq!(LevelFilter::parse("all"), LevelFilter::All);
+}
+
+#[test]
+fn search_ignores_case_in_any_script() {
+    assert!(contains_ignoring_case(
+        "Server-2 FAILED health check",
+        "failed health"
+    ));
+    assert!(contains_ignoring_case(
+        "Zahlung fehlgeschlagen — Ärger",
+        "ärger"
+    ));
+    assert!(!contains_ignoring_case("ok", "okay"));
+    assert!(contains_ignoring_case("anything", ""));
+}
+
+#[test]
+fn the_count_says_how_many_wait_while_paused() {
+    assert_eq!(waiting_while_paused(&lines(), 2), 2);
+    assert_eq!(waiting_while_paused(&lines(), 4), 0);
+    assert_eq!(
+        count_text(3, 5, 2000, 0),
+        "3 shown of 5 matching, 2000 kept"
+    );
+    assert_eq!(
+        count_text(3, 5, 2000, 2),
+        "3 shown of 5 matching, 2000 kept · 2 new while paused"
+    );
+}

@@ -1,0 +1,257 @@
+//! The incident timeline, told from real engine runs: a design and a seed run with
+//! `engine::Simulation`, its log streamed into the timeline as the runner streams it. No test here
+//! writes a log line by hand, so rewording an engine log message changes no outcome.
+
+use std::collections::{HashMap, VecDeque};
+
+use engine::design::{Fault, ScheduledFault};
+use engine::metrics::LogLine;
+use engine::{Design, LiveCommand, Notification, Simulation, presets};
+
+use crate::observe::clock_with_tenths;
+use crate::observe::incidents::{Response, incidents, resolve};
+use crate::observe::timeline::{LogMoments, Mark, TimelineEntry, timeline};
+
+/// Log lines the stream keeps, as the runner keeps a bounded log: few, so the moments must outlive it.
+const KEPT_LINES: usize = 40;
+
+/// What a run published: the timeline's moments read from its streamed log, and its notifications.
+struct Run {
+    moments: LogMoments,
+    notifications: VecDeque<Notification>,
+    /// The streamed log as the runner would hold it at the end (the newest lines).
+    log: VecDeque<LogLine>,
+}
+
+/// Runs `design` with `seed` for `seconds`, a snapshot every simulated second, applying each live
+/// command at its second.
+fn run(design: &Design, seed: u64, seconds: u32, live: &[(u32, LiveCommand)]) -> Run {
+    run_reworded(design, seed, seconds, live, |_| {})
+}
+
+/// [`run`], with each log line's message changed by `reword` before the timeline reads it.
+fn run_reworded(
+    design: &Design,
+    seed: u64,
+    seconds: u32,
+    live: &[(u32, LiveCommand)],
+    reword: fn(&mut LogLine),
+) -> Run {
+    let mut simulation = Simulation::new(design, seed).expect("a valid design");
+    let mut run = Run {
+        moments: LogMoments::default(),
+        notifications: VecDeque::new(),
+        log: VecDeque::new(),
+    };
+    for second in 0..seconds {
+        for (at, command) in live {
+            if *at == second {
+                simulation.apply(command.clone()).expect("a live command");
+            }
+        }
+        simulation.advance(1.0);
+        let snapshot = simulation.snapshot();
+        run.log.extend(snapshot.logs.into_iter().map(|mut line| {
+            reword(&mut line);
+            line
+        }));
+        while run.log.len() > KEPT_LINES {
+            run.log.pop_front();
+        }
+        run.moments.read_new(&run.log);
+        run.notifications.extend(snapshot.notifications);
+    }
+    run
+}
+
+/// The entries as "mark node" (the node each is about, from the typed event).
+fn told(entries: &[TimelineEntry]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|entry| format!("{:?} {}", entry.mark, entry.about))
+        .collect()
+}
+
+fn marks(entries: &[TimelineEntry]) -> Vec<Mark> {
+    entries.iter().map(|entry| entry.mark).collect()
+}
+
+fn first(entries: &[TimelineEntry], mark: Mark) -> &TimelineEntry {
+    entries
+        .iter()
+        .find(|entry| entry.mark == mark)
+        .unwrap_or_else(|| panic!("no {mark:?} in {entries:#?}"))
+}
+
+#[test]
+fn a_killed_server_is_told_as_fault_then_first_errors_then_detection_then_restart() {
+    let kill = LiveCommand::Kill {
+        node: "server-1".to_owned(),
+    };
+    let restart = LiveCommand::Restart {
+        node: "server-1".to_owned(),
+    };
+    let run = run(
+        &presets::horizontal_scaling(),
+        7,
+        90,
+        &[(20, kill), (60, restart)],
+    );
+    let entries = timeline(&run.moments, &VecDeque::new(), &[]);
+    // The kill at 00:20 is still told although the streamed log kept only its last lines.
+    assert!(run.log.front().is_some_and(|line| line.time_s > 60.0));
+    let fault = first(&entries, Mark::Fault);
+    let errors = first(&entries, Mark::Error);
+    let detection = first(&entries, Mark::Detection);
+    let mitigation = first(&entries, Mark::Mitigation);
+    assert_eq!(clock_with_tenths(fault.time_s), "00:20.0");
+    assert_eq!(
+        (fault.about.as_str(), detection.about.as_str()),
+        ("server-1", "server-1")
+    );
+    assert!(
+        fault.time_s <= errors.time_s && errors.time_s <= detection.time_s,
+        "{entries:#?}"
+    );
+    assert!(mitigation.time_s >= 60.0, "{mitigation:?}");
+    assert_eq!(
+        told(&entries),
+        [
+            "Fault server-1",
+            "Error server-1",
+            "Detection server-1",
+            // Restarting, started, and healthy again in the load balancer's eyes.
+            "Mitigation server-1",
+            "Mitigation server-1",
+            "Mitigation server-1",
+        ],
+        "{entries:#?}"
+    );
+}
+
+#[test]
+fn a_scheduled_fault_is_told_when_injected_and_when_healed() {
+    let mut design = presets::horizontal_scaling();
+    design.faults = vec![ScheduledFault {
+        at_s: 10.0,
+        duration_s: Some(20.0),
+        fault: Fault::SlowDown {
+            node: "server-2".to_owned(),
+            factor: 3.0,
+        },
+    }];
+    let run = run(&design, 3, 40, &[]);
+    let entries = timeline(&run.moments, &VecDeque::new(), &[]);
+    let injected = first(&entries, Mark::Fault);
+    let healed = first(&entries, Mark::Mitigation);
+    assert_eq!(
+        (
+            clock_with_tenths(injected.time_s),
+            clock_with_tenths(healed.time_s)
+        ),
+        ("00:10.0".to_owned(), "00:30.0".to_owned()),
+        "{entries:#?}"
+    );
+    assert!(injected.text.contains("server-2"), "{injected:?}");
+    assert!(healed.text.contains("server-2"), "{healed:?}");
+}
+
+#[test]
+fn alerts_and_the_responders_actions_join_the_log_moments_in_time_order() {
+    let mut design = presets::distributed();
+    design.faults = vec![ScheduledFault {
+        at_s: 20.0,
+        duration_s: Some(30.0),
+        fault: Fault::Kill {
+            node: "web".to_owned(),
+        },
+    }];
+    let run = run(&design, 3, 90, &[]);
+    let mut responses: HashMap<_, Response> = HashMap::new();
+    let opened = incidents(&run.notifications, &responses);
+    let incident = opened.first().expect("the error-rate alert pages someone");
+    resolve(
+        &mut responses,
+        incident.key.clone(),
+        incident.opened_s + 4.0,
+    );
+    let incidents = incidents(&run.notifications, &responses);
+    let entries = timeline(&run.moments, &run.notifications, &incidents);
+    let times: Vec<f64> = entries.iter().map(|entry| entry.time_s).collect();
+    assert!(times.is_sorted(), "{entries:#?}");
+    let fault = first(&entries, Mark::Fault);
+    let alert = first(&entries, Mark::Alert);
+    let response = first(&entries, Mark::Incident);
+    assert!(fault.time_s < alert.time_s, "{entries:#?}");
+    assert_eq!(response.time_s, incident.opened_s + 4.0);
+    assert_eq!(response.text, "Incident #1 acknowledged after 4.0 s");
+    assert!(
+        marks(&entries).contains(&Mark::Mitigation),
+        "the fault heals: {entries:#?}"
+    );
+}
+
+#[test]
+fn a_new_run_starts_the_story_again_and_nothing_new_changes_nothing() {
+    let kill = LiveCommand::Kill {
+        node: "server-1".to_owned(),
+    };
+    let first_run = run(&presets::horizontal_scaling(), 7, 30, &[(10, kill)]);
+    let mut moments = first_run.moments;
+    assert!(!moments.entries.is_empty());
+    // Nothing arrived since: nothing changes.
+    assert!(!moments.read_new(&first_run.log));
+
+    // A reset: the runner's log starts again with the new run's lines.
+    let second_run = run(&presets::horizontal_scaling(), 7, 5, &[]);
+    assert!(moments.read_new(&second_run.log));
+    assert_eq!(moments, second_run.moments);
+    // An empty log (the run reset, nothing published yet) forgets everything.
+    let had_moments = !moments.entries.is_empty();
+    assert_eq!(moments.read_new(&VecDeque::new()), had_moments);
+    assert_eq!(moments, LogMoments::default());
+}
+
+#[test]
+fn rewording_every_log_message_tells_the_same_moments() {
+    let live = [
+        (
+            20,
+            LiveCommand::Kill {
+                node: "server-1".to_owned(),
+            },
+        ),
+        (
+            60,
+            LiveCommand::Restart {
+                node: "server-1".to_owned(),
+            },
+        ),
+    ];
+    let mut design = presets::horizontal_scaling();
+    design.faults = vec![ScheduledFault {
+        at_s: 30.0,
+        duration_s: Some(10.0),
+        fault: Fault::SlowDown {
+            node: "server-2".to_owned(),
+            factor: 4.0,
+        },
+    }];
+    let moments = |run: &Run| -> Vec<(u64, Mark, String)> {
+        run.moments
+            .entries
+            .iter()
+            .map(|entry| (entry.time_s.to_bits(), entry.mark, entry.about.clone()))
+            .collect()
+    };
+    let as_written = run(&design, 11, 90, &live);
+    let reworded = run_reworded(&design, 11, 90, &live, |line| {
+        line.message = format!("something happened ({} characters)", line.message.len());
+    });
+    assert!(
+        as_written.moments.entries.len() >= 6,
+        "{:#?}",
+        as_written.moments
+    );
+    assert_eq!(moments(&reworded), moments(&as_written));
+}

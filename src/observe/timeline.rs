@@ -1,0 +1,278 @@
+//! The report's incident timeline: what happened when, in simulated time. The log's moments (faults,
+//! first errors, detections, mitigations) are gathered line by line as the log streams in, so they
+//! outlive the runner's bounded log; the alert notifications and the responder's actions on
+//! incidents are merged in when the timeline is shown.
+//!
+//! A line's meaning is its typed [`RunEvent`], never its wording: the engine may reword a message
+//! and the timeline still tells the same story (its text shows the message as written).
+
+use std::collections::VecDeque;
+
+use engine::metrics::LogLine;
+use engine::run_event::RunEvent;
+use engine::{AlertState, Notification};
+
+use super::format::duration;
+use super::incidents::Incident;
+
+/// The most entries the timeline shows (the newest).
+pub const TIMELINE_LIMIT: usize = 60;
+/// The most moments kept from the log over a run (the newest).
+const KEPT_MOMENTS: usize = 200;
+/// Request failures after this long without any count as a new "first error".
+const QUIET_S: f64 = 5.0;
+
+/// What kind of moment a timeline entry marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// A fault injected, a node crashed or died.
+    Fault,
+    /// The first failed requests after a quiet period.
+    Error,
+    /// Health checks or an alert noticed something.
+    Detection,
+    /// An alert went pending, fired or resolved.
+    Alert,
+    /// A responder acknowledged or resolved an incident.
+    Incident,
+    /// Something put capacity back: a restart, a new server, a fault healed, a backend healthy again.
+    Mitigation,
+}
+
+impl Mark {
+    /// The sign beside the entry.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Mark::Fault => "✖",
+            Mark::Error => "⚠",
+            Mark::Detection => "◎",
+            Mark::Alert => "▲",
+            Mark::Incident => "⚑",
+            Mark::Mitigation => "↻",
+        }
+    }
+}
+
+/// One moment of the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineEntry {
+    /// Simulated time, seconds.
+    pub time_s: f64,
+    pub mark: Mark,
+    /// The node the moment is about (a health check's backend, not the load balancer that logged
+    /// it), or empty for run-wide moments. Read from the typed event, never from the text.
+    pub about: String,
+    pub text: String,
+}
+
+/// The timeline's moments read from the log, gathered line by line as the log streams in, so they
+/// outlive the runner's bounded log: a kill at 00:10 is still told at 10:00.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LogMoments {
+    /// Oldest first, at most [`KEPT_MOMENTS`] (the newest).
+    pub entries: VecDeque<TimelineEntry>,
+    /// The last line read, as its sequence number and the bits of its time, to find the new lines.
+    last_read: Option<(u64, u64)>,
+    last_failure_s: Option<f64>,
+    /// The causes already told in the current burst of failures.
+    burst_causes: Vec<String>,
+}
+
+impl LogMoments {
+    /// Reads the lines of `logs` that arrived since the last call; whether a moment was added.
+    ///
+    /// A line numbered no higher than the last one read starts a new run (a reset, or an edit that
+    /// restarted the model), and the moments start again with it.
+    pub fn read_new(&mut self, logs: &VecDeque<LogLine>) -> bool {
+        if logs.is_empty() {
+            let had = !self.entries.is_empty();
+            *self = LogMoments::default();
+            return had;
+        }
+        let start = self.last_read.map_or(0, |(sequence, time_bits)| {
+            logs.iter()
+                .rposition(|line| line.sequence == sequence && line.time_s.to_bits() == time_bits)
+                .map_or(0, |index| index + 1)
+        });
+        let before = self.entries.len();
+        let mut restarted = false;
+        for line in logs.iter().skip(start) {
+            restarted |= self.read(line);
+        }
+        restarted || self.entries.len() != before
+    }
+
+    /// Reads one line; whether it started a new run.
+    fn read(&mut self, line: &LogLine) -> bool {
+        let restarted = self
+            .last_read
+            .is_some_and(|(sequence, _)| line.sequence <= sequence);
+        if restarted {
+            *self = LogMoments::default();
+        }
+        self.last_read = Some((line.sequence, line.time_s.to_bits()));
+        let at = |mark: Mark, about: &str, text: String| TimelineEntry {
+            time_s: line.time_s,
+            mark,
+            about: about.to_owned(),
+            text,
+        };
+        let on_node = |text: &str| {
+            if line.node.is_empty() {
+                text.to_owned()
+            } else {
+                format!("{}: {text}", line.node)
+            }
+        };
+        // The engine's typed event says what happened; the message is only shown, never read.
+        let Some(event) = &line.event else {
+            return restarted;
+        };
+        let Some(mark) = mark_of(event) else {
+            return restarted;
+        };
+        let message = line.message.as_str();
+        let text = match event {
+            RunEvent::RequestFailed { failure } => self.failure(line.time_s, failure.describe()),
+            RunEvent::FaultInjected { fault } => Some(format!("Fault injected: {fault}")),
+            RunEvent::FaultHealed { fault } => Some(format!("Fault healed: {fault}")),
+            RunEvent::MarkedUnhealthy { .. } => {
+                Some(on_node(&format!("{message}, out of rotation")))
+            }
+            _ => Some(on_node(message)),
+        };
+        let about = match event {
+            RunEvent::RequestFailed { failure } => failure.node.as_str(),
+            RunEvent::MarkedUnhealthy { backend, .. }
+            | RunEvent::MarkedHealthy { backend, .. }
+            | RunEvent::BackendAdded { backend } => backend.as_str(),
+            _ => line.node.as_str(),
+        };
+        if let Some(text) = text {
+            self.entries.push_back(at(mark, about, text));
+        }
+        while self.entries.len() > KEPT_MOMENTS {
+            self.entries.pop_front();
+        }
+        restarted
+    }
+}
+
+impl LogMoments {
+    /// A failed request: told for the first failure after a quiet spell, and for the first of each
+    /// new cause within a burst ("First errors: …", then "Then errors: …").
+    fn failure(&mut self, time_s: f64, cause: String) -> Option<String> {
+        if self
+            .last_failure_s
+            .is_none_or(|last| time_s - last >= QUIET_S)
+        {
+            self.burst_causes.clear();
+        }
+        self.last_failure_s = Some(time_s);
+        if self.burst_causes.contains(&cause) {
+            return None;
+        }
+        let first = if self.burst_causes.is_empty() {
+            "First errors"
+        } else {
+            "Then errors"
+        };
+        let text = format!("{first}: {cause}");
+        self.burst_causes.push(cause);
+        Some(text)
+    }
+}
+
+/// The mark an event gets on the timeline; `None` for the routine ones, which it leaves out. Every
+/// event is named, so a new kind of event must be placed here.
+pub fn mark_of(event: &RunEvent) -> Option<Mark> {
+    match event {
+        RunEvent::Crashed { .. }
+        | RunEvent::ActiveLoadBalancerDied { .. }
+        | RunEvent::PrimaryCrashed
+        | RunEvent::NoReplicaToPromote
+        | RunEvent::FaultInjected { .. } => Some(Mark::Fault),
+        RunEvent::RequestFailed { .. } => Some(Mark::Error),
+        RunEvent::MarkedUnhealthy { .. } => Some(Mark::Detection),
+        RunEvent::MarkedHealthy { .. }
+        | RunEvent::Restarted
+        | RunEvent::Restarting { .. }
+        | RunEvent::Started
+        | RunEvent::BackendAdded { .. }
+        | RunEvent::StandbyTookOver
+        | RunEvent::ScaledOut { .. }
+        | RunEvent::ReplicaPromoted { .. }
+        | RunEvent::FaultHealed { .. } => Some(Mark::Mitigation),
+        // Alerts reach the timeline through the notifications; the rest is routine.
+        RunEvent::HealthCheckFailed { .. }
+        | RunEvent::CacheFlushed
+        | RunEvent::ScaledIn { .. }
+        | RunEvent::InstanceTerminated { .. }
+        | RunEvent::MinimumRaised { .. }
+        | RunEvent::MaximumLowered { .. }
+        | RunEvent::StandbyAdded { .. }
+        | RunEvent::AlertFired { .. }
+        | RunEvent::AlertResolved { .. }
+        | RunEvent::FaultSkipped { .. }
+        | RunEvent::DesignEdited { .. } => None,
+    }
+}
+
+/// The moments of a run, oldest first, at most [`TIMELINE_LIMIT`] (the newest): the log's moments
+/// with the alert notifications and the responder's actions on incidents.
+pub fn timeline(
+    moments: &LogMoments,
+    notifications: &VecDeque<Notification>,
+    incidents: &[Incident],
+) -> Vec<TimelineEntry> {
+    let mut entries: Vec<TimelineEntry> = moments.entries.iter().cloned().collect();
+    for notification in notifications {
+        let state = match notification.state {
+            AlertState::Pending => "pending",
+            AlertState::Firing => "firing",
+            AlertState::Resolved => "resolved",
+            AlertState::Inactive => continue,
+        };
+        entries.push(TimelineEntry {
+            time_s: notification.time_s,
+            mark: Mark::Alert,
+            about: notification.node.clone(),
+            text: format!(
+                "Alert “{}” {state} on {} — {}",
+                notification.rule, notification.node, notification.message
+            ),
+        });
+    }
+    for incident in incidents {
+        if let Some(at) = incident.acknowledged_s {
+            entries.push(TimelineEntry {
+                time_s: at,
+                mark: Mark::Incident,
+                about: incident.node.clone(),
+                text: format!(
+                    "Incident #{} acknowledged after {}",
+                    incident.number,
+                    duration(at - incident.opened_s)
+                ),
+            });
+        }
+        if let Some(at) = incident.resolved_s {
+            let by = if incident.resolved_by_alert {
+                " (the alert cleared)"
+            } else {
+                " by the responder"
+            };
+            entries.push(TimelineEntry {
+                time_s: at,
+                mark: Mark::Incident,
+                about: incident.node.clone(),
+                text: format!("Incident #{} resolved{by}", incident.number),
+            });
+        }
+    }
+    // Stable: equal times keep the order the sources gave them.
+    entries.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+    let excess = entries.len().saturating_sub(TIMELINE_LIMIT);
+    entries.drain(..excess);
+    entries
+}
