@@ -983,10 +983,18 @@ impl Simulation {
                     .filter_map(|&request_type| {
                         let counts = &metrics.by_type[request_type.index()];
                         let responses = counts.last_completed + counts.last_failed;
-                        (responses > 0).then(|| RequestTypeFigures {
-                            request_type,
-                            throughput: responses as f64,
-                            error_rate: counts.last_failed as f64 / responses as f64,
+                        (responses > 0 || counts.completed + counts.failed > 0).then(|| {
+                            RequestTypeFigures {
+                                request_type,
+                                throughput: responses as f64,
+                                error_rate: if responses > 0 {
+                                    counts.last_failed as f64 / responses as f64
+                                } else {
+                                    0.0
+                                },
+                                completed: counts.completed,
+                                failed: counts.failed,
+                            }
                         })
                     })
                     .collect(),
@@ -1194,6 +1202,8 @@ impl Simulation {
                             0.0
                         },
                         error_rate: counts.failed as f64 / responses as f64,
+                        completed: counts.completed,
+                        failed: counts.failed,
                     })
                 })
                 .collect(),

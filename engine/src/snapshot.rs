@@ -71,8 +71,8 @@ pub struct NodeSnapshot {
     pub completed: u64,
     pub failed: u64,
     pub errors_by_cause: Vec<(CauseKind, u64)>,
-    /// Responses over the last second by request type (types with none are left out): a database
-    /// whose primary is down fails its writes while its replicas keep serving reads.
+    /// Responses by request type, over the last second and the whole run (types never seen are left
+    /// out): a database whose primary is down fails its writes while its replicas serve reads.
     pub by_request_type: Vec<RequestTypeFigures>,
     pub cost_per_hour: f64,
     /// Outgoing response traffic, megabits per second (servers).
@@ -95,6 +95,9 @@ pub struct RequestTypeFigures {
     pub throughput: f64,
     /// Failed / all responses, 0..=1.
     pub error_rate: f64,
+    /// Whole run (since the last statistics reset).
+    pub completed: u64,
+    pub failed: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

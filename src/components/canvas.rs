@@ -1001,13 +1001,14 @@ struct LiveFigures {
 /// writes, not its reads), as bits by `RequestType::index`; 0 when errors are spread over every type
 /// or there are none.
 fn failing_types(by_type: &[engine::RequestTypeFigures]) -> u8 {
-    let failing = by_type
-        .iter()
+    // Only the types with responses this second.
+    let live = || by_type.iter().filter(|figures| figures.throughput > 0.0);
+    let failing = live()
         .filter(|figures| figures.error_rate > 0.5)
         .fold(0_u8, |bits, figures| {
             bits | 1 << figures.request_type.index()
         });
-    let healthy = by_type.iter().any(|figures| figures.error_rate < 0.01);
+    let healthy = live().any(|figures| figures.error_rate < 0.01);
     if healthy { failing } else { 0 }
 }
 

@@ -404,6 +404,7 @@ fn LiveNumbers(id: StoredValue<String>) -> impl IntoView {
             let spread = live
                 .by_request_type
                 .iter()
+                .filter(|figures| figures.throughput > 0.0)
                 .map(|figures| figures.error_rate)
                 .fold((1.0_f64, 0.0_f64), |(low, high), rate| {
                     (low.min(rate), high.max(rate))

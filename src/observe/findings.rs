@@ -1,7 +1,7 @@
 //! The report's findings: failures by cause, the bottleneck finder (the node and resource limiting
 //! throughput, with the evidence), how fast queues grow, and the one-paragraph summary on top.
 
-use engine::design::Design;
+use engine::design::{Design, Fault};
 use engine::metrics::SeriesPoint;
 use engine::params::{NodeParams, ServerParams};
 use engine::snapshot::Totals;
@@ -40,6 +40,44 @@ pub fn failures_by_cause(totals: &Totals) -> Vec<CauseShare> {
         .collect();
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.cause.cmp(&b.cause)));
     rows
+}
+
+/// One request type's whole-run figures at a node where only some types fail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeShare {
+    /// "reads", "writes"…
+    pub label: &'static str,
+    pub failed: u64,
+    pub responses: u64,
+}
+
+/// Responses a request type needs at a node before its error rate counts.
+const ENOUGH_RESPONSES: u64 = 20;
+
+/// The nodes where some request types failed (5 % or more over the run) while others kept
+/// succeeding (under 1 %): a database promoting a replica fails writes, not reads, and a total error
+/// rate alone would read as an outage. Each with its types in the engine's order.
+pub fn split_failures(snapshot: &Snapshot) -> Vec<(String, Vec<TypeShare>)> {
+    snapshot
+        .nodes
+        .iter()
+        .filter_map(|node| {
+            let shares: Vec<TypeShare> = node
+                .by_request_type
+                .iter()
+                .map(|figures| TypeShare {
+                    label: figures.request_type.label(),
+                    failed: figures.failed,
+                    responses: figures.completed + figures.failed,
+                })
+                .filter(|share| share.responses >= ENOUGH_RESPONSES)
+                .collect();
+            let rate = |share: &TypeShare| share.failed as f64 / share.responses as f64;
+            let failing = shares.iter().any(|share| rate(share) >= 0.05);
+            let fine = shares.iter().any(|share| rate(share) < 0.01);
+            (failing && fine).then(|| (node.id.clone(), shares))
+        })
+        .collect()
 }
 
 // ---- The bottleneck finder
@@ -214,44 +252,102 @@ pub fn find_bottleneck(
 
 // ---- The summary
 
-/// The paragraph at the top of the report, in plain language.
+/// Whether the moment `fault` (a fault injected, or a node crashing on its own) could have made a
+/// request fail at `node`: the failure's cause names the node where it went wrong, and a fault names
+/// the nodes it breaks (a zone outage every node of its zone; a traffic spike overloads anything).
+pub fn fault_touches(fault: &TimelineEntry, node: &str, design: &Design) -> bool {
+    match &fault.fault {
+        None => fault.about == node,
+        Some(
+            Fault::Kill { node: target }
+            | Fault::Restart { node: target }
+            | Fault::SlowDown { node: target, .. }
+            | Fault::DatabasePrimaryCrash { node: target }
+            | Fault::CacheFlush { node: target },
+        ) => target == node,
+        Some(Fault::Partition { a, b }) => a == node || b == node,
+        Some(Fault::LinkDegradation { from, to, .. }) => from == node || to == node,
+        Some(Fault::ZoneOutage { zone }) => design.node(node).is_some_and(|n| &n.zone == zone),
+        Some(Fault::TrafficSpike { .. }) => true,
+    }
+}
+
+/// The paragraph at the top of the report, in plain language. Each fault (at most three) is told
+/// with the failures it caused — a failure belongs to the latest fault before it that touches the
+/// node where it failed, never merely to the first fault of the run — and failures no fault explains
+/// are told on their own.
 pub fn summary(
     entries: &[TimelineEntry],
     totals: &Totals,
     bottleneck: Option<&Bottleneck>,
     now_s: f64,
+    design: &Design,
 ) -> String {
     let mut sentences: Vec<String> = Vec::new();
-    let first_fault = entries.iter().position(|entry| entry.mark == Mark::Fault);
-    if let Some(index) = first_fault {
-        let fault = &entries[index];
+    let injected: Vec<&TimelineEntry> = entries
+        .iter()
+        .filter(|entry| entry.mark == Mark::Fault && entry.fault.is_some())
+        .collect();
+    // A scheduled kill logs both "fault injected" and the node's crash: tell it once.
+    let faults: Vec<&TimelineEntry> = entries
+        .iter()
+        .filter(|entry| entry.mark == Mark::Fault)
+        .filter(|entry| {
+            entry.fault.is_some()
+                || !injected.iter().any(|fault| {
+                    (fault.time_s - entry.time_s).abs() < 1e-6
+                        && fault_touches(fault, &entry.about, design)
+                })
+        })
+        .collect();
+    let errors: Vec<&TimelineEntry> = entries
+        .iter()
+        .filter(|entry| entry.mark == Mark::Error)
+        .collect();
+    let cause_of = |error: &TimelineEntry| {
+        faults.iter().rposition(|fault| {
+            fault.time_s <= error.time_s && fault_touches(fault, &error.about, design)
+        })
+    };
+    for (index, fault) in faults.iter().enumerate().take(3) {
         let mut sentence = format!("At {} {}", clock(fault.time_s), fault.text);
-        let later = &entries[index..];
-        let errors = later.iter().find(|entry| entry.mark == Mark::Error);
-        let detection = later.iter().find(|entry| entry.mark == Mark::Detection);
-        match (errors, detection) {
-            (Some(errors), Some(detection)) if detection.time_s >= errors.time_s => {
-                sentence.push_str(&format!(
-                    "; requests failed ({}) for {} until health checks took it out of rotation",
-                    errors.text.trim_start_matches("First errors: "),
-                    duration(detection.time_s - fault.time_s)
-                ));
-            }
-            (Some(errors), _) => {
-                sentence.push_str(&format!(
-                    "; requests then failed ({})",
-                    errors.text.trim_start_matches("First errors: ")
-                ));
-            }
-            (None, _) => {}
+        let caused = errors.iter().find(|error| cause_of(error) == Some(index));
+        let detection = caused.and_then(|error| {
+            entries.iter().find(|entry| {
+                entry.mark == Mark::Detection
+                    && entry.time_s >= error.time_s
+                    && entry.about == error.about
+            })
+        });
+        match (caused, detection) {
+            (Some(errors), Some(detection)) => sentence.push_str(&format!(
+                "; requests failed ({}) for {} until health checks took it out of rotation",
+                errors
+                    .text
+                    .trim_start_matches("First errors: ")
+                    .trim_start_matches("Then errors: "),
+                duration(detection.time_s - fault.time_s)
+            )),
+            (Some(errors), None) => sentence.push_str(&format!(
+                "; requests then failed ({})",
+                errors
+                    .text
+                    .trim_start_matches("First errors: ")
+                    .trim_start_matches("Then errors: ")
+            )),
+            (None, _) => sentence.push_str("; no request failed because of it"),
         }
         sentence.push('.');
         sentences.push(sentence);
-    } else if let Some(errors) = entries.iter().find(|entry| entry.mark == Mark::Error) {
+    }
+    if let Some(unexplained) = errors.iter().find(|error| cause_of(error).is_none()) {
         sentences.push(format!(
             "At {} requests began to fail ({}).",
-            clock(errors.time_s),
-            errors.text.trim_start_matches("First errors: ")
+            clock(unexplained.time_s),
+            unexplained
+                .text
+                .trim_start_matches("First errors: ")
+                .trim_start_matches("Then errors: ")
         ));
     }
     if let Some(bottleneck) = bottleneck {

@@ -8,6 +8,7 @@
 
 use std::collections::VecDeque;
 
+use engine::design::Fault;
 use engine::metrics::LogLine;
 use engine::run_event::RunEvent;
 use engine::{AlertState, Notification};
@@ -63,6 +64,9 @@ pub struct TimelineEntry {
     /// it), or empty for run-wide moments. Read from the typed event, never from the text.
     pub about: String,
     pub text: String,
+    /// The fault, for a "fault injected" moment: which nodes it touches decides which failures it
+    /// caused (see `findings::summary`).
+    pub fault: Option<Fault>,
 }
 
 /// The timeline's moments read from the log, gathered line by line as the log streams in, so they
@@ -111,11 +115,16 @@ impl LogMoments {
             *self = LogMoments::default();
         }
         self.last_read = Some((line.sequence, line.time_s.to_bits()));
+        let fault = match &line.event {
+            Some(RunEvent::FaultInjected { fault }) => Some(fault.clone()),
+            _ => None,
+        };
         let at = |mark: Mark, about: &str, text: String| TimelineEntry {
             time_s: line.time_s,
             mark,
             about: about.to_owned(),
             text,
+            fault,
         };
         let on_node = |text: &str| {
             if line.node.is_empty() {
@@ -226,6 +235,9 @@ pub fn timeline(
     incidents: &[Incident],
 ) -> Vec<TimelineEntry> {
     let mut entries: Vec<TimelineEntry> = moments.entries.iter().cloned().collect();
+    // A rule on every node reports the worst node at each evaluation, which can change while it
+    // fires: an alert resolves on the node it fired on, so the timeline never seems to move it.
+    let mut fired_on: Vec<(&str, &str)> = Vec::new();
     for notification in notifications {
         let state = match notification.state {
             AlertState::Pending => "pending",
@@ -233,14 +245,27 @@ pub fn timeline(
             AlertState::Resolved => "resolved",
             AlertState::Inactive => continue,
         };
+        let rule = notification.rule.as_str();
+        let node = match notification.state {
+            AlertState::Resolved => fired_on
+                .iter()
+                .rev()
+                .find(|(fired, _)| *fired == rule)
+                .map_or(notification.node.as_str(), |(_, node)| *node),
+            _ => notification.node.as_str(),
+        };
+        if notification.state == AlertState::Firing {
+            fired_on.push((rule, notification.node.as_str()));
+        }
         entries.push(TimelineEntry {
             time_s: notification.time_s,
             mark: Mark::Alert,
-            about: notification.node.clone(),
+            about: node.to_owned(),
             text: format!(
-                "Alert “{}” {state} on {} — {}",
-                notification.rule, notification.node, notification.message
+                "Alert “{}” {state} on {node} — {}",
+                notification.rule, notification.message
             ),
+            fault: None,
         });
     }
     for incident in incidents {
@@ -254,6 +279,7 @@ pub fn timeline(
                     incident.number,
                     duration(at - incident.opened_s)
                 ),
+                fault: None,
             });
         }
         if let Some(at) = incident.resolved_s {
@@ -267,6 +293,7 @@ pub fn timeline(
                 mark: Mark::Incident,
                 about: incident.node.clone(),
                 text: format!("Incident #{} resolved{by}", incident.number),
+                fault: None,
             });
         }
     }

@@ -54,6 +54,10 @@ test('a primary crash shows writes failing and reads served, not a total outage'
   const { page, problems, context } = await freshPage();
   await openPreset(page, 'Distributed');
   await page.waitForTimeout(2500);
+  // The run: a cache flush, then the primary crash a few seconds later.
+  await page.locator('[data-node-id="cache"]').click();
+  await page.getByRole('group', { name: 'Chaos controls' }).getByRole('button', { name: 'Flush cache' }).click();
+  await page.waitForTimeout(2000);
   const database = page.locator('[data-node-id="database"]');
   await database.click();
   await page.getByRole('group', { name: 'Chaos controls' }).getByRole('button', { name: 'Crash primary' }).click();
@@ -67,6 +71,25 @@ test('a primary crash shows writes failing and reads served, not a total outage'
   assert.match(text, /Reads\s+[\d.]+ req\/s · 0\.0 % errors/, text);
   assert.match(text, /Writes\s+[\d.]+ req\/s · (9\d|100)\.\d % errors/, text);
   await screenshot(page, 'first-hour-primary-crash');
+  // The report blames the failures on the crash, not on the flush before it, and splits them by type.
+  const dock = page.getByRole('region', { name: 'Observability dock' });
+  await dock.getByRole('tab', { name: 'Report' }).click();
+  const report = dock.getByRole('tabpanel', { name: 'Report' });
+  const summary = await eventually(
+    () => report.getByLabel('Run summary').textContent(),
+    (text) => /primary; requests (then )?failed \(backend down at database\)/.test(text),
+    { what: 'the crash named as the cause', timeout: 30_000 },
+  );
+  const flush = summary.split('. ').find((sentence) => /Flush cache/.test(sentence)) ?? '';
+  assert.doesNotMatch(flush, /backend down at database/, summary);
+  const byType = await eventually(
+    () => report.getByRole('list', { name: 'Failures by request type' }).textContent().catch(() => ''),
+    (text) => /database/.test(text),
+    { what: 'the split by request type', timeout: 30_000 },
+  );
+  assert.match(byType, /reads: 0 of \d+ failed \(0\.0 %\)/, byType);
+  assert.match(byType, /writes: [1-9]\d* of \d+ failed/, byType);
+  await screenshot(page, 'first-hour-report-blame');
   assert.deepEqual(problems(), []);
   await context.close();
 });

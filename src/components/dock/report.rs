@@ -18,7 +18,8 @@ use crate::components::field::{FieldWidth, FormDraft, FormLook, LabelledField, T
 use crate::editor::Command;
 use crate::editor::fault_form::{FAULT_KINDS, FaultDraft, FaultProblems};
 use crate::observe::findings::{
-    SATURATED, bottleneck_heading, failures_by_cause, find_bottleneck, queue_growth, summary,
+    SATURATED, bottleneck_heading, failures_by_cause, find_bottleneck, queue_growth,
+    split_failures, summary,
 };
 use crate::observe::incidents::{incidents, this_run_start};
 use crate::observe::timeline::{LogMoments, Mark, timeline};
@@ -107,9 +108,17 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
     let summary_text = move || {
         findings.with(|findings| match findings {
             None => "The design cannot run yet, so there is nothing to report.".to_owned(),
-            Some((now, totals, _, bottleneck)) => {
-                entries.with(|entries| summary(entries, totals, bottleneck.as_ref(), *now))
-            }
+            Some((now, totals, _, bottleneck)) => entries.with(|entries| {
+                state.editor.with_untracked(|editor| {
+                    summary(
+                        entries,
+                        totals,
+                        bottleneck.as_ref(),
+                        *now,
+                        editor.document(),
+                    )
+                })
+            }),
         })
     };
     let timeline_view = move || {
@@ -153,6 +162,40 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
             view! { <ul class="report__causes" aria-label="Failures by cause">{items}</ul> }.into_any()
         })
     };
+    // Where only some request types failed (writes during a promotion), say so per type.
+    let split_view = move || {
+        let _ = second.get();
+        let split = state
+            .runner
+            .snapshot
+            .with_untracked(|snapshot| snapshot.as_ref().map(split_failures))
+            .unwrap_or_default();
+        (!split.is_empty()).then(|| {
+            let items = split
+                .into_iter()
+                .map(|(node, shares)| {
+                    let parts = shares
+                        .iter()
+                        .map(|share| {
+                            format!(
+                                "{}: {} of {} failed ({:.1} %)",
+                                share.label,
+                                share.failed,
+                                share.responses,
+                                share.failed as f64 / share.responses as f64 * 100.0
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    view! { <li><strong>{node}</strong>" — "{parts}</li> }
+                })
+                .collect_view();
+            view! {
+                <h3 class="report__heading">"Only some requests failed"</h3>
+                <ul class="report__causes" aria-label="Failures by request type">{items}</ul>
+            }
+        })
+    };
     let bottleneck_view = move || {
         findings.with(|findings| match findings.as_ref().and_then(|(_, _, _, b)| b.clone()) {
             Some(bottleneck) => view! {
@@ -182,6 +225,7 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
                     <div aria-label="Bottleneck finder" role="group">{bottleneck_view}</div>
                     <h3 class="report__heading">"Failures by cause"</h3>
                     {causes_view}
+                    {split_view}
                 </section>
                 <section class="report__column" aria-label="Scheduled faults">
                     <h3 class="report__heading">"Scheduled faults"</h3>

@@ -154,11 +154,17 @@ fn queue_growth_is_measured_over_the_last_seconds_of_busy_nodes() {
 }
 
 fn entry(time_s: f64, mark: Mark, text: &str) -> TimelineEntry {
+    // The node a moment is about, as the typed event gives it: here read from the test's text.
+    let about = ["server-1", "server-2", "cache", "database"]
+        .into_iter()
+        .find(|node| text.contains(node))
+        .unwrap_or_default();
     TimelineEntry {
         time_s,
         mark,
-        about: String::new(),
+        about: about.to_owned(),
         text: text.to_owned(),
+        fault: None,
     }
 }
 
@@ -175,21 +181,21 @@ fn the_summary_tells_the_fault_how_long_requests_failed_and_the_totals() {
         entry(48.1, Mark::Detection, "lb: server-1 out of rotation"),
     ];
     assert_eq!(
-        summary(&entries, &totals, None, 80.0),
+        summary(&entries, &totals, None, 80.0, &design()),
         "At 00:42 server-1: crashed; requests failed (backend down at server-1) for 6.1 s \
          until health checks took it out of rotation. In 1 min 20 s, 50 of 1000 requests failed (5.0 %)."
     );
     assert_eq!(
-        summary(&entries[..2], &totals, None, 80.0),
+        summary(&entries[..2], &totals, None, 80.0, &design()),
         "At 00:42 server-1: crashed; requests then failed (backend down at server-1). \
          In 1 min 20 s, 50 of 1000 requests failed (5.0 %)."
     );
     assert_eq!(
-        summary(&entries[1..2], &Totals::default(), None, 80.0),
+        summary(&entries[1..2], &Totals::default(), None, 80.0, &design()),
         "At 00:42 requests began to fail (backend down at server-1)."
     );
     assert_eq!(
-        summary(&[], &Totals::default(), None, 0.0),
+        summary(&[], &Totals::default(), None, 0.0, &design()),
         "Nothing has happened yet: no faults, no failed requests."
     );
     let mut busy = node("server-2", NodeKind::Server);
@@ -197,7 +203,13 @@ fn the_summary_tells_the_fault_how_long_requests_failed_and_the_totals() {
     busy.throughput = 80.0;
     let bottleneck = find_bottleneck(&snapshot(vec![busy]), &design(), &[]);
     assert_eq!(
-        summary(&[], &Totals::default(), bottleneck.as_ref(), 10.0),
+        summary(
+            &[],
+            &Totals::default(),
+            bottleneck.as_ref(),
+            10.0,
+            &design()
+        ),
         "CPU on server-2 is now the bottleneck: CPU 95 %; it limits throughput at ~80 req/s."
     );
 }

@@ -255,3 +255,111 @@ fn rewording_every_log_message_tells_the_same_moments() {
     );
     assert_eq!(moments(&reworded), moments(&as_written));
 }
+
+#[test]
+fn the_summary_blames_each_failure_on_the_fault_that_caused_it() {
+    // A cache flush at 0:43, then the database's primary crash at 0:48 (the report once said the
+    // requests failed "after the flush").
+    let mut design = presets::distributed();
+    design.faults = vec![
+        ScheduledFault {
+            at_s: 43.0,
+            duration_s: None,
+            fault: Fault::CacheFlush {
+                node: "cache".to_owned(),
+            },
+        },
+        ScheduledFault {
+            at_s: 48.0,
+            duration_s: None,
+            fault: Fault::DatabasePrimaryCrash {
+                node: "database".to_owned(),
+            },
+        },
+    ];
+    let run = run(&design, 4, 70, &[]);
+    let entries = timeline(&run.moments, &run.notifications, &[]);
+    let totals = engine::snapshot::Totals {
+        requests: 1000,
+        failed: 10,
+        ..engine::snapshot::Totals::default()
+    };
+    let summary = crate::observe::findings::summary(&entries, &totals, None, 70.0, &design);
+    let flush = summary
+        .split(". ")
+        .find(|sentence| sentence.contains("Flush cache"))
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert!(!flush.contains("backend down at database"), "{summary}");
+    let crash = summary
+        .split(". ")
+        .find(|sentence| sentence.contains("Crash the primary") || sentence.contains("primary"))
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert!(crash.contains("at database"), "{summary}");
+    assert!(crash.starts_with("At 00:48"), "{summary}");
+}
+
+#[test]
+fn an_alert_resolves_on_the_node_it_fired_on() {
+    // A rule on every node reports its worst node: server-2 when it fired, server-3 when the last
+    // evaluation cleared it. The timeline names server-2 both times.
+    let notification = |time_s: f64, state: engine::AlertState, node: &str| Notification {
+        id: 0,
+        time_s,
+        rule: "High CPU".to_owned(),
+        state,
+        severity: engine::design::Severity::Warning,
+        channel: engine::design::Channel::Slack,
+        node: node.to_owned(),
+        message: "CPU above 80 %".to_owned(),
+        metric: engine::design::AlertMetric::Cpu,
+        kind: engine::design::RuleKind::Threshold,
+        comparison: engine::design::Comparison::Above,
+        threshold: 0.8,
+        value: 0.9,
+    };
+    let notifications = VecDeque::from([
+        notification(10.0, engine::AlertState::Firing, "server-2"),
+        notification(30.0, engine::AlertState::Resolved, "server-3"),
+    ]);
+    let entries = timeline(&LogMoments::default(), &notifications, &[]);
+    assert_eq!(entries.len(), 2);
+    for entry in &entries {
+        assert_eq!(entry.about, "server-2", "{entry:?}");
+        assert!(entry.text.contains("on server-2"), "{}", entry.text);
+        assert!(!entry.text.contains("server-3"), "{}", entry.text);
+    }
+}
+
+#[test]
+fn a_primary_crash_is_told_as_writes_failing_while_reads_succeed() {
+    // A real run: the database's primary crashes at 0:20, a replica is promoted later.
+    let mut design = presets::distributed();
+    design.faults = vec![ScheduledFault {
+        at_s: 20.0,
+        duration_s: None,
+        fault: Fault::DatabasePrimaryCrash {
+            node: "database".to_owned(),
+        },
+    }];
+    let mut simulation = Simulation::new(&design, 9).expect("valid");
+    simulation.advance(40.0);
+    let split = crate::observe::findings::split_failures(&simulation.snapshot());
+    let (node, shares) = split
+        .iter()
+        .find(|(node, _)| node == "database")
+        .unwrap_or_else(|| panic!("{split:?}"));
+    assert_eq!(node, "database");
+    let share = |label: &str| {
+        shares
+            .iter()
+            .find(|share| share.label == label)
+            .expect(label)
+    };
+    assert_eq!(share("reads").failed, 0, "{shares:?}");
+    assert!(share("writes").failed > 0, "{shares:?}");
+    // A run without the crash splits nothing.
+    design.faults.clear();
+    let mut calm = Simulation::new(&design, 9).expect("valid");
+    calm.advance(40.0);
+    assert!(crate::observe::findings::split_failures(&calm.snapshot()).is_empty());
+}
