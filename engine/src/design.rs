@@ -159,6 +159,127 @@ pub enum RuleKind {
     Anomaly,
 }
 
+impl AlertMetric {
+    /// Every metric, in the order a rule form lists them.
+    pub const ALL: [AlertMetric; 7] = [
+        AlertMetric::ErrorRate,
+        AlertMetric::Cpu,
+        AlertMetric::ResponseTimeP95,
+        AlertMetric::ResponseTimeMean,
+        AlertMetric::QueueLength,
+        AlertMetric::Throughput,
+        AlertMetric::HitRatio,
+    ];
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            AlertMetric::ErrorRate => "Error rate",
+            AlertMetric::Cpu => "CPU",
+            AlertMetric::ResponseTimeP95 => "Response time (p95)",
+            AlertMetric::ResponseTimeMean => "Response time (mean)",
+            AlertMetric::QueueLength => "Queue length",
+            AlertMetric::Throughput => "Requests / second",
+            AlertMetric::HitRatio => "Cache hit ratio",
+        }
+    }
+
+    /// The identifier used in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertMetric::ErrorRate => "error_rate",
+            AlertMetric::Cpu => "cpu",
+            AlertMetric::ResponseTimeP95 => "response_time_p95",
+            AlertMetric::ResponseTimeMean => "response_time_mean",
+            AlertMetric::QueueLength => "queue_length",
+            AlertMetric::Throughput => "throughput",
+            AlertMetric::HitRatio => "hit_ratio",
+        }
+    }
+}
+
+impl Comparison {
+    pub const ALL: [Comparison; 2] = [Comparison::Above, Comparison::Below];
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Comparison::Above => "above (>)",
+            Comparison::Below => "below (<)",
+        }
+    }
+
+    /// The identifier used in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparison::Above => "above",
+            Comparison::Below => "below",
+        }
+    }
+}
+
+impl Severity {
+    /// Every severity, the most severe first.
+    pub const ALL: [Severity; 3] = [Severity::Critical, Severity::Warning, Severity::Info];
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        self.as_str()
+    }
+
+    /// The identifier used in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl Channel {
+    /// Every channel, the one that pages someone first.
+    pub const ALL: [Channel; 3] = [Channel::Pagerduty, Channel::Slack, Channel::Email];
+
+    /// The name shown to people (the simulated Slack channel is #alerts).
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Slack => "Slack #alerts",
+            Channel::Email => "Email",
+            Channel::Pagerduty => "PagerDuty",
+        }
+    }
+
+    /// The identifier used in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Slack => "slack",
+            Channel::Email => "email",
+            Channel::Pagerduty => "pagerduty",
+        }
+    }
+}
+
+impl RuleKind {
+    pub const ALL: [RuleKind; 2] = [RuleKind::Threshold, RuleKind::Anomaly];
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleKind::Threshold => "Threshold",
+            RuleKind::Anomaly => "Anomaly (σ from baseline)",
+        }
+    }
+
+    /// The identifier used in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Threshold => "threshold",
+            RuleKind::Anomaly => "anomaly",
+        }
+    }
+}
+
 /// A user-defined alert rule, evaluated by the monitoring node at each scrape (Prometheus semantics:
 /// inactive → pending while the condition holds → firing once it held for `for_s` → resolved).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -264,6 +385,91 @@ pub enum Fault {
     CacheFlush { node: String },
     /// The users node's rate (or every users node's) is multiplied by `factor`.
     TrafficSpike { node: Option<String>, factor: f64 },
+}
+
+/// What kind of thing goes wrong: a [`Fault`] without its data, for forms and filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    Kill,
+    Restart,
+    SlowDown,
+    Partition,
+    LinkDegradation,
+    ZoneOutage,
+    DatabasePrimaryCrash,
+    CacheFlush,
+    TrafficSpike,
+}
+
+impl FaultKind {
+    pub const ALL: [FaultKind; 9] = [
+        FaultKind::Kill,
+        FaultKind::Restart,
+        FaultKind::SlowDown,
+        FaultKind::Partition,
+        FaultKind::LinkDegradation,
+        FaultKind::ZoneOutage,
+        FaultKind::DatabasePrimaryCrash,
+        FaultKind::CacheFlush,
+        FaultKind::TrafficSpike,
+    ];
+
+    /// The identifier used in design files (the fault's `type`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::Kill => "kill",
+            FaultKind::Restart => "restart",
+            FaultKind::SlowDown => "slow_down",
+            FaultKind::Partition => "partition",
+            FaultKind::LinkDegradation => "link_degradation",
+            FaultKind::ZoneOutage => "zone_outage",
+            FaultKind::DatabasePrimaryCrash => "database_primary_crash",
+            FaultKind::CacheFlush => "cache_flush",
+            FaultKind::TrafficSpike => "traffic_spike",
+        }
+    }
+
+    /// The kind with this identifier.
+    pub fn parse(code: &str) -> Option<FaultKind> {
+        FaultKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == code)
+    }
+
+    /// Whether this fault does something to a node of `kind` it names (both ends of a partition or
+    /// a degraded link). A zone outage names a zone, never a node. It says what the model does:
+    /// slowing down needs workers to slow, a flush needs a cache (a CDN's edge is not flushed), a
+    /// primary crash a database, a traffic spike a users node.
+    pub fn fits(self, kind: NodeKind) -> bool {
+        match self {
+            FaultKind::Kill
+            | FaultKind::Restart
+            | FaultKind::Partition
+            | FaultKind::LinkDegradation => true,
+            FaultKind::SlowDown => kind.has_workers(),
+            FaultKind::ZoneOutage => false,
+            FaultKind::DatabasePrimaryCrash => kind == NodeKind::Database,
+            FaultKind::CacheFlush => kind == NodeKind::Cache,
+            FaultKind::TrafficSpike => kind == NodeKind::Users,
+        }
+    }
+}
+
+impl Fault {
+    pub fn kind(&self) -> FaultKind {
+        match self {
+            Fault::Kill { .. } => FaultKind::Kill,
+            Fault::Restart { .. } => FaultKind::Restart,
+            Fault::SlowDown { .. } => FaultKind::SlowDown,
+            Fault::Partition { .. } => FaultKind::Partition,
+            Fault::LinkDegradation { .. } => FaultKind::LinkDegradation,
+            Fault::ZoneOutage { .. } => FaultKind::ZoneOutage,
+            Fault::DatabasePrimaryCrash { .. } => FaultKind::DatabasePrimaryCrash,
+            Fault::CacheFlush { .. } => FaultKind::CacheFlush,
+            Fault::TrafficSpike { .. } => FaultKind::TrafficSpike,
+        }
+    }
 }
 
 /// A fault in a few words, as logs and reports tell it: "Kill server-1", "Slow down server-2 ×3".

@@ -417,6 +417,28 @@ pub enum LogKind {
     System,
 }
 
+impl LogKind {
+    pub const ALL: [LogKind; 3] = [LogKind::Access, LogKind::Error, LogKind::System];
+
+    /// The tag shown on a line.
+    pub fn label(self) -> &'static str {
+        match self {
+            LogKind::Access => "access",
+            LogKind::Error => "error",
+            LogKind::System => "event",
+        }
+    }
+
+    /// The identifier used in serialised logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogKind::Access => "access",
+            LogKind::Error => "error",
+            LogKind::System => "system",
+        }
+    }
+}
+
 /// The bounded log with per-second budgets for access and error lines, so a storm cannot flood it.
 pub(crate) struct Logs {
     pub(crate) lines: RingBuffer<LogLine>,

@@ -4,7 +4,7 @@
 //! word, so the form refuses exactly what a saved design would.
 
 use engine::NodeKind;
-use engine::design::{Design, Fault, ScheduledFault};
+use engine::design::{Design, Fault, FaultKind, ScheduledFault};
 
 use super::number::{NumberProblem, read_number};
 
@@ -20,14 +20,10 @@ pub const FAULT_KINDS: [(&str, &str); 8] = [
     ("zone_outage", "Zone outage"),
 ];
 
-/// The node kinds a fault of kind `code` can target; empty means any node.
-fn target_kinds(code: &str) -> &'static [NodeKind] {
-    match code {
-        "traffic_spike" => &[NodeKind::Users],
-        "cache_flush" => &[NodeKind::Cache, NodeKind::Cdn],
-        "database_primary_crash" => &[NodeKind::Database],
-        _ => &[],
-    }
+/// Whether a fault of kind `code` does something to a node of `kind`: the engine says
+/// ([`FaultKind::fits`]); an unknown code restricts nothing.
+fn fits(code: &str, kind: NodeKind) -> bool {
+    FaultKind::parse(code).is_none_or(|fault| fault.fits(kind))
 }
 
 /// The fault being scheduled, as typed: text until it is checked.
@@ -92,7 +88,6 @@ impl FaultDraft {
             zones.dedup();
             return zones.into_iter().map(|zone| (zone.clone(), zone)).collect();
         }
-        let fits = target_kinds(&self.kind);
         let mut options: Vec<(String, String)> = Vec::new();
         if self.kind == "traffic_spike" {
             options.push((String::new(), "every users node".to_owned()));
@@ -101,7 +96,7 @@ impl FaultDraft {
             design
                 .nodes
                 .iter()
-                .filter(|node| fits.is_empty() || fits.contains(&node.kind()))
+                .filter(|node| fits(&self.kind, node.kind()))
                 .map(|node| (node.id.clone(), node.id.clone())),
         );
         options
@@ -143,47 +138,46 @@ impl FaultDraft {
         } else {
             1.0
         };
-        let node = |field: &mut Option<String>, id: &str, fits: &[NodeKind]| -> String {
+        let node = |field: &mut Option<String>, id: &str| -> String {
             match design.node(id).map(engine::Node::kind) {
                 None if id.is_empty() => *field = Some("choose a node".to_owned()),
                 None => *field = Some(format!("there is no node “{id}”")),
-                Some(kind) if !fits.is_empty() && !fits.contains(&kind) => {
-                    *field = Some(format!("{id} is not a {}", kind_names(fits)));
+                Some(kind) if !fits(&self.kind, kind) => {
+                    *field = Some(format!("{id} is not a {}", kind_names(&self.kind)));
                 }
                 Some(_) => {}
             }
             id.to_owned()
         };
         let target = self.target.trim();
-        let fits = target_kinds(&self.kind);
         let fault = match self.kind.as_str() {
             "kill" => Fault::Kill {
-                node: node(&mut problems.target, target, fits),
+                node: node(&mut problems.target, target),
             },
             "restart" => Fault::Restart {
-                node: node(&mut problems.target, target, fits),
+                node: node(&mut problems.target, target),
             },
             "slow_down" => Fault::SlowDown {
-                node: node(&mut problems.target, target, fits),
+                node: node(&mut problems.target, target),
                 factor,
             },
             "traffic_spike" => Fault::TrafficSpike {
-                node: (!target.is_empty()).then(|| node(&mut problems.target, target, fits)),
+                node: (!target.is_empty()).then(|| node(&mut problems.target, target)),
                 factor,
             },
             "partition" => {
-                let a = node(&mut problems.target, target, fits);
-                let b = node(&mut problems.other, self.other.trim(), fits);
+                let a = node(&mut problems.target, target);
+                let b = node(&mut problems.other, self.other.trim());
                 if problems.other.is_none() && a == b {
                     problems.other = Some("choose a different node".to_owned());
                 }
                 Fault::Partition { a, b }
             }
             "cache_flush" => Fault::CacheFlush {
-                node: node(&mut problems.target, target, fits),
+                node: node(&mut problems.target, target),
             },
             "database_primary_crash" => Fault::DatabasePrimaryCrash {
-                node: node(&mut problems.target, target, fits),
+                node: node(&mut problems.target, target),
             },
             _ => {
                 if !design.nodes.iter().any(|node| node.zone == target) {
@@ -237,10 +231,12 @@ fn seconds(text: &str) -> Result<Option<f64>, String> {
     }
 }
 
-fn kind_names(kinds: &[NodeKind]) -> String {
-    kinds
-        .iter()
-        .map(|kind| format!("{kind:?}").to_lowercase())
+/// The node kinds a fault of kind `code` fits: "cache", "server or autoscaling group or …".
+fn kind_names(code: &str) -> String {
+    NodeKind::ALL
+        .into_iter()
+        .filter(|kind| fits(code, *kind))
+        .map(|kind| kind.label().to_lowercase())
         .collect::<Vec<_>>()
         .join(" or ")
 }

@@ -10,53 +10,6 @@ use super::geometry::Point;
 use super::number::{NumberProblem, read_number};
 use crate::observe::format::plain_number;
 
-/// The metrics a rule can watch, with their codes for the form's `<select>`.
-pub const METRICS: [(AlertMetric, &str); 7] = [
-    (AlertMetric::ErrorRate, "error_rate"),
-    (AlertMetric::Cpu, "cpu"),
-    (AlertMetric::ResponseTimeP95, "response_time_p95"),
-    (AlertMetric::ResponseTimeMean, "response_time_mean"),
-    (AlertMetric::QueueLength, "queue_length"),
-    (AlertMetric::Throughput, "throughput"),
-    (AlertMetric::HitRatio, "hit_ratio"),
-];
-
-pub const SEVERITIES: [(Severity, &str); 3] = [
-    (Severity::Critical, "critical"),
-    (Severity::Warning, "warning"),
-    (Severity::Info, "info"),
-];
-
-pub const CHANNELS: [(Channel, &str); 3] = [
-    (Channel::Pagerduty, "pagerduty"),
-    (Channel::Slack, "slack"),
-    (Channel::Email, "email"),
-];
-
-pub const KINDS: [(RuleKind, &str); 2] = [
-    (RuleKind::Threshold, "threshold"),
-    (RuleKind::Anomaly, "anomaly"),
-];
-
-pub const COMPARISONS: [(Comparison, &str); 2] =
-    [(Comparison::Above, "above"), (Comparison::Below, "below")];
-
-/// The code of `value` in `table` (empty if it has none).
-pub fn code_of<T: PartialEq + Copy>(table: &[(T, &'static str)], value: T) -> &'static str {
-    table
-        .iter()
-        .find(|(item, _)| *item == value)
-        .map_or("", |(_, code)| code)
-}
-
-/// The value with `code` in `table`.
-pub fn from_code<T: Copy>(table: &[(T, &'static str)], code: &str) -> Option<T> {
-    table
-        .iter()
-        .find(|(_, name)| *name == code)
-        .map(|(item, _)| *item)
-}
-
 /// The nodes a rule can watch, as (id, label) for the form's `<select>`: every node but the
 /// monitoring ones, a group marked as such.
 pub fn watched_node_choices(design: &Design) -> Vec<(String, String)> {

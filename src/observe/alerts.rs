@@ -1,52 +1,10 @@
 //! The words of alerting: a rule in one sentence, what a notification measured against what, the
 //! names of metrics, severities and channels, and the live state of a rule.
 
-use engine::design::{AlertMetric, AlertRule, Channel, Comparison, RuleKind, Severity};
+use engine::design::{AlertMetric, AlertRule, Comparison, RuleKind};
 use engine::{AlertState, AlertStatus, Notification};
 
 use super::format::{metric_value, plain_number};
-
-pub fn metric_label(metric: AlertMetric) -> &'static str {
-    match metric {
-        AlertMetric::ErrorRate => "Error rate",
-        AlertMetric::Cpu => "CPU",
-        AlertMetric::ResponseTimeP95 => "Response time (p95)",
-        AlertMetric::ResponseTimeMean => "Response time (mean)",
-        AlertMetric::QueueLength => "Queue length",
-        AlertMetric::Throughput => "Requests / second",
-        AlertMetric::HitRatio => "Cache hit ratio",
-    }
-}
-
-pub fn kind_label(kind: RuleKind) -> &'static str {
-    match kind {
-        RuleKind::Threshold => "Threshold",
-        RuleKind::Anomaly => "Anomaly (σ from baseline)",
-    }
-}
-
-pub fn comparison_label(comparison: Comparison) -> &'static str {
-    match comparison {
-        Comparison::Above => "above (>)",
-        Comparison::Below => "below (<)",
-    }
-}
-
-pub fn severity_label(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Critical => "critical",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
-pub fn channel_label(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Slack => "Slack #alerts",
-        Channel::Email => "Email",
-        Channel::Pagerduty => "PagerDuty",
-    }
-}
 
 /// "Error rate > 20 % for 10 s on every node".
 pub fn describe_rule(rule: &AlertRule) -> String {
@@ -65,7 +23,7 @@ pub fn describe_rule(rule: &AlertRule) -> String {
         .map_or_else(|| "every node".to_owned(), str::to_owned);
     format!(
         "{} {comparison} {threshold} for {} s on {node}",
-        metric_label(rule.metric),
+        rule.metric.label(),
         plain_number(rule.for_s)
     )
 }
@@ -74,8 +32,8 @@ pub fn describe_rule(rule: &AlertRule) -> String {
 pub fn describe_route(rule: &AlertRule) -> String {
     format!(
         "{} → {}: “{}”",
-        severity_label(rule.severity),
-        channel_label(rule.channel),
+        rule.severity.label(),
+        rule.channel.label(),
         rule.message
     )
 }
@@ -146,7 +104,7 @@ pub fn firing_word(notification: &Notification) -> &'static str {
 pub fn email_subject(notification: &Notification) -> String {
     format!(
         "[{}] {}: {} on {}",
-        severity_label(notification.severity).to_uppercase(),
+        notification.severity.label().to_uppercase(),
         firing_word(notification),
         notification.rule,
         notification.node
@@ -155,7 +113,7 @@ pub fn email_subject(notification: &Notification) -> String {
 
 /// "CPU 87.3 % > 80 %": the value measured at the scrape that changed the state, against the rule.
 pub fn measured(notification: &Notification) -> String {
-    let metric = metric_label(notification.metric);
+    let metric = notification.metric.label();
     let value = metric_value(notification.metric, notification.value);
     match notification.kind {
         RuleKind::Threshold => {

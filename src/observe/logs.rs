@@ -34,23 +34,9 @@ impl LevelFilter {
     }
 }
 
-/// The word the viewer shows for a line's kind (a system event reads as "event").
-pub fn kind_label(kind: LogKind) -> &'static str {
-    match kind {
-        LogKind::Access => "access",
-        LogKind::Error => "error",
-        LogKind::System => "event",
-    }
-}
-
 /// The kind filter's `<option>` value as a kind; anything else shows every kind.
 pub fn parse_kind(value: &str) -> Option<LogKind> {
-    match value {
-        "access" => Some(LogKind::Access),
-        "error" => Some(LogKind::Error),
-        "system" => Some(LogKind::System),
-        _ => None,
-    }
+    LogKind::ALL.into_iter().find(|kind| kind.as_str() == value)
 }
 
 /// Everything the filters ask of a line.

@@ -13,3 +13,4 @@ mod queueing;
 mod resolutions;
 mod run_events;
 mod support;
+mod vocabulary;

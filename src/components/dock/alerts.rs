@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use engine::design::{AlertRule, Channel};
+use engine::design::{AlertMetric, AlertRule, Channel, Comparison, RuleKind, Severity};
 use engine::{AlertState, NodeKind, Notification};
 use leptos::prelude::*;
 
@@ -17,13 +17,11 @@ use super::IncidentResponses;
 use crate::components::field::{FieldWidth, FormDraft, FormLook, LabelledField, TextField};
 use crate::editor::Command;
 use crate::editor::rule_form::{
-    CHANNELS, COMPARISONS, KINDS, METRICS, RuleDraft, RuleProblems, SEVERITIES,
-    add_monitoring_node, code_of, from_code, watched_node_choices,
+    RuleDraft, RuleProblems, add_monitoring_node, watched_node_choices,
 };
 use crate::observe::alerts::{
-    announcement, channel_label, comparison_label, describe_route, describe_rule, email_subject,
-    firing_word, is_generic, kind_label, live_value, measured, metric_label, severity_label,
-    state_words, status_of,
+    announcement, describe_route, describe_rule, email_subject, firing_word, is_generic,
+    live_value, measured, state_words, status_of,
 };
 use crate::observe::clock;
 use crate::observe::incidents::{
@@ -315,8 +313,9 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
                 />
                 <ChoiceField
                     label="Metric"
-                    choices=&METRICS
-                    text=metric_label
+                    choices=&AlertMetric::ALL
+                    code=AlertMetric::as_str
+                    text=AlertMetric::label
                     value=Signal::derive(move || draft.with(|draft| draft.metric))
                     on_change=Callback::new(move |metric| draft.update(|draft| draft.metric = metric))
                 />
@@ -341,16 +340,18 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
                 </LabelledField>
                 <ChoiceField
                     label="Kind"
-                    choices=&KINDS
-                    text=kind_label
+                    choices=&RuleKind::ALL
+                    code=RuleKind::as_str
+                    text=RuleKind::label
                     value=Signal::derive(move || draft.with(|draft| draft.kind))
                     on_change=Callback::new(move |kind| draft.update(|draft| draft.kind = kind))
                 />
                 <ChoiceField
                     label="Comparison"
                     narrow=true
-                    choices=&COMPARISONS
-                    text=comparison_label
+                    choices=&Comparison::ALL
+                    code=Comparison::as_str
+                    text=Comparison::label
                     value=Signal::derive(move || draft.with(|draft| draft.comparison))
                     on_change=Callback::new(move |comparison| draft.update(|draft| draft.comparison = comparison))
                 />
@@ -375,15 +376,17 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
                 <ChoiceField
                     label="Severity"
                     narrow=true
-                    choices=&SEVERITIES
-                    text=severity_label
+                    choices=&Severity::ALL
+                    code=Severity::as_str
+                    text=Severity::label
                     value=Signal::derive(move || draft.with(|draft| draft.severity))
                     on_change=Callback::new(move |severity| draft.update(|draft| draft.severity = severity))
                 />
                 <ChoiceField
                     label="Channel"
-                    choices=&CHANNELS
-                    text=channel_label
+                    choices=&Channel::ALL
+                    code=Channel::as_str
+                    text=Channel::label
                     value=Signal::derive(move || draft.with(|draft| draft.channel))
                     on_change=Callback::new(move |channel| draft.update(|draft| draft.channel = channel))
                 />
@@ -416,7 +419,8 @@ fn RuleEditor(target: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoV
 fn ChoiceField<T>(
     label: &'static str,
     #[prop(optional)] narrow: bool,
-    choices: &'static [(T, &'static str)],
+    choices: &'static [T],
+    code: fn(T) -> &'static str,
     text: fn(T) -> &'static str,
     value: Signal<T>,
     on_change: Callback<T>,
@@ -433,14 +437,15 @@ where
         <LabelledField look=FormLook::Alerts width=width label=label>
             <select
                 class="input"
-                prop:value=move || code_of(choices, value.get())
+                prop:value=move || code(value.get())
                 on:change=move |event| {
-                    if let Some(choice) = from_code(choices, &event_target_value(&event)) {
+                    let chosen = event_target_value(&event);
+                    if let Some(&choice) = choices.iter().find(|&&choice| code(choice) == chosen) {
                         on_change.run(choice);
                     }
                 }
             >
-                {choices.iter().map(|&(choice, code)| view! { <option value=code>{text(choice)}</option> }).collect_view()}
+                {choices.iter().map(|&choice| view! { <option value=code(choice)>{text(choice)}</option> }).collect_view()}
             </select>
         </LabelledField>
     }
@@ -520,7 +525,7 @@ fn SlackMessage(notification: Notification) -> impl IntoView {
                     <span class=tag_class>{tag}</span>
                     " "
                     <strong>{notification.rule.clone()}</strong>
-                    <span class="alerts__muted">{format!(" · {} · {}", notification.node, severity_label(notification.severity))}</span>
+                    <span class="alerts__muted">{format!(" · {} · {}", notification.node, notification.severity.label())}</span>
                 </div>
                 <div class="alerts__message-text">{notification.message.clone()}</div>
                 <div class="alerts__muted">{measured(&notification)}</div>
@@ -609,7 +614,7 @@ fn IncidentList() -> impl IntoView {
                                 <li class=class>
                                     <div class="alerts__message-meta">
                                         <strong>{format!("#{} {}", incident.number, status.label())}</strong>
-                                        <span class="alerts__muted">{format!("{} · {}", severity_label(incident.severity), incident.node)}</span>
+                                        <span class="alerts__muted">{format!("{} · {}", incident.severity.label(), incident.node)}</span>
                                     </div>
                                     <div><strong>{incident.rule.clone()}</strong> " — " {incident.message.clone()}</div>
                                     <div class="alerts__muted">{times}</div>

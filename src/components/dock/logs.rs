@@ -12,8 +12,8 @@ use leptos::prelude::*;
 
 use crate::observe::clock_with_tenths;
 use crate::observe::logs::{
-    LevelFilter, LogFilter, SHOWN_LINES, count_text, kind_label, level_label, matching_lines,
-    parse_kind, waiting_while_paused,
+    LevelFilter, LogFilter, SHOWN_LINES, count_text, level_label, matching_lines, parse_kind,
+    waiting_while_paused,
 };
 use crate::state::AppState;
 
@@ -170,7 +170,7 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                             <li class=level_class(line.level)>
                                 <span class="logs__time">{clock_with_tenths(line.time_s)}</span>
                                 <span class="logs__level">{level_label(line.level)}</span>
-                                <span class="logs__kind">{kind_label(line.kind)}</span>
+                                <span class="logs__kind">{line.kind.label()}</span>
                                 <span class="logs__node">{line.node}</span>
                                 <span class="logs__message">{line.message}</span>
                             </li>

@@ -82,7 +82,7 @@ fn the_fault_form_schedules_good_faults_and_names_each_bad_field() {
     check_draft(
         &draft("cache_flush", "db", "5", "", ""),
         Err(FaultProblems {
-            target: Some("db is not a cache or cdn".to_owned()),
+            target: Some("db is not a cache".to_owned()),
             ..FaultProblems::default()
         }),
     );
@@ -138,6 +138,11 @@ fn each_kind_of_fault_offers_the_targets_it_fits() {
     assert_eq!(targets("cache_flush"), ["cache"]);
     assert_eq!(targets("database_primary_crash"), ["db"]);
     assert_eq!(targets("zone_outage"), ["zone-a", "zone-b"]);
+    // Only nodes with workers slow down (the engine's FaultKind::fits).
+    assert_eq!(
+        targets("slow_down"),
+        ["server-1", "server-2", "db", "cache"]
+    );
 }
 
 #[test]

@@ -1,11 +1,9 @@
 //! The alert rule form's draft and its check.
 
-use engine::design::{AlertMetric, AlertRule, Channel, RuleKind};
+use engine::design::{AlertMetric, AlertRule, RuleKind};
 use engine::{NodeKind, presets};
 
-use crate::editor::rule_form::{
-    CHANNELS, METRICS, RuleDraft, add_monitoring_node, code_of, from_code, watched_node_choices,
-};
+use crate::editor::rule_form::{RuleDraft, add_monitoring_node, watched_node_choices};
 use crate::editor::{Command, Point};
 
 #[test]
@@ -83,16 +81,6 @@ fn every_bad_field_is_named() {
         Some("Between 0 and 86 400 seconds (a day).")
     );
     assert_eq!(problems.threshold, None);
-}
-
-#[test]
-fn every_choice_has_a_code_that_reads_back() {
-    for (metric, code) in METRICS {
-        assert_eq!(code_of(&METRICS, metric), code);
-        assert_eq!(from_code(&METRICS, code), Some(metric));
-    }
-    assert_eq!(from_code(&CHANNELS, "pagerduty"), Some(Channel::Pagerduty));
-    assert_eq!(from_code(&CHANNELS, "fax"), None);
 }
 
 #[test]
