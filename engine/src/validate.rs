@@ -64,6 +64,11 @@ pub enum Problem {
     RoutingCycle {
         cycle: Vec<String>,
     },
+    /// A health-check probe's timeout is not shorter than the interval between probes.
+    ProbeTimeoutNotBelowInterval {
+        timeout_ms: f64,
+        interval_ms: f64,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -97,6 +102,15 @@ impl fmt::Display for Problem {
                     "the design has no users node, so no requests would ever arrive"
                 )
             }
+            Problem::ProbeTimeoutNotBelowInterval {
+                timeout_ms,
+                interval_ms,
+            } => write!(
+                f,
+                "must be shorter than the interval between probes ({interval_ms} ms), got \
+                 {timeout_ms} ms: a probe should have failed before the next one is sent \
+                 (an AWS load balancer refuses a timeout that is not smaller than the interval too)"
+            ),
             Problem::RoutingCycle { cycle } => write!(
                 f,
                 "requests could loop forever: {} → {}",
@@ -382,6 +396,15 @@ impl Checker {
             1.0,
             DAY_MS,
         );
+        if check.timeout_ms >= check.interval_ms {
+            self.push(
+                format!("{path}.health_check.timeout_ms"),
+                Problem::ProbeTimeoutNotBelowInterval {
+                    timeout_ms: check.timeout_ms,
+                    interval_ms: check.interval_ms,
+                },
+            );
+        }
         self.count(
             &format!("{path}.health_check.unhealthy_threshold"),
             check.unhealthy_threshold,

@@ -61,9 +61,12 @@ pub(crate) struct Backend {
     pub(crate) healthy: bool,
     consecutive_ok: u32,
     consecutive_failed: u32,
-    /// Sequence number of the latest probe, and whether it has been answered or timed out.
+    /// Sequence number of the latest probe.
     probe_sequence: u32,
-    probe_settled: bool,
+    /// Probes sent and neither answered nor timed out yet, oldest first. Each one counts once, when
+    /// it settles; with a timeout longer than the interval (validation refuses it, the model copes)
+    /// several are out at once.
+    unsettled: Vec<u32>,
     /// Probes sent to it so far, and how the latest settled one went (for the probe animation).
     pub(crate) probes_sent: u32,
     pub(crate) last_probe_ok: Option<bool>,
@@ -157,7 +160,7 @@ impl LoadBalancer {
             consecutive_ok: 0,
             consecutive_failed: 0,
             probe_sequence: 0,
-            probe_settled: true,
+            unsettled: Vec::new(),
             probes_sent: 0,
             last_probe_ok: None,
             connections: 0,
@@ -238,9 +241,11 @@ impl LoadBalancer {
             }
         }
         if !params.health_check.enabled {
-            // Without health checks every backend counts as healthy.
+            // Without health checks every backend counts as healthy, and probes still out count
+            // for nothing.
             for backend in &mut self.backends {
                 backend.healthy = true;
+                backend.unsettled.clear();
             }
         }
         self.params = params;
@@ -480,8 +485,8 @@ impl LoadBalancer {
                 }
                 backend.probe_sequence += 1;
                 backend.probes_sent += 1;
-                backend.probe_settled = false;
                 let sequence = backend.probe_sequence;
+                backend.unsettled.push(sequence);
                 let target = backend.node;
                 let link = &core.links[backend.link.get()];
                 let delay = link.delay();
@@ -525,10 +530,11 @@ impl LoadBalancer {
         let Some(backend) = self.backends.get_mut(slot as usize) else {
             return;
         };
-        if backend.probe_sequence != sequence || backend.probe_settled {
+        // A reply after the timeout, or a timeout after the reply, finds the probe settled.
+        let Some(position) = backend.unsettled.iter().position(|&s| s == sequence) else {
             return;
-        }
-        backend.probe_settled = true;
+        };
+        backend.unsettled.remove(position);
         backend.last_probe_ok = Some(ok);
         let name = core.ids[backend.node.get()].clone();
         if ok {
@@ -649,5 +655,62 @@ impl LoadBalancer {
 
     pub(crate) fn cost_per_hour(&self) -> f64 {
         self.params.cost_per_hour * if self.params.standby { 2.0 } else { 1.0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::design::Design;
+    use crate::params::NodeParams;
+    use crate::run_event::RunEvent;
+    use crate::{Resolution, Simulation};
+
+    /// The validation tests' health-check design (four servers behind round robin at 100 req/s
+    /// each; server-1 dies at 10 s; probes every 2 s, 3 failures in a row mark it down) with the
+    /// probe timeout set to `timeout_ms`, built without validation.
+    fn health_check(timeout_ms: f64, seed: u64) -> Simulation {
+        let text = include_str!("../../tests/designs/health_check.json");
+        let mut design = Design::from_json(text).expect("a valid design file");
+        for node in &mut design.nodes {
+            if let NodeParams::LoadBalancer(lb) = &mut node.params {
+                lb.health_check.timeout_ms = timeout_ms;
+            }
+        }
+        Simulation::build(&design, seed, Resolution::PerRequest)
+    }
+
+    #[test]
+    fn probes_that_time_out_after_the_next_one_left_still_find_a_dead_backend() {
+        // A 3 s timeout with a 2 s interval: every probe is still out when the next one leaves.
+        let mut losses = Vec::new();
+        for seed in 0..20 {
+            let mut simulation = health_check(3_000.0, 100 + seed);
+            simulation.advance(25.0);
+            let snapshot = simulation.snapshot();
+            let lb = snapshot.nodes.iter().find(|n| n.id == "lb").expect("lb");
+            assert_eq!(
+                lb.healthy_backends,
+                Some((3, 4)),
+                "seed {seed}: the dead backend must leave the rotation"
+            );
+            let report = simulation.report();
+            assert!(report.events.iter().any(|line| matches!(
+                &line.event,
+                Some(RunEvent::MarkedUnhealthy { backend, failed: 3, .. }) if backend == "server-1"
+            )));
+            losses.push(simulation.node_stats("users").expect("users").failed as f64);
+        }
+        // Detection takes I/2 + (n − 1)·I + T on average, whether T is shorter than I or not:
+        // requests lost = 100/s × (1 + 2 × 2 + 3) s. 99 % Student-t interval over 20 runs.
+        let n = losses.len() as f64;
+        let mean = losses.iter().sum::<f64>() / n;
+        let variance = losses.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let half_width = 2.861 * (variance / n).sqrt();
+        println!("requests lost with T > I: {mean:.0} ± {half_width:.0}, expected 800");
+        assert!((mean - 800.0).abs() <= half_width, "{mean} ± {half_width}");
+        assert!(
+            half_width <= 80.0,
+            "the interval ±{half_width} says nothing"
+        );
     }
 }

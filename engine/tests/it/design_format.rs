@@ -1,7 +1,7 @@
 //! The design file: parsing, typed errors with JSON paths, migration, link rules and presets.
 
 use engine::design::CURRENT_VERSION;
-use engine::{Design, NodeKind, Problem, link_allowed, presets};
+use engine::{Design, NodeKind, NodeParams, Problem, link_allowed, presets};
 
 fn error_of(text: &str) -> String {
     match Design::from_json(text) {
@@ -65,6 +65,13 @@ fn errors_carry_json_paths() {
                 "links": [{"from": "u", "to": "a"}, {"from": "a", "to": "b"}, {"from": "b", "to": "a"}]}"#,
             "links: requests could loop forever: a → b → a",
         ),
+        (
+            r#"{"version": 2, "nodes": [{"id": "u", "kind": "users"}, {"id": "lb", "kind": "load_balancer",
+                "params": {"health_check": {"interval_ms": 1000, "timeout_ms": 1500}}}]}"#,
+            "nodes[1].params.health_check.timeout_ms: must be shorter than the interval between \
+             probes (1000 ms), got 1500 ms: a probe should have failed before the next one is sent \
+             (an AWS load balancer refuses a timeout that is not smaller than the interval too)",
+        ),
     ];
     for (text, expected) in cases {
         let message = error_of(text);
@@ -110,6 +117,48 @@ fn link_rules_explain_refusals() {
             }
         }
     }
+}
+
+#[test]
+fn a_probe_timeout_must_be_shorter_than_the_interval() {
+    let design = |timeout_ms: f64| {
+        let mut design = presets::horizontal_scaling();
+        if let Some(NodeParams::LoadBalancer(lb)) = design
+            .nodes
+            .iter_mut()
+            .map(|node| &mut node.params)
+            .find(|params| matches!(params, NodeParams::LoadBalancer(_)))
+        {
+            lb.health_check.interval_ms = 2_000.0;
+            lb.health_check.timeout_ms = timeout_ms;
+        }
+        design
+    };
+    assert!(design(1_999.0).validate().is_ok());
+    for timeout_ms in [2_000.0, 5_000.0] {
+        let problems = design(timeout_ms).problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].problem,
+            Problem::ProbeTimeoutNotBelowInterval {
+                timeout_ms,
+                interval_ms: 2_000.0
+            }
+        );
+        assert!(
+            problems[0]
+                .path
+                .ends_with(".params.health_check.timeout_ms")
+        );
+    }
+    // The defaults a new load balancer gets, and every preset, are accepted.
+    let NodeParams::LoadBalancer(default) = NodeParams::default_for(NodeKind::LoadBalancer) else {
+        panic!("a load balancer's parameters");
+    };
+    assert!(default.health_check.timeout_ms < default.health_check.interval_ms);
+    presets::million_requests_per_second()
+        .validate()
+        .expect("the aggregated preset is valid");
 }
 
 #[test]

@@ -66,7 +66,11 @@ fn params(draw: &mut Draw, kind: &str) -> Value {
             "algorithm": draw.pick(&["round_robin", "weighted_round_robin", "least_connections", "random", "power_of_two", "consistent_hash"]),
             "max_connections": draw.pick(&[0, 5, 10000]),
             "standby": draw.below(2) == 0,
-            "health_check": {"interval_ms": draw.pick(&[10.0, 500.0]), "timeout_ms": 100.0},
+            // A probe times out before the next one leaves, as validation requires.
+            "health_check": draw.pick(&[
+                json!({"interval_ms": 10.0, "timeout_ms": 5.0}),
+                json!({"interval_ms": 500.0, "timeout_ms": 100.0}),
+            ]),
         }),
         "cache" => json!({
             "capacity_keys": draw.pick(&[0, 1, 100]),

@@ -656,6 +656,27 @@ fn set_param_refuses_bad_values_with_a_message_for_beside_the_field() {
         "5",
         "Min instances: Initial instances must be at least 5, got 4",
     );
+    // A probe must fail before the next one leaves, whichever of the two fields is edited.
+    let alb = "a probe should have failed before the next one is sent (an AWS load balancer \
+               refuses a timeout that is not smaller than the interval too)";
+    check(
+        "lb",
+        "health_check.timeout_ms",
+        "2000",
+        &format!(
+            "Health check › Timeout: must be shorter than the interval between probes \
+             (2000 ms), got 2000 ms: {alb}"
+        ),
+    );
+    check(
+        "lb",
+        "health_check.interval_ms",
+        "500",
+        &format!(
+            "Health check › Interval: Health check › Timeout must be shorter than the interval \
+             between probes (500 ms), got 1000 ms: {alb}"
+        ),
+    );
 }
 
 #[test]
