@@ -195,6 +195,10 @@ pub struct SeriesPoint {
     pub cpu: f64,
     /// Requests waiting at the end of the second.
     pub queue: f64,
+    /// Mean wait for a worker (queueing delay, service apart) of the requests a worker took in the
+    /// second, milliseconds; and the share of them that had to wait, 0..=1.
+    pub wait_ms: f64,
+    pub wait_probability: f64,
     /// Memory in use, mebibytes.
     pub memory_mb: f64,
     /// Open connections (load balancers, databases) or requests inside the node.

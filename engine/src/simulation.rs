@@ -465,6 +465,8 @@ impl Simulation {
                 mean_ms: window.mean() / 1e6,
                 cpu: gauges.cpu,
                 queue: gauges.queue,
+                wait_ms: gauges.waits.mean_ms(),
+                wait_probability: gauges.waits.probability(),
                 memory_mb: gauges.memory_mb,
                 connections: gauges.connections,
                 hit_ratio: if lookups > 0 {
@@ -972,6 +974,10 @@ impl Simulation {
                 cpu: last.cpu,
                 memory_mb: last.memory_mb,
                 queue: last.queue,
+                mean_wait_ms: self.core.kinds[index].has_workers().then_some(last.wait_ms),
+                wait_probability: self.core.kinds[index]
+                    .has_workers()
+                    .then_some(last.wait_probability),
                 connections: last.connections,
                 hit_ratio: last.hit_ratio,
                 arrivals: metrics.arrivals,
@@ -1167,6 +1173,7 @@ impl Simulation {
             }
             _ => None,
         };
+        let waits = self.nodes[index].waits();
         let metrics = &mut self.core.metrics[index];
         let mean_in_system = metrics.mean_inside(now);
         let seconds = now.saturating_sub(metrics.since) as f64 / 1e9;
@@ -1214,6 +1221,8 @@ impl Simulation {
                 })
                 .collect(),
             mean_in_system,
+            mean_wait_ms: waits.map(|waits| waits.mean_ms()),
+            wait_probability: waits.map(|waits| waits.probability()),
             utilisation,
             hit_ratio: (metrics.hits + metrics.misses > 0).then(|| metrics.hit_ratio()),
         })
@@ -1290,6 +1299,12 @@ pub struct NodeStats {
     pub by_request_type: Vec<RequestTypeFigures>,
     /// Time-average of requests inside the node (Little's L).
     pub mean_in_system: f64,
+    /// For nodes with workers: the mean wait for a worker (queueing delay, apart from service time)
+    /// of the requests that reached the front of a queue or found a worker free, milliseconds, and
+    /// the share of them that had to wait, 0..=1 (Erlang C's P(wait) for an M/M/c station). A
+    /// database's wait for a pool connection is not included.
+    pub mean_wait_ms: Option<f64>,
+    pub wait_probability: Option<f64>,
     /// Busy workers / workers over the run, for nodes with workers.
     pub utilisation: Option<f64>,
     pub hit_ratio: Option<f64>,

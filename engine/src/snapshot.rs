@@ -63,6 +63,11 @@ pub struct NodeSnapshot {
     pub cpu: f64,
     pub memory_mb: f64,
     pub queue: f64,
+    /// Over the last full second, for nodes with workers: the mean wait for a worker (queueing
+    /// delay, apart from service time), milliseconds, and the share of requests that had to wait,
+    /// 0..=1 (compare an M/M/c station with Erlang C).
+    pub mean_wait_ms: Option<f64>,
+    pub wait_probability: Option<f64>,
     pub connections: f64,
     /// Caches and CDNs, 0..=1, over the last second.
     pub hit_ratio: f64,

@@ -374,6 +374,7 @@ impl AutoscalingGroup {
         let mut running = 0.0;
         for member in &mut self.members {
             let utilisation = member.station.window_utilisation(now);
+            gauges.waits.add(member.station.last_window_waits);
             if member.state == InstanceState::Down {
                 continue;
             }

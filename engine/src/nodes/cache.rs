@@ -377,6 +377,7 @@ impl Cache {
             memory_mb: self.lru.len() as f64 * 0.001,
             connections: f64::from(self.station.busy) + self.station.queue_len() as f64,
             instances: u32::from(self.up),
+            waits: self.station.last_window_waits,
         }
     }
 }

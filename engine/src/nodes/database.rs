@@ -378,6 +378,7 @@ impl Database {
         let mut up = 0.0;
         for instance in &mut self.instances {
             let utilisation = instance.station.window_utilisation(now);
+            gauges.waits.add(instance.station.last_window_waits);
             if instance.up {
                 up += 1.0;
                 gauges.cpu += utilisation;

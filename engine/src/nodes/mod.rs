@@ -16,6 +16,7 @@ pub(crate) mod users;
 
 use crate::core::{CallId, Core, Timer};
 use crate::metrics::FailureCause;
+use crate::nodes::station::WaitTally;
 
 /// Instantaneous or per-second figures of a node, sampled once a second.
 #[derive(Clone, Copy, Debug, Default)]
@@ -26,6 +27,8 @@ pub(crate) struct Gauges {
     pub(crate) connections: f64,
     /// Running instances (1 or 0 for single nodes).
     pub(crate) instances: u32,
+    /// Waits for a worker over the last second, every station of the node together.
+    pub(crate) waits: WaitTally,
 }
 
 pub(crate) enum NodeState {
@@ -211,6 +214,29 @@ impl NodeState {
             }
             NodeState::Cdn(_) | NodeState::Monitoring(_) => {}
         }
+    }
+
+    /// Waits for a worker since the start (or the last reset), every station of the node together;
+    /// `None` for nodes without workers.
+    pub(crate) fn waits(&self) -> Option<WaitTally> {
+        let mut total = WaitTally::default();
+        match self {
+            NodeState::Server(node) => total.add(node.instance.station.waits),
+            NodeState::AutoscalingGroup(node) => {
+                node.members.iter().for_each(|m| total.add(m.station.waits));
+            }
+            NodeState::Cache(node) => total.add(node.station.waits),
+            NodeState::Database(node) => {
+                node.instances
+                    .iter()
+                    .for_each(|i| total.add(i.station.waits));
+            }
+            NodeState::Users(_)
+            | NodeState::LoadBalancer(_)
+            | NodeState::Cdn(_)
+            | NodeState::Monitoring(_) => return None,
+        }
+        Some(total)
     }
 
     /// Restarts whole-run utilisation figures (after a warm-up).

@@ -508,6 +508,7 @@ impl Server {
             },
             connections: f64::from(self.instance.inside) * self.instance.weight as f64,
             instances: u32::from(self.is_up()),
+            waits: self.instance.station.last_window_waits,
         }
     }
 

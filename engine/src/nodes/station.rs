@@ -45,6 +45,52 @@ pub(crate) enum FluidAdmission {
     TimedOut,
 }
 
+/// How long requests waited for a worker (queueing delay, service time apart). Counts are in
+/// requests (a weighted call counts `weight` times).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct WaitTally {
+    /// Requests a worker took.
+    pub(crate) started: f64,
+    /// Of those, requests that found every worker busy and waited.
+    pub(crate) waited: f64,
+    /// Their waits added up, nanoseconds.
+    pub(crate) wait_ns: f64,
+}
+
+impl WaitTally {
+    fn record(&mut self, wait_ns: f64, weight: f64) {
+        self.started += weight;
+        if wait_ns > 0.0 {
+            self.waited += weight;
+            self.wait_ns += wait_ns * weight;
+        }
+    }
+
+    pub(crate) fn add(&mut self, other: WaitTally) {
+        self.started += other.started;
+        self.waited += other.waited;
+        self.wait_ns += other.wait_ns;
+    }
+
+    /// Mean wait of the requests a worker took, milliseconds (0 when none).
+    pub(crate) fn mean_ms(self) -> f64 {
+        if self.started > 0.0 {
+            self.wait_ns / self.started / 1e6
+        } else {
+            0.0
+        }
+    }
+
+    /// The share of requests that had to wait, 0..=1 (Erlang C's P(wait) for an M/M/c station).
+    pub(crate) fn probability(self) -> f64 {
+        if self.started > 0.0 {
+            self.waited / self.started
+        } else {
+            0.0
+        }
+    }
+}
+
 pub(crate) enum Admission {
     /// A worker was free: service starts now.
     Start,
@@ -70,6 +116,11 @@ pub(crate) struct Station {
     since: u64,
     integral_at_reset: f64,
     pub(crate) fluid: Option<Fluid>,
+    /// Waits since the start (or the last reset), in the current one-second window, and in the
+    /// last closed one.
+    pub(crate) waits: WaitTally,
+    window_waits: WaitTally,
+    pub(crate) last_window_waits: WaitTally,
 }
 
 impl Station {
@@ -87,6 +138,9 @@ impl Station {
             since: 0,
             integral_at_reset: 0.0,
             fluid: None,
+            waits: WaitTally::default(),
+            window_waits: WaitTally::default(),
+            last_window_waits: WaitTally::default(),
         }
     }
 
@@ -101,6 +155,7 @@ impl Station {
         if self.busy < self.workers {
             self.accrue(now);
             self.busy += 1;
+            self.record_wait(0.0, 1.0);
             Admission::Start
         } else if self.waiting.len() < self.queue_capacity {
             self.waiting.push_back((call, now));
@@ -113,13 +168,21 @@ impl Station {
     /// A worker finished: hands it the next waiting call (with its enqueue time) or frees it.
     pub(crate) fn next(&mut self, now: u64) -> Option<(CallId, u64)> {
         match self.waiting.pop_front() {
-            Some(next) => Some(next),
+            Some(next) => {
+                self.record_wait(now.saturating_sub(next.1) as f64, 1.0);
+                Some(next)
+            }
             None => {
                 self.accrue(now);
                 self.busy = self.busy.saturating_sub(1);
                 None
             }
         }
+    }
+
+    fn record_wait(&mut self, wait_ns: f64, weight: f64) {
+        self.waits.record(wait_ns, weight);
+        self.window_waits.record(wait_ns, weight);
     }
 
     /// A worker keeps its request while it waits on dependencies: busy, but not computing.
@@ -262,6 +325,7 @@ impl Station {
         }
         fluid.window_wait += weight_f * wait;
         self.busy_integral += weight_f * service_ns as f64;
+        self.record_wait(wait, weight_f);
         FluidAdmission::Admitted {
             delay_ns: crate::random::to_ns(wait) + service_ns,
         }
@@ -319,9 +383,11 @@ impl Station {
         self.waiting.drain(..).collect()
     }
 
-    /// Mean utilisation since the last call, 0..=1; starts a new window (once a second).
+    /// Mean utilisation since the last call, 0..=1; starts a new window (once a second), keeping
+    /// the waits of the closed one in `last_window_waits`.
     pub(crate) fn window_utilisation(&mut self, now: u64) -> f64 {
         self.close_fluid_window(now);
+        self.last_window_waits = std::mem::take(&mut self.window_waits);
         self.accrue(now);
         let span = now.saturating_sub(self.window_started_at) as f64 * f64::from(self.workers);
         let used = self.busy_integral - self.window_start;
@@ -350,6 +416,7 @@ impl Station {
         self.accrue(now);
         self.since = now;
         self.integral_at_reset = self.busy_integral;
+        self.waits = WaitTally::default();
     }
 }
 

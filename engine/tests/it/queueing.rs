@@ -9,14 +9,19 @@ fn factorial(n: u32) -> f64 {
     (1..=n).map(f64::from).product()
 }
 
-/// Erlang C mean response time, seconds.
-fn erlang_c_response(lambda: f64, mu: f64, c: u32) -> f64 {
+/// Erlang C for an M/M/c station: the probability of waiting and the mean wait, seconds.
+fn erlang_c(lambda: f64, mu: f64, c: u32) -> (f64, f64) {
     let a = lambda / mu;
     let rho = a / f64::from(c);
     let top = a.powi(c as i32) / factorial(c) / (1.0 - rho);
     let bottom: f64 = (0..c).map(|k| a.powi(k as i32) / factorial(k)).sum::<f64>() + top;
-    let wait = top / bottom / (f64::from(c) * mu - lambda);
-    wait + 1.0 / mu
+    let p_wait = top / bottom;
+    (p_wait, p_wait / (f64::from(c) * mu - lambda))
+}
+
+/// Erlang C mean response time, seconds.
+fn erlang_c_response(lambda: f64, mu: f64, c: u32) -> f64 {
+    erlang_c(lambda, mu, c).1 + 1.0 / mu
 }
 
 #[test]
@@ -39,9 +44,14 @@ fn mm1_at_rho_0_8() {
 #[test]
 fn mmc_erlang_c() {
     let mut simulation = Simulation::new(&design("mmc.json"), 21).expect("valid");
-    let [mean, utilisation] = batch_means(&mut simulation, 20.0, 20, 40.0, |s| {
+    let [mean, utilisation, wait, p_wait] = batch_means(&mut simulation, 20.0, 20, 40.0, |s| {
         let stats = s.node_stats("server").expect("server");
-        [stats.mean_ms, stats.utilisation.unwrap_or(0.0)]
+        [
+            stats.mean_ms,
+            stats.utilisation.unwrap_or(0.0),
+            stats.mean_wait_ms.expect("a server has workers"),
+            stats.wait_probability.expect("a server has workers"),
+        ]
     });
     mean.check(
         "M/M/4 mean response (ms)",
@@ -49,6 +59,53 @@ fn mmc_erlang_c() {
         0.05,
     );
     utilisation.check("M/M/4 utilisation", 0.8, 0.02);
+    // The time in the queue alone, and how many wait at all: P(wait) = 0.596, Wq = 7.46 ms.
+    let (analytic_p_wait, analytic_wait_s) = erlang_c(320.0, 100.0, 4);
+    wait.check("M/M/4 mean wait (ms)", 1000.0 * analytic_wait_s, 0.1);
+    p_wait.check("M/M/4 probability of waiting", analytic_p_wait, 0.03);
+}
+
+#[test]
+fn the_live_numbers_carry_the_wait_of_the_last_second() {
+    let mut simulation = Simulation::new(&design("mmc.json"), 22).expect("valid");
+    simulation.advance(5.0);
+    simulation.reset_statistics();
+    let (mut waits, mut shares) = (Vec::new(), Vec::new());
+    for _ in 0..60 {
+        simulation.advance(1.0);
+        let snapshot = simulation.snapshot();
+        let users = snapshot
+            .nodes
+            .iter()
+            .find(|n| n.id == "users")
+            .expect("users");
+        assert_eq!((users.mean_wait_ms, users.wait_probability), (None, None));
+        let server = snapshot
+            .nodes
+            .iter()
+            .find(|n| n.id == "server")
+            .expect("server");
+        waits.push(server.mean_wait_ms.expect("a server has workers"));
+        shares.push(server.wait_probability.expect("a server has workers"));
+    }
+    // About 320 requests a second: the seconds' figures average to the whole minute's.
+    let stats = simulation.node_stats("server").expect("server");
+    let average = |values: &[f64]| values.iter().sum::<f64>() / values.len() as f64;
+    let (whole_wait, whole_share) = (
+        stats.mean_wait_ms.expect("a server has workers"),
+        stats.wait_probability.expect("a server has workers"),
+    );
+    assert!(whole_wait > 1.0 && whole_share > 0.3, "{stats:?}");
+    assert!(
+        (average(&waits) - whole_wait).abs() < 0.05 * whole_wait,
+        "{} vs {whole_wait}",
+        average(&waits)
+    );
+    assert!(
+        (average(&shares) - whole_share).abs() < 0.02,
+        "{} vs {whole_share}",
+        average(&shares)
+    );
 }
 
 #[test]

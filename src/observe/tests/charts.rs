@@ -66,6 +66,8 @@ fn series_of(run: &Run, id: &str) -> Vec<SeriesPoint> {
             mean_ms: level * 12.0,
             cpu: level / 10.0,
             queue: 0.0,
+            wait_ms: 0.0,
+            wait_probability: 0.0,
             memory_mb: 100.0,
             connections: level * 5.0,
             hit_ratio: level / 10.0,

@@ -28,6 +28,8 @@ fn node_snapshot(id: &str, kind: NodeKind) -> NodeSnapshot {
         cpu: 0.0,
         memory_mb: 0.0,
         queue: 0.0,
+        mean_wait_ms: None,
+        wait_probability: None,
         connections: 0.0,
         hit_ratio: 0.0,
         arrivals: 0,
