@@ -109,3 +109,27 @@ fn a_million_requests_per_second_runs_aggregated() {
         snapshot.events_processed
     );
 }
+
+#[test]
+fn aggregated_waits_match_erlang_c() {
+    let mut simulation = Simulation::with_resolution(
+        &design("mmc.json"),
+        43,
+        Resolution::Aggregated { weight: 2 },
+    )
+    .expect("valid");
+    let [wait, p_wait] = batch_means(&mut simulation, 30.0, 20, 40.0, |s| {
+        let stats = s.node_stats("server").expect("server");
+        [
+            stats.mean_wait_ms.expect("a server has workers"),
+            stats.wait_probability.expect("a server has workers"),
+        ]
+    });
+    // The same M/M/4 at ρ 0.8 as the per-request test: a = 3.2, P(wait) = (a⁴/4! · 5) / (Σ_{k<4}
+    // a^k/k! + a⁴/4! · 5), Wq = P(wait) / (4μ − λ).
+    let a: f64 = 3.2;
+    let top = a.powi(4) / 24.0 * 5.0;
+    let p = top / (1.0 + a + a * a / 2.0 + a.powi(3) / 6.0 + top);
+    wait.check("aggregated M/M/4 mean wait (ms)", 1000.0 * p / 80.0, 0.1);
+    p_wait.check("aggregated M/M/4 probability of waiting", p, 0.03);
+}
