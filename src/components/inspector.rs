@@ -399,6 +399,11 @@ fn LiveNumbers(id: StoredValue<String>) -> impl IntoView {
                 rows.push(("CPU", format!("{:.0} %", live.cpu * 100.0)));
                 rows.push(("Queue", format!("{:.0}", live.queue)));
             }
+            // Time in queue apart from service time, to compare with Erlang C.
+            if let (Some(wait), Some(probability)) = (live.mean_wait_ms, live.wait_probability) {
+                rows.push(("Mean wait", format!("{wait:.1} ms")));
+                rows.push(("P(wait)", format!("{:.0} %", probability * 100.0)));
+            }
             // By request type where it tells something: a database (reads on replicas, writes on
             // the primary) or any node where some types fail and others do not.
             let spread = live
