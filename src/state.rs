@@ -125,6 +125,12 @@ impl AppState {
         outcome
     }
 
+    /// Ends the current edit step: the next change of the same field is a step of its own (an
+    /// inspector field committed twice is two undo steps, not one).
+    pub fn seal(&self) {
+        self.editor.try_update(Editor::seal);
+    }
+
     /// Takes back the last edit.
     pub fn undo(&self) {
         let label = self.editor.try_update(Editor::undo).flatten();

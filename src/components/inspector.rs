@@ -181,6 +181,8 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
             value: ParamValue::Text(text),
         };
         error.try_set(state.execute(&command).err().map(|error| error.to_string()));
+        // A committed value is one undo step: the next commit of this field starts another.
+        state.seal();
     };
     let label = if field.group.is_empty() {
         field.label.clone()
@@ -296,6 +298,8 @@ fn PatternEditor(node: StoredValue<String>) -> impl IntoView {
             value: ParamValue::Json(json),
         };
         error.try_set(state.execute(&command).err().map(|error| error.to_string()));
+        // A committed value is one undo step: the next commit of this field starts another.
+        state.seal();
     };
     let current_shape = pattern::shape_of(&initial.pattern);
     let choose_shape = move |event: web_sys::Event| {
@@ -623,6 +627,7 @@ fn LinkInspector(link: LinkId) -> impl IntoView {
                         on:change=move |event| {
                             let command = Command::SetLinkParam { link: link.get_value(), field: name.to_string(), value: ParamValue::Text(event_target_value(&event)) };
                             error.set(state.execute(&command).err().map(|error| error.to_string()));
+                            state.seal();
                         }
                     />
                     <span class="field__unit">{unit}</span>

@@ -228,8 +228,15 @@ test('the inspector speaks a student’s words: sections, labels in errors, tier
     { what: 'the preview to follow the factor' },
   );
   await screenshot(page, 'first-hour-pattern-form');
-  // A tier says what it is.
+  // A tier says what it is; two commits of one field are two undo steps.
   await page.locator('[data-node-id="server"]').click();
+  const workers = inspector.getByRole('textbox', { name: 'Workers' });
+  await workers.fill('3');
+  await workers.press('Enter');
+  await workers.fill('4');
+  await workers.press('Enter');
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  assert.equal(await inspector.getByRole('textbox', { name: 'Workers' }).inputValue(), '3', 'one Undo takes back only the last commit');
   const tier = inspector.getByRole('combobox', { name: 'Tier' });
   const options = await tier.locator('option').allInnerTexts();
   assert.ok(options.every((option) => /cores, \d+ GiB, \$[\d.]+\/h/.test(option)), options.join(' | '));
