@@ -580,6 +580,16 @@ impl Core {
         self.schedule(delay, Event::Response { call });
     }
 
+    /// A request fails at the node that holds it: one error line there (within the per-second
+    /// budget), then the error answers its caller. Every node kind fails the requests it cannot serve
+    /// through this one path (relaying a failure from downstream is a plain `respond`).
+    pub(crate) fn fail(&mut self, call: CallId, cause: FailureCause) {
+        if let Some(node) = self.calls.get(call).map(|c| c.node) {
+            self.log_failure(node, cause);
+        }
+        self.respond(call, Err(cause));
+    }
+
     /// Logs an error line for a failed request, within the per-second budget.
     pub(crate) fn log_failure(&mut self, node: NodeIndex, cause: FailureCause) {
         if self.logs.error_budget > 0 {

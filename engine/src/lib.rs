@@ -76,6 +76,8 @@
 //! - `design`, `params`, `validate`, `presets`: the file format and its rules ([`link_allowed`]).
 //! - `simulation`: the event loop, faults, live commands, snapshots and reports.
 //! - `core`: what every node shares (clock, event list, generator, request slab, links, metrics).
+//! - `event_queue`, `station`: building blocks, the (time, sequence) event queue and the multi-server
+//!   queue every node with workers is made of (servers, service instances, cache threads, databases).
 //! - `nodes/*`: one model per node kind, each opening with what it models and what it leaves out.
 //! - `metrics`, `histogram`, `alerts`: measurements, log-linear latency histogram, alert rules.
 //! - `run_event`: what happened, as a type ([`RunEvent`]) on every system and error log line, so
@@ -97,6 +99,7 @@ pub mod run_event;
 pub mod simulation;
 pub mod snapshot;
 pub mod speed;
+mod station;
 pub mod validate;
 
 pub use alerts::{AlertState, AlertStatus, Notification};

@@ -88,8 +88,7 @@ impl AutoscalingGroup {
             }
             None => {
                 core.arrived(call);
-                core.log_failure(self.index, FailureCause::BackendDown { node: self.index.0 });
-                core.respond(call, Err(FailureCause::BackendDown { node: self.index.0 }));
+                core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             }
         }
     }

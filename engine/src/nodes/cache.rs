@@ -13,10 +13,10 @@
 use crate::core::{CallId, Core, LinkIndex, NodeIndex};
 use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
-use crate::nodes::station::{Admission, FluidAdmission, Station};
 use crate::params::CacheParams;
 use crate::random::{ZipfTable, to_ns};
 use crate::run_event::{CrashCause, RunEvent};
+use crate::station::{Admission, FluidAdmission, Station};
 
 const NONE: u32 = u32::MAX;
 
@@ -223,8 +223,7 @@ impl Cache {
     pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
         core.arrived(call);
         if !self.up {
-            core.log_failure(self.index, FailureCause::BackendDown { node: self.index.0 });
-            core.respond(call, Err(FailureCause::BackendDown { node: self.index.0 }));
+            core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             return;
         }
         let Some(state) = core.calls.get_mut(call) else {
@@ -262,7 +261,7 @@ impl Cache {
             return;
         };
         if state.epoch != self.epoch {
-            core.respond(call, Err(FailureCause::BackendDown { node: self.index.0 }));
+            core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             return;
         }
         let is_write = state.request_type.is_write();
@@ -340,7 +339,7 @@ impl Cache {
         self.epoch += 1;
         self.lru.clear();
         for (call, _) in self.station.clear(core.now) {
-            core.respond(call, Err(FailureCause::BackendDown { node: self.index.0 }));
+            core.fail(call, FailureCause::BackendDown { node: self.index.0 });
         }
         core.log(
             LogLevel::Error,

@@ -32,7 +32,7 @@ impl Cdn {
     pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
         core.arrived(call);
         if !self.up {
-            core.respond(call, Err(FailureCause::BackendDown { node: self.index.0 }));
+            core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             return;
         }
         let Some(request_type) = core.calls.get(call).map(|c| c.request_type) else {
@@ -65,7 +65,7 @@ impl Cdn {
             }
             None => {
                 self.inside -= 1;
-                core.respond(call, Err(FailureCause::NoRoute { node: self.index.0 }));
+                core.fail(call, FailureCause::NoRoute { node: self.index.0 });
             }
         }
     }

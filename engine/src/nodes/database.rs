@@ -15,10 +15,10 @@ use std::collections::VecDeque;
 use crate::core::{CallId, Core, NodeIndex, Timer};
 use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
-use crate::nodes::station::{Admission, FluidAdmission, Station};
 use crate::params::{DatabaseParams, RequestType};
 use crate::random::to_ns;
 use crate::run_event::{CrashCause, RunEvent};
+use crate::station::{Admission, FluidAdmission, Station};
 
 /// `Call::member` of a request waiting for a pool connection.
 const WAITING_FOR_CONNECTION: u32 = u32::MAX;
@@ -115,11 +115,6 @@ impl Database {
         self.instances.iter().filter(|i| !i.retired).count()
     }
 
-    fn fail(&self, core: &mut Core, call: CallId, cause: FailureCause) {
-        core.log_failure(self.index, cause);
-        core.respond(call, Err(cause));
-    }
-
     /// Pool limits in calls: each call stands for `weight` requests in the aggregated resolution.
     fn max_connections(&self) -> u32 {
         (u64::from(self.params.max_connections) / self.weight.max(1)) as u32
@@ -140,11 +135,7 @@ impl Database {
             let timeout = to_ns(self.params.acquire_timeout_ms * 1e6);
             core.timer(timeout, self.index, Timer::PoolTimeout { call });
         } else {
-            self.fail(
-                core,
-                call,
-                FailureCause::PoolExhausted { node: self.index.0 },
-            );
+            core.fail(call, FailureCause::PoolExhausted { node: self.index.0 });
         }
     }
 
@@ -169,7 +160,7 @@ impl Database {
         };
         let Some(target) = target else {
             self.in_use = self.in_use.saturating_sub(1);
-            self.fail(core, call, FailureCause::BackendDown { node: self.index.0 });
+            core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             return;
         };
         let instance = &mut self.instances[target];
@@ -223,7 +214,7 @@ impl Database {
         };
         if instance.epoch != epoch {
             // Its instance crashed while it was running; the crash already gave its connection back.
-            self.fail(core, call, FailureCause::BackendDown { node: self.index.0 });
+            core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             return;
         }
         if let Some((next, _)) = instance.station.next(core.now)
@@ -269,11 +260,7 @@ impl Database {
                     if let Some(state) = core.calls.get_mut(call) {
                         state.member = 0;
                     }
-                    self.fail(
-                        core,
-                        call,
-                        FailureCause::PoolExhausted { node: self.index.0 },
-                    );
+                    core.fail(call, FailureCause::PoolExhausted { node: self.index.0 });
                 }
             }
             Timer::Promotion => self.promote(core),
@@ -323,7 +310,7 @@ impl Database {
         // Every query inside the instance held a connection: give them all back.
         self.in_use = self.in_use.saturating_sub(busy + waiting.len() as u32);
         for (call, _) in waiting {
-            self.fail(core, call, FailureCause::BackendDown { node: self.index.0 });
+            core.fail(call, FailureCause::BackendDown { node: self.index.0 });
         }
         self.hand_out(core);
     }

@@ -267,25 +267,16 @@ impl LoadBalancer {
     pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
         core.arrived(call);
         if !self.up {
-            core.log_failure(self.index, FailureCause::BackendDown { node: self.index.0 });
-            core.respond(call, Err(FailureCause::BackendDown { node: self.index.0 }));
+            core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             return;
         }
         if u64::from(self.connections) * self.weight >= u64::from(self.params.max_connections) {
-            core.log_failure(self.index, FailureCause::Overloaded { node: self.index.0 });
-            core.respond(call, Err(FailureCause::Overloaded { node: self.index.0 }));
+            core.fail(call, FailureCause::Overloaded { node: self.index.0 });
             return;
         }
         let user = core.calls.get(call).map_or(0, |c| c.user);
         let Some(slot) = self.choose(core, user) else {
-            core.log_failure(
-                self.index,
-                FailureCause::NoHealthyBackend { node: self.index.0 },
-            );
-            core.respond(
-                call,
-                Err(FailureCause::NoHealthyBackend { node: self.index.0 }),
-            );
+            core.fail(call, FailureCause::NoHealthyBackend { node: self.index.0 });
             return;
         };
         let backend = &mut self.backends[slot];

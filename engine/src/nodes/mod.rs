@@ -11,12 +11,11 @@ pub(crate) mod load_balancer;
 pub(crate) mod monitoring;
 pub(crate) mod server;
 pub(crate) mod service;
-pub(crate) mod station;
 pub(crate) mod users;
 
 use crate::core::{CallId, Core, Timer};
 use crate::metrics::FailureCause;
-use crate::nodes::station::WaitTally;
+use crate::station::WaitTally;
 
 /// Instantaneous or per-second figures of a node, sampled once a second.
 #[derive(Clone, Copy, Debug, Default)]
@@ -70,7 +69,7 @@ impl NodeState {
                 // Validation forbids links into these; answer anyway rather than lose the call.
                 core.arrived(call);
                 let node = core.calls.get(call).map_or(0, |c| c.node.0);
-                core.respond(call, Err(FailureCause::NoRoute { node }));
+                core.fail(call, FailureCause::NoRoute { node });
             }
         }
     }

@@ -21,10 +21,10 @@ use crate::NodeKind;
 use crate::core::{CallId, Core, LinkIndex, NodeIndex, Timer};
 use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
-use crate::nodes::station::{Admission, FluidAdmission, Station};
 use crate::params::{RequestType, ServerParams};
 use crate::random::to_ns;
 use crate::run_event::{CrashCause, RunEvent};
+use crate::station::{Admission, FluidAdmission, Station};
 
 /// A server-like node's downstream calls: where to, and a reusable buffer for one request's targets.
 #[derive(Clone, Debug, Default)]
@@ -143,7 +143,7 @@ impl Instance {
     ) {
         core.arrived(call);
         if self.state != InstanceState::Running {
-            fail(core, call, FailureCause::BackendDown { node: node.0 });
+            core.fail(call, FailureCause::BackendDown { node: node.0 });
             return;
         }
         let weight = core.calls.get(call).map_or(1, |c| c.weight) as f64;
@@ -153,7 +153,7 @@ impl Instance {
                 > params.tier.memory_mb()
         {
             self.crash(core, node, member, params, Crash::OutOfMemory);
-            fail(core, call, FailureCause::OutOfMemory { node: node.0 });
+            core.fail(call, FailureCause::OutOfMemory { node: node.0 });
             return;
         }
         let Some(state) = core.calls.get_mut(call) else {
@@ -179,10 +179,10 @@ impl Instance {
                     core.schedule(delay_ns, crate::core::Event::ServiceDone { call });
                 }
                 FluidAdmission::Blocked => {
-                    fail(core, call, FailureCause::QueueFull { node: node.0 });
+                    core.fail(call, FailureCause::QueueFull { node: node.0 });
                 }
                 FluidAdmission::TimedOut => {
-                    fail(core, call, FailureCause::Timeout { node: node.0 });
+                    core.fail(call, FailureCause::Timeout { node: node.0 });
                 }
             }
             return;
@@ -193,7 +193,7 @@ impl Instance {
                 self.start(core, params, call, request_type);
             }
             Admission::Wait => self.inside += 1,
-            Admission::Full => fail(core, call, FailureCause::QueueFull { node: node.0 }),
+            Admission::Full => core.fail(call, FailureCause::QueueFull { node: node.0 }),
         }
     }
 
@@ -225,7 +225,7 @@ impl Instance {
         };
         if state.epoch != self.epoch {
             // The instance crashed while this call was in service: it dies with the process.
-            fail(core, call, FailureCause::BackendDown { node: node.0 });
+            core.fail(call, FailureCause::BackendDown { node: node.0 });
             return;
         }
         let request_type = state.request_type;
@@ -345,7 +345,7 @@ impl Instance {
             Crash::Killed => FailureCause::BackendDown { node: node.0 },
         };
         for (call, _) in self.station.clear(core.now) {
-            core.respond(call, Err(cause));
+            core.fail(call, cause);
         }
         let (cause, reason) = match crash {
             Crash::OutOfMemory => (CrashCause::OutOfMemory, "crashed: out of memory"),
@@ -373,7 +373,7 @@ impl Instance {
         if self.state != InstanceState::Down {
             self.epoch += 1;
             for (call, _) in self.station.clear(core.now) {
-                core.respond(call, Err(FailureCause::BackendDown { node: node.0 }));
+                core.fail(call, FailureCause::BackendDown { node: node.0 });
             }
             self.inside = 0;
         }
@@ -399,13 +399,6 @@ impl Instance {
             );
         }
     }
-}
-
-fn fail(core: &mut Core, call: CallId, cause: FailureCause) {
-    if let Some(node) = core.calls.get(call).map(|c| c.node) {
-        core.log_failure(node, cause);
-    }
-    core.respond(call, Err(cause));
 }
 
 /// A single server node.

@@ -413,3 +413,34 @@ fn while_a_replica_is_promoted_reads_keep_succeeding_and_only_writes_fail() {
         .expect("reads");
     assert!(reads.error_rate < 0.01, "{reads:?}");
 }
+
+#[test]
+fn every_node_kind_logs_the_requests_it_fails_even_a_down_cdn() {
+    // One path fails a request (`Core::fail`): an error line at the node, then the error answers.
+    // A down CDN used to answer without a line, so the logs never showed where static assets failed.
+    use engine::run_event::RunEvent;
+    let mut simulation = Simulation::new(&presets::distributed(), 2).expect("valid");
+    simulation.advance(5.0);
+    simulation
+        .apply(LiveCommand::Kill {
+            node: "cdn".to_owned(),
+        })
+        .expect("kill");
+    simulation.advance(3.0);
+    let snapshot = simulation.snapshot();
+    let at_cdn = snapshot
+        .logs
+        .iter()
+        .filter(|line| {
+            line.node == "cdn"
+                && matches!(&line.event, Some(RunEvent::RequestFailed { failure }) if failure.node == "cdn")
+        })
+        .count();
+    assert!(at_cdn > 0, "no failure logged at the CDN");
+    let cdn = snapshot
+        .nodes
+        .iter()
+        .find(|node| node.id == "cdn")
+        .expect("cdn");
+    assert!(cdn.error_rate > 0.9, "{cdn:?}");
+}
