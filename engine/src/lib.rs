@@ -74,7 +74,8 @@
 //! # Codemap
 //!
 //! - `design`, `params`, `validate`, `presets`: the file format and its rules ([`link_allowed`]).
-//! - `simulation`: the event loop, faults, live commands, snapshots and reports.
+//! - `simulation`: the event loop; beside it `simulation/faults.rs`, `commands.rs` (live commands),
+//!   `live_edit.rs` (an edited design followed live) and `readout.rs` (snapshots and reports).
 //! - `core`: what every node shares (clock, event list, generator, request slab, links, metrics).
 //! - `event_queue`, `station`: building blocks, the (time, sequence) event queue and the multi-server
 //!   queue every node with workers is made of (servers, service instances, cache threads, databases).
