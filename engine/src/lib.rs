@@ -79,7 +79,8 @@
 //! - `core`: what every node shares (clock, event list, generator, request slab, links, metrics).
 //! - `event_queue`, `station`: building blocks, the (time, sequence) event queue and the multi-server
 //!   queue every node with workers is made of (servers, service instances, cache threads, databases).
-//! - `nodes/*`: one model per node kind, each opening with what it models and what it leaves out.
+//! - `nodes/*`: one model per node kind, each opening with what it models and what it leaves out;
+//!   `nodes/mod.rs` builds a node from its parameters and hands new parameters to its model.
 //! - `metrics`, `histogram`, `alerts`: measurements, log-linear latency histogram, alert rules.
 //! - `run_event`: what happened, as a type ([`RunEvent`]) on every system and error log line, so
 //!   readers match on meaning, never on a line's wording.

@@ -10,18 +10,9 @@ use serde::Serialize;
 
 use crate::NodeKind;
 use crate::core::{CallId, Core, Event, LinkIndex, LinkState, NodeIndex, Timer};
-use crate::design::{Design, Fault, Link, Node, ScheduledFault};
+use crate::design::{Design, Fault, Link, ScheduledFault};
 use crate::metrics::{CauseKind, LinkMetrics, LogKind, LogLevel, LogLine, SeriesPoint};
-use crate::nodes::NodeState;
-use crate::nodes::autoscaling_group::AutoscalingGroup;
-use crate::nodes::cache::Cache;
-use crate::nodes::cdn::Cdn;
-use crate::nodes::database::Database;
-use crate::nodes::load_balancer::LoadBalancer;
-use crate::nodes::monitoring::Monitoring;
-use crate::nodes::server::Server;
-use crate::nodes::users::Users;
-use crate::nodes::{server, service};
+use crate::nodes::{NodeState, server, worker_count};
 use crate::params::{NodeParams, RequestType};
 use crate::random::to_ns;
 use crate::run_event::RunEvent;
@@ -142,15 +133,6 @@ pub struct Simulation {
     resolution: Resolution,
 }
 
-/// How many workers a node brings (weights of weighted round robin).
-fn worker_count(params: &NodeParams) -> u32 {
-    match params {
-        NodeParams::Server(p) | NodeParams::Service(p) => p.worker_count(),
-        NodeParams::AutoscalingGroup(p) => p.server.worker_count() * p.initial_instances.max(1),
-        _ => 1,
-    }
-}
-
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
@@ -216,7 +198,7 @@ impl Simulation {
         let mut nodes = Vec::with_capacity(design.nodes.len());
         for (index, node) in design.nodes.iter().enumerate() {
             let index = NodeIndex(index as u32);
-            nodes.push(Simulation::build_node(
+            nodes.push(NodeState::build(
                 &mut core,
                 index,
                 node,
@@ -273,32 +255,6 @@ impl Simulation {
         core.link_metrics.push(LinkMetrics::default());
         core.outgoing[from].push(index);
         Some(index)
-    }
-
-    fn build_node(
-        core: &mut Core,
-        index: NodeIndex,
-        node: &Node,
-        design: &Design,
-        worker_counts: &[u32],
-    ) -> NodeState {
-        match &node.params {
-            NodeParams::Users(p) => NodeState::Users(Users::new(core, index, p)),
-            NodeParams::LoadBalancer(p) => {
-                NodeState::LoadBalancer(LoadBalancer::new(core, index, p, worker_counts))
-            }
-            NodeParams::Server(p) => NodeState::Server(Server::new(core, index, p, false)),
-            NodeParams::Service(p) => NodeState::Server(service::new(core, index, p)),
-            NodeParams::AutoscalingGroup(p) => {
-                NodeState::AutoscalingGroup(AutoscalingGroup::new(core, index, p))
-            }
-            NodeParams::Cache(p) => NodeState::Cache(Cache::new(core, index, p)),
-            NodeParams::Cdn(p) => NodeState::Cdn(Cdn::new(index, p)),
-            NodeParams::Database(p) => NodeState::Database(Database::new(index, p)),
-            NodeParams::Monitoring(p) => {
-                NodeState::Monitoring(Monitoring::new(core, index, p, &design.alert_rules))
-            }
-        }
     }
 
     /// Simulated time, nanoseconds.

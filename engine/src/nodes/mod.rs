@@ -13,8 +13,10 @@ pub(crate) mod server;
 pub(crate) mod service;
 pub(crate) mod users;
 
-use crate::core::{CallId, Core, Timer};
+use crate::core::{CallId, Core, NodeIndex, Timer};
+use crate::design::{Design, Node};
 use crate::metrics::FailureCause;
+use crate::params::NodeParams;
 use crate::station::WaitTally;
 
 /// Instantaneous or per-second figures of a node, sampled once a second.
@@ -40,6 +42,72 @@ pub(crate) enum NodeState {
     Cdn(cdn::Cdn),
     Database(database::Database),
     Monitoring(monitoring::Monitoring),
+}
+
+impl NodeState {
+    /// The model of `node` at `index`, as the run starts (or as a live edit adds it).
+    /// `worker_counts` (per node index) weigh a load balancer's backends; `alert_rules` are what a
+    /// monitoring node evaluates.
+    pub(crate) fn build(
+        core: &mut Core,
+        index: NodeIndex,
+        node: &Node,
+        design: &Design,
+        worker_counts: &[u32],
+    ) -> NodeState {
+        match &node.params {
+            NodeParams::Users(p) => NodeState::Users(users::Users::new(core, index, p)),
+            NodeParams::LoadBalancer(p) => NodeState::LoadBalancer(
+                load_balancer::LoadBalancer::new(core, index, p, worker_counts),
+            ),
+            NodeParams::Server(p) => NodeState::Server(server::Server::new(core, index, p, false)),
+            NodeParams::Service(p) => NodeState::Server(service::new(core, index, p)),
+            NodeParams::AutoscalingGroup(p) => NodeState::AutoscalingGroup(
+                autoscaling_group::AutoscalingGroup::new(core, index, p),
+            ),
+            NodeParams::Cache(p) => NodeState::Cache(cache::Cache::new(core, index, p)),
+            NodeParams::Cdn(p) => NodeState::Cdn(cdn::Cdn::new(index, p)),
+            NodeParams::Database(p) => NodeState::Database(database::Database::new(index, p)),
+            NodeParams::Monitoring(p) => NodeState::Monitoring(monitoring::Monitoring::new(
+                core,
+                index,
+                p,
+                &design.alert_rules,
+            )),
+        }
+    }
+
+    /// New parameters while running (already validated, of the node's own kind): each model takes
+    /// them its own way (see the node files' `set_params`).
+    pub(crate) fn set_params(&mut self, core: &mut Core, params: NodeParams) {
+        match (self, params) {
+            (NodeState::Users(users), NodeParams::Users(p)) => {
+                users.params = p;
+                users.rearm(core);
+            }
+            (NodeState::LoadBalancer(lb), NodeParams::LoadBalancer(p)) => lb.set_params(core, p),
+            (NodeState::Server(server), NodeParams::Server(p) | NodeParams::Service(p)) => {
+                server.set_params(&p);
+            }
+            (NodeState::AutoscalingGroup(group), NodeParams::AutoscalingGroup(p)) => {
+                group.set_params(core, p);
+            }
+            (NodeState::Cache(cache), NodeParams::Cache(p)) => cache.set_params(core, p),
+            (NodeState::Cdn(cdn), NodeParams::Cdn(p)) => cdn.params = p,
+            (NodeState::Database(database), NodeParams::Database(p)) => database.set_params(p),
+            (NodeState::Monitoring(monitoring), NodeParams::Monitoring(p)) => monitoring.params = p,
+            _ => {}
+        }
+    }
+}
+
+/// How many workers a node brings (weights of weighted round robin).
+pub(crate) fn worker_count(params: &NodeParams) -> u32 {
+    match params {
+        NodeParams::Server(p) | NodeParams::Service(p) => p.worker_count(),
+        NodeParams::AutoscalingGroup(p) => p.server.worker_count() * p.initial_instances.max(1),
+        _ => 1,
+    }
 }
 
 impl NodeState {

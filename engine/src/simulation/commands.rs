@@ -109,24 +109,7 @@ impl Simulation {
         }
         self.design = check;
         let core = &mut self.core;
-        match (&mut self.nodes[index.get()], params) {
-            (NodeState::Users(users), NodeParams::Users(p)) => {
-                users.params = p;
-                users.rearm(core);
-            }
-            (NodeState::LoadBalancer(lb), NodeParams::LoadBalancer(p)) => lb.set_params(core, p),
-            (NodeState::Server(server), NodeParams::Server(p) | NodeParams::Service(p)) => {
-                server.set_params(&p);
-            }
-            (NodeState::AutoscalingGroup(group), NodeParams::AutoscalingGroup(p)) => {
-                group.set_params(core, p);
-            }
-            (NodeState::Cache(cache), NodeParams::Cache(p)) => cache.set_params(core, p),
-            (NodeState::Cdn(cdn), NodeParams::Cdn(p)) => cdn.params = p,
-            (NodeState::Database(database), NodeParams::Database(p)) => database.set_params(p),
-            (NodeState::Monitoring(monitoring), NodeParams::Monitoring(p)) => monitoring.params = p,
-            _ => {}
-        }
+        self.nodes[index.get()].set_params(core, params);
         Ok(())
     }
 
@@ -188,7 +171,7 @@ impl Simulation {
                 let NodeParams::Server(params) = &node.params else {
                     return Err(CommandError::AtLimit("template is not a server".to_owned()));
                 };
-                let server = Server::new(core, new_index, params, false);
+                let server = server::Server::new(core, new_index, params, false);
                 let weight = i64::from(params.worker_count());
                 let lb_link = LinkIndex((core.links.len() - new_links.len()) as u32);
                 lb.add_backend(core, lb_link, new_index, weight);

@@ -152,8 +152,7 @@ impl Simulation {
             .map(|id| edited.node(id).map_or(1, |node| worker_count(&node.params)))
             .collect();
         for (index, node) in &added {
-            let mut state =
-                Simulation::build_node(&mut self.core, *index, node, edited, &worker_counts);
+            let mut state = NodeState::build(&mut self.core, *index, node, edited, &worker_counts);
             if let crate::Resolution::Aggregated { weight } = self.resolution {
                 state.aggregate(&mut self.core, weight.max(1));
             }
