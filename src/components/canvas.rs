@@ -19,6 +19,7 @@ use super::particles::{self, ParticleLegend};
 use crate::editor::command::LinkId;
 use crate::editor::viewport::{self, NODE_SIZE, wheel_zoom_factor};
 use crate::editor::{Command, NodeDrag, Point, Rect, Selection, Vector, check_connect};
+use crate::observe::figures;
 use crate::state::AppState;
 
 /// What the pointer is doing on the canvas between pointer down and pointer up.
@@ -689,7 +690,7 @@ fn LinkView(link: LinkId) -> impl IntoView {
             {move || {
                 let rate = rate()?;
                 let at = label_at()?;
-                Some(view! { <text class="link__rate" x=at.x y=at.y text-anchor="middle">{format_rate(rate)}</text> })
+                Some(view! { <text class="link__rate" x=at.x y=at.y text-anchor="middle">{figures::rate(rate)}</text> })
             }}
         </g>
     }
@@ -721,16 +722,9 @@ fn NodeView(
         move || {
             state.runner.snapshot.with(|snapshot| {
                 snapshot.as_ref().and_then(|snapshot| {
-                    snapshot.node(&id).map(|live| {
-                        let figures = LiveFigures {
-                            throughput: live.throughput,
-                            cpu: live.cpu,
-                            error_rate: live.error_rate,
-                            queue: live.queue,
-                            failing_types: failing_types(&live.by_request_type),
-                        };
-                        (live.health, figures)
-                    })
+                    snapshot
+                        .node(&id)
+                        .map(|live| (live.health, live.cpu, figures::box_line(live)))
                 })
             })
         }
@@ -827,14 +821,14 @@ fn NodeView(
                 <span class="node__stats">
                     {
                         let live = live.clone();
-                        move || live().map(|(_, figures)| stats_line(kind, &figures))
+                        move || live().map(|(_, _, line)| line)
                     }
                 </span>
             </span>
-            {has_cpu(kind)
+            {figures::has_cpu(kind)
                 .then(|| {
                     // A CPU gauge along the bottom edge; its colour band is also in the text (CPU %).
-                    let cpu = Memo::new(move |_| live().map_or(0.0, |(_, figures)| figures.cpu.clamp(0.0, 1.0)));
+                    let cpu = Memo::new(move |_| live().map_or(0.0, |(_, cpu, _)| cpu.clamp(0.0, 1.0)));
                     view! {
                         <span class="node__gauge" aria-hidden="true">
                             <span
@@ -983,34 +977,8 @@ fn typing_in(target: Option<web_sys::EventTarget>) -> bool {
         })
 }
 
-/// A node's numbers from the latest snapshot, as its box shows them.
 /// Names longer than this may be cut with "…" in a node's box.
 const LONG_NAME_CHARS: usize = 12;
-
-#[derive(Clone, Copy)]
-struct LiveFigures {
-    throughput: f64,
-    cpu: f64,
-    error_rate: f64,
-    queue: f64,
-    /// When errors hit some request types only (writes), which ones: bits by `RequestType::index`.
-    failing_types: u8,
-}
-
-/// The request types that fail while others succeed (a database promoting a replica fails its
-/// writes, not its reads), as bits by `RequestType::index`; 0 when errors are spread over every type
-/// or there are none.
-fn failing_types(by_type: &[engine::RequestTypeFigures]) -> u8 {
-    // Only the types with responses this second.
-    let live = || by_type.iter().filter(|figures| figures.throughput > 0.0);
-    let failing = live()
-        .filter(|figures| figures.error_rate > 0.5)
-        .fold(0_u8, |bits, figures| {
-            bits | 1 << figures.request_type.index()
-        });
-    let healthy = live().any(|figures| figures.error_rate < 0.01);
-    if healthy { failing } else { 0 }
-}
 
 /// The gauge turns hot at the default CPU alert's threshold.
 fn gauge_class(cpu: f64) -> &'static str {
@@ -1018,56 +986,6 @@ fn gauge_class(cpu: f64) -> &'static str {
         "node__gauge-fill node__gauge-fill--hot"
     } else {
         "node__gauge-fill"
-    }
-}
-
-/// Kinds whose box shows CPU (a gauge and a percentage).
-fn has_cpu(kind: NodeKind) -> bool {
-    matches!(
-        kind,
-        NodeKind::Server | NodeKind::AutoscalingGroup | NodeKind::Service | NodeKind::Database
-    )
-}
-
-fn stats_line(kind: NodeKind, figures: &LiveFigures) -> String {
-    let mut parts = vec![format_rate(figures.throughput)];
-    if has_cpu(kind) {
-        parts.push(format!("CPU {:.0}%", figures.cpu * 100.0));
-    }
-    if figures.queue >= 1.0 {
-        parts.push(format!("q {:.0}", figures.queue));
-    }
-    if figures.failing_types != 0 {
-        // Say what fails, so a primary crash does not read as a total outage.
-        use engine::params::RequestType;
-        let bit = |request_type: RequestType| 1_u8 << request_type.index();
-        let writes = bit(RequestType::Write) | bit(RequestType::Payment);
-        // Payments are writes: "writes fail" says both, when only they fail.
-        let failing = if figures.failing_types == writes {
-            "writes".to_string()
-        } else {
-            RequestType::ALL
-                .iter()
-                .filter(|request_type| figures.failing_types & bit(**request_type) != 0)
-                .map(|request_type| request_type.label())
-                .collect::<Vec<_>>()
-                .join(" + ")
-        };
-        parts.push(format!("{failing} fail, rest ok"));
-    } else if figures.error_rate > 0.0005 {
-        parts.push(format!("err {:.1}%", figures.error_rate * 100.0));
-    }
-    parts.join(" · ")
-}
-
-/// "1.2k/s" style request rates.
-pub fn format_rate(per_second: f64) -> String {
-    if per_second >= 1_000_000.0 {
-        format!("{:.1}M/s", per_second / 1_000_000.0)
-    } else if per_second >= 1_000.0 {
-        format!("{:.1}k/s", per_second / 1_000.0)
-    } else {
-        format!("{per_second:.0}/s")
     }
 }
 

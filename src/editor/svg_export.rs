@@ -17,6 +17,7 @@ use super::geometry::{Point, Rect, Vector};
 use super::icons::{ICON_STROKE, icon_shapes};
 use super::viewport::{NODE_SIZE, document_bounds, input_port, link_path, node_rect, output_port};
 use crate::observe::clock;
+use crate::observe::figures::picture_lines;
 
 /// Space around the design in the exported picture, pixels.
 const MARGIN: f64 = 24.0;
@@ -38,45 +39,13 @@ pub struct ExportFigures {
 }
 
 impl ExportFigures {
-    /// The figures of `snapshot`, as the picture prints them.
+    /// The figures of `snapshot`, as the picture prints them (worded by `observe::figures`, like the
+    /// canvas's own lines).
     pub fn from_snapshot(snapshot: &Snapshot) -> ExportFigures {
-        let lines = snapshot
-            .nodes
-            .iter()
-            .map(|node| {
-                let mut parts = vec![rate(node.throughput)];
-                if matches!(
-                    node.kind,
-                    NodeKind::Server
-                        | NodeKind::AutoscalingGroup
-                        | NodeKind::Service
-                        | NodeKind::Database
-                ) {
-                    parts.push(format!("CPU {:.0}%", node.cpu * 100.0));
-                }
-                if node.hit_ratio > 0.0 {
-                    parts.push(format!("hit {:.0}%", node.hit_ratio * 100.0));
-                }
-                if node.error_rate > 0.0005 {
-                    parts.push(format!("err {:.1}%", node.error_rate * 100.0));
-                }
-                (node.id.clone(), parts.join(" · "))
-            })
-            .collect();
         ExportFigures {
             time_s: snapshot.time_s,
-            lines,
+            lines: picture_lines(snapshot),
         }
-    }
-}
-
-fn rate(per_second: f64) -> String {
-    if per_second >= 1_000_000.0 {
-        format!("{:.1}M/s", per_second / 1_000_000.0)
-    } else if per_second >= 1_000.0 {
-        format!("{:.1}k/s", per_second / 1_000.0)
-    } else {
-        format!("{per_second:.0}/s")
     }
 }
 

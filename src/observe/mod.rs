@@ -15,6 +15,8 @@
 //! - `findings.rs`: failures by cause, the bottleneck finder, queue growth and the report's summary.
 //! - `charts.rs`: what each chart draws (`build_charts`), the followed node, the redraw throttle and
 //!   the run-wide business samples.
+//! - `figures.rs`: a node's live figures in a line (on its canvas box and on an exported picture),
+//!   the rate on a link, and which request types fail while others succeed.
 //! - `logs.rs`: the log viewer's filter and which lines it shows.
 //! - `schedule.rs`: the report's fault schedule on a time axis.
 //!
@@ -27,6 +29,7 @@
 
 pub mod alerts;
 pub mod charts;
+pub mod figures;
 pub mod findings;
 pub mod format;
 pub mod incidents;

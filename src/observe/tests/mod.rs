@@ -2,6 +2,7 @@
 
 mod alerts;
 mod charts;
+mod figures;
 mod findings;
 mod format;
 mod incidents;

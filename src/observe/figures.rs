@@ -1,0 +1,102 @@
+//! A node's live figures in a few characters: the line under its name on the canvas, the line under
+//! it on an exported picture, and the request rate on a link. One place decides them, so the canvas
+//! and a picture of it say the same thing the same way.
+
+use std::collections::BTreeMap;
+
+use engine::params::RequestType;
+use engine::snapshot::NodeSnapshot;
+use engine::{NodeKind, RequestTypeFigures, Snapshot};
+
+/// "1.2k/s" style request rates.
+pub fn rate(per_second: f64) -> String {
+    if per_second >= 1_000_000.0 {
+        format!("{:.1}M/s", per_second / 1_000_000.0)
+    } else if per_second >= 1_000.0 {
+        format!("{:.1}k/s", per_second / 1_000.0)
+    } else {
+        format!("{per_second:.0}/s")
+    }
+}
+
+/// Kinds whose figures include CPU (and whose box has a CPU gauge).
+pub fn has_cpu(kind: NodeKind) -> bool {
+    matches!(
+        kind,
+        NodeKind::Server | NodeKind::AutoscalingGroup | NodeKind::Service | NodeKind::Database
+    )
+}
+
+/// The request types failing while others succeed this second (a database promoting a replica fails
+/// its writes, not its reads), in words: "writes" when only writes and payments fail (payments are
+/// writes), else their labels joined by " + "; `None` when errors are spread over every type or there
+/// are none.
+pub fn failing_types(by_type: &[RequestTypeFigures]) -> Option<String> {
+    // Only the types with responses this second.
+    let live = || by_type.iter().filter(|figures| figures.throughput > 0.0);
+    let failing: Vec<RequestType> = live()
+        .filter(|figures| figures.error_rate > 0.5)
+        .map(|figures| figures.request_type)
+        .collect();
+    let healthy = live().any(|figures| figures.error_rate < 0.01);
+    if failing.is_empty() || !healthy {
+        return None;
+    }
+    let only_writes = failing.len() == 2
+        && failing.contains(&RequestType::Write)
+        && failing.contains(&RequestType::Payment);
+    Some(if only_writes {
+        "writes".to_owned()
+    } else {
+        failing
+            .iter()
+            .map(|request_type| request_type.label())
+            .collect::<Vec<_>>()
+            .join(" + ")
+    })
+}
+
+/// The line under a node's name on the canvas: rate, CPU, queue, and what fails ("writes fail, rest
+/// ok" rather than a total error rate when only some request types fail).
+pub fn box_line(node: &NodeSnapshot) -> String {
+    let mut parts = vec![rate(node.throughput)];
+    if has_cpu(node.kind) {
+        parts.push(format!("CPU {:.0}%", node.cpu * 100.0));
+    }
+    if node.queue >= 1.0 {
+        parts.push(format!("q {:.0}", node.queue));
+    }
+    match failing_types(&node.by_request_type) {
+        // Say what fails, so a primary crash does not read as a total outage.
+        Some(failing) => parts.push(format!("{failing} fail, rest ok")),
+        None if node.error_rate > 0.0005 => {
+            parts.push(format!("err {:.1}%", node.error_rate * 100.0));
+        }
+        None => {}
+    }
+    parts.join(" · ")
+}
+
+/// The line under a node on an exported picture: rate, CPU, hit ratio and error rate.
+pub fn picture_line(node: &NodeSnapshot) -> String {
+    let mut parts = vec![rate(node.throughput)];
+    if has_cpu(node.kind) {
+        parts.push(format!("CPU {:.0}%", node.cpu * 100.0));
+    }
+    if node.hit_ratio > 0.0 {
+        parts.push(format!("hit {:.0}%", node.hit_ratio * 100.0));
+    }
+    if node.error_rate > 0.0005 {
+        parts.push(format!("err {:.1}%", node.error_rate * 100.0));
+    }
+    parts.join(" · ")
+}
+
+/// Every node's picture line, by node id.
+pub fn picture_lines(snapshot: &Snapshot) -> BTreeMap<String, String> {
+    snapshot
+        .nodes
+        .iter()
+        .map(|node| (node.id.clone(), picture_line(node)))
+        .collect()
+}

@@ -1,0 +1,67 @@
+//! A node's figures in a line: on its canvas box, on a picture, and which request types fail.
+
+use engine::params::RequestType;
+use engine::{NodeKind, RequestTypeFigures};
+
+use super::node_snapshot as node;
+use crate::observe::figures::{box_line, failing_types, has_cpu, picture_line, rate};
+
+fn figures(request_type: RequestType, throughput: f64, error_rate: f64) -> RequestTypeFigures {
+    RequestTypeFigures {
+        request_type,
+        throughput,
+        error_rate,
+        completed: 0,
+        failed: 0,
+    }
+}
+
+#[test]
+fn rates_and_cpu_read_at_a_glance() {
+    assert_eq!(rate(72.4), "72/s");
+    assert_eq!(rate(1_250.0), "1.2k/s");
+    assert_eq!(rate(2_500_000.0), "2.5M/s");
+    assert!(has_cpu(NodeKind::Database) && !has_cpu(NodeKind::LoadBalancer));
+    let mut server = node("server-1", NodeKind::Server);
+    server.throughput = 120.0;
+    server.cpu = 0.45;
+    server.queue = 3.0;
+    assert_eq!(box_line(&server), "120/s · CPU 45% · q 3");
+    server.error_rate = 0.02;
+    assert_eq!(box_line(&server), "120/s · CPU 45% · q 3 · err 2.0%");
+    assert_eq!(picture_line(&server), "120/s · CPU 45% · err 2.0%");
+}
+
+#[test]
+fn a_database_promoting_a_replica_says_writes_fail_not_everything() {
+    use RequestType::{Payment, Read, StaticAsset, Write};
+    let promoting = [
+        figures(Read, 150.0, 0.0),
+        figures(Write, 120.0, 1.0),
+        figures(Payment, 40.0, 1.0),
+    ];
+    assert_eq!(failing_types(&promoting).as_deref(), Some("writes"));
+    let mut database = node("database", NodeKind::Database);
+    database.throughput = 310.0;
+    database.cpu = 0.1;
+    database.error_rate = 0.52;
+    database.by_request_type = promoting.to_vec();
+    assert_eq!(
+        box_line(&database),
+        "310/s · CPU 10% · writes fail, rest ok"
+    );
+    // Reads alone failing are named as such; errors everywhere, or a type with no traffic this
+    // second, tell no split.
+    assert_eq!(
+        failing_types(&[figures(Read, 10.0, 0.9), figures(Write, 10.0, 0.0)]).as_deref(),
+        Some("reads")
+    );
+    assert_eq!(
+        failing_types(&[figures(Read, 10.0, 0.9), figures(Write, 10.0, 0.8)]),
+        None
+    );
+    assert_eq!(
+        failing_types(&[figures(Write, 10.0, 1.0), figures(StaticAsset, 0.0, 0.0)]),
+        None
+    );
+}
