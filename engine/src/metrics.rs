@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::histogram::Histogram;
 use crate::params::RequestType;
 use crate::run_event::{Failure, RunEvent};
+use crate::snapshot::RequestTypeFigures;
 
 /// Why a request failed. Each names the node where it went wrong (by index into the design's nodes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -342,6 +343,55 @@ impl NodeMetrics {
         self.failed += weight;
         self.window_failed += weight;
         self.failures_by_cause[cause.kind() as usize] += weight;
+    }
+
+    /// Failures by cause since the start, causes that never happened left out.
+    pub(crate) fn errors_by_cause(&self) -> Vec<(CauseKind, u64)> {
+        CauseKind::ALL
+            .iter()
+            .filter_map(|kind| {
+                let count = self.failures_by_cause[*kind as usize];
+                (count > 0).then_some((*kind, count))
+            })
+            .collect()
+    }
+
+    /// Responses by request type, types never seen left out. `over_run_s: None` gives the last
+    /// closed second's rate and error rate (the live view); `Some(seconds)` the whole run's.
+    pub(crate) fn by_request_type(&self, over_run_s: Option<f64>) -> Vec<RequestTypeFigures> {
+        RequestType::ALL
+            .iter()
+            .filter_map(|&request_type| {
+                let counts = &self.by_type[request_type.index()];
+                let run = counts.completed + counts.failed;
+                let (responses, failed, throughput) = match over_run_s {
+                    None => {
+                        let last = counts.last_completed + counts.last_failed;
+                        (last, counts.last_failed, last as f64)
+                    }
+                    Some(seconds) => (
+                        run,
+                        counts.failed,
+                        if seconds > 0.0 {
+                            run as f64 / seconds
+                        } else {
+                            0.0
+                        },
+                    ),
+                };
+                (run > 0 || responses > 0).then(|| RequestTypeFigures {
+                    request_type,
+                    throughput,
+                    error_rate: if responses > 0 {
+                        failed as f64 / responses as f64
+                    } else {
+                        0.0
+                    },
+                    completed: counts.completed,
+                    failed: counts.failed,
+                })
+            })
+            .collect()
     }
 
     /// Mean number of requests inside the node since the start, for Little's law.

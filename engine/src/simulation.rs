@@ -13,7 +13,7 @@ use crate::core::{CallId, Core, Event, LinkIndex, LinkState, NodeIndex, Timer};
 use crate::design::{Design, Fault, Link, ScheduledFault};
 use crate::metrics::{CauseKind, LinkMetrics, LogKind, LogLevel, LogLine, SeriesPoint};
 use crate::nodes::{NodeState, server, worker_count};
-use crate::params::{NodeParams, RequestType};
+use crate::params::NodeParams;
 use crate::random::to_ns;
 use crate::run_event::RunEvent;
 use crate::snapshot::{

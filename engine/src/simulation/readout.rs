@@ -133,33 +133,8 @@ impl Simulation {
                 arrivals: metrics.arrivals,
                 completed: metrics.completed,
                 failed: metrics.failed,
-                errors_by_cause: CauseKind::ALL
-                    .iter()
-                    .filter_map(|kind| {
-                        let count = metrics.failures_by_cause[*kind as usize];
-                        (count > 0).then_some((*kind, count))
-                    })
-                    .collect(),
-                by_request_type: RequestType::ALL
-                    .iter()
-                    .filter_map(|&request_type| {
-                        let counts = &metrics.by_type[request_type.index()];
-                        let responses = counts.last_completed + counts.last_failed;
-                        (responses > 0 || counts.completed + counts.failed > 0).then(|| {
-                            RequestTypeFigures {
-                                request_type,
-                                throughput: responses as f64,
-                                error_rate: if responses > 0 {
-                                    counts.last_failed as f64 / responses as f64
-                                } else {
-                                    0.0
-                                },
-                                completed: counts.completed,
-                                failed: counts.failed,
-                            }
-                        })
-                    })
-                    .collect(),
+                errors_by_cause: metrics.errors_by_cause(),
+                by_request_type: metrics.by_request_type(None),
                 cost_per_hour: cost,
                 network_mbps,
                 replication_lag_ms: match state {
@@ -345,31 +320,8 @@ impl Simulation {
             p99_ms: quantiles[2] / 1e6,
             max_ms: metrics.latency.max() as f64 / 1e6,
             error_rate: metrics.error_rate(),
-            errors_by_cause: CauseKind::ALL
-                .iter()
-                .filter_map(|kind| {
-                    let count = metrics.failures_by_cause[*kind as usize];
-                    (count > 0).then_some((*kind, count))
-                })
-                .collect(),
-            by_request_type: RequestType::ALL
-                .iter()
-                .filter_map(|&request_type| {
-                    let counts = &metrics.by_type[request_type.index()];
-                    let responses = counts.completed + counts.failed;
-                    (responses > 0).then(|| RequestTypeFigures {
-                        request_type,
-                        throughput: if seconds > 0.0 {
-                            responses as f64 / seconds
-                        } else {
-                            0.0
-                        },
-                        error_rate: counts.failed as f64 / responses as f64,
-                        completed: counts.completed,
-                        failed: counts.failed,
-                    })
-                })
-                .collect(),
+            errors_by_cause: metrics.errors_by_cause(),
+            by_request_type: metrics.by_request_type(Some(seconds)),
             mean_in_system,
             mean_wait_ms: waits.map(|waits| waits.mean_ms()),
             wait_probability: waits.map(|waits| waits.probability()),
