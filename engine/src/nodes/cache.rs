@@ -338,9 +338,6 @@ impl Cache {
         self.up = false;
         self.epoch += 1;
         self.lru.clear();
-        for (call, _) in self.station.clear(core.now) {
-            core.fail(call, FailureCause::BackendDown { node: self.index.0 });
-        }
         core.log(
             LogLevel::Error,
             self.index,
@@ -349,6 +346,9 @@ impl Cache {
             },
             "died (and lost its keys)".to_owned(),
         );
+        for (call, _) in self.station.clear(core.now) {
+            core.fail(call, FailureCause::BackendDown { node: self.index.0 });
+        }
     }
 
     pub(crate) fn restart(&mut self, core: &mut Core) {

@@ -321,13 +321,13 @@ impl Database {
         if !self.instances[primary].up {
             return;
         }
-        self.crash_instance(core, primary);
         core.log(
             LogLevel::Error,
             self.index,
             RunEvent::PrimaryCrashed,
             "primary crashed; writes fail until a replica is promoted".to_owned(),
         );
+        self.crash_instance(core, primary);
         if !self.promotion_pending {
             self.promotion_pending = true;
             core.timer(
@@ -339,13 +339,16 @@ impl Database {
     }
 
     pub(crate) fn kill(&mut self, core: &mut Core) {
-        for slot in 0..self.instances.len() {
-            self.crash_instance(core, slot);
+        if !self.is_up() {
+            return;
         }
         let event = RunEvent::Crashed {
             cause: CrashCause::Killed,
         };
         core.log(LogLevel::Error, self.index, event, "died".to_owned());
+        for slot in 0..self.instances.len() {
+            self.crash_instance(core, slot);
+        }
     }
 
     pub(crate) fn restart(&mut self, core: &mut Core) {

@@ -344,15 +344,16 @@ impl Instance {
             Crash::OutOfMemory => FailureCause::OutOfMemory { node: node.0 },
             Crash::Killed => FailureCause::BackendDown { node: node.0 },
         };
-        for (call, _) in self.station.clear(core.now) {
-            core.fail(call, cause);
-        }
-        let (cause, reason) = match crash {
+        // The crash is told before the failures it causes, so a log reads cause then effect.
+        let (crash_cause, reason) = match crash {
             Crash::OutOfMemory => (CrashCause::OutOfMemory, "crashed: out of memory"),
             Crash::Killed => (CrashCause::Killed, "crashed: killed"),
         };
-        let event = RunEvent::Crashed { cause };
+        let event = RunEvent::Crashed { cause: crash_cause };
         core.log(LogLevel::Error, node, event, reason.to_owned());
+        for (call, _) in self.station.clear(core.now) {
+            core.fail(call, cause);
+        }
         // A killed instance stays down until restarted; a crashed one restarts on its own.
         if crash == Crash::OutOfMemory
             && let Some(after) = params.auto_restart_s

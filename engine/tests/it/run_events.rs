@@ -468,3 +468,63 @@ fn live_edits_of_group_limits_and_of_a_standby_are_events() {
     });
     assert!(added < took_over);
 }
+
+/// Kills `node` after `warm_s` seconds and returns the lines of the instant of the kill.
+fn lines_of_a_kill(design: &Design, node: &str, warm_s: f64) -> Vec<LogLine> {
+    let mut simulation = Simulation::new(design, 8).expect("valid");
+    simulation.advance(warm_s);
+    let _ = simulation.snapshot();
+    simulation
+        .apply(LiveCommand::Kill {
+            node: node.to_owned(),
+        })
+        .expect("killed");
+    let lines = simulation.snapshot().logs;
+    check_tags(&lines);
+    lines
+}
+
+/// The index of the first line about a failure at `node`, if any.
+fn first_failure_at(lines: &[LogLine], node: &str) -> Option<usize> {
+    lines.iter().position(|line| {
+        matches!(&line.event, Some(RunEvent::RequestFailed { failure }) if failure.node == node)
+    })
+}
+
+#[test]
+fn a_crash_is_told_before_the_failures_it_causes() {
+    // A saturated server has a queue: the requests waiting in it fail at the instant of the kill,
+    // and the log tells the crash first (a timeline sorted by time keeps that order).
+    let mut design = presets::single_server();
+    if let NodeParams::Users(users) = &mut design.nodes[0].params {
+        users.rate_per_second = 400.0;
+    }
+    let lines = lines_of_a_kill(&design, "server", 5.0);
+    let crashed = lines
+        .iter()
+        .position(|line| {
+            line.node == "server" && matches!(line.event, Some(RunEvent::Crashed { .. }))
+        })
+        .expect("the crash is told");
+    let failed = first_failure_at(&lines, "server").expect("waiting requests fail at the kill");
+    assert!(crashed < failed, "{lines:#?}");
+    assert_eq!(lines[crashed].time_s, lines[failed].time_s);
+
+    // The same for a cache and a database (all their instances die at once).
+    let mut design = presets::distributed();
+    if let NodeParams::Users(users) = &mut design.nodes[0].params {
+        users.rate_per_second *= 3.0;
+    }
+    for node in ["cache", "database"] {
+        let lines = lines_of_a_kill(&design, node, 5.0);
+        let crashed = lines
+            .iter()
+            .position(|line| {
+                line.node == node && matches!(line.event, Some(RunEvent::Crashed { .. }))
+            })
+            .expect("the crash is told");
+        if let Some(failed) = first_failure_at(&lines, node) {
+            assert!(crashed < failed, "{node}: {lines:#?}");
+        }
+    }
+}
