@@ -59,7 +59,7 @@ pub struct Notification {
     pub value: f64,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Baseline {
     mean: f64,
     variance: f64,
@@ -80,6 +80,7 @@ fn fresh_status(rule: &AlertRule) -> AlertStatus {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct AlertEngine {
     rules: Vec<AlertRule>,
     pub(crate) statuses: Vec<AlertStatus>,

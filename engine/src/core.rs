@@ -4,7 +4,7 @@
 use crate::event_queue::EventQueue;
 use crate::metrics::{FailureCause, LinkMetrics, LogKind, LogLevel, Logs, NodeMetrics};
 use crate::params::RequestType;
-use crate::random::Random;
+use crate::random::Streams;
 use crate::run_event::RunEvent;
 
 /// Index of a node in the simulation (the design's node order, then nodes added live).
@@ -77,6 +77,7 @@ pub(crate) struct Call {
 }
 
 /// Requests in a `Vec` with a free list: no allocation per request once warm.
+#[derive(Clone)]
 pub(crate) struct CallSlab {
     calls: Vec<Call>,
     free: Vec<u32>,
@@ -314,11 +315,15 @@ pub(crate) struct Totals {
 /// Deepest call chain before a request is refused (designs are acyclic, this only guards size).
 pub(crate) const MAX_DEPTH: u32 = 64;
 
+#[derive(Clone)]
 pub(crate) struct Core {
     /// Simulated time, nanoseconds since the start.
     pub(crate) now: u64,
     pub(crate) queue: EventQueue<Event>,
-    pub(crate) random: Random,
+    /// The run's seed, from which every node's [`Streams`] are derived.
+    pub(crate) seed: u64,
+    /// Each node's random streams, by node index.
+    pub(crate) streams: Vec<Streams>,
     pub(crate) calls: CallSlab,
     pub(crate) links: Vec<LinkState>,
     /// Outgoing links of each node, in design order.
@@ -343,7 +348,8 @@ impl Core {
         Core {
             now: 0,
             queue: EventQueue::new(),
-            random: Random::new(seed),
+            seed,
+            streams: Vec::new(),
             calls: CallSlab::new(),
             links: Vec::new(),
             outgoing: Vec::new(),
@@ -367,6 +373,7 @@ impl Core {
         self.zones.push(zone.to_owned());
         self.kinds.push(kind);
         self.removed.push(false);
+        self.streams.push(Streams::new(self.seed, id));
         self.metrics.push(NodeMetrics::new());
         self.outgoing.push(Vec::new());
         index
@@ -516,7 +523,7 @@ impl Core {
             })
         } else if depth + 1 > MAX_DEPTH {
             Some(FailureCause::NoRoute { node: from.0 })
-        } else if loss > 0.0 && self.random.chance(loss) {
+        } else if loss > 0.0 && self.streams[from.get()].loss.chance(loss) {
             Some(FailureCause::LinkLoss {
                 from: from.0,
                 to: to.0,

@@ -10,6 +10,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
+#[derive(Clone)]
 pub(crate) struct Scheduled<E> {
     /// Simulated time, nanoseconds.
     pub(crate) time: u64,
@@ -38,6 +39,7 @@ impl<E> Ord for Scheduled<E> {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct EventQueue<E> {
     heap: BinaryHeap<Scheduled<E>>,
     /// Events for `current`, in sequence order.

@@ -494,6 +494,7 @@ impl LogKind {
 }
 
 /// The bounded log with per-second budgets for access and error lines, so a storm cannot flood it.
+#[derive(Clone)]
 pub(crate) struct Logs {
     pub(crate) lines: RingBuffer<LogLine>,
     /// The system lines alone, kept longer than the busy log keeps them (for the run report).

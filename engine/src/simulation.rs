@@ -117,6 +117,7 @@ mod readout;
 
 pub use readout::{NodeStats, Report};
 
+#[derive(Clone)]
 pub struct Simulation {
     pub(crate) core: Core,
     pub(crate) nodes: Vec<NodeState>,

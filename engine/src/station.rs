@@ -25,6 +25,8 @@ pub(crate) struct Fluid {
     window_service: f64,
     window_wait: f64,
     window_started_at: u64,
+    /// Calls the current estimates rest on (up to [`TRUSTED_CALLS`]).
+    estimate_calls: f64,
     /// Requests waiting while overloaded (fluid), and the waiting count to report.
     backlog: f64,
     waiting: f64,
@@ -100,6 +102,7 @@ pub(crate) enum Admission {
     Full,
 }
 
+#[derive(Clone)]
 pub(crate) struct Station {
     pub(crate) workers: u32,
     pub(crate) busy: u32,
@@ -258,9 +261,17 @@ impl Station {
         };
         let load = fluid.rate * mean_service / workers;
         let correction = (1.0 + scv) / 2.0;
-        // The steady state exists for a finite waiting room whatever the load; with a huge one and
-        // λ ≥ cμ the queue just grows, which the fluid backlog follows.
-        let overloaded = load >= 1.0 && capacity * libm::log(load) > 600.0;
+        // The steady state exists for a finite waiting room whatever the load, but it is only
+        // reached once the room has filled: with λ ≥ cμ and a room that takes longer than a second
+        // to fill (K / (λ − cμ) by drift, at most K² / cμ by diffusion near λ = cμ), the queue just
+        // grows, which the fluid backlog follows.
+        let served_per_s = served_per_ns * 1e9;
+        let fill_s = if load > 1.0 {
+            (capacity / ((load - 1.0) * served_per_s)).min(capacity * capacity / served_per_s)
+        } else {
+            capacity * capacity / served_per_s
+        };
+        let overloaded = load >= 1.0 && (capacity * libm::log(load) > 600.0 || fill_s > 1.0);
         let wait = if overloaded {
             // Overloaded: the backlog decides (it grows by λ − cμ per second at each window).
             if fluid.backlog >= capacity && random.chance(1.0 - 1.0 / load) {
@@ -344,8 +355,12 @@ impl Station {
         }
         // An exponentially weighted estimate that always rests on about TRUSTED_CALLS calls (but
         // looks back at most 30 windows): waits are convex in the rate, so a noisy rate would bias
-        // them upwards.
-        let weight = (fluid.window_calls / TRUSTED_CALLS).clamp(1.0 / 30.0, 1.0);
+        // them upwards. Until the estimate rests on that many, it is the plain mean of every window
+        // so far, so a first estimate from a few calls does not linger.
+        let trusted = (fluid.window_calls / TRUSTED_CALLS).clamp(1.0 / 30.0, 1.0);
+        let mean = fluid.window_calls / (fluid.estimate_calls + fluid.window_calls).max(1.0);
+        let weight = trusted.max(mean);
+        fluid.estimate_calls = (fluid.estimate_calls + fluid.window_calls).min(TRUSTED_CALLS);
         let window_rate = fluid.window_arrivals / elapsed;
         fluid.rate = if fluid.rate == 0.0 {
             window_rate

@@ -19,6 +19,7 @@ use crate::params::{AutoscalingGroupParams, ScalingMetric};
 use crate::random::to_ns;
 use crate::run_event::RunEvent;
 
+#[derive(Clone)]
 pub(crate) struct AutoscalingGroup {
     pub(crate) index: NodeIndex,
     pub(crate) params: AutoscalingGroupParams,

@@ -21,6 +21,7 @@ use crate::station::{Admission, FluidAdmission, Station};
 const NONE: u32 = u32::MAX;
 
 /// A least-recently-used set of keys with insertion times, in flat arrays (no allocation per hit).
+#[derive(Clone)]
 pub(crate) struct Lru {
     capacity: usize,
     /// For each key of the keyspace, its slot or NONE.
@@ -157,6 +158,7 @@ impl Lru {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct Cache {
     pub(crate) index: NodeIndex,
     pub(crate) params: CacheParams,
@@ -232,14 +234,18 @@ impl Cache {
         state.epoch = self.epoch;
         let weight = state.weight;
         if self.station.is_fluid() {
-            let service = core
-                .random
+            let service = core.streams[self.index.get()]
+                .service
                 .service_ns(&self.params.service, self.slow_factor);
             let scv = self.params.service.scv();
-            if let FluidAdmission::Admitted { delay_ns } =
-                self.station
-                    .fluid_admit(core.now, &mut core.random, service, scv, weight, u64::MAX)
-            {
+            if let FluidAdmission::Admitted { delay_ns } = self.station.fluid_admit(
+                core.now,
+                &mut core.streams[self.index.get()].service,
+                service,
+                scv,
+                weight,
+                u64::MAX,
+            ) {
                 core.schedule(delay_ns, crate::core::Event::ServiceDone { call });
             }
             return;
@@ -250,8 +256,8 @@ impl Cache {
     }
 
     fn start(&mut self, core: &mut Core, call: CallId) {
-        let service = core
-            .random
+        let service = core.streams[self.index.get()]
+            .service
             .service_ns(&self.params.service, self.slow_factor);
         core.schedule(service, crate::core::Event::ServiceDone { call });
     }
@@ -270,9 +276,9 @@ impl Cache {
         }
         let now = core.now;
         let hit = if let Some(ratio) = self.params.fixed_hit_ratio {
-            !is_write && core.random.chance(ratio)
+            !is_write && core.streams[self.index.get()].hits.chance(ratio)
         } else {
-            let key = self.zipf.sample(&mut core.random);
+            let key = self.zipf.sample(&mut core.streams[self.index.get()].keys);
             if let Some(state) = core.calls.get_mut(call) {
                 state.key = key;
             }

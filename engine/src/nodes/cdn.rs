@@ -12,6 +12,7 @@ use crate::nodes::Gauges;
 use crate::params::{CdnParams, RequestType};
 use crate::random::to_ns;
 
+#[derive(Clone)]
 pub(crate) struct Cdn {
     pub(crate) index: NodeIndex,
     pub(crate) params: CdnParams,
@@ -41,7 +42,9 @@ impl Cdn {
         let delay = to_ns(self.params.edge_latency_ms * 1e6);
         self.inside += 1;
         let hit = request_type == RequestType::StaticAsset
-            && core.random.chance(self.params.edge_hit_ratio);
+            && core.streams[self.index.get()]
+                .hits
+                .chance(self.params.edge_hit_ratio);
         let metrics = &mut core.metrics[self.index.get()];
         if request_type == RequestType::StaticAsset {
             if hit {

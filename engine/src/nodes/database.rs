@@ -23,6 +23,7 @@ use crate::station::{Admission, FluidAdmission, Station};
 /// `Call::member` of a request waiting for a pool connection.
 const WAITING_FOR_CONNECTION: u32 = u32::MAX;
 
+#[derive(Clone)]
 pub(crate) struct DatabaseInstance {
     pub(crate) station: Station,
     pub(crate) up: bool,
@@ -43,6 +44,7 @@ impl DatabaseInstance {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct Database {
     pub(crate) index: NodeIndex,
     pub(crate) params: DatabaseParams,
@@ -176,10 +178,12 @@ impl Database {
             } else {
                 &self.params.read
             };
-            let service = core.random.service_ns(time, self.slow_factor);
+            let service = core.streams[self.index.get()]
+                .service
+                .service_ns(time, self.slow_factor);
             if let FluidAdmission::Admitted { delay_ns } = instance.station.fluid_admit(
                 core.now,
-                &mut core.random,
+                &mut core.streams[self.index.get()].service,
                 service,
                 time.scv(),
                 weight,
@@ -200,7 +204,9 @@ impl Database {
         } else {
             &self.params.read
         };
-        let service = core.random.service_ns(time, self.slow_factor);
+        let service = core.streams[self.index.get()]
+            .service
+            .service_ns(time, self.slow_factor);
         core.schedule(service, crate::core::Event::ServiceDone { call });
     }
 

@@ -55,6 +55,7 @@ pub enum RouteExplanation {
     NoHealthyBackend,
 }
 
+#[derive(Clone)]
 pub(crate) struct Backend {
     pub(crate) link: LinkIndex,
     pub(crate) node: NodeIndex,
@@ -87,6 +88,7 @@ impl Backend {
 
 const VIRTUAL_NODES: u32 = 64;
 
+#[derive(Clone)]
 pub(crate) struct LoadBalancer {
     pub(crate) index: NodeIndex,
     pub(crate) params: LoadBalancerParams,
@@ -175,7 +177,7 @@ impl LoadBalancer {
         self.ring.sort_unstable();
         if self.params.health_check.enabled {
             let interval = to_ns(self.params.health_check.interval_ms * 1e6);
-            let phase = (core.random.uniform() * interval as f64) as u64;
+            let phase = (core.streams[self.index.get()].probes.uniform() * interval as f64) as u64;
             core.timer(
                 phase,
                 self.index,
@@ -253,7 +255,8 @@ impl LoadBalancer {
             self.probe_chain = self.probe_chain.wrapping_add(1);
             let interval = to_ns(self.params.health_check.interval_ms * 1e6);
             for slot in 0..self.backends.len() as u32 {
-                let phase = (core.random.uniform() * interval as f64) as u64;
+                let phase =
+                    (core.streams[self.index.get()].probes.uniform() * interval as f64) as u64;
                 let chain = self.probe_chain;
                 core.timer(phase, self.index, Timer::ProbeSend { slot, chain });
             }
@@ -375,7 +378,9 @@ impl LoadBalancer {
                 best
             }
             Algorithm::Random => {
-                let slot = self.scratch[core.random.below(self.scratch.len())];
+                let slot = self.scratch[core.streams[self.index.get()]
+                    .routing
+                    .below(self.scratch.len())];
                 if self.explain {
                     self.last_explanation = Some(RouteExplanation::Random {
                         healthy: self.scratch.len(),
@@ -386,9 +391,9 @@ impl LoadBalancer {
             }
             Algorithm::PowerOfTwo => {
                 let n = self.scratch.len();
-                let first = core.random.below(n);
+                let first = core.streams[self.index.get()].routing.below(n);
                 let second = if n > 1 {
-                    (first + 1 + core.random.below(n - 1)) % n
+                    (first + 1 + core.streams[self.index.get()].routing.below(n - 1)) % n
                 } else {
                     first
                 };

@@ -32,6 +32,7 @@ pub(crate) struct Gauges {
     pub(crate) waits: WaitTally,
 }
 
+#[derive(Clone)]
 pub(crate) enum NodeState {
     Users(users::Users),
     LoadBalancer(load_balancer::LoadBalancer),

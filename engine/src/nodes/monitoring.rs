@@ -12,6 +12,7 @@ use crate::design::AlertRule;
 use crate::params::MonitoringParams;
 use crate::random::to_ns;
 
+#[derive(Clone)]
 pub(crate) struct Monitoring {
     pub(crate) index: NodeIndex,
     pub(crate) params: MonitoringParams,

@@ -95,6 +95,7 @@ pub(crate) enum InstanceState {
 }
 
 /// One running copy of a server: a station plus its life cycle.
+#[derive(Clone)]
 pub(crate) struct Instance {
     pub(crate) station: Station,
     pub(crate) state: InstanceState,
@@ -164,11 +165,13 @@ impl Instance {
         let (request_type, weight) = (state.request_type, state.weight);
         if self.station.is_fluid() {
             let time = params.service.get(request_type);
-            let service = core.random.service_ns(time, self.slow_factor);
+            let service = core.streams[node.get()]
+                .service
+                .service_ns(time, self.slow_factor);
             let timeout = to_ns(params.timeout_ms * 1e6);
             match self.station.fluid_admit(
                 core.now,
-                &mut core.random,
+                &mut core.streams[node.get()].service,
                 service,
                 time.scv(),
                 weight,
@@ -190,7 +193,7 @@ impl Instance {
         match self.station.admit(core.now, call) {
             Admission::Start => {
                 self.inside += 1;
-                self.start(core, params, call, request_type);
+                self.start(core, node, params, call, request_type);
             }
             Admission::Wait => self.inside += 1,
             Admission::Full => core.fail(call, FailureCause::QueueFull { node: node.0 }),
@@ -200,12 +203,13 @@ impl Instance {
     fn start(
         &mut self,
         core: &mut Core,
+        node: NodeIndex,
         params: &ServerParams,
         call: CallId,
         request_type: RequestType,
     ) {
-        let service = core
-            .random
+        let service = core.streams[node.get()]
+            .service
             .service_ns(params.service.get(request_type), self.slow_factor);
         core.schedule(service, crate::core::Event::ServiceDone { call });
     }
@@ -268,7 +272,7 @@ impl Instance {
                 // The slab never frees a waiting call, but stay safe: hand the worker on.
                 continue;
             };
-            self.start(core, params, next, request_type);
+            self.start(core, node, params, next, request_type);
             break;
         }
     }
@@ -403,6 +407,7 @@ impl Instance {
 }
 
 /// A single server node.
+#[derive(Clone)]
 pub(crate) struct Server {
     pub(crate) index: NodeIndex,
     pub(crate) params: ServerParams,

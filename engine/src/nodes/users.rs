@@ -18,6 +18,7 @@ use crate::nodes::Gauges;
 use crate::params::{RatePattern, RequestType, UsersParams};
 use crate::random::to_ns;
 
+#[derive(Clone)]
 pub(crate) struct Users {
     pub(crate) index: NodeIndex,
     pub(crate) params: UsersParams,
@@ -146,7 +147,11 @@ impl Users {
         self.max_rate = Users::peak_rate(&self.params) * self.spike / self.weight as f64;
         let max_rate = self.max_rate();
         if self.up && max_rate > 0.0 && max_rate.is_finite() {
-            let gap = to_ns(core.random.exponential(1e9 / max_rate));
+            let gap = to_ns(
+                core.streams[self.index.get()]
+                    .arrivals
+                    .exponential(1e9 / max_rate),
+            );
             core.schedule(
                 gap,
                 Event::Arrival {
@@ -164,8 +169,15 @@ impl Users {
         let max_rate = self.max_rate();
         let rate =
             Users::rate_at(&self.params, core.now as f64 / 1e9) * self.spike / self.weight as f64;
-        let accepted = rate >= max_rate || core.random.chance(rate / max_rate);
-        let gap = to_ns(core.random.exponential(1e9 / max_rate));
+        let accepted = rate >= max_rate
+            || core.streams[self.index.get()]
+                .arrivals
+                .chance(rate / max_rate);
+        let gap = to_ns(
+            core.streams[self.index.get()]
+                .arrivals
+                .exponential(1e9 / max_rate),
+        );
         core.schedule(
             gap,
             Event::Arrival {
@@ -177,8 +189,8 @@ impl Users {
             return;
         }
         let request_type = self.draw_type(core);
-        let user = core
-            .random
+        let user = core.streams[self.index.get()]
+            .keys
             .below(self.params.distinct_users.max(1) as usize) as u32;
         let root = core.new_root(self.index, request_type, user, self.weight);
         core.totals.requests += self.weight;
@@ -190,7 +202,7 @@ impl Users {
     fn draw_type(&self, core: &mut Core) -> RequestType {
         let weights = self.params.mix.weights();
         let total: f64 = weights.iter().sum();
-        let mut pick = core.random.uniform() * total;
+        let mut pick = core.streams[self.index.get()].request_types.uniform() * total;
         for (index, weight) in weights.iter().enumerate() {
             if pick < *weight {
                 return RequestType::ALL[index];
@@ -347,7 +359,7 @@ impl Users {
                 let mut backoff =
                     retry.backoff_ms * libm::pow(retry.multiplier, f64::from(attempt - 1));
                 if retry.jitter {
-                    backoff *= core.random.uniform();
+                    backoff *= core.streams[self.index.get()].retries.uniform();
                 }
                 core.totals.retries += weight;
                 core.timer(

@@ -133,3 +133,32 @@ fn aggregated_waits_match_erlang_c() {
     wait.check("aggregated M/M/4 mean wait (ms)", 1000.0 * p / 80.0, 0.1);
     p_wait.check("aggregated M/M/4 probability of waiting", p, 0.03);
 }
+
+/// A station's first rate estimate rests on 100 calls; it must not linger. It used to get the
+/// exponential weight of a trusted estimate, so on some seeds a first estimate above cμ sent the
+/// M/M/4 into the steady state of a nearly full million-place room: a few hundred requests waited
+/// for hours of simulated time (Little's law at the users: L = 309 against λW = 7).
+#[test]
+fn a_noisy_first_estimate_does_not_linger() {
+    let design = design("mmc.json");
+    let a: f64 = 3.2;
+    let top = a.powi(4) / 24.0 * 5.0;
+    let analytic_wait_ms = 1000.0 * top / (1.0 + a + a * a / 2.0 + a.powi(3) / 6.0 + top) / 80.0;
+    for seed in 40..50 {
+        let mut simulation =
+            Simulation::with_resolution(&design, seed, Resolution::Aggregated { weight: 2 })
+                .expect("valid");
+        simulation.advance(30.0);
+        simulation.reset_statistics();
+        simulation.advance(40.0);
+        crate::support::check_little(&mut simulation);
+        let wait = simulation
+            .node_stats("server")
+            .and_then(|stats| stats.mean_wait_ms)
+            .expect("a server has workers");
+        assert!(
+            (wait - analytic_wait_ms).abs() < 0.5 * analytic_wait_ms,
+            "seed {seed}: mean wait {wait:.2} ms, analytic {analytic_wait_ms:.2} ms"
+        );
+    }
+}
