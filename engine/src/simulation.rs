@@ -115,6 +115,7 @@ mod faults;
 mod live_edit;
 mod readout;
 
+pub use live_edit::same_model;
 pub use readout::{NodeStats, Report};
 
 #[derive(Clone)]

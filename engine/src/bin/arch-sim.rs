@@ -5,16 +5,19 @@
 //! arch-sim preset <single|vertical|horizontal|distributed>     prints a preset design
 //! arch-sim digest                                               digest of the reference run
 //! arch-sim speed                                                events/s and customers/s, one line per workload
+//! arch-sim replay RUN.run.json [--expect DIGEST]                re-simulates a run file: report + digest
 //! ```
-//! A bad design file exits with code 2 and prints the typed error, with its JSON path, on stderr.
+//! A bad design or run file exits with code 2 and prints the typed error, with its JSON path, on
+//! stderr. `replay --expect` exits with code 1 when the replayed digest differs.
 
 use std::process::ExitCode;
 
-use engine::{Design, Simulation, presets};
+use engine::run_file::{format_digest, parse_digest};
+use engine::{Design, RunFile, Simulation, presets};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim preset single|vertical|horizontal|distributed\n       arch-sim digest\n       arch-sim speed"
+        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim preset single|vertical|horizontal|distributed\n       arch-sim digest\n       arch-sim speed"
     );
     ExitCode::from(64)
 }
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     match arguments.first().map(String::as_str) {
         Some("run") => run(&arguments[1..]),
+        Some("replay") => replay(&arguments[1..]),
         Some("digest") => {
             println!(
                 "{}",
@@ -122,5 +126,59 @@ fn run(arguments: &[String]) -> ExitCode {
             eprintln!("cannot write the report: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Re-simulates a run file and prints its report (JSON) and, last, its digest; with `--expect`, a
+/// different digest exits with code 1. The digest a file claims is checked too (exit code 2).
+fn replay(arguments: &[String]) -> ExitCode {
+    let Some(path) = arguments.first() else {
+        return usage();
+    };
+    let expected = match &arguments[1..] {
+        [] => None,
+        [flag, value] if flag == "--expect" => match parse_digest(value) {
+            Some(digest) => Some(digest),
+            None => return usage(),
+        },
+        _ => return usage(),
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("{path}: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let replayed = RunFile::from_json(&text).and_then(|file| file.replay());
+    let mut simulation = match replayed {
+        Ok(simulation) => simulation,
+        Err(error) => {
+            eprintln!("{path}: {error}");
+            if let Ok(json) = serde_json::to_string(&error) {
+                eprintln!("{json}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let digest = simulation.digest();
+    match serde_json::to_string_pretty(&simulation.report()) {
+        Ok(json) => println!("{json}"),
+        Err(error) => {
+            eprintln!("cannot write the report: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("digest {}", format_digest(digest));
+    match expected {
+        Some(expected) if expected != digest => {
+            eprintln!(
+                "{path}: replayed digest {} differs from the expected {}",
+                format_digest(digest),
+                format_digest(expected)
+            );
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
     }
 }

@@ -5,7 +5,11 @@ use super::*;
 
 impl Simulation {
     /// Applies a live command.
+    ///
+    /// It takes effect after every event due at the current instant (a frame's event budget can stop
+    /// between two events of one instant), so a run file that records the instant replays it exactly.
     pub fn apply(&mut self, command: LiveCommand) -> Result<(), CommandError> {
+        self.advance_until(self.core.now);
         match command {
             LiveCommand::Kill { node } => {
                 let index = self.require(&node)?;

@@ -23,7 +23,9 @@ impl Simulation {
     /// metrics, logs and alert states. Refused (model unchanged) when `edited` is invalid or a node
     /// changed kind ([`CommandError::NeedsRestart`]). A change the model does not see (positions,
     /// names) is only recorded, without validation: a drag sends one per pointer move.
+    /// Like a live command, it takes effect after every event due at the current instant.
     pub fn reconfigure(&mut self, edited: &Design) -> Result<(), CommandError> {
+        self.advance_until(self.core.now);
         if same_model(&self.design, edited) {
             // A move, a rename, a new design name: nothing the model sees (a drag sends many).
             self.design.clone_from(edited);
@@ -275,7 +277,7 @@ impl Simulation {
 
 /// Whether two designs differ only in what the model does not see (positions, names, the design's name
 /// and seed).
-fn same_model(a: &Design, b: &Design) -> bool {
+pub fn same_model(a: &Design, b: &Design) -> bool {
     a.nodes.len() == b.nodes.len()
         && a.nodes.iter().zip(&b.nodes).all(|(x, y)| {
             x.id == y.id && x.kind() == y.kind() && x.zone == y.zone && x.params == y.params

@@ -53,3 +53,59 @@ fn a_bad_file_exits_with_code_2_and_the_json_path() {
     );
     std::fs::remove_dir_all(&directory).ok();
 }
+
+#[test]
+fn replays_a_run_file_and_checks_its_digest() {
+    use engine::{LiveCommand, RunAction, RunEntry, RunFile, Simulation, presets};
+    let design = presets::horizontal_scaling();
+    let mut simulation = Simulation::new(&design, 5).expect("valid");
+    let mut file = RunFile::new(design, 5);
+    simulation.advance(2.0);
+    let kill = LiveCommand::Kill {
+        node: "server-2".to_owned(),
+    };
+    simulation.apply(kill.clone()).expect("killed");
+    file.timeline.push(RunEntry {
+        at_ns: simulation.now_ns(),
+        action: RunAction::Live(kill),
+    });
+    simulation.advance(8.0);
+    file.end_ns = simulation.now_ns();
+    let digest = engine::run_file::format_digest(simulation.digest());
+
+    let directory = std::env::temp_dir().join(format!("arch-sim-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("temp dir");
+    let path = directory.join("kill.run.json");
+    std::fs::write(&path, file.to_json()).expect("written");
+    let path = path.to_string_lossy().into_owned();
+
+    let same = arch_sim()
+        .args(["replay", &path, "--expect", &digest])
+        .output()
+        .expect("runs");
+    assert!(
+        same.status.success(),
+        "{}",
+        String::from_utf8_lossy(&same.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&same.stdout);
+    assert!(
+        stdout.trim_end().ends_with(&format!("digest {digest}")),
+        "{stdout}"
+    );
+    let report = &stdout[..stdout.rfind("digest").expect("digest line")];
+    let report: serde_json::Value = serde_json::from_str(report).expect("a JSON report");
+    assert_eq!(report["seconds"], 10.0);
+
+    let other = arch_sim()
+        .args(["replay", &path, "--expect", "0000000000000000"])
+        .output()
+        .expect("runs");
+    assert_eq!(other.status.code(), Some(1));
+
+    std::fs::write(&path, "{\"format\": \"arch-explorer-run\", \"version\": 9}").expect("written");
+    let newer = arch_sim().args(["replay", &path]).output().expect("runs");
+    assert_eq!(newer.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&newer.stderr).contains("version"));
+    std::fs::remove_dir_all(&directory).ok();
+}

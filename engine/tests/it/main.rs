@@ -12,5 +12,6 @@ mod properties;
 mod queueing;
 mod resolutions;
 mod run_events;
+mod run_files;
 mod support;
 mod vocabulary;
