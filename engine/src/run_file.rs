@@ -7,8 +7,9 @@
 //! with a typed [`RunError`] located by a JSON path, and nothing is applied.
 //!
 //! [`Replayer`] re-simulates a file from its nearest **keyframe** (a clone of the simulation), so a
-//! seek never re-runs more than [`KEYFRAME_EVERY_NS`] of simulated time once the run has been played
-//! through; a seek can be advanced in event budgets so a frame never stalls.
+//! seek never re-runs more than the keyframe spacing ([`KEYFRAME_EVERY_NS`], doubling past
+//! [`MAX_KEYFRAMES`]) once the run has been played through; a seek can be advanced in event budgets
+//! so a frame never stalls.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +27,11 @@ pub const MAX_RUN_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_TIMELINE: usize = 5_000;
 /// The longest run, simulated nanoseconds (24 hours).
 pub const MAX_RUN_NS: u64 = 24 * 3_600 * 1_000_000_000;
-/// Simulated time between two keyframes of a [`Replayer`].
+/// Simulated time between two keyframes of a [`Replayer`], at first.
 pub const KEYFRAME_EVERY_NS: u64 = 30 * 1_000_000_000;
+/// Keyframes kept at most: past this, every second one goes and the spacing doubles (a 16-minute
+/// run keeps 30 s spacing; memory stays bounded for a run of any length).
+pub const MAX_KEYFRAMES: usize = 32;
 
 /// Something the user did at an instant of the run.
 #[derive(Clone, Debug, PartialEq)]
@@ -665,6 +669,8 @@ pub struct Replayer {
     file: RunFile,
     /// Ordered by time; the first is t = 0.
     keyframes: Vec<Keyframe>,
+    /// Simulated time between keyframes now.
+    every_ns: u64,
 }
 
 /// A seek in progress: advanced in event budgets by [`Replayer::step`].
@@ -713,6 +719,7 @@ impl Replayer {
                 next_entry: 0,
                 simulation,
             }],
+            every_ns: KEYFRAME_EVERY_NS,
         })
     }
 
@@ -725,17 +732,25 @@ impl Replayer {
         self.keyframes.len()
     }
 
-    /// Keeps a keyframe of a live run that follows this file (the app clones its running simulation
-    /// every [`KEYFRAME_EVERY_NS`]); `next_entry` is the number of entries already applied to it.
+    /// Offers a keyframe of a live run that follows this file (kept when the spacing has passed
+    /// since the last one); `next_entry` is the number of entries already applied to it.
     pub fn keep(&mut self, simulation: &Simulation, next_entry: usize) {
         let at_ns = simulation.now_ns();
         let last = self.keyframes.last().map_or(0, |k| k.at_ns);
-        if at_ns >= last + KEYFRAME_EVERY_NS {
+        if at_ns >= last + self.every_ns {
             self.keyframes.push(Keyframe {
                 at_ns,
                 next_entry,
                 simulation: simulation.clone(),
             });
+            if self.keyframes.len() > MAX_KEYFRAMES {
+                let mut index = 0;
+                self.keyframes.retain(|_| {
+                    index += 1;
+                    index % 2 == 1
+                });
+                self.every_ns *= 2;
+            }
         }
     }
 
@@ -773,7 +788,7 @@ impl Replayer {
                 .get(seek.next_entry)
                 .map(|entry| entry.at_ns)
                 .filter(|at| *at <= seek.target_ns);
-            let next_keyframe = self.keyframes.last().map_or(0, |k| k.at_ns) + KEYFRAME_EVERY_NS;
+            let next_keyframe = self.keyframes.last().map_or(0, |k| k.at_ns) + self.every_ns;
             let stop = next_at
                 .unwrap_or(seek.target_ns)
                 .min(seek.target_ns)

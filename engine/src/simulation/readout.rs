@@ -64,6 +64,16 @@ impl Simulation {
     }
 
     /// Everything the app shows, as plain data. Logs and notifications are those since the last call.
+    /// Makes the next [`Simulation::snapshot`] stream every log line and notification still kept, as
+    /// if none had been read: a view that jumps to this simulation (a seek, an opened run) rebuilds
+    /// its feeds from it.
+    pub fn restream(&mut self) {
+        self.log_cursor = 0;
+        for cursor in &mut self.notification_cursors {
+            *cursor = 0;
+        }
+    }
+
     pub fn snapshot(&mut self) -> Snapshot {
         let now = self.core.now;
         let mut nodes = Vec::with_capacity(self.nodes.len());

@@ -359,3 +359,17 @@ fn a_users_node_sees_the_same_traffic_under_another_topology() {
     };
     assert_eq!(arrivals(&three), arrivals(&four));
 }
+
+#[test]
+fn keyframes_stay_bounded_on_a_long_run() {
+    let design = presets::single_server();
+    let mut file = RunFile::new(design, 1);
+    file.end_ns = 40 * 60 * SECOND;
+    let mut replayer = Replayer::new(file).expect("replayer");
+    let _ = replayer.seek(40 * 60 * SECOND).expect("seeks");
+    assert!(replayer.keyframes() <= engine::run_file::MAX_KEYFRAMES);
+    assert!(replayer.keyframes() >= engine::run_file::MAX_KEYFRAMES / 2);
+    // Every seek still starts close to its target.
+    let seek = replayer.begin(39 * 60 * SECOND);
+    assert!(39 * 60 * SECOND - seek.from_ns() <= 2 * KEYFRAME_EVERY_NS);
+}
