@@ -754,10 +754,35 @@ impl Replayer {
         }
     }
 
-    /// Follows a file that grew (the live run recorded more, or ran longer).
-    pub fn extend(&mut self, file: RunFile) {
-        self.keyframes.retain(|k| k.at_ns <= file.end_ns);
-        self.file = file;
+    /// Records an action of the live run (at or after the last one and the run's end, which it
+    /// moves); refused, changing nothing, once the timeline holds [`MAX_TIMELINE`] entries.
+    pub fn push(&mut self, entry: RunEntry) -> bool {
+        if self.file.timeline.len() >= MAX_TIMELINE {
+            return false;
+        }
+        self.file.end_ns = self.file.end_ns.max(entry.at_ns);
+        self.file.timeline.push(entry);
+        true
+    }
+
+    /// The live run has reached `end_ns`.
+    pub fn set_end(&mut self, end_ns: u64) {
+        self.file.end_ns = self.file.end_ns.max(end_ns);
+    }
+
+    /// A new run that shares this one's past up to `at_ns` (its entries and keyframes) and goes its
+    /// own way from there.
+    pub fn fork(&self, at_ns: u64) -> Replayer {
+        Replayer {
+            file: self.file.truncated(at_ns),
+            keyframes: self
+                .keyframes
+                .iter()
+                .filter(|k| k.at_ns <= at_ns)
+                .cloned()
+                .collect(),
+            every_ns: self.every_ns,
+        }
     }
 
     /// Starts a seek to `at_ns` (clamped to the run's end) from the nearest keyframe at or before it.

@@ -19,6 +19,8 @@
 //!   the rate on a link, and which request types fail while others succeed.
 //! - `logs.rs`: the log viewer's filter and which lines it shows.
 //! - `schedule.rs`: the report's fault schedule on a time axis.
+//! - `run_marks.rs`: time travel: the scrubber's marks and keys, the words for a recorded action, and
+//!   the responder's actions read from the run's timeline up to the instant in view.
 //!
 //! The forms that change the document (alert rules, scheduled faults) are editor work: their drafts
 //! and checks live in `src/editor/` (`rule_form.rs`, `fault_form.rs`), and read numbers through
@@ -34,6 +36,7 @@ pub mod findings;
 pub mod format;
 pub mod incidents;
 pub mod logs;
+pub mod run_marks;
 pub mod schedule;
 pub mod timeline;
 

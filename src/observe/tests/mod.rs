@@ -7,6 +7,7 @@ mod findings;
 mod format;
 mod incidents;
 mod logs;
+mod run_marks;
 mod schedule;
 mod timeline;
 
