@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::{
-    Canvas, Dock, DockResizer, Inspector, KeyboardShortcuts, Palette, StatusLine, Toolbar,
+    Canvas, Dock, DockResizer, Inspector, KeyboardShortcuts, Palette, Scrubber, StatusLine, Toolbar,
 };
 use crate::editor::{Command, Editor, Selection, Viewport};
 use crate::persistence::{autosave, follow_pasted_links, initial_design};
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
             <Palette />
             <Canvas />
             <Inspector />
+            <Scrubber />
             <DockResizer />
             <Dock />
             <KeyboardShortcuts />

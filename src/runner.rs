@@ -5,11 +5,24 @@
 //! ([`Simulation::reconfigure`]): new nodes and links join, deleted ones drain, parameters, rules and
 //! the fault schedule change. A new document (an import, a preset, a share link), a node that changed
 //! kind, or a design that could not run before starts the run again from time zero.
+//!
+//! **A run is a file.** The runner records everything that changes the run — live commands, edits
+//! the model sees, the responder's acknowledgements, bookmarks — into the run's [`RunFile`] (through
+//! a [`Replayer`], which also keeps keyframes of the live run), so a run can be saved, opened and
+//! re-simulated exactly. **Time travel** shows a past instant: the live run (the head) is put aside
+//! and the view re-simulates the file up to that instant from the nearest keyframe, a budget of
+//! events per frame with a progress reading. Resuming there forks the run: the future that was is
+//! kept as the branch left, one step back.
 
 use std::collections::VecDeque;
 
 use engine::metrics::LogLine;
-use engine::{CommandError, Design, LiveCommand, Notification, Simulation, Snapshot};
+use engine::run_file::Seek;
+use engine::simulation::same_model;
+use engine::{
+    CommandError, Design, LiveCommand, Notification, Replayer, RunAction, RunEntry, RunError,
+    RunFile, Simulation, Snapshot,
+};
 use leptos::prelude::*;
 use leptos_use_raf_fn::{UseRafFnCallbackArgs, use_raf_fn};
 
@@ -51,6 +64,27 @@ pub struct Runner {
     pub waiting: RwSignal<bool>,
     /// The next document change is a whole new document: start a new run instead of following it.
     new_document: StoredValue<bool>,
+    /// The run as a file, with keyframes (`None` while the design cannot run).
+    record: StoredValue<Option<Replayer>, LocalStorage>,
+    /// The recorded actions of this run, for the views (the scrubber's marks, the incidents).
+    pub timeline: RwSignal<Vec<RunEntry>>,
+    /// The run's timeline is full: nothing after this simulated second is recorded.
+    pub recording_full_at: RwSignal<Option<f64>>,
+    /// The live run, put aside while the view shows a past instant.
+    head: StoredValue<Option<Simulation>, LocalStorage>,
+    /// The instant in view, simulated seconds, when it is in the past (`None`: live).
+    pub viewing: RwSignal<Option<f64>>,
+    /// How far the live run has gone, simulated seconds (the scrubber's end).
+    pub head_s: RwSignal<f64>,
+    /// A re-simulation in progress and what to do when it arrives.
+    seek: StoredValue<Option<(Seek, Arrival)>, LocalStorage>,
+    /// Its progress, 0..=1, while one runs.
+    pub seeking: RwSignal<Option<f64>>,
+    /// The run a fork left (its file and live head): one step back.
+    branch: StoredValue<Option<(Replayer, Simulation)>, LocalStorage>,
+    pub has_branch: RwSignal<bool>,
+    /// A run file being opened: the next new document is its design, and its run is re-simulated.
+    opening: StoredValue<Option<RunFile>, LocalStorage>,
     /// What the engine costs per frame: a moving average of the milliseconds spent advancing it, and
     /// of the events it processed per simulated second. Shown in the status line and read by the
     /// browser frame-time benchmark.
@@ -76,6 +110,17 @@ impl Runner {
             waiting: RwSignal::new(false),
             engine_ms_per_frame: RwSignal::new(0.0),
             events_per_second: RwSignal::new(0.0),
+            record: StoredValue::new_local(None),
+            timeline: RwSignal::new(Vec::new()),
+            recording_full_at: RwSignal::new(None),
+            head: StoredValue::new_local(None),
+            viewing: RwSignal::new(None),
+            head_s: RwSignal::new(0.0),
+            seek: StoredValue::new_local(None),
+            seeking: RwSignal::new(None),
+            branch: StoredValue::new_local(None),
+            has_branch: RwSignal::new(false),
+            opening: StoredValue::new_local(None),
         };
         // Keep the running model in step with the document: watching the editor is syncing with the
         // outside world (the engine), which is what an effect is for.
@@ -84,7 +129,9 @@ impl Runner {
             runner.follow_document(&document);
         });
         use_raf_fn(move |frame: UseRafFnCallbackArgs| {
-            if runner.playing.get_untracked() {
+            if runner.seeking.get_untracked().is_some() {
+                runner.continue_seek();
+            } else if runner.playing.get_untracked() && runner.viewing.get_untracked().is_none() {
                 let seconds =
                     frame.delta.min(LONGEST_FRAME_MS) / 1000.0 * runner.speed.get_untracked();
                 runner.advance(seconds);
@@ -116,8 +163,17 @@ impl Runner {
                     }
                 }
                 events = simulation.events_processed() - before;
+                let now_ns = simulation.now_ns();
+                self.record.update_value(|record| {
+                    if let Some(record) = record {
+                        let applied = record.file().timeline.len();
+                        record.keep(simulation, applied);
+                        record.set_end(now_ns);
+                    }
+                });
             }
         });
+        self.note_head_time();
         if seconds > 0.0 {
             let rate = events as f64 / seconds;
             self.events_per_second
@@ -135,9 +191,10 @@ impl Runner {
         ));
     }
 
-    /// One short step, for looking closely while paused.
+    /// One short step, for looking closely while paused (from a past instant, the run forks there).
     pub fn step(&self) {
         self.playing.set(false);
+        self.fork_if_viewing();
         self.advance(STEP_SECONDS);
     }
 
@@ -157,14 +214,283 @@ impl Runner {
         if let Some(problem) = self.problem.get_untracked() {
             return Err(format!("the design cannot run: {problem}"));
         }
+        if self.seeking.get_untracked().is_some() {
+            return Err(
+                "wait until the run has been re-simulated to the instant in view".to_owned(),
+            );
+        }
+        // A command at a past instant is a new future: the run forks there.
+        self.fork_if_viewing();
         let mut outcome = Err("the design cannot run yet".to_string());
+        let mut at_ns = 0;
         self.simulation.update_value(|simulation| {
             if let Some(simulation) = simulation {
-                outcome = simulation.apply(command).map_err(|error| error.to_string());
+                outcome = simulation
+                    .apply(command.clone())
+                    .map_err(|error| error.to_string());
+                at_ns = simulation.now_ns();
+            }
+        });
+        if outcome.is_ok() {
+            self.record_action(at_ns, RunAction::Live(command));
+        }
+        self.publish();
+        outcome
+    }
+
+    /// Records the responder's action (acknowledge, resolve) or a bookmark at the live instant.
+    pub fn note(&self, action: RunAction) {
+        self.fork_if_viewing();
+        let at_ns = self.with_simulation(Simulation::now_ns).unwrap_or_default();
+        self.record_action(at_ns, action);
+    }
+
+    /// Adds an action to the run's file; past the timeline's cap, recording stops and says when.
+    fn record_action(&self, at_ns: u64, action: RunAction) {
+        if self.recording_full_at.get_untracked().is_some() {
+            return;
+        }
+        let mut kept = false;
+        self.record.update_value(|record| {
+            if let Some(record) = record {
+                kept = record.push(RunEntry {
+                    at_ns,
+                    action: action.clone(),
+                });
+            }
+        });
+        if kept {
+            self.timeline.update(|timeline| {
+                timeline.push(RunEntry { at_ns, action });
+            });
+        } else if self.record.with_value(Option::is_some) {
+            self.recording_full_at.set(Some(at_ns as f64 / 1e9));
+        }
+    }
+
+    /// The run as a file, up to the live instant, with the digest it ends with (`None` while the
+    /// design cannot run). A run whose timeline filled up is saved up to where recording stopped.
+    pub fn run_file(&self) -> Option<RunFile> {
+        let (now_ns, digest) = self
+            .head
+            .with_value(|head| head.as_ref().map(|h| (h.now_ns(), h.digest())))
+            .or_else(|| self.with_simulation(|s| (s.now_ns(), s.digest())))?;
+        let mut file = self
+            .record
+            .with_value(|record| record.as_ref().map(|r| r.file().clone()))?;
+        match self.recording_full_at.get_untracked() {
+            Some(full_s) => {
+                file = file.truncated((full_s * 1e9) as u64);
+                file.digest = None;
+            }
+            None => {
+                file.end_ns = now_ns;
+                file.digest = Some(digest);
+            }
+        }
+        Some(file)
+    }
+
+    /// Opens a run file: its design becomes the document (through the caller's `ReplaceDocument`,
+    /// announced by this call) and its run is re-simulated to its end, frame by frame.
+    pub fn open_run(&self, file: RunFile) {
+        self.seed.set(file.seed);
+        self.opening.set_value(Some(file));
+        self.expect_new_document();
+    }
+
+    /// The opened run's document did not come (refused): forget it.
+    pub fn forget_run(&self) {
+        self.opening.set_value(None);
+        self.forget_new_document();
+    }
+
+    /// Shows the run at `at_s` (simulated seconds): the live end, or a past instant re-simulated
+    /// from the run's file. The run pauses.
+    pub fn view_at(&self, at_s: f64) {
+        let opening = self
+            .seek
+            .with_value(|seek| matches!(seek, Some((_, Arrival::Head))));
+        if opening
+            || self.record.with_value(Option::is_none)
+            || self.problem.with_untracked(Option::is_some)
+        {
+            return;
+        }
+        self.playing.set(false);
+        let head_s = self.head_s.get_untracked();
+        if at_s >= head_s - 1e-9 {
+            self.back_to_live();
+            return;
+        }
+        let at_ns = (at_s.max(0.0) * 1e9) as u64;
+        if self.viewing.get_untracked().is_none() {
+            // Put the live run aside (it is the head of the file).
+            let live = self.simulation.write_value().take();
+            self.head.set_value(live);
+        }
+        let seek = self
+            .record
+            .with_value(|record| record.as_ref().map(|record| record.begin(at_ns)));
+        if let Some(seek) = seek {
+            self.seek.set_value(Some((seek, Arrival::Past)));
+            self.viewing.set(Some(at_ns as f64 / 1e9));
+            self.seeking.set(Some(0.0));
+            self.continue_seek();
+        }
+    }
+
+    /// Back to the live run, where it was.
+    pub fn back_to_live(&self) {
+        self.seek.set_value(None);
+        self.seeking.set(None);
+        if self.viewing.get_untracked().is_none() {
+            return;
+        }
+        let head = self.head.write_value().take();
+        if head.is_some() {
+            self.simulation.set_value(head);
+        }
+        self.viewing.set(None);
+        self.republish();
+    }
+
+    /// Resume from the instant in view: the run forks there (its future kept as the branch left).
+    pub fn resume_here(&self) {
+        self.fork_if_viewing();
+        self.playing.set(true);
+    }
+
+    /// Goes back to the run a fork left (and keeps the fork as the branch left, so it toggles).
+    pub fn back_to_branch(&self) {
+        if self.seeking.get_untracked().is_some() {
+            return;
+        }
+        self.back_to_live();
+        let Some((record, head)) = self.branch.write_value().take() else {
+            return;
+        };
+        let current_record = self.record.write_value().take();
+        let current_head = self.simulation.write_value().take();
+        if let (Some(record), Some(head)) = (current_record, current_head) {
+            self.branch.set_value(Some((record, head)));
+        }
+        self.timeline.set(record.file().timeline.clone());
+        self.record.set_value(Some(record));
+        self.simulation.set_value(Some(head));
+        self.recording_full_at.set(None);
+        self.has_branch.set(self.branch.with_value(Option::is_some));
+        self.playing.set(false);
+        self.republish();
+    }
+
+    /// If the view is at a past instant, the run forks there and that instant becomes live.
+    fn fork_if_viewing(&self) {
+        let Some(at_s) = self.viewing.get_untracked() else {
+            return;
+        };
+        if self.seeking.get_untracked().is_some() {
+            return;
+        }
+        let at_ns = self
+            .with_simulation(Simulation::now_ns)
+            .unwrap_or((at_s * 1e9) as u64);
+        let forked = self
+            .record
+            .with_value(|record| record.as_ref().map(|record| record.fork(at_ns)));
+        let (Some(forked), Some(old_head)) = (forked, self.head.write_value().take()) else {
+            return;
+        };
+        if let Some(old_record) = self.record.write_value().take() {
+            self.branch.set_value(Some((old_record, old_head)));
+            self.has_branch.set(true);
+        }
+        self.timeline.set(forked.file().timeline.clone());
+        self.record.set_value(Some(forked));
+        self.recording_full_at.set(None);
+        self.viewing.set(None);
+        self.note_head_time();
+    }
+
+    /// Runs the seek in progress for this frame's budget; on arrival, shows its instant.
+    fn continue_seek(&self) {
+        let Some((mut seek, arrival)) = self.seek.write_value().take() else {
+            self.seeking.set(None);
+            return;
+        };
+        let deadline = now_ms() + FRAME_TIME_BUDGET_MS;
+        let mut outcome = Ok(false);
+        self.record.update_value(|record| {
+            if let Some(record) = record {
+                loop {
+                    outcome = record.step(&mut seek, EVENT_CHUNK);
+                    if !matches!(outcome, Ok(false)) || now_ms() >= deadline {
+                        break;
+                    }
+                }
+            }
+        });
+        match outcome {
+            Ok(true) => {
+                self.seeking.set(None);
+                let simulation = seek.into_simulation();
+                self.simulation.set_value(Some(simulation));
+                if arrival == Arrival::Head {
+                    // An opened run, re-simulated to its end: it is the live run now.
+                    self.viewing.set(None);
+                    self.note_head_time();
+                }
+                self.republish();
+            }
+            Ok(false) => {
+                self.seeking.set(Some(seek.progress()));
+                self.seek.set_value(Some((seek, arrival)));
+            }
+            Err(error) => {
+                self.seeking.set(None);
+                self.fail_replay(&error);
+            }
+        }
+    }
+
+    /// A recorded run that does not re-simulate (a file that reads but describes no possible run).
+    fn fail_replay(&self, error: &RunError) {
+        self.problem
+            .set(Some(format!("this run cannot be re-simulated: {error}")));
+        self.snapshot.set(None);
+    }
+
+    /// The live run's time, for the scrubber.
+    fn note_head_time(&self) {
+        let head_s = self
+            .head
+            .with_value(|head| head.as_ref().map(Simulation::now_s))
+            .or_else(|| {
+                if self.viewing.get_untracked().is_none() {
+                    self.with_simulation(Simulation::now_s)
+                } else {
+                    None
+                }
+            });
+        // A tenth of a second is plenty for the scrubber, and spares it a redraw every frame.
+        let shown = self.head_s.get_untracked();
+        if let Some(head_s) = head_s
+            && ((head_s - shown).abs() >= 0.1 || head_s < shown)
+        {
+            self.head_s.set(head_s);
+        }
+    }
+
+    /// The view jumped to another simulation: the feeds are rebuilt from it.
+    fn republish(&self) {
+        self.logs.set(VecDeque::new());
+        self.notifications.set(VecDeque::new());
+        self.simulation.update_value(|simulation| {
+            if let Some(simulation) = simulation {
+                simulation.restream();
             }
         });
         self.publish();
-        outcome
     }
 
     /// The document about to change is a whole new one (an import, a preset): its run starts at zero.
@@ -180,12 +506,23 @@ impl Runner {
     fn follow_document(&self, document: &Design) {
         let new_document = std::mem::take(&mut *self.new_document.write_value());
         let mut outcome = None;
+        let mut seen = None;
         if !new_document {
+            let changes_model =
+                self.with_simulation(|simulation| !same_model(simulation.design(), document));
+            if changes_model == Some(true) {
+                // An edit the model sees, made at a past instant, is a new future: fork there.
+                self.fork_if_viewing();
+            }
             self.simulation.update_value(|simulation| {
                 if let Some(simulation) = simulation {
                     outcome = Some(simulation.reconfigure(document));
+                    seen = Some(simulation.now_ns());
                 }
             });
+            if let (Some(Ok(())), Some(true), Some(at_ns)) = (&outcome, changes_model, seen) {
+                self.record_action(at_ns, RunAction::Edit(document.clone()));
+            }
         }
         match outcome {
             Some(Ok(())) => {
@@ -211,13 +548,44 @@ impl Runner {
         self.waiting.set(false);
         self.logs.set(VecDeque::new());
         self.notifications.set(VecDeque::new());
-        match Simulation::new(document, self.seed.get_untracked()) {
-            Ok(simulation) => {
-                self.simulation.set_value(Some(simulation));
+        self.seek.set_value(None);
+        self.seeking.set(None);
+        self.head.set_value(None);
+        self.viewing.set(None);
+        self.branch.set_value(None);
+        self.has_branch.set(false);
+        self.recording_full_at.set(None);
+        // An opened run file whose design this is: its run is re-simulated to its end.
+        let opened = self
+            .opening
+            .write_value()
+            .take()
+            .filter(|file| same_model(&file.design, document));
+        let file = opened
+            .clone()
+            .unwrap_or_else(|| RunFile::new(document.clone(), self.seed.get_untracked()));
+        match Replayer::new(file) {
+            Ok(record) => {
+                self.timeline.set(record.file().timeline.clone());
+                let end_ns = record.file().end_ns;
+                let seek = opened.map(|_| record.begin(end_ns));
+                let start = Simulation::new(document, self.seed.get_untracked()).ok();
+                self.record.set_value(Some(record));
+                self.simulation.set_value(start);
                 self.problem.set(None);
+                self.head_s.set(0.0);
+                if let Some(seek) = seek {
+                    self.playing.set(false);
+                    self.viewing.set(Some(end_ns as f64 / 1e9));
+                    self.head_s.set(end_ns as f64 / 1e9);
+                    self.seek.set_value(Some((seek, Arrival::Head)));
+                    self.seeking.set(Some(0.0));
+                }
                 self.publish();
             }
             Err(error) => {
+                self.record.set_value(None);
+                self.timeline.set(Vec::new());
                 self.simulation.set_value(None);
                 self.problem.set(Some(error.to_string()));
                 self.snapshot.set(None);
@@ -252,6 +620,15 @@ impl Runner {
         }
         self.snapshot.set(Some(snapshot));
     }
+}
+
+/// What a finished re-simulation becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Arrival {
+    /// A past instant in view (the live run waits aside).
+    Past,
+    /// The end of an opened run: the live run from now on.
+    Head,
 }
 
 /// An exponential moving average over roughly the last thirty frames.

@@ -1,6 +1,8 @@
 //! The document controls in the toolbar: undo/redo, the presets of the scaling story, import and export of
-//! design files, SVG and PNG export, and the share link (the whole design in the URL fragment).
-//! An invalid import or link is refused whole with a typed message; the current design stays untouched.
+//! design files, SVG and PNG export, the share link (the whole design in the URL fragment), and the
+//! run as a file (Save run, Open run: the design, the seed and everything done, re-simulated on open).
+//! An invalid import, run file or link is refused whole with a typed message; the current design and
+//! run stay untouched.
 
 use engine::presets;
 use leptos::prelude::*;
@@ -17,6 +19,13 @@ use crate::state::AppState;
 pub fn FileMenu() -> impl IntoView {
     let state = AppState::get();
     let file_input = NodeRef::<leptos::html::Input>::new();
+    let run_input = NodeRef::<leptos::html::Input>::new();
+    let run_menu = NodeRef::<leptos::html::Details>::new();
+    let close_run_menu = move || {
+        if let Some(menu) = run_menu.get_untracked() {
+            menu.set_open(false);
+        }
+    };
     let can_undo = move || state.editor.with(|editor| editor.can_undo());
     let can_redo = move || state.editor.with(|editor| editor.can_redo());
     let undo_title = move || {
@@ -114,6 +123,89 @@ pub fn FileMenu() -> impl IntoView {
                 Err(message) => state.banner.set(Some(Banner {
                     message: format!(
                         "“{name}” was not imported: {message}. Your design is unchanged."
+                    ),
+                    is_error: true,
+                })),
+            }
+        });
+    };
+
+    let save_run = move |_| {
+        close_run_menu();
+        match state.runner.run_file() {
+            Some(file) => {
+                let name = state.editor.with_untracked(|editor| {
+                    storage::export_file_name(editor.document()).replace(".json", ".run.json")
+                });
+                download(&file.to_json(), &name, "application/json");
+                state.announcement.set(format!(
+                    "Saved the run ({} recorded actions, {} of simulated time)",
+                    file.timeline.len(),
+                    crate::observe::clock(file.end_ns as f64 / 1e9)
+                ));
+            }
+            None => state.banner.set(Some(Banner {
+                message: "There is no run to save: the design cannot run yet.".to_string(),
+                is_error: true,
+            })),
+        }
+    };
+    let on_run_file = move |event: web_sys::Event| {
+        close_run_menu();
+        let Some(input) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|value| value.as_string());
+            let outcome = match text {
+                Some(text) => engine::RunFile::from_json(&text).map_err(|error| error.to_string()),
+                None => Err("the file could not be read as text".to_string()),
+            };
+            match outcome {
+                Ok(run) => {
+                    let design = run.design.clone();
+                    let entries = run.timeline.len();
+                    state.runner.open_run(run);
+                    match state.execute(&Command::ReplaceDocument(Box::new(design.clone()))) {
+                        Ok(applied) => {
+                            if !applied.changed {
+                                // The same design: no new document comes, so start its run here.
+                                state.runner.reset(&design);
+                            }
+                            state.view.selection.set(Selection::default());
+                            fit_soon(state);
+                            state.banner.set(Some(Banner {
+                                message: format!(
+                                    "Opened the run “{name}” ({entries} recorded actions): it is re-simulated from its file. Drag the timeline under the canvas to travel in it."
+                                ),
+                                is_error: false,
+                            }));
+                        }
+                        Err(error) => {
+                            state.runner.forget_run();
+                            state.banner.set(Some(Banner {
+                                message: format!(
+                                    "“{name}” was not opened: {error}. Your design is unchanged."
+                                ),
+                                is_error: true,
+                            }));
+                        }
+                    }
+                }
+                Err(message) => state.banner.set(Some(Banner {
+                    message: format!(
+                        "“{name}” was not opened: {message}. Your design and run are unchanged."
                     ),
                     is_error: true,
                 })),
@@ -249,6 +341,15 @@ pub fn FileMenu() -> impl IntoView {
                 </div>
             </details>
             <button class="button" type="button" aria-label="Copy a share link" on:click=share>"Share"</button>
+            // The run as a file: everything done in it, re-simulated when opened.
+            <details class="menu" node_ref=run_menu>
+                <summary class="button" aria-label="Run file">"Run"</summary>
+                <div class="menu__panel" role="group" aria-label="Save or open a run">
+                    <button class="button" type="button" aria-label="Save the run as a file" title="The design, the seed and everything done in this run" on:click=save_run>"Save run"</button>
+                    <button class="button" type="button" aria-label="Open a run file" title="Re-simulates a saved run exactly" on:click=move |_| { if let Some(input) = run_input.get_untracked() { input.click(); } }>"Open run…"</button>
+                </div>
+            </details>
+            <input class="visually-hidden" type="file" accept=".json,application/json" node_ref=run_input tabindex="-1" aria-hidden="true" data-input="run-file" on:change=on_run_file />
         </div>
     }
 }

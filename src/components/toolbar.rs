@@ -193,10 +193,20 @@ pub fn Toolbar() -> impl IntoView {
                 <button
                     class="button button--primary"
                     type="button"
-                    aria-label=move || if runner.playing.get() { "Pause" } else { "Play" }
-                    on:click=move |_| runner.playing.update(|playing| *playing = !*playing)
+                    aria-label=move || play_label(runner.playing.get(), runner.viewing.get().is_some())
+                    title=move || if runner.viewing.get().is_some() { "Fork the run at the instant in view and play from there" } else { "Play or pause the run" }
+                    on:click=move |_| {
+                        if runner.viewing.get_untracked().is_some() {
+                            runner.resume_here();
+                        } else {
+                            runner.playing.update(|playing| *playing = !*playing);
+                        }
+                    }
                 >
-                    {move || if runner.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+                    {move || {
+                        let label = play_label(runner.playing.get(), runner.viewing.get().is_some());
+                        if runner.playing.get() { format!("❚❚ {label}") } else { format!("▶ {label}") }
+                    }}
                 </button>
                 <button class="button" type="button" aria-label="Step" title="Advance 0.1 simulated seconds" on:click=move |_| runner.step()>
                     "Step"
@@ -278,5 +288,14 @@ pub fn Toolbar() -> impl IntoView {
             </button>
             </div>
         </header>
+    }
+}
+
+/// The play button's words: from a past instant, playing resumes the run there.
+fn play_label(playing: bool, viewing_past: bool) -> &'static str {
+    match (playing, viewing_past) {
+        (true, _) => "Pause",
+        (false, true) => "Resume from here",
+        (false, false) => "Play",
     }
 }

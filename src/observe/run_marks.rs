@@ -213,16 +213,17 @@ pub fn responses(
         if at_s > until_s {
             break;
         }
-        let (number, act): (
-            u32,
-            fn(&mut HashMap<IncidentKey, Response>, IncidentKey, f64),
-        ) = match &entry.action {
-            RunAction::Acknowledge { incident } => (*incident, acknowledge),
-            RunAction::Resolve { incident } => (*incident, resolve),
+        let (number, resolves) = match &entry.action {
+            RunAction::Acknowledge { incident } => (*incident, false),
+            RunAction::Resolve { incident } => (*incident, true),
             _ => continue,
         };
         if let Some(incident) = opened.get((number as usize).wrapping_sub(1)) {
-            act(&mut responses, incident.key.clone(), at_s);
+            if resolves {
+                resolve(&mut responses, incident.key.clone(), at_s);
+            } else {
+                acknowledge(&mut responses, incident.key.clone(), at_s);
+            }
         }
     }
     responses

@@ -5,12 +5,10 @@
 //! A view only: the words come from `observe::alerts`, the incidents and their mean times from
 //! `observe::incidents`, the rule form's draft and check from `editor::rule_form`. Rules are part of
 //! the document, so the editor changes them only through [`Command`]s; what the responder did
-//! (acknowledge, resolve) is UI state shared through the dock's context, timed in simulated seconds.
-
-use std::collections::{HashMap, VecDeque};
+//! (acknowledge, resolve) is recorded in the run's file and read back through the dock's context.
 
 use engine::design::{AlertMetric, AlertRule, Channel, Comparison, RuleKind, Severity};
-use engine::{AlertState, NodeKind, Notification};
+use engine::{AlertState, NodeKind, Notification, RunAction};
 use leptos::prelude::*;
 
 use super::IncidentResponses;
@@ -24,9 +22,7 @@ use crate::observe::alerts::{
     live_value, measured, state_words, status_of,
 };
 use crate::observe::clock;
-use crate::observe::incidents::{
-    IncidentKey, IncidentStatus, acknowledge, incident_summary, incidents, resolve,
-};
+use crate::observe::incidents::{IncidentStatus, incident_summary, incidents};
 use crate::state::AppState;
 
 /// Notifications shown per channel; older ones stay counted but off screen.
@@ -559,32 +555,19 @@ fn IncidentList() -> impl IntoView {
     let state = AppState::get();
     // The report's timeline reads the same responses, so they live in the dock's context.
     let responses = expect_context::<IncidentResponses>().0;
-    // A reset starts a new run with an empty notification list; forget the old run's responses, so
-    // a replay with the same seed does not find its incidents already acknowledged.
-    Effect::new(move |_| {
-        if state.runner.notifications.with(VecDeque::is_empty) {
-            responses.update(HashMap::clear);
-        }
-    });
     let all = Memo::new(move |_| {
         state
             .runner
             .notifications
             .with(|notifications| responses.with(|responses| incidents(notifications, responses)))
     });
-    let now = move || {
-        state
-            .runner
-            .snapshot
-            .with_untracked(|snapshot| snapshot.as_ref().map_or(0.0, |snapshot| snapshot.time_s))
+    // The responder's actions are recorded in the run's file, at the live instant (from a past
+    // instant, the run forks there first).
+    let on_acknowledge = move |incident: u32| {
+        state.runner.note(RunAction::Acknowledge { incident });
     };
-    let on_acknowledge = move |key: IncidentKey| {
-        let at = now();
-        responses.update(|responses| acknowledge(responses, key, at));
-    };
-    let on_resolve = move |key: IncidentKey| {
-        let at = now();
-        responses.update(|responses| resolve(responses, key, at));
+    let on_resolve = move |incident: u32| {
+        state.runner.note(RunAction::Resolve { incident });
     };
     let summary = move || all.with(|incidents| incident_summary(incidents));
     view! {
@@ -607,7 +590,7 @@ fn IncidentList() -> impl IntoView {
                                 IncidentStatus::Triggered => "alerts__incident alerts__incident--triggered",
                             };
                             let times = incident.times();
-                            let (ack_key, resolve_key) = (incident.key.clone(), incident.key.clone());
+                            let number = incident.number as u32;
                             let can_acknowledge = incident.can_acknowledge();
                             let can_resolve = incident.can_resolve();
                             view! {
@@ -624,7 +607,7 @@ fn IncidentList() -> impl IntoView {
                                             type="button"
                                             disabled=!can_acknowledge
                                             aria-label=format!("Acknowledge incident {}", incident.number)
-                                            on:click=move |_| on_acknowledge(ack_key.clone())
+                                            on:click=move |_| on_acknowledge(number)
                                         >
                                             "Acknowledge"
                                         </button>
@@ -633,7 +616,7 @@ fn IncidentList() -> impl IntoView {
                                             type="button"
                                             disabled=!can_resolve
                                             aria-label=format!("Resolve incident {}", incident.number)
-                                            on:click=move |_| on_resolve(resolve_key.clone())
+                                            on:click=move |_| on_resolve(number)
                                         >
                                             "Resolve"
                                         </button>

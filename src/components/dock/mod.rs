@@ -1,7 +1,7 @@
 //! The bottom dock: tabs for the live charts, the alerts and the logs of a run.
 //!
 //! All three panels stay mounted and the hidden ones are only hidden, so state that must not be lost
-//! when the user switches tabs (the logs' pause point, acknowledged incidents, the business-metric
+//! when the user switches tabs (the logs' pause point, the business-metric
 //! history the charts draw) lives on. Each panel gets a `visible` signal and skips its work while hidden.
 //! The fourth tab, the report, reads what the others show: logs, notifications and the incidents.
 //!
@@ -23,11 +23,14 @@ use logs::LogsPanel;
 use report::ReportPanel;
 
 use crate::observe::incidents::{IncidentKey, Response};
+use crate::observe::run_marks::responses;
 
-/// What the responder did to each incident (Acknowledge, Resolve), shared through context so the
-/// alerts tab that records it and the report's timeline that tells it read one copy.
+/// What the responder did to each incident (Acknowledge, Resolve) up to the instant in view, read
+/// from the run's recorded timeline (the run file is the one copy: a seek, a fork or an opened run
+/// shows exactly the actions made before the instant in view). Shared through context so the alerts
+/// tab and the report's timeline read one copy.
 #[derive(Clone, Copy)]
-struct IncidentResponses(RwSignal<HashMap<IncidentKey, Response>>);
+struct IncidentResponses(Memo<HashMap<IncidentKey, Response>>);
 
 /// The dock's tabs, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +81,15 @@ impl DockTab {
 #[component]
 pub fn Dock() -> impl IntoView {
     let selected = RwSignal::new(DockTab::Charts);
-    provide_context(IncidentResponses(RwSignal::new(HashMap::new())));
+    let runner = crate::state::AppState::get().runner;
+    provide_context(IncidentResponses(Memo::new(move |_| {
+        let until_s = runner.viewing.get().unwrap_or(f64::INFINITY);
+        runner.notifications.with(|notifications| {
+            runner
+                .timeline
+                .with(|timeline| responses(notifications, timeline, until_s))
+        })
+    })));
     // Alerts are announced whichever tab is open.
     announce_alerts();
     let tabs = DockTab::ALL

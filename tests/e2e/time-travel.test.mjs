@@ -1,0 +1,120 @@
+// Runs as files on the release build: play the "Horizontal scaling" preset, kill a server, scrub back
+// before the kill and see it healthy, resume from there (a fork: the server stays up), go back to the
+// branch left, save the run as a file, open it in a fresh page (re-simulated to the same instant, the
+// kill on its timeline), travel in it again; a design file opened as a run is refused whole.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot, eventually } from './support.mjs';
+
+const app = useServerAndBrowser();
+
+/** Simulated seconds from the toolbar clock ("mm:ss.t"). */
+async function clock(page) {
+  const text = await page.getByLabel('Simulated clock').innerText();
+  const [minutes, seconds] = text.split(':');
+  return Number(minutes) * 60 + Number(seconds);
+}
+
+const health = (page, id) => page.locator(`[data-node-id="${id}"]`).getAttribute('class');
+const status = (page) => page.getByRole('region', { name: 'Run timeline' }).getByRole('status').innerText();
+
+test('travel back before a kill, resume from there, save the run and reopen it re-simulated', async () => {
+  const { page, problems, context } = await openRecordedPage(app.browser, {
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('5');
+  await eventually(() => clock(page), (t) => t >= 5, { what: 'the run past 5 s' });
+  await page.locator('[data-node-id="server-1"]').click();
+  await page.getByRole('group', { name: 'Chaos controls' }).getByRole('button', { name: 'Kill' }).click();
+  await eventually(() => clock(page), (t) => t >= 25, { what: 'the run past 25 s' });
+  assert.match(await health(page, 'server-1'), /node--down/);
+
+  // The kill is a mark on the run's timeline.
+  const timeline = page.getByRole('region', { name: 'Run timeline' });
+  const marks = await timeline.getByRole('list', { name: 'Moments of the run' }).getByRole('listitem').evaluateAll(
+    (items) => items.map((item) => item.getAttribute('aria-label')),
+  );
+  assert.ok(marks.some((mark) => /Killed server-1/.test(mark)), marks.join(' | '));
+
+  // Back to 2 s with the keyboard: Home, then two steps right.
+  const slider = timeline.getByRole('slider', { name: 'Instant in view' });
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await eventually(() => status(page), (text) => /^Viewing 00:02 of 00:2\d/.test(text), { what: 'the view at 2 s' });
+  assert.ok((await clock(page)) <= 2.05, `the clock shows the instant in view: ${await clock(page)}`);
+  assert.match(await health(page, 'server-1'), /node--healthy/);
+  assert.equal(await page.getByRole('button', { name: 'Resume from here' }).first().isVisible(), true);
+  await screenshot(page, 'time-travel-before-the-kill');
+
+  // Resume from here: a new future in which server-1 was never killed.
+  await timeline.getByRole('button', { name: 'Resume from here' }).click();
+  await eventually(() => status(page), (text) => /^Live/.test(text), { what: 'the fork live' });
+  await eventually(() => clock(page), (t) => t >= 12, { what: 'the fork past the old kill' });
+  assert.match(await health(page, 'server-1'), /node--healthy/);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await screenshot(page, 'time-travel-forked');
+
+  // The branch left is one step back: server-1 is down there.
+  await timeline.getByRole('button', { name: 'Back to the branch you left' }).click();
+  await eventually(() => health(page, 'server-1'), (c) => /node--down/.test(c), { what: 'the old branch' });
+  const savedAt = await clock(page);
+  assert.ok(savedAt >= 25, `the old branch is where it was: ${savedAt}`);
+
+  // Save the run.
+  await page.getByRole('button', { name: 'Run file' }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save the run as a file' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /\.run\.json$/);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'arch-run-'));
+  const file = path.join(folder, download.suggestedFilename());
+  await download.saveAs(file);
+  const run = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(run.format, 'arch-explorer-run');
+  assert.ok(run.timeline.some((entry) => entry.live?.command === 'kill' && entry.live.node === 'server-1'));
+  assert.match(run.digest, /^[0-9a-f]{16}$/);
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  // A fresh page opens the run: re-simulated to where it was saved, the kill on its timeline.
+  const fresh = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  await fresh.page.goto(app.server.url);
+  await waitForApp(fresh.page);
+  await fresh.page.locator('[data-input="run-file"]').setInputFiles(file);
+  await eventually(() => status(fresh.page), (text) => /^Live/.test(text), { what: 'the opened run re-simulated', timeout: 30_000 });
+  const reopenedAt = await clock(fresh.page);
+  assert.ok(Math.abs(reopenedAt - savedAt) < 0.2, `reopened at ${reopenedAt}, saved at ${savedAt}`);
+  assert.match(await health(fresh.page, 'server-1'), /node--down/);
+  assert.equal(await fresh.page.getByRole('button', { name: 'Play' }).isVisible(), true);
+  await screenshot(fresh.page, 'time-travel-reopened');
+  const freshTimeline = fresh.page.getByRole('region', { name: 'Run timeline' });
+  await freshTimeline.getByRole('slider', { name: 'Instant in view' }).focus();
+  await fresh.page.keyboard.press('Home');
+  await eventually(() => health(fresh.page, 'server-1'), (c) => /node--healthy/.test(c), { what: 'server-1 healthy at 0 s' });
+  await fresh.page.keyboard.press('End');
+  await eventually(() => status(fresh.page), (text) => /^Live/.test(text), { what: 'back to live' });
+
+  // A design file is not a run: refused whole, the run untouched.
+  const design = path.join(folder, 'design.json');
+  fs.writeFileSync(design, JSON.stringify({ version: 2, name: 'x', nodes: [], links: [] }));
+  await fresh.page.locator('[data-input="run-file"]').setInputFiles(design);
+  await eventually(
+    () => fresh.page.getByRole('alert').allInnerTexts(),
+    (texts) => texts.some((text) => /not opened: format: this is not a run file/.test(text)),
+    { what: 'the refusal' },
+  );
+  assert.match(await health(fresh.page, 'server-1'), /node--down/);
+  await screenshot(fresh.page, 'time-travel-refused');
+  assert.deepEqual(fresh.problems, []);
+  await fresh.context.close();
+});
