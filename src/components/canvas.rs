@@ -2,10 +2,10 @@
 //! numbers from the snapshot on every node, requests drawn as particles on a `<canvas>` layer, and the
 //! pointer gestures (pan, zoom at the cursor, move nodes, connect ports, box select, drop from the palette).
 //!
-//! Mouse, touch and pen all arrive as pointer events. One pressed pointer drives the gestures above; a
-//! second one turns whatever was under way into a pinch (zoom with the fingers' distance, pan with their
-//! midpoint). Holding Space makes any press a pan, even over a node. Double-click or F2 on a node renames
-//! it in place.
+//! Mouse, touch and pen all arrive as pointer events. The component only translates them for the
+//! gesture machine in `editor/gesture.rs` (which decides: one pointer pans, moves or connects, a second
+//! one pinches, Space makes any press a pan) and carries out the effects it returns. Double-click or F2
+//! on a node renames it in place.
 
 use engine::{Health, NodeKind};
 use leptos::ev;
@@ -17,55 +17,16 @@ use super::NodeIcon;
 use super::minimap::Minimap;
 use super::particles::{self, ParticleLegend};
 use crate::editor::command::LinkId;
+use crate::editor::gesture::{
+    GestureEffect, GestureMachine, Hit, LinkPreview, Modifiers, Pointer, Scene,
+};
 use crate::editor::viewport::{self, NODE_SIZE, wheel_zoom_factor};
-use crate::editor::{Command, NodeDrag, Point, Rect, Selection, Vector, check_connect};
+use crate::editor::{Command, Point, Rect};
 use crate::observe::figures;
 use crate::state::AppState;
 
-/// What the pointer is doing on the canvas between pointer down and pointer up.
-enum Gesture {
-    Idle,
-    Panning {
-        last: Point,
-    },
-    MovingNodes {
-        drag: NodeDrag,
-    },
-    Connecting {
-        from: String,
-    },
-    BoxSelecting {
-        start: Point,
-        additive: bool,
-    },
-    /// Two pointers down: `previous` is where they were at the last move, screen points.
-    Pinching {
-        previous: (Point, Point),
-    },
-}
-
-/// A pointer pressed on the canvas and where it is now, screen point.
-#[derive(Clone, Copy)]
-struct PressedPointer {
-    id: i32,
-    at: Point,
-}
-
-/// A link being dragged out of an output port: where it ends and, if the model refuses it, why.
-#[derive(Clone, PartialEq)]
-struct LinkPreview {
-    from: Point,
-    to: Point,
-    refusal: Option<String>,
-}
-
-/// Where the two pressed pointers are, when exactly two are.
-fn pinch_pair(pressed: &[PressedPointer]) -> Option<(Point, Point)> {
-    match pressed {
-        [first, second] => Some((first.at, second.at)),
-        _ => None,
-    }
-}
+/// One of the gesture machine's steps: [`GestureMachine::down`], `moved`, `up` or `cancel`.
+type GestureStep = fn(&mut GestureMachine, &Pointer, &Scene<'_>) -> Vec<GestureEffect>;
 
 /// The drawing area in the middle of the app.
 #[component]
@@ -78,11 +39,9 @@ pub fn Canvas() -> impl IntoView {
     let show_legend = Memo::new(move |_| {
         state.runner.snapshot.with(Option::is_some) && !particles::prefers_reduced_motion()
     });
-    let gesture = StoredValue::new_local(Gesture::Idle);
+    let machine = StoredValue::new_local(GestureMachine::default());
     let link_preview = RwSignal::new(None::<LinkPreview>);
     let box_preview = RwSignal::new(None::<Rect>);
-    // Every pointer pressed on the canvas, in the order they went down: two of them pinch.
-    let pressed = StoredValue::new_local(Vec::<PressedPointer>::new());
     let space_held = RwSignal::new(false);
     // The node being renamed in place, if any.
     let renaming = RwSignal::new(None::<String>);
@@ -104,241 +63,70 @@ pub fn Canvas() -> impl IntoView {
         viewport.with_untracked(|view| view.screen_to_canvas(screen_point(event)))
     };
 
-    let capture = move |event: &web_sys::PointerEvent| {
-        if let Some(element) = canvas_ref.get_untracked() {
-            // Capturing can fail for a pointer that is already gone; the gesture then simply ends early.
-            let _ = element.set_pointer_capture(event.pointer_id());
-        }
-    };
-
-    // Puts back whatever the gesture under way had changed: a second finger turns it into a pinch.
-    let abandon_gesture = move || {
-        let abandoned = gesture
-            .try_update_value(|gesture| std::mem::replace(gesture, Gesture::Idle))
-            .unwrap_or(Gesture::Idle);
-        match abandoned {
-            Gesture::MovingNodes { .. } => {
-                state.editor.update(|editor| {
+    // Carries out what the machine decided, in its order.
+    let carry_out = move |event: &web_sys::PointerEvent, effects: Vec<GestureEffect>| {
+        for effect in effects {
+            match effect {
+                GestureEffect::StopPropagation => event.stop_propagation(),
+                GestureEffect::Capture => {
+                    if let Some(element) = canvas_ref.get_untracked() {
+                        // Capturing can fail for a pointer that is already gone; the gesture then
+                        // simply ends early.
+                        let _ = element.set_pointer_capture(event.pointer_id());
+                    }
+                }
+                GestureEffect::BeginGesture => state.editor.update(|editor| editor.begin_gesture()),
+                GestureEffect::EndGesture => state.editor.update(|editor| editor.end_gesture()),
+                GestureEffect::CancelGesture => state.editor.update(|editor| {
                     editor.cancel_gesture();
-                });
-            }
-            Gesture::Connecting { .. } => link_preview.set(None),
-            Gesture::BoxSelecting { .. } => box_preview.set(None),
-            Gesture::Idle | Gesture::Panning { .. } | Gesture::Pinching { .. } => {}
-        }
-    };
-
-    // Records a pointer going down. Returns true when the press is taken over here (the second
-    // pointer starts a pinch, a third is ignored, Space makes it a pan) and the caller stops.
-    let press = move |event: &web_sys::PointerEvent| -> bool {
-        let at = screen_point(event);
-        let id = event.pointer_id();
-        pressed.update_value(|pressed| {
-            // A primary pointer going down means no other pointer of its kind is still pressed: any
-            // left over lost its pointerup (released outside the window).
-            if event.is_primary() {
-                pressed.clear();
-            }
-            pressed.retain(|pointer| pointer.id != id);
-            pressed.push(PressedPointer { id, at });
-        });
-        let count = pressed.with_value(Vec::len);
-        if count == 2 {
-            event.stop_propagation();
-            capture(event);
-            abandon_gesture();
-            if let Some(previous) = pressed.with_value(|pressed| pinch_pair(pressed)) {
-                gesture.set_value(Gesture::Pinching { previous });
-            }
-            return true;
-        }
-        if count > 2 {
-            event.stop_propagation();
-            return true;
-        }
-        if space_held.get_untracked() {
-            event.stop_propagation();
-            capture(event);
-            gesture.set_value(Gesture::Panning { last: at });
-            return true;
-        }
-        false
-    };
-
-    let on_background_down = move |event: web_sys::PointerEvent| {
-        if event.button() != 0 || press(&event) {
-            return;
-        }
-        capture(&event);
-        let additive = event.shift_key() || event.ctrl_key() || event.meta_key();
-        if additive {
-            let start = canvas_point(&event);
-            gesture.set_value(Gesture::BoxSelecting {
-                start,
-                additive: true,
-            });
-            box_preview.set(Some(Rect::from_corners(start, start)));
-        } else {
-            state.view.selection.update(Selection::clear);
-            gesture.set_value(Gesture::Panning {
-                last: screen_point(&event),
-            });
-        }
-    };
-
-    let on_node_down = move |event: web_sys::PointerEvent, id: String| {
-        if event.button() != 0 || press(&event) {
-            return;
-        }
-        event.stop_propagation();
-        capture(&event);
-        let additive = event.shift_key() || event.ctrl_key() || event.meta_key();
-        state.view.selection.update(|selection| {
-            if additive || !selection.contains_node(&id) {
-                selection.click_node(&id, additive);
-            }
-        });
-        let ids = state.view.selection.with_untracked(Selection::node_ids);
-        let anchor = state.editor.with_untracked(|editor| {
-            editor
-                .document()
-                .node(&id)
-                .map(|node| Point::new(node.position.x, node.position.y))
-        });
-        if let Some(anchor) = anchor {
-            state.editor.update(|editor| editor.begin_gesture());
-            gesture.set_value(Gesture::MovingNodes {
-                drag: NodeDrag::new(ids, anchor, canvas_point(&event)),
-            });
-        }
-    };
-
-    let on_port_down = move |event: web_sys::PointerEvent, id: String| {
-        if event.button() != 0 || press(&event) {
-            return;
-        }
-        event.stop_propagation();
-        capture(&event);
-        let from = state.editor.with_untracked(|editor| {
-            editor
-                .document()
-                .node(&id)
-                .map(|node| viewport::output_port(Point::new(node.position.x, node.position.y)))
-        });
-        if let Some(from) = from {
-            link_preview.set(Some(LinkPreview {
-                from,
-                to: from,
-                refusal: None,
-            }));
-            gesture.set_value(Gesture::Connecting { from: id });
-        }
-    };
-
-    let on_pointer_move = move |event: web_sys::PointerEvent| {
-        let point = canvas_point(&event);
-        let screen = screen_point(&event);
-        let id = event.pointer_id();
-        pressed.update_value(|pressed| {
-            if let Some(pointer) = pressed.iter_mut().find(|pointer| pointer.id == id) {
-                pointer.at = screen;
-            }
-        });
-        let mut command = None;
-        gesture.update_value(|gesture| match gesture {
-            Gesture::Idle => {}
-            Gesture::Pinching { previous } => {
-                let current = pressed.with_value(|pressed| pinch_pair(pressed));
-                if let Some(current) = current {
-                    viewport.update(|view| view.pinch(*previous, current));
-                    *previous = current;
+                }),
+                GestureEffect::Execute(command) => {
+                    // A refused move or link is announced by `execute`; the document stays as it was.
+                    let _ = state.execute(&command);
                 }
+                GestureEffect::Viewport(view) => viewport.set(view),
+                GestureEffect::Select(selection) => state.view.selection.set(selection),
+                GestureEffect::LinkPreview(preview) => link_preview.set(preview),
+                GestureEffect::BoxPreview(area) => box_preview.set(area),
             }
-            Gesture::Panning { last } => {
-                let delta = Vector::new(screen.x - last.x, screen.y - last.y);
-                *last = screen;
-                viewport.update(|view| view.pan_by(delta));
-            }
-            Gesture::MovingNodes { drag } => {
-                let grid = (!event.alt_key()).then_some(viewport::GRID_SIZE);
-                command = drag.update(point, grid);
-            }
-            Gesture::Connecting { from } => {
-                let refusal = state.editor.with_untracked(|editor| {
-                    let target = viewport::node_at(editor.document(), point)?;
-                    if target == from.as_str() {
-                        return None;
-                    }
-                    check_connect(editor.document(), from, target)
-                        .err()
-                        .map(|error| error.to_string())
-                });
-                link_preview.update(|preview| {
-                    if let Some(preview) = preview {
-                        preview.to = point;
-                        preview.refusal = refusal;
-                    }
-                });
-            }
-            Gesture::BoxSelecting { start, .. } => {
-                box_preview.set(Some(Rect::from_corners(*start, point)));
-            }
-        });
-        if let Some(command) = command {
-            // A drag's moves are checked by the editor like any edit; a refused move just doesn't happen.
-            let _ = state.execute(&command);
         }
     };
 
-    let on_pointer_up = move |event: web_sys::PointerEvent| {
-        let point = canvas_point(&event);
-        let id = event.pointer_id();
-        let remaining = pressed
-            .try_update_value(|pressed| {
-                pressed.retain(|pointer| pointer.id != id);
-                pressed.first().copied()
+    // Hands a DOM pointer event to the machine, with what it hit and the scene as it is now.
+    let pointer = move |event: &web_sys::PointerEvent, target: Hit, step: GestureStep| {
+        let input = Pointer {
+            id: event.pointer_id(),
+            primary: event.is_primary(),
+            button: event.button(),
+            at: screen_point(event),
+            modifiers: Modifiers {
+                shift: event.shift_key(),
+                control: event.ctrl_key() || event.meta_key(),
+                alt: event.alt_key(),
+                space: space_held.get_untracked(),
+            },
+            target,
+        };
+        let effects = state.editor.with_untracked(|editor| {
+            state.view.selection.with_untracked(|selection| {
+                let scene = Scene {
+                    document: editor.document(),
+                    viewport: viewport.get_untracked(),
+                    selection,
+                };
+                machine.try_update_value(|machine| step(machine, &input, &scene))
             })
-            .flatten();
-        let finished = gesture
-            .try_update_value(|gesture| std::mem::replace(gesture, Gesture::Idle))
-            .unwrap_or(Gesture::Idle);
-        match finished {
-            Gesture::Idle | Gesture::Panning { .. } => {}
-            Gesture::Pinching { .. } => {
-                let pair = pressed.with_value(|pressed| pinch_pair(pressed));
-                match (pair, remaining) {
-                    // A third finger lifted: the two others carry on pinching.
-                    (Some(previous), _) => gesture.set_value(Gesture::Pinching { previous }),
-                    // One finger lifted: the other carries on panning, as on a map.
-                    (None, Some(pointer)) => {
-                        gesture.set_value(Gesture::Panning { last: pointer.at });
-                    }
-                    (None, None) => {}
-                }
-            }
-            Gesture::MovingNodes { .. } => state.editor.update(|editor| editor.end_gesture()),
-            Gesture::Connecting { from } => {
-                link_preview.set(None);
-                let target = state.editor.with_untracked(|editor| {
-                    viewport::node_at(editor.document(), point).map(str::to_string)
-                });
-                if let Some(to) = target.filter(|to| *to != from) {
-                    // A refused link is announced by `execute`; the document stays as it was.
-                    let _ = state.execute(&Command::Connect { from, to });
-                }
-            }
-            Gesture::BoxSelecting { start, additive } => {
-                box_preview.set(None);
-                let area = Rect::from_corners(start, point);
-                let ids = state
-                    .editor
-                    .with_untracked(|editor| viewport::nodes_in_rect(editor.document(), &area));
-                state
-                    .view
-                    .selection
-                    .update(|selection| selection.box_select(ids, additive));
-            }
-        }
+        });
+        carry_out(event, effects.unwrap_or_default());
+    };
+    let on_node_down = move |event: web_sys::PointerEvent, id: String| {
+        pointer(&event, Hit::Node(id), GestureMachine::down);
+    };
+    let on_port_down = move |event: web_sys::PointerEvent, id: String| {
+        pointer(&event, Hit::OutputPort(id), GestureMachine::down);
+    };
+    let on_link_down = move |event: web_sys::PointerEvent, link: LinkId| {
+        pointer(&event, Hit::Link(link), GestureMachine::down);
     };
 
     let on_wheel = move |event: web_sys::WheelEvent| {
@@ -433,10 +221,10 @@ pub fn Canvas() -> impl IntoView {
             tabindex="-1"
             node_ref=canvas_ref
             on:dblclick=on_double_click
-            on:pointerdown=on_background_down
-            on:pointermove=on_pointer_move
-            on:pointerup=on_pointer_up
-            on:pointercancel=on_pointer_up
+            on:pointerdown=move |event| pointer(&event, Hit::Background, GestureMachine::down)
+            on:pointermove=move |event| pointer(&event, Hit::Background, GestureMachine::moved)
+            on:pointerup=move |event| pointer(&event, Hit::Background, GestureMachine::up)
+            on:pointercancel=move |event| pointer(&event, Hit::Background, GestureMachine::cancel)
             on:wheel=on_wheel
         >
             <div class="canvas__viewport" style:transform=move || viewport.with(|view| view.css_transform())>
@@ -447,7 +235,7 @@ pub fn Canvas() -> impl IntoView {
                         </marker>
                     </defs>
                     <For each=link_ids key=|link| link.clone() let:link>
-                        <LinkView link=link />
+                        <LinkView link=link on_link_down=on_link_down />
                     </For>
                     {move || {
                         link_preview
@@ -579,7 +367,10 @@ fn ZoomControls(canvas_ref: NodeRef<Main>) -> impl IntoView {
 
 /// One link: a path from the source's output port to the target's input port, with its live rate.
 #[component]
-fn LinkView(link: LinkId) -> impl IntoView {
+fn LinkView(
+    link: LinkId,
+    on_link_down: impl Fn(web_sys::PointerEvent, LinkId) + Copy + 'static,
+) -> impl IntoView {
     let state = AppState::get();
     let ends = {
         let link = link.clone();
@@ -664,14 +455,7 @@ fn LinkView(link: LinkId) -> impl IntoView {
             })
         }
     };
-    let select = move |event: web_sys::PointerEvent| {
-        event.stop_propagation();
-        let additive = event.shift_key() || event.ctrl_key() || event.meta_key();
-        state
-            .view
-            .selection
-            .update(|selection| selection.click_link(&link, additive));
-    };
+    let select = move |event| on_link_down(event, link.clone());
     view! {
         <g class="link" class:link--selected=selected role="button" aria-label=names tabindex="0">
             <path class="link__hit" d=path.clone() on:pointerdown=select />

@@ -1,18 +1,21 @@
-//! A labelled form field: the label, the control, and the problem beside it, as the dock's forms
-//! (the alert rule form, the fault form) show them. [`LabelledField`] wraps any control (a
-//! `<select>`); [`TextField`] is the common case of a text input whose draft is checked as it is
-//! typed.
+//! A labelled form field: the label, the control (with its unit and a line of help), and the problem
+//! beside it, as the dock's forms (the alert rule form, the fault form) and the inspector show them.
+//! [`LabelledField`] wraps any control (a `<select>`, a checkbox, an input that commits on Enter);
+//! [`TextField`] is the common case of a text input whose draft is checked as it is typed.
 
 use leptos::prelude::*;
 
-/// Which form a field belongs to, which decides its class names: the alert rule form and the fault
-/// form are styled apart (`alerts__field`, `report__field`).
+/// Which form a field belongs to, which decides its class names: the alert rule form, the fault form
+/// and the inspector are styled apart (`alerts__field`, `report__field`, `field`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormLook {
     /// The alert rule form: a muted label, a problem line kept in place even when empty.
     Alerts,
     /// The fault form: a plain label, a problem shown (and announced) only when there is one.
     Report,
+    /// The inspector: a muted label, a problem shown (and announced) only when there is one, and,
+    /// the panel being long, scrolled into view when it appears.
+    Inspector,
 }
 
 /// How much room a field takes in its row.
@@ -32,6 +35,8 @@ impl FormLook {
             (FormLook::Alerts, FieldWidth::Wide) => "alerts__field alerts__field--wide",
             (FormLook::Report, FieldWidth::Normal | FieldWidth::Wide) => "report__field",
             (FormLook::Report, FieldWidth::Narrow) => "report__field report__field--narrow",
+            (FormLook::Inspector, FieldWidth::Normal | FieldWidth::Wide) => "field",
+            (FormLook::Inspector, FieldWidth::Narrow) => "field field--narrow",
         }
     }
 
@@ -39,15 +44,23 @@ impl FormLook {
         match self {
             FormLook::Alerts => Some("alerts__label"),
             FormLook::Report => None,
+            FormLook::Inspector => Some("field__label"),
+        }
+    }
+
+    fn problem_class(self) -> &'static str {
+        match self {
+            FormLook::Alerts | FormLook::Inspector => "field-error",
+            FormLook::Report => "report__problem",
         }
     }
 }
 
 /// A field's problem and the id of the element that shows it (the control's `aria-describedby`).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct FieldProblem {
     pub problem: Signal<Option<String>>,
-    pub id: &'static str,
+    pub id: String,
 }
 
 /// A label around `children` (the control), with the problem beside it when `problem` is given.
@@ -57,23 +70,57 @@ pub fn LabelledField(
     #[prop(optional)] width: FieldWidth,
     #[prop(into)] label: Signal<String>,
     #[prop(optional)] problem: Option<FieldProblem>,
+    /// The control's unit ("ms"): the control and its unit then share a row, even when it is "".
+    #[prop(optional)]
+    unit: Option<&'static str>,
+    /// A sentence under the control saying what the value does.
+    #[prop(optional_no_strip)]
+    help: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
+    let row = NodeRef::<leptos::html::Label>::new();
+    if look == FormLook::Inspector
+        && let Some(problem) = problem.as_ref().map(|problem| problem.problem)
+    {
+        // A refused value's message must be seen even when the field sits low in a long panel.
+        Effect::new(move |_| {
+            if problem.with(Option::is_some)
+                && let Some(row) = row.get_untracked()
+            {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                row.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        });
+    }
+    let class = look.problem_class();
     let problem_view = problem.map(|FieldProblem { problem, id }| match look {
         FormLook::Alerts => {
-            view! { <span class="field-error" id=id>{move || problem.get()}</span> }.into_any()
+            view! { <span class=class id=id>{move || problem.get()}</span> }.into_any()
         }
-        FormLook::Report => (move || {
-            problem.get().map(|message| {
-                view! { <span class="report__problem" id=id role="alert">{message}</span> }
-            })
+        FormLook::Report | FormLook::Inspector => (move || {
+            let id = id.clone();
+            problem
+                .get()
+                .map(|message| view! { <span class=class id=id role="alert">{message}</span> })
         })
         .into_any(),
     });
+    let control = match unit {
+        Some(unit) => view! {
+            <span class="field__control">
+                {children()}
+                <span class="field__unit">{unit}</span>
+            </span>
+        }
+        .into_any(),
+        None => children().into_any(),
+    };
     view! {
-        <label class=look.field_class(width)>
+        <label class=look.field_class(width) node_ref=row>
             <span class=look.label_class()>{move || label.get()}</span>
-            {children()}
+            {control}
+            {help.map(|help| view! { <span class="field__help">{help}</span> })}
             {problem_view}
         </label>
     }
@@ -94,9 +141,12 @@ pub fn TextField(
     on_input: Callback<String>,
 ) -> impl IntoView {
     let invalid = problem.problem;
+    let described_by = problem.id.clone();
     let class = move || match look {
-        FormLook::Alerts if invalid.with(Option::is_some) => Some("input input--invalid"),
-        FormLook::Alerts => Some("input"),
+        FormLook::Alerts | FormLook::Inspector if invalid.with(Option::is_some) => {
+            Some("input input--invalid")
+        }
+        FormLook::Alerts | FormLook::Inspector => Some("input"),
         FormLook::Report => None,
     };
     view! {
@@ -107,7 +157,7 @@ pub fn TextField(
                 inputmode=decimal.then_some("decimal")
                 prop:value=move || value.get()
                 aria-invalid=move || invalid.with(Option::is_some).to_string()
-                aria-describedby=problem.id
+                aria-describedby=described_by
                 on:input=move |event| on_input.run(event_target_value(&event))
             />
         </LabelledField>
@@ -149,7 +199,7 @@ impl<D: Send + Sync + 'static, P: Send + Sync + 'static> FormDraft<D, P> {
         let problems = self.problems;
         FieldProblem {
             problem: Signal::derive(move || problems.with(read)),
-            id,
+            id: id.to_owned(),
         }
     }
 }

@@ -7,6 +7,7 @@ use engine::{LiveCommand, NodeKind};
 use leptos::prelude::*;
 
 use super::backends::Backends;
+use super::field::{FieldProblem, FieldWidth, FormLook, LabelledField};
 use crate::editor::command::LinkId;
 use crate::editor::fields::{FieldInput, ParamField, Section, option_label, param_fields};
 use crate::editor::{Command, ParamValue, pattern};
@@ -80,8 +81,7 @@ fn DesignInspector() -> impl IntoView {
     };
     view! {
         <h2 class="panel__title">"Design"</h2>
-        <label class="field">
-            <span class="field__label">"Name"</span>
+        <LabelledField look=FormLook::Inspector label="Name">
             <input
                 class="input"
                 aria-label="Design name"
@@ -90,7 +90,7 @@ fn DesignInspector() -> impl IntoView {
                     let _ = state.execute(&Command::SetDesignName(event_target_value(&event)));
                 }
             />
-        </label>
+        </LabelledField>
         <p class="panel__hint">{move || { let (nodes, links) = counts(); format!("{nodes} nodes, {links} links.") }}</p>
         <p class="panel__hint">
             "Select a component to see and change its parameters. Drag from a node's right-hand port to another node to connect them. Press ? for every shortcut."
@@ -120,13 +120,15 @@ fn NodeInspector(id: String) -> impl IntoView {
             .unwrap_or_default()
     });
     let rename_error = RwSignal::new(None::<String>);
+    let rename_problem = problem_of(rename_error, "name");
+    let rename_problem_id = rename_problem.id.clone();
     view! {
         <h2 class="panel__title">{kind.label()}</h2>
-        <label class="field">
-            <span class="field__label">"Name"</span>
+        <LabelledField look=FormLook::Inspector label="Name" problem=rename_problem>
             <input
                 class="input"
                 aria-label="Node name"
+                aria-describedby=rename_problem_id
                 prop:value=move || node().map(|node| node.name).unwrap_or_default()
                 placeholder=move || id.get_value()
                 on:change=move |event| {
@@ -134,8 +136,7 @@ fn NodeInspector(id: String) -> impl IntoView {
                     rename_error.set(state.execute(&command).err().map(|error| error.to_string()));
                 }
             />
-            {move || rename_error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
-        </label>
+        </LabelledField>
         <p class="inspector__id">"id " <code>{move || id.get_value()}</code></p>
         <LiveNumbers id=id />
         {(kind == NodeKind::LoadBalancer).then(|| view! { <Backends id=id /> })}
@@ -190,11 +191,14 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
         format!("{} · {}", field.group, field.label)
     };
     let unit = field.unit.unwrap_or("");
+    let problem = problem_of(error, &field.path);
+    let problem_id = problem.id.clone();
     let input = match &field.input {
         FieldInput::Switch => view! {
             <input
                 type="checkbox"
                 aria-label=label.clone()
+                aria-describedby=problem_id
                 prop:checked=field.text == "true"
                 on:change=move |event| commit(event_target_checked(&event).to_string())
             />
@@ -204,7 +208,12 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
             let current = field.text.clone();
             let path = field.path.clone();
             view! {
-                <select class="input" aria-label=label.clone() on:change=move |event| commit(event_target_value(&event))>
+                <select
+                    class="input"
+                    aria-label=label.clone()
+                    aria-describedby=problem_id
+                    on:change=move |event| commit(event_target_value(&event))
+                >
                     {options
                         .iter()
                         .map(|option| view! { <option value=option.clone() selected=*option == current>{option_label(&path, option)}</option> })
@@ -220,6 +229,7 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
             <textarea
                 class="input input--json"
                 aria-label=label.clone()
+                aria-describedby=problem_id
                 rows="3"
                 prop:value=field.text.clone()
                 on:change=move |event| commit(event_target_value(&event))
@@ -232,6 +242,7 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
                 class:input--invalid=move || error.get().is_some()
                 aria-label=label.clone()
                 aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=problem_id
                 inputmode="decimal"
                 placeholder=if *optional { "auto" } else { "" }
                 prop:value=field.text.clone()
@@ -245,29 +256,20 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
         }
         .into_any(),
     };
-    // A refused value's message must be seen even when the field sits low in a long panel.
-    let row = NodeRef::<leptos::html::Label>::new();
-    Effect::new(move |_| {
-        if error.get().is_some()
-            && let Some(row) = row.get_untracked()
-        {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-            row.scroll_into_view_with_scroll_into_view_options(&options);
-        }
-    });
     view! {
-        <label class="field" node_ref=row>
-            <span class="field__label">{label}</span>
-            <span class="field__control">
-                {input}
-                <span class="field__unit">{unit}</span>
-            </span>
-            {field.help.map(|help| view! { <span class="field__help">{help}</span> })}
-            {move || error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
-        </label>
+        <LabelledField look=FormLook::Inspector label=label problem=problem unit=unit help=field.help>
+            {input}
+        </LabelledField>
     }
     .into_any()
+}
+
+/// A refused value's message, shown beside its field in the element `inspector-problem-{name}`.
+fn problem_of(error: RwSignal<Option<String>>, name: &str) -> FieldProblem {
+    FieldProblem {
+        problem: error.into(),
+        id: format!("inspector-problem-{name}"),
+    }
 }
 
 /// A users node's traffic pattern as a form: the shape, its numbers, and a sparkline of the rate it
@@ -325,25 +327,21 @@ fn PatternEditor(node: StoredValue<String>) -> impl IntoView {
                 }
             };
             view! {
-                <label class="pattern__number">
-                    <span class="field__label">{field.label}</span>
-                    <span class="field__control">
-                        <input
-                            class="input input--number"
-                            aria-label=format!("Pattern · {}", field.label)
-                            inputmode="decimal"
-                            title=field.help
-                            prop:value=field.text.clone()
-                            on:change=move |event| commit(event_target_value(&event))
-                            on:keydown=move |event| {
-                                if event.key() == "Enter" {
-                                    commit(event_target_value(&event));
-                                }
+                <LabelledField look=FormLook::Inspector width=FieldWidth::Narrow label=field.label unit=field.unit>
+                    <input
+                        class="input input--number"
+                        aria-label=format!("Pattern · {}", field.label)
+                        inputmode="decimal"
+                        title=field.help
+                        prop:value=field.text.clone()
+                        on:change=move |event| commit(event_target_value(&event))
+                        on:keydown=move |event| {
+                            if event.key() == "Enter" {
+                                commit(event_target_value(&event));
                             }
-                        />
-                        <span class="field__unit">{field.unit}</span>
-                    </span>
-                </label>
+                        }
+                    />
+                </LabelledField>
             }
         })
         .collect_view();
@@ -609,6 +607,8 @@ fn LinkInspector(link: LinkId) -> impl IntoView {
     };
     let field = move |name: &'static str, label: &'static str, unit: &'static str| {
         let error = RwSignal::new(None::<String>);
+        let problem = problem_of(error, name);
+        let problem_id = problem.id.clone();
         let value = move || {
             current()
                 .and_then(|link| serde_json::to_value(link).ok())
@@ -616,24 +616,20 @@ fn LinkInspector(link: LinkId) -> impl IntoView {
                 .unwrap_or_default()
         };
         view! {
-            <label class="field">
-                <span class="field__label">{label}</span>
-                <span class="field__control">
-                    <input
-                        class="input input--number"
-                        class:input--invalid=move || error.get().is_some()
-                        aria-label=label
-                        prop:value=value
-                        on:change=move |event| {
-                            let command = Command::SetLinkParam { link: link.get_value(), field: name.to_string(), value: ParamValue::Text(event_target_value(&event)) };
-                            error.set(state.execute(&command).err().map(|error| error.to_string()));
-                            state.seal();
-                        }
-                    />
-                    <span class="field__unit">{unit}</span>
-                </span>
-                {move || error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
-            </label>
+            <LabelledField look=FormLook::Inspector label=label problem=problem unit=unit>
+                <input
+                    class="input input--number"
+                    class:input--invalid=move || error.get().is_some()
+                    aria-label=label
+                    aria-describedby=problem_id
+                    prop:value=value
+                    on:change=move |event| {
+                        let command = Command::SetLinkParam { link: link.get_value(), field: name.to_string(), value: ParamValue::Text(event_target_value(&event)) };
+                        error.set(state.execute(&command).err().map(|error| error.to_string()));
+                        state.seal();
+                    }
+                />
+            </LabelledField>
         }
     };
     view! {

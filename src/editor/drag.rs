@@ -1,11 +1,11 @@
 //! Dragging: nodes (pointer positions → the `MoveNodes` commands of one gesture, with optional grid
 //! snapping of the grabbed node) and links (a [`PendingLink`] checked against every target).
 //!
-//! Usage, in the canvas component:
+//! Usage, in the gesture machine (`gesture.rs`), which asks the component for the history steps:
 //! ```text
-//! pointerdown on a node: editor.begin_gesture(); drag = NodeDrag::new(ids, node_centre, pointer_canvas)
-//! pointermove:           if let Some(command) = drag.update(pointer_canvas, snap) { editor.execute(&command) }
-//! pointerup:             editor.end_gesture()      Escape: editor.cancel_gesture()
+//! pointerdown on a node: BeginGesture; drag = NodeDrag::new(ids, node_centre, pointer_canvas)
+//! pointermove:           if let Some(command) = drag.update(pointer_canvas, snap) { Execute(command) }
+//! pointerup:             EndGesture      a second pointer: CancelGesture
 //! ```
 //! Each update moves the nodes by the difference from the previous one, so the grabbed node follows
 //! the pointer exactly (or its snapped place) however the events are spaced.

@@ -8,8 +8,8 @@
 //! hands it to [`Editor::execute`], which folds it into the document with [`apply`] and records an
 //! undo step in the [`History`]. Undo, validation and autosave therefore see every change.
 //!
-//! *View state* (pan/zoom in [`Viewport`], the [`Selection`], a [`NodeDrag`] under way, hover) lives
-//! apart from the document: it is not saved and not undone.
+//! *View state* (pan/zoom in [`Viewport`], the [`Selection`], the [`GestureMachine`]'s pointers and
+//! gesture, hover) lives apart from the document: it is not saved and not undone.
 //!
 //! # Codemap
 //!
@@ -21,6 +21,9 @@
 //! - `fields.rs`: a node's parameters as inspector fields (path, label, unit, input, current text).
 //! - `geometry.rs`: [`Point`], [`Vector`], [`Size`], [`Rect`].
 //! - `viewport.rs`: screen ↔ canvas, zoom at the cursor, zoom to fit, hit tests, grid, link paths.
+//! - `gesture.rs`: the canvas's pointer gestures as a state machine (pan, move nodes, connect, box
+//!   select, pinch): pointer events in, effects out (commands, history steps, viewport, selection,
+//!   previews, pointer capture).
 //! - `drag.rs`: pointer positions → `MoveNodes` commands of one gesture; a link being drawn.
 //! - `selection.rs`: selected nodes and links.
 //! - `share_link.rs`: the design in the URL fragment (deflate + base64 + checksum), bounded.
@@ -54,11 +57,11 @@
 //!              write AUTOSAVE_KEY = storage::autosave_text(editor.document()); a change also
 //!              clears a `#d=…` fragment left by Share, so a reload opens the autosave
 //! keys         keymap::action_for(event.key(), ctrl, shift, alt, meta) → match the Action
-//! drag node    pointerdown: editor.begin_gesture(); NodeDrag::new(…)
-//!              pointermove: drag.update(viewport.screen_to_canvas(pointer), grid) → execute
-//!              pointerup: editor.end_gesture()          Escape: editor.cancel_gesture()
-//! drag link    PendingLink::new(from); over a port: pending.check(document, to) → accept or
-//!              show the reason; drop: execute(&pending.finish(to))
+//! pointers     machine.down / moved / up / cancel(&Pointer { id, primary, button, at: screen
+//!              point, modifiers, target: Hit::… }, &Scene { document, viewport, selection })
+//!              → for each GestureEffect in order: Execute(command) → execute; BeginGesture /
+//!              EndGesture / CancelGesture → editor; Viewport / Select → view state; LinkPreview /
+//!              BoxPreview → draw; Capture / StopPropagation → the DOM event
 //! inspector    fields::param_fields(&node.params) → one input per field; on input:
 //!              execute(SetParam { node, field: path, value: ParamValue::Text(text) });
 //!              on change/blur: editor.seal()
@@ -76,6 +79,7 @@ pub mod drag;
 pub mod fault_form;
 pub mod fields;
 pub mod geometry;
+pub mod gesture;
 pub mod history;
 pub mod icons;
 pub mod keymap;
@@ -98,6 +102,7 @@ pub use command::{Applied, Command, EditError, LinkId, ParamValue, apply, check_
 pub use drag::{NodeDrag, PendingLink};
 pub use fields::{FieldInput, ParamField, param_fields};
 pub use geometry::{Point, Rect, Size, Vector};
+pub use gesture::{GestureEffect, GestureMachine};
 pub use history::History;
 pub use keymap::{Action, KEYMAP, action_for};
 pub use selection::Selection;
@@ -189,7 +194,8 @@ impl Editor {
         self.history.end_gesture();
     }
 
-    /// Escape during a drag: puts the document back as it was when the gesture began.
+    /// A drag abandoned (a second finger turns it into a pinch): puts the document back as it was
+    /// when the gesture began.
     pub fn cancel_gesture(&mut self) -> bool {
         let rolled_back = self.history.cancel_gesture(&mut self.document);
         if rolled_back {

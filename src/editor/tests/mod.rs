@@ -3,6 +3,7 @@
 mod command;
 mod fault_form;
 mod fields;
+mod gesture;
 mod history;
 mod keymap;
 mod number;
