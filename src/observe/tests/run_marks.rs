@@ -56,7 +56,7 @@ fn marks_gather_recorded_actions_alerts_and_scheduled_faults_in_time_order() {
                 note: "roll back here?".to_owned(),
             },
         ),
-        at(10.0, RunAction::Edit(design.clone())),
+        at(10.0, RunAction::Edit(design)),
     ];
     let notifications: VecDeque<_> = [
         notification(
