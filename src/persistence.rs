@@ -76,6 +76,30 @@ pub fn initial_design() -> (Design, Option<Design>, Option<Banner>) {
     (design, start.shared, banner)
 }
 
+/// The run of a replay link (`#r=…`) in the address bar, if there is one: opened read-only, it
+/// never touches the local work (nothing is autosaved while it shows). A damaged link gives the
+/// reason, and the app opens as usual.
+pub fn replay_link() -> Option<Result<engine::RunFile, String>> {
+    let hash = window().location().hash().unwrap_or_default();
+    if !crate::editor::replay_link::is_replay_link(&hash) {
+        return None;
+    }
+    Some(crate::editor::replay_link::decode(&hash).map_err(|error| error.to_string()))
+}
+
+/// Removes a damaged replay link from the address bar (so a reload opens the app as usual).
+pub fn clear_replay_fragment() {
+    let location = window().location();
+    let url = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let _ = window().history().and_then(|history| {
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+    });
+}
+
 /// A share link pasted into the address bar of a tab where the app already runs changes only the
 /// fragment (no reload): open it the same way, on top of the current design, one Undo away.
 pub fn follow_pasted_links(state: crate::state::AppState) {

@@ -41,6 +41,8 @@ pub const STEP_SECONDS: f64 = 0.1;
 /// Log lines and notifications kept for the dock.
 const KEPT_LOG_LINES: usize = 2_000;
 const KEPT_NOTIFICATIONS: usize = 500;
+/// Why a read-only replay refuses a change.
+pub const READ_ONLY: &str = "this is a read-only replay: open it in the editor to change it";
 /// The speeds the toolbar offers.
 pub const SPEEDS: [f64; 8] = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0, 100.0];
 
@@ -85,6 +87,8 @@ pub struct Runner {
     pub has_branch: RwSignal<bool>,
     /// A run file being opened: the next new document is its design, and its run is re-simulated.
     opening: StoredValue<Option<RunFile>, LocalStorage>,
+    /// A read-only replay (opened from a replay link): nothing changes the run, the past is only viewed.
+    pub read_only: RwSignal<bool>,
     /// What the engine costs per frame: a moving average of the milliseconds spent advancing it, and
     /// of the events it processed per simulated second. Shown in the status line and read by the
     /// browser frame-time benchmark.
@@ -121,6 +125,7 @@ impl Runner {
             branch: StoredValue::new_local(None),
             has_branch: RwSignal::new(false),
             opening: StoredValue::new_local(None),
+            read_only: RwSignal::new(false),
         };
         // Keep the running model in step with the document: watching the editor is syncing with the
         // outside world (the engine), which is what an effect is for.
@@ -211,6 +216,9 @@ impl Runner {
 
     /// Applies a live command (kill a node, inject a fault…) to the running model.
     pub fn command(&self, command: LiveCommand) -> Result<(), String> {
+        if self.read_only.get_untracked() {
+            return Err(READ_ONLY.to_owned());
+        }
         if let Some(problem) = self.problem.get_untracked() {
             return Err(format!("the design cannot run: {problem}"));
         }
@@ -240,6 +248,9 @@ impl Runner {
 
     /// Records the responder's action (acknowledge, resolve) or a bookmark at the live instant.
     pub fn note(&self, action: RunAction) {
+        if self.read_only.get_untracked() {
+            return;
+        }
         self.fork_if_viewing();
         let at_ns = self.with_simulation(Simulation::now_ns).unwrap_or_default();
         self.record_action(at_ns, action);
@@ -357,7 +368,12 @@ impl Runner {
 
     /// Resume from the instant in view: the run forks there (its future kept as the branch left).
     pub fn resume_here(&self) {
-        self.fork_if_viewing();
+        if self.read_only.get_untracked() {
+            // A replay never forks: it plays on from where the run had got.
+            self.back_to_live();
+        } else {
+            self.fork_if_viewing();
+        }
         self.playing.set(true);
     }
 
@@ -389,6 +405,9 @@ impl Runner {
         let Some(at_s) = self.viewing.get_untracked() else {
             return;
         };
+        if self.read_only.get_untracked() {
+            return;
+        }
         if self.seeking.get_untracked().is_some() {
             return;
         }

@@ -97,6 +97,10 @@ impl AppState {
 
     /// Applies an edit to the document; a refused edit changes nothing and is returned for display.
     pub fn execute(&self, command: &Command) -> Result<Applied, EditError> {
+        if self.runner.read_only.get_untracked() {
+            self.announcement.set(EditError::ReadOnly.to_string());
+            return Err(EditError::ReadOnly);
+        }
         // A whole new document gets a new run; every other edit is followed by the running model.
         let new_document = matches!(command, Command::ReplaceDocument(_));
         if new_document {

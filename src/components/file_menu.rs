@@ -150,6 +150,32 @@ pub fn FileMenu() -> impl IntoView {
             })),
         }
     };
+    let replay_link = move |_| {
+        close_run_menu();
+        let Some(run) = state.runner.run_file() else {
+            return;
+        };
+        match crate::editor::replay_link::encode(&run) {
+            Ok(fragment) => {
+                let location = window().location();
+                let url = format!(
+                    "{}{}{}",
+                    location.origin().unwrap_or_default(),
+                    location.pathname().unwrap_or_default(),
+                    fragment
+                );
+                let _ = window().navigator().clipboard().write_text(&url);
+                state.banner.set(Some(Banner {
+                    message: "Replay link copied to the clipboard: it opens this run read-only (for slides or a page of your own).".to_string(),
+                    is_error: false,
+                }));
+            }
+            Err(error) => state.banner.set(Some(Banner {
+                message: format!("This run cannot be shared as a link: {error}."),
+                is_error: true,
+            })),
+        }
+    };
     let on_run_file = move |event: web_sys::Event| {
         close_run_menu();
         let Some(input) = event
@@ -326,7 +352,7 @@ pub fn FileMenu() -> impl IntoView {
                 {presets::all().into_iter().map(|(name, _)| view! { <option value=name>{name}</option> }).collect_view()}
             </select>
             <button class="button" type="button" aria-label="Import a design file" on:click=move |_| { if let Some(input) = file_input.get_untracked() { input.click(); } }>"Import"</button>
-            <input class="visually-hidden" type="file" accept=".json,application/json" node_ref=file_input tabindex="-1" aria-hidden="true" on:change=on_file />
+            <input class="visually-hidden" type="file" accept=".json,application/json" node_ref=file_input tabindex="-1" aria-hidden="true" data-input="design-file" on:change=on_file />
             <button class="button" type="button" aria-label="Export the design as a file" on:click=export>"Export"</button>
             // Pictures for slides behind one "Picture" menu: the toolbar must fit a 1280 px laptop.
             <details class="menu" node_ref=picture_menu>
@@ -347,6 +373,7 @@ pub fn FileMenu() -> impl IntoView {
                 <div class="menu__panel" role="group" aria-label="Save or open a run">
                     <button class="button" type="button" aria-label="Save the run as a file" title="The design, the seed and everything done in this run" on:click=save_run>"Save run"</button>
                     <button class="button" type="button" aria-label="Open a run file" title="Re-simulates a saved run exactly" on:click=move |_| { if let Some(input) = run_input.get_untracked() { input.click(); } }>"Open run…"</button>
+                    <button class="button" type="button" aria-label="Copy a replay link" title="A link that opens this run read-only" on:click=replay_link>"Replay link"</button>
                 </div>
             </details>
             <input class="visually-hidden" type="file" accept=".json,application/json" node_ref=run_input tabindex="-1" aria-hidden="true" data-input="run-file" on:change=on_run_file />

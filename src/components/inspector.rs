@@ -10,7 +10,7 @@ use super::backends::Backends;
 use super::field::{FieldProblem, FieldWidth, FormLook, LabelledField};
 use crate::editor::command::LinkId;
 use crate::editor::fields::{FieldInput, ParamField, Section, option_label, param_fields};
-use crate::editor::{Command, ParamValue, pattern};
+use crate::editor::{Command, ParamValue, Point, pattern};
 use crate::state::AppState;
 
 /// The panel on the right.
@@ -488,7 +488,24 @@ fn ChaosControls(id: StoredValue<String>, kind: NodeKind) -> impl IntoView {
         };
         // The new server becomes the selection, so this panel may be gone by now: `try_set`.
         let _ = match state.execute(&command) {
-            Ok(_) => outcome.try_set(None),
+            Ok(applied) => {
+                // The new server may land below the view: bring it on screen.
+                let position = applied.created.first().and_then(|created| {
+                    state.editor.with_untracked(|editor| {
+                        editor
+                            .document()
+                            .node(created)
+                            .map(|node| Point::new(node.position.x, node.position.y))
+                    })
+                });
+                if let Some(position) = position {
+                    let screen = crate::state::canvas_screen_size();
+                    state.view.viewport.update(|view| {
+                        view.reveal(crate::editor::viewport::node_rect(position), screen, 24.0);
+                    });
+                }
+                outcome.try_set(None)
+            }
             Err(error) => outcome.try_set(Some(error.to_string())),
         };
     };

@@ -129,14 +129,18 @@ pub fn Scrubber() -> impl IntoView {
                 })}
             </div>
             <div class="scrubber__actions">
-                <Show when=move || !live()>
+                <Show when=move || !live() && !runner.read_only.get()>
                     <button class="button" type="button" title="Fork the run here: what if you had done something else at this instant?" on:click=move |_| runner.resume_here()>"Resume from here"</button>
+                </Show>
+                <Show when=move || !live()>
                     <button class="button" type="button" title="Back to where the run had got (End)" on:click=move |_| runner.back_to_live()>"Back to live"</button>
                 </Show>
                 <Show when=move || runner.has_branch.get() && live()>
                     <button class="button" type="button" title="Return to the run as it was before you resumed from a past instant" on:click=move |_| runner.back_to_branch()>"Back to the branch you left"</button>
                 </Show>
-                <button class="button" type="button" title="Mark this instant with a note" on:click=bookmark>"Bookmark"</button>
+                <Show when=move || !runner.read_only.get()>
+                    <button class="button" type="button" title="Mark this instant with a note" on:click=bookmark>"Bookmark"</button>
+                </Show>
             </div>
             {move || runner.recording_full_at.get().map(|at| view! {
                 <p class="scrubber__full" role="note">

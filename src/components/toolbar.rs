@@ -168,6 +168,22 @@ pub fn Toolbar() -> impl IntoView {
             }
         })
     };
+    // A replay's design as a share link, for "Open in the editor" (a new tab: an embed stays put).
+    let editor_link = move || {
+        state.editor.with(|editor| {
+            crate::editor::share_link::encode(editor.document())
+                .map(|fragment| {
+                    let location = window().location();
+                    format!(
+                        "{}{}{}",
+                        location.origin().unwrap_or_default(),
+                        location.pathname().unwrap_or_default(),
+                        fragment
+                    )
+                })
+                .unwrap_or_default()
+        })
+    };
     let palette_open = state.view.palette_open;
     let more_open = RwSignal::new(false);
     view! {
@@ -193,7 +209,7 @@ pub fn Toolbar() -> impl IntoView {
                 <button
                     class="button button--primary"
                     type="button"
-                    aria-label=move || play_label(runner.playing.get(), runner.viewing.get().is_some())
+                    aria-label=move || play_label(runner.playing.get(), runner.viewing.get().is_some() && !runner.read_only.get())
                     title=move || if runner.viewing.get().is_some() { "Fork the run at the instant in view and play from there" } else { "Play or pause the run" }
                     on:click=move |_| {
                         if runner.viewing.get_untracked().is_some() {
@@ -204,16 +220,18 @@ pub fn Toolbar() -> impl IntoView {
                     }
                 >
                     {move || {
-                        let label = play_label(runner.playing.get(), runner.viewing.get().is_some());
+                        let label = play_label(runner.playing.get(), runner.viewing.get().is_some() && !runner.read_only.get());
                         if runner.playing.get() { format!("❚❚ {label}") } else { format!("▶ {label}") }
                     }}
                 </button>
-                <button class="button" type="button" aria-label="Step" title="Advance 0.1 simulated seconds" on:click=move |_| runner.step()>
-                    "Step"
-                </button>
-                <button class="button" type="button" aria-label="Reset" title="Start the run again from time zero" on:click=move |_| reset()>
-                    "Reset"
-                </button>
+                <Show when=move || !runner.read_only.get()>
+                    <button class="button" type="button" aria-label="Step" title="Advance 0.1 simulated seconds" on:click=move |_| runner.step()>
+                        "Step"
+                    </button>
+                    <button class="button" type="button" aria-label="Reset" title="Start the run again from time zero" on:click=move |_| reset()>
+                        "Reset"
+                    </button>
+                </Show>
             </div>
             <div class="toolbar__readout" aria-label="Simulated clock" title="Simulated time">
                 {clock}
@@ -223,6 +241,10 @@ pub fn Toolbar() -> impl IntoView {
             </div>
             {move || mode().map(|mode| view! { <span class="badge" title="Requests travel as weighted batches">{mode}</span> })}
             {move || runner.behind.get().then(|| view! { <span class="badge badge--warn" title="The model needs more time per frame than its 8 ms budget: it runs slower than real time">"slower than real time"</span> })}
+            <Show when=move || runner.read_only.get()>
+                <span class="badge" title="Nothing here changes the run: it is re-simulated from its link">"Replay · read-only"</span>
+                <a class="button" href=editor_link target="_blank" rel="noopener" title="Opens this run's design in the editor in a new tab, on top of your own work (one Undo away)">"Open in the editor"</a>
+            </Show>
             <div class="toolbar__spacer"></div>
             <button
                 class="button button--icon toolbar__compact-only"
@@ -236,7 +258,7 @@ pub fn Toolbar() -> impl IntoView {
             <div class="toolbar__more" class:toolbar__more--open=move || more_open.get()>
             <div class="toolbar__group" role="group" aria-label="Run settings">
                 <button
-                    class="button button--danger"
+                    class="button button--danger toolbar__editing"
                     type="button"
                     aria-label="Traffic spike"
                     title="Every users node sends three times its traffic for 30 simulated seconds"
@@ -262,7 +284,7 @@ pub fn Toolbar() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <label class="toolbar__field">
+                <label class="toolbar__field toolbar__editing">
                     <span class="toolbar__field-name">"Seed"</span>
                     <input
                         class="input input--seed"
@@ -276,7 +298,9 @@ pub fn Toolbar() -> impl IntoView {
                 </label>
                 {move || seed_error.get().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
             </div>
-            <FileMenu />
+            <Show when=move || !runner.read_only.get()>
+                <FileMenu />
+            </Show>
             <button
                 class="button button--icon"
                 type="button"

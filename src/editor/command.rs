@@ -175,6 +175,8 @@ pub enum EditError {
     },
     /// The resulting document would not be valid (an imported design, a pasted clipboard).
     InvalidDesign(DesignError),
+    /// The page shows a read-only replay: nothing may change it.
+    ReadOnly,
 }
 
 /// How far a duplicate lands from its original, canvas pixels (two grid cells down and right).
@@ -262,6 +264,10 @@ impl fmt::Display for EditError {
             EditError::UnknownAlertRule { index } => write!(f, "there is no alert rule {index}"),
             EditError::UnknownFault { index } => write!(f, "there is no fault {index}"),
             EditError::InvalidDesign(error) => write!(f, "{error}"),
+            EditError::ReadOnly => write!(
+                f,
+                "this is a read-only replay: open it in the editor to change it"
+            ),
         }
     }
 }

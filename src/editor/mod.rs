@@ -27,6 +27,7 @@
 //! - `drag.rs`: pointer positions → `MoveNodes` commands of one gesture; a link being drawn.
 //! - `selection.rs`: selected nodes and links.
 //! - `share_link.rs`: the design in the URL fragment (deflate + base64 + checksum), bounded.
+//! - `replay_link.rs`: a whole run in the URL fragment (`#r=`, the share link's envelope), opened read-only.
 //! - `storage.rs`: localStorage keys, restore on load, import and export of files.
 //! - `icons.rs`: each node kind's icon as SVG shapes (canvas, palette and exported pictures).
 //! - `keymap.rs`: the shortcut table used by both the key handler and the `?` sheet.
@@ -85,6 +86,7 @@ pub mod icons;
 pub mod keymap;
 pub mod number;
 pub mod pattern;
+pub mod replay_link;
 pub mod rule_form;
 pub mod selection;
 pub mod share_link;

@@ -1,4 +1,5 @@
-//! Share links: the whole design packed into the URL fragment, so sharing needs no server.
+//! Share links: the whole design packed into the URL fragment, so sharing needs no server. The
+//! envelope (`encode_payload`, `decode_payload`) also carries replay links (`replay_link.rs`).
 //!
 //! `#d=` followed by URL-safe base64 (no padding) of:
 //!
@@ -91,18 +92,56 @@ impl fmt::Display for ShareLinkError {
 
 impl std::error::Error for ShareLinkError {}
 
+/// What can be wrong with a link's envelope, whatever it carries (a design, a run).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PayloadError {
+    NotOurLink,
+    BadEncoding,
+    Damaged,
+    UnsupportedVersion { found: u8 },
+    TooLong { bytes: usize },
+    TooLargeUnpacked,
+}
+
+impl From<PayloadError> for ShareLinkError {
+    fn from(error: PayloadError) -> ShareLinkError {
+        match error {
+            PayloadError::NotOurLink => ShareLinkError::NotOurLink,
+            PayloadError::BadEncoding => ShareLinkError::BadEncoding,
+            PayloadError::Damaged => ShareLinkError::Damaged,
+            PayloadError::UnsupportedVersion { found } => {
+                ShareLinkError::UnsupportedVersion { found }
+            }
+            PayloadError::TooLong { bytes } => ShareLinkError::TooLong { bytes },
+            PayloadError::TooLargeUnpacked => ShareLinkError::TooLargeUnpacked,
+        }
+    }
+}
+
+impl fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The envelope's words are the share link's.
+        write!(f, "{}", ShareLinkError::from(self.clone()))
+    }
+}
+
 /// The URL fragment (`#d=…`) holding `design`.
 pub fn encode(design: &Design) -> Result<String, ShareLinkError> {
     // Compact JSON: the fragment's size is what matters here, not readability.
     let json = serde_json::to_string(design).unwrap_or_default();
+    encode_payload(FRAGMENT_PREFIX, &json).map_err(ShareLinkError::from)
+}
+
+/// Packs `json` behind `prefix` (`#d=`, `#r=`): version, checksum, DEFLATE, URL-safe base64.
+pub fn encode_payload(prefix: &str, json: &str) -> Result<String, PayloadError> {
     let compressed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), COMPRESSION_LEVEL);
     let mut payload = Vec::with_capacity(HEADER_BYTES + compressed.len());
     payload.push(FORMAT_VERSION);
     payload.extend_from_slice(&crc32(&compressed).to_be_bytes());
     payload.extend_from_slice(&compressed);
-    let fragment = format!("{FRAGMENT_PREFIX}{}", URL_SAFE_NO_PAD.encode(payload));
+    let fragment = format!("{prefix}{}", URL_SAFE_NO_PAD.encode(payload));
     if fragment.len() > MAX_FRAGMENT_BYTES {
-        return Err(ShareLinkError::TooLong {
+        return Err(PayloadError::TooLong {
             bytes: fragment.len(),
         });
     }
@@ -111,41 +150,46 @@ pub fn encode(design: &Design) -> Result<String, ShareLinkError> {
 
 /// Reads a design from a URL fragment (`#d=…`, also accepted without the `#` or as a whole URL).
 pub fn decode(fragment: &str) -> Result<Design, ShareLinkError> {
+    let json = decode_payload(FRAGMENT_PREFIX, fragment)?;
+    Design::from_json(&json).map_err(ShareLinkError::InvalidDesign)
+}
+
+/// Unpacks the JSON behind `prefix` from a fragment (also accepted without the `#` or as a whole URL).
+pub fn decode_payload(prefix: &str, fragment: &str) -> Result<String, PayloadError> {
     let fragment = fragment.trim();
     let fragment = match fragment.split_once('#') {
         Some((_, after_hash)) => after_hash,
         None => fragment,
     };
     if fragment.len() > MAX_FRAGMENT_BYTES {
-        return Err(ShareLinkError::TooLong {
+        return Err(PayloadError::TooLong {
             bytes: fragment.len(),
         });
     }
     let encoded = fragment
-        .strip_prefix(&FRAGMENT_PREFIX[1..])
-        .ok_or(ShareLinkError::NotOurLink)?;
+        .strip_prefix(prefix.trim_start_matches('#'))
+        .ok_or(PayloadError::NotOurLink)?;
     let payload = URL_SAFE_NO_PAD
         .decode(encoded.trim_end_matches('='))
-        .map_err(|_| ShareLinkError::BadEncoding)?;
-    let (&version, rest) = payload.split_first().ok_or(ShareLinkError::Damaged)?;
+        .map_err(|_| PayloadError::BadEncoding)?;
+    let (&version, rest) = payload.split_first().ok_or(PayloadError::Damaged)?;
     if version > FORMAT_VERSION {
-        return Err(ShareLinkError::UnsupportedVersion { found: version });
+        return Err(PayloadError::UnsupportedVersion { found: version });
     }
     if version == 0 || rest.len() < HEADER_BYTES - 1 {
-        return Err(ShareLinkError::Damaged);
+        return Err(PayloadError::Damaged);
     }
     let (checksum, compressed) = rest.split_at(HEADER_BYTES - 1);
     let expected = u32::from_be_bytes([checksum[0], checksum[1], checksum[2], checksum[3]]);
     if crc32(compressed) != expected {
-        return Err(ShareLinkError::Damaged);
+        return Err(PayloadError::Damaged);
     }
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(compressed, MAX_DESIGN_BYTES)
         .map_err(|error| match error.status {
-            TINFLStatus::HasMoreOutput => ShareLinkError::TooLargeUnpacked,
-            _ => ShareLinkError::Damaged,
+            TINFLStatus::HasMoreOutput => PayloadError::TooLargeUnpacked,
+            _ => PayloadError::Damaged,
         })?;
-    let json = String::from_utf8(json).map_err(|_| ShareLinkError::Damaged)?;
-    Design::from_json(&json).map_err(ShareLinkError::InvalidDesign)
+    String::from_utf8(json).map_err(|_| PayloadError::Damaged)
 }
 
 /// CRC-32 (IEEE 802.3, reflected, as in zip and PNG). Bitwise: links are at most 64 KB, so a table

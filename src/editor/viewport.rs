@@ -209,6 +209,28 @@ impl Viewport {
         }
     }
 
+    /// Pans by the least that brings the canvas rectangle `area` on screen with `margin` pixels to
+    /// spare, keeping the zoom (a node added off screen, say); a rectangle already on screen, or one
+    /// larger than the screen along an axis (its start is shown), moves nothing more than needed.
+    pub fn reveal(&mut self, area: Rect, screen: Size, margin: f64) {
+        let min = self.canvas_to_screen(area.min);
+        let max = self.canvas_to_screen(area.max);
+        let shift = |low: f64, high: f64, extent: f64| {
+            if low < margin {
+                margin - low
+            } else if high > extent - margin {
+                (extent - margin - high).max(margin - low)
+            } else {
+                0.0
+            }
+        };
+        let dx = shift(min.x, max.x, screen.width);
+        let dy = shift(min.y, max.y, screen.height);
+        if dx.is_finite() && dy.is_finite() {
+            self.pan = Vector::new(self.pan.x + dx, self.pan.y + dy);
+        }
+    }
+
     /// The minimap's own transform: canvas → minimap pixels, fitting the document and the part of
     /// it on screen into `minimap` (`canvas_to_screen` gives minimap coordinates, `screen_to_canvas`
     /// turns a click on the minimap into the canvas point to [`Viewport::centre_on`]).

@@ -80,7 +80,8 @@ test('the minimap shows every node and link, and pressing or dragging on it move
 });
 
 test('two touch pointers pinch-zoom and pan, even when the first lands on a node', async () => {
-  const { page, problems } = await freshPage({ hasTouch: true, isMobile: false });
+  // Tall enough that the fingers' 300 px spread stays on the canvas, above the run's timeline.
+  const { page, problems } = await freshPage({ hasTouch: true, isMobile: false, viewport: { width: 1280, height: 1000 } });
   const places = await nodePlaces(page);
   const before = await viewOf(page);
   const server = await centreOf(page.locator('[data-node-id].node--server'));
@@ -169,7 +170,7 @@ test('PNG export downloads the design drawn at twice the SVG size, with title, i
   const { page, problems } = await freshPage();
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'arch-explorer-png-'));
   const save = async (name) => {
-    await page.locator('details.menu > summary').click();
+    await page.getByLabel('Picture export').click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
     const file = path.join(folder, download.suggestedFilename());
     await download.saveAs(file);

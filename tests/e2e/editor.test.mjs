@@ -128,7 +128,7 @@ test('a bad import is refused whole with a typed message and the design is untou
   const countBefore = await nodes(page).count();
   const file = path.join(os.tmpdir(), `bad-design-${process.pid}.json`);
   fs.writeFileSync(file, JSON.stringify({ version: 2, nodes: [{ id: 'a', kind: 'teapot' }], links: [] }));
-  await page.locator('input[type=file]').setInputFiles(file);
+  await page.locator('[data-input="design-file"]').setInputFiles(file);
   const banner = page.locator('.canvas__banner--error');
   await banner.waitFor();
   const text = await banner.innerText();

@@ -122,3 +122,63 @@ test('travel back before a kill, resume from there, save the run and reopen it r
   assert.deepEqual(fresh.problems(), []);
   await fresh.context.close();
 });
+
+test('a replay link opens the run read-only in a fresh page, re-simulated, and a damaged one is refused', async () => {
+  // Record a short run with a kill, and copy its replay link.
+  const { page, context } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('5');
+  await eventually(() => clock(page), (t) => t >= 4, { what: 'the run past 4 s' });
+  await page.locator('[data-node-id="server-2"]').click();
+  await page.getByRole('group', { name: 'Chaos controls' }).getByRole('button', { name: 'Kill' }).click();
+  await eventually(() => clock(page), (t) => t >= 15, { what: 'the run past 15 s' });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const recordedAt = await clock(page);
+  await page.getByLabel('Run file', { exact: true }).click();
+  await page.getByRole('button', { name: 'Copy a replay link' }).click();
+  await page.getByText(/Replay link copied/).waitFor();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(link, /#r=[A-Za-z0-9_-]+$/);
+  await context.close();
+
+  // A fresh page (another visitor, say a slide's iframe): the run, read-only, where it was recorded.
+  const viewer = await openRecordedPage(app.browser, { viewport: { width: 1024, height: 700 } });
+  await viewer.page.goto(link);
+  await viewer.page.getByText('Replay · read-only').waitFor({ timeout: 30_000 });
+  await eventually(
+    async () => ((await status(viewer.page)).startsWith('Live') ? clock(viewer.page) : -1),
+    (t) => Math.abs(t - recordedAt) < 0.2,
+    { what: `the replay re-simulated to ${recordedAt} s`, timeout: 30_000 },
+  );
+  assert.match(await health(viewer.page, 'server-2'), /node--down/);
+  // Nothing edits: no palette, no inspector, no file menu; travel works.
+  assert.equal(await viewer.page.getByRole('navigation', { name: 'Palette' }).isVisible(), false);
+  assert.equal(await viewer.page.getByRole('button', { name: 'Import a design file' }).count(), 0);
+  const editor = viewer.page.getByRole('link', { name: 'Open in the editor' });
+  assert.match(await editor.getAttribute('href'), /#d=/);
+  await viewer.page.getByRole('slider', { name: 'Instant in view' }).focus();
+  await viewer.page.keyboard.press('Home');
+  await eventually(() => health(viewer.page, 'server-2'), (c) => /node--healthy/.test(c), { what: 'server-2 healthy at 0 s' });
+  assert.equal(await viewer.page.getByRole('button', { name: 'Resume from here' }).count(), 0);
+  await screenshot(viewer.page, 'replay-link-read-only');
+  // Deleting a node from the keyboard is refused: the design is unchanged.
+  await viewer.page.keyboard.press('End');
+  await viewer.page.locator('[data-node-id="server-3"]').click();
+  await viewer.page.keyboard.press('Delete');
+  assert.equal(await viewer.page.locator('[data-node-id="server-3"]').count(), 1);
+  assert.deepEqual(viewer.problems(), []);
+
+  // A damaged replay link: refused with a typed message; the app opens as usual (the local work).
+  const broken = link.slice(0, -12);
+  await viewer.page.goto('about:blank');
+  await viewer.page.goto(broken);
+  await waitForApp(viewer.page);
+  await viewer.page.locator('.canvas__banner--error').getByText(/The replay link could not be opened: the link is damaged/).waitFor();
+  assert.equal(await viewer.page.getByText('Replay · read-only').count(), 0);
+  assert.ok(!(await viewer.page.evaluate(() => location.hash)).startsWith('#r='), 'the damaged link left the address bar');
+  await screenshot(viewer.page, 'replay-link-damaged');
+  await viewer.context.close();
+});

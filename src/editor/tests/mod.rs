@@ -8,6 +8,7 @@ mod history;
 mod keymap;
 mod number;
 mod pattern;
+mod replay_link;
 mod rule_form;
 mod share_link;
 mod storage;

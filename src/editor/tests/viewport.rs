@@ -763,3 +763,30 @@ fn the_minimap_takes_a_corner_where_it_hides_no_node() {
         );
     }
 }
+
+#[test]
+fn reveal_pans_by_the_least_that_brings_a_rectangle_on_screen() {
+    let screen = Size::new(800.0, 600.0);
+    let mut view = Viewport {
+        pan: Vector::new(0.0, 0.0),
+        zoom: 2.0,
+    };
+    // Already on screen: nothing moves.
+    let on_screen = Rect::from_corners(Point::new(10.0, 10.0), Point::new(50.0, 50.0));
+    view.reveal(on_screen, screen, 20.0);
+    assert_eq!(view.pan, Vector::new(0.0, 0.0));
+    // Below the screen: the view moves up just enough (bottom edge 20 px above the screen's).
+    let below = Rect::from_corners(Point::new(100.0, 400.0), Point::new(150.0, 440.0));
+    view.reveal(below, screen, 20.0);
+    assert_eq!(view.pan, Vector::new(0.0, -(880.0 - 580.0)));
+    assert_eq!(view.canvas_to_screen(below.max).y, 580.0);
+    assert_eq!(view.zoom, 2.0);
+    // Left of the screen: the view moves right until its left edge shows with the margin.
+    let left = Rect::from_corners(Point::new(-100.0, 200.0), Point::new(-60.0, 240.0));
+    view.reveal(left, screen, 20.0);
+    assert_eq!(view.canvas_to_screen(left.min).x, 20.0);
+    // Larger than the screen: its start is shown.
+    let huge = Rect::from_corners(Point::new(0.0, 0.0), Point::new(1000.0, 100.0));
+    view.reveal(huge, screen, 20.0);
+    assert_eq!(view.canvas_to_screen(huge.min).x, 20.0);
+}
