@@ -74,6 +74,9 @@ pub(crate) struct Call {
     pub(crate) retry: bool,
     /// Answered from a cache or a CDN edge without going further, for the animation.
     pub(crate) hit: bool,
+    /// The request's work: the seed its service times are drawn from (common random numbers: the
+    /// same request needs the same work wherever it is routed).
+    pub(crate) work: u64,
 }
 
 /// Requests in a `Vec` with a free list: no allocation per request once warm.
@@ -431,6 +434,7 @@ impl Core {
         request_type: RequestType,
         user: u32,
         weight: u64,
+        work: u64,
     ) -> CallId {
         let request = self.next_request;
         self.next_request += 1;
@@ -459,7 +463,27 @@ impl Core {
             retry: false,
             hit: false,
             weight,
+            work,
         })
+    }
+
+    /// A service time of `call` at `node`: drawn from the request's own work, salted by the kind of
+    /// node and the call's depth only, so the same request needs the same work whichever server it
+    /// is routed to (common random numbers across designs that route differently).
+    pub(crate) fn service_ns(
+        &self,
+        call: CallId,
+        node: NodeIndex,
+        time: &crate::params::ServiceTime,
+        slow_factor: f64,
+    ) -> u64 {
+        let (work, depth) = self
+            .calls
+            .get(call)
+            .map_or((0, 0), |call| (call.work, call.depth));
+        let kind = self.kinds[node.get()] as u64;
+        let seed = work ^ (kind << 48) ^ (u64::from(depth) << 56);
+        crate::random::Random::for_draw(seed).service_ns(time, slow_factor)
     }
 
     /// Sends a child of `parent` along `link` after `extra_delay_ns` at the sender. Partitions and
@@ -470,7 +494,7 @@ impl Core {
         link: LinkIndex,
         extra_delay_ns: u64,
     ) -> Option<CallId> {
-        let (request, request_type, user, key, depth, weight, retry) = {
+        let (request, request_type, user, key, depth, weight, retry, work) = {
             let call = self.calls.get_mut(parent)?;
             call.pending += 1;
             (
@@ -481,6 +505,7 @@ impl Core {
                 call.depth,
                 call.weight,
                 call.retry || call.attempt > 1,
+                call.work,
             )
         };
         let state = &self.links[link.get()];
@@ -512,6 +537,7 @@ impl Core {
             retry,
             hit: false,
             weight,
+            work,
         });
         let metrics = &mut self.link_metrics[link.get()];
         metrics.sent += weight;

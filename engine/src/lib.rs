@@ -86,6 +86,7 @@
 //!   readers match on meaning, never on a line's wording.
 
 mod alerts;
+pub mod compare;
 mod core;
 pub mod design;
 pub mod determinism;

@@ -38,6 +38,8 @@ pub(crate) enum Purpose {
     Keys = 8,
     /// Loss on the node's outgoing links.
     Loss = 9,
+    /// A users node's requests' work: each request carries a seed its service times are drawn from.
+    Work = 10,
 }
 
 /// The random streams of one node, one per [`Purpose`].
@@ -52,6 +54,7 @@ pub(crate) struct Streams {
     pub(crate) hits: Random,
     pub(crate) keys: Random,
     pub(crate) loss: Random,
+    pub(crate) work: Random,
 }
 
 impl Streams {
@@ -68,6 +71,7 @@ impl Streams {
             hits: stream(Purpose::Hits),
             keys: stream(Purpose::Keys),
             loss: stream(Purpose::Loss),
+            work: stream(Purpose::Work),
         }
     }
 }
@@ -97,6 +101,15 @@ impl Random {
     pub(crate) fn new(seed: u64) -> Random {
         Random {
             generator: Pcg64Mcg::seed_from_u64(seed),
+        }
+    }
+
+    /// A generator for a few draws from one well-mixed seed (a request's service time at a node),
+    /// without the cost of [`Random::new`]'s seed expansion.
+    pub(crate) fn for_draw(seed: u64) -> Random {
+        let state = (u128::from(mix(seed)) << 64) | u128::from(mix(seed ^ 0x6a09_e667_f3bc_c909));
+        Random {
+            generator: Pcg64Mcg::new(state),
         }
     }
 
@@ -228,5 +241,29 @@ mod tests {
             (0.75..1.25).contains(&variance),
             "variance of standardised counts {variance}"
         );
+    }
+}
+
+#[cfg(test)]
+mod draw_tests {
+    use super::Random;
+
+    #[test]
+    fn draws_from_consecutive_work_seeds_are_exponential() {
+        let mut work = Random::new(7);
+        let n = 400_000;
+        let mut sum = 0.0;
+        let mut sum_sq = 0.0;
+        for _ in 0..n {
+            let seed = work.next_u64() ^ (3 << 48) ^ (2 << 56);
+            let x = Random::for_draw(seed).exponential(1.0);
+            sum += x;
+            sum_sq += x * x;
+        }
+        let mean = sum / n as f64;
+        let second = sum_sq / n as f64;
+        println!("mean {mean}, second moment {second}");
+        assert!((mean - 1.0).abs() < 0.01, "{mean}");
+        assert!((second - 2.0).abs() < 0.04, "{second}");
     }
 }

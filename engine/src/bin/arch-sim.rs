@@ -6,6 +6,7 @@
 //! arch-sim digest                                               digest of the reference run
 //! arch-sim speed                                                events/s and customers/s, one line per workload
 //! arch-sim replay RUN.run.json [--expect DIGEST]                re-simulates a run file: report + digest
+//! arch-sim compare A.json B.json [--seeds 10] [--seconds 120]   A/B under common random numbers, JSON
 //! ```
 //! A bad design or run file exits with code 2 and prints the typed error, with its JSON path, on
 //! stderr. `replay --expect` exits with code 1 when the replayed digest differs.
@@ -17,7 +18,7 @@ use engine::{Design, RunFile, Simulation, presets};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim preset single|vertical|horizontal|distributed\n       arch-sim digest\n       arch-sim speed"
+        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim compare A.json B.json [--seeds N] [--seconds N]\n       arch-sim preset single|vertical|horizontal|distributed\n       arch-sim digest\n       arch-sim speed"
     );
     ExitCode::from(64)
 }
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
     match arguments.first().map(String::as_str) {
         Some("run") => run(&arguments[1..]),
         Some("replay") => replay(&arguments[1..]),
+        Some("compare") => compare(&arguments[1..]),
         Some("digest") => {
             println!(
                 "{}",
@@ -180,5 +182,67 @@ fn replay(arguments: &[String]) -> ExitCode {
             ExitCode::FAILURE
         }
         _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Reads a design file, or says why not (exit code 2).
+fn read_design(path: &str) -> Result<Design, ExitCode> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        eprintln!("{path}: {error}");
+        ExitCode::from(2)
+    })?;
+    Design::from_json(&text).map_err(|error| {
+        eprintln!("{path}: {error}");
+        if let Ok(json) = serde_json::to_string(&error) {
+            eprintln!("{json}");
+        }
+        ExitCode::from(2)
+    })
+}
+
+/// Compares two designs under common random numbers (B takes A's fault script) and prints the
+/// comparison as JSON: each run's figures and, per metric, the paired difference B − A with its
+/// 95 % interval.
+fn compare(arguments: &[String]) -> ExitCode {
+    let [a_path, b_path, rest @ ..] = arguments else {
+        return usage();
+    };
+    let mut seeds = 10u64;
+    let mut seconds = 120.0;
+    let mut flags = rest.iter();
+    while let Some(flag) = flags.next() {
+        let value = flags.next().map(String::as_str).unwrap_or("");
+        match flag.as_str() {
+            "--seeds" => match value.parse::<u64>() {
+                Ok(v) if (1..=1000).contains(&v) => seeds = v,
+                _ => return usage(),
+            },
+            "--seconds" => match value.parse::<f64>() {
+                Ok(v) if v.is_finite() && v > 0.0 => seconds = v,
+                _ => return usage(),
+            },
+            _ => return usage(),
+        }
+    }
+    let (a, b) = match (read_design(a_path), read_design(b_path)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let seeds: Vec<u64> = (1..=seeds).collect();
+    match engine::compare::compare(&a, &b, &seeds, seconds) {
+        Ok(comparison) => match serde_json::to_string_pretty(&comparison) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("cannot write the comparison: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(2)
+        }
     }
 }

@@ -256,9 +256,7 @@ impl Cache {
     }
 
     fn start(&mut self, core: &mut Core, call: CallId) {
-        let service = core.streams[self.index.get()]
-            .service
-            .service_ns(&self.params.service, self.slow_factor);
+        let service = core.service_ns(call, self.index, &self.params.service, self.slow_factor);
         core.schedule(service, crate::core::Event::ServiceDone { call });
     }
 

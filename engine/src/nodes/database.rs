@@ -204,9 +204,7 @@ impl Database {
         } else {
             &self.params.read
         };
-        let service = core.streams[self.index.get()]
-            .service
-            .service_ns(time, self.slow_factor);
+        let service = core.service_ns(call, self.index, time, self.slow_factor);
         core.schedule(service, crate::core::Event::ServiceDone { call });
     }
 

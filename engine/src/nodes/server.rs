@@ -208,9 +208,12 @@ impl Instance {
         call: CallId,
         request_type: RequestType,
     ) {
-        let service = core.streams[node.get()]
-            .service
-            .service_ns(params.service.get(request_type), self.slow_factor);
+        let service = core.service_ns(
+            call,
+            node,
+            params.service.get(request_type),
+            self.slow_factor,
+        );
         core.schedule(service, crate::core::Event::ServiceDone { call });
     }
 

@@ -192,7 +192,8 @@ impl Users {
         let user = core.streams[self.index.get()]
             .keys
             .below(self.params.distinct_users.max(1) as usize) as u32;
-        let root = core.new_root(self.index, request_type, user, self.weight);
+        let work = core.streams[self.index.get()].work.next_u64();
+        let root = core.new_root(self.index, request_type, user, self.weight, work);
         core.totals.requests += self.weight;
         core.metrics[self.index.get()].arrive(core.now, self.weight);
         self.in_flight += 1;

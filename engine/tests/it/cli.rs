@@ -109,3 +109,46 @@ fn replays_a_run_file_and_checks_its_digest() {
     assert!(String::from_utf8_lossy(&newer.stderr).contains("version"));
     std::fs::remove_dir_all(&directory).ok();
 }
+
+#[test]
+fn compares_two_design_files_as_json() {
+    let directory = std::env::temp_dir().join(format!("arch-sim-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("temp dir");
+    let a = directory.join("a.json");
+    let b = directory.join("b.json");
+    std::fs::write(&a, engine::presets::horizontal_scaling().to_json()).expect("a");
+    std::fs::write(&b, engine::presets::vertical_scaling().to_json()).expect("b");
+    let output = arch_sim()
+        .args([
+            "compare",
+            &a.to_string_lossy(),
+            &b.to_string_lossy(),
+            "--seeds",
+            "3",
+            "--seconds",
+            "10",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let comparison: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(comparison["seeds"].as_array().expect("seeds").len(), 3);
+    assert_eq!(comparison["a"].as_array().expect("a").len(), 3);
+    let differences = comparison["differences"].as_array().expect("differences");
+    let availability = differences
+        .iter()
+        .find(|d| d["metric"] == "availability")
+        .expect("availability");
+    assert!(availability["half_width_95"].as_f64().is_some());
+    std::fs::write(&b, "{").expect("b");
+    let bad = arch_sim()
+        .args(["compare", &a.to_string_lossy(), &b.to_string_lossy()])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    std::fs::remove_dir_all(&directory).ok();
+}

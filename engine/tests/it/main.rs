@@ -2,6 +2,7 @@
 
 mod animation;
 mod cli;
+mod comparing;
 mod design_format;
 mod determinism;
 mod faults;
