@@ -1,6 +1,7 @@
 //! A/B comparison under **common random numbers**: two designs run with the same seeds, the same
-//! traffic (each users node draws its arrivals from its own streams, so a different topology does
-//! not move them) and the same fault script (A's scheduled faults, applied to both; a fault naming a
+//! traffic (B's users nodes send what A's of the same id send, and each users node draws its
+//! arrivals from its own streams, so a different topology does not move them) and the same fault
+//! script (A's scheduled faults, applied to both; a fault naming a
 //! node B lacks is skipped and said so). Each figure is compared seed by seed: the paired
 //! differences B − A, their mean and a 95 % confidence interval (Student's t), which pairing makes
 //! far narrower than comparing two independent runs.
@@ -238,9 +239,18 @@ pub fn figures(simulation: &mut Simulation, seed: u64) -> RunFigures {
     }
 }
 
-/// B with A's fault script: the faults B can take, and the words for those it cannot.
+/// B with A's traffic (each users node of B that A also has sends what A's sends) and A's fault
+/// script: the faults B can take, and the words for those it cannot.
 pub fn with_script(a: &Design, b: &Design) -> (Design, Vec<String>) {
     let mut scripted = b.clone();
+    for node in &mut scripted.nodes {
+        if let Some(theirs) = a.node(&node.id)
+            && node.kind() == NodeKind::Users
+            && theirs.kind() == NodeKind::Users
+        {
+            node.params = theirs.params.clone();
+        }
+    }
     let mut skipped = Vec::new();
     let mut faults: Vec<ScheduledFault> = Vec::new();
     for fault in &a.faults {

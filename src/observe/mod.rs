@@ -19,6 +19,8 @@
 //!   the rate on a link, and which request types fail while others succeed.
 //! - `logs.rs`: the log viewer's filter and which lines it shows.
 //! - `schedule.rs`: the report's fault schedule on a time axis.
+//! - `compare.rs`: the Compare tab's table (A, B, B − A with its 95 % interval, a verdict that never
+//!   claims more than the interval allows) and its summary.
 //! - `run_marks.rs`: time travel: the scrubber's marks and keys, the words for a recorded action, and
 //!   the responder's actions read from the run's timeline up to the instant in view.
 //!
@@ -31,6 +33,7 @@
 
 pub mod alerts;
 pub mod charts;
+pub mod compare;
 pub mod figures;
 pub mod findings;
 pub mod format;

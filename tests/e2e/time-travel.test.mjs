@@ -182,3 +182,34 @@ test('a replay link opens the run read-only in a fresh page, re-simulated, and a
   await screenshot(viewer.page, 'replay-link-damaged');
   await viewer.context.close();
 });
+
+test('Compare runs this design against a preset on the same traffic and tells the difference beyond the noise', async () => {
+  const { page, problems, context } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  const dock = page.getByRole('region', { name: 'Observability dock' });
+  await dock.getByRole('tab', { name: 'Compare' }).click();
+  const panel = dock.getByRole('tabpanel', { name: 'Compare' });
+  // A bad run length is refused beside its field.
+  const length = panel.getByRole('textbox', { name: 'Run length' });
+  await length.fill('2');
+  await panel.getByText(/between 10 and 3600/).first().waitFor();
+  await length.fill('60');
+  await panel.getByRole('combobox', { name: 'Design B' }).selectOption({ label: 'Preset: Single server' });
+  await panel.getByRole('combobox', { name: 'Seeds' }).selectOption('10');
+  await panel.getByRole('button', { name: 'Compare' }).click();
+  const table = panel.getByRole('table', { name: 'A/B comparison' });
+  await table.waitFor({ timeout: 60_000 });
+  const rows = await table.locator('tbody tr').allInnerTexts();
+  assert.equal(rows.length, 10, rows.join('\n'));
+  const p95 = rows.find((row) => row.startsWith('Latency p95'));
+  assert.match(p95, /ms\s+[\d.]+ ms\s+[+−][\d.]+ ms ± [\d.]+ ms\s+(B better|B worse|no clear difference)/);
+  // One server for what three carried: B is worse on latency, and cheaper.
+  assert.match(p95, /B worse/);
+  assert.match(rows.find((row) => row.startsWith('Cost')), /B better/);
+  assert.match(await panel.textContent(), /10 seeds, paired/);
+  await screenshot(page, 'compare-table');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});

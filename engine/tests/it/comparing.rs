@@ -177,3 +177,16 @@ fn a_comparison_that_cannot_start_says_why() {
         "{error}"
     );
 }
+
+#[test]
+fn b_runs_on_as_traffic() {
+    // The single-server preset's users send less than the horizontal preset's: compared, B gets A's.
+    let a = presets::horizontal_scaling();
+    let b = presets::single_server();
+    let comparison = compare(&a, &b, &[2], 20.0).expect("runs");
+    let (a_rate, b_rate) = (comparison.a[0].throughput, comparison.b[0].throughput);
+    assert!(
+        (a_rate - b_rate).abs() / a_rate < 0.05,
+        "A {a_rate} req/s, B {b_rate} req/s"
+    );
+}

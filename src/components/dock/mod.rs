@@ -4,12 +4,14 @@
 //! when the user switches tabs (the logs' pause point, the business-metric
 //! history the charts draw) lives on. Each panel gets a `visible` signal and skips its work while hidden.
 //! The fourth tab, the report, reads what the others show: logs, notifications and the incidents.
+//! The fifth, Compare, runs this design against another on the same traffic (A/B).
 //!
 //! Every panel is a view: what it shows is decided by `crate::observe` (and, for the forms, by
 //! `crate::editor`), tested natively there.
 
 mod alerts;
 mod charts;
+mod compare;
 mod logs;
 mod report;
 
@@ -19,6 +21,7 @@ use leptos::prelude::*;
 
 use alerts::{AlertsPanel, announce_alerts};
 use charts::ChartsPanel;
+use compare::ComparePanel;
 use logs::LogsPanel;
 use report::ReportPanel;
 
@@ -39,14 +42,16 @@ enum DockTab {
     Alerts,
     Logs,
     Report,
+    Compare,
 }
 
 impl DockTab {
-    const ALL: [DockTab; 4] = [
+    const ALL: [DockTab; 5] = [
         DockTab::Charts,
         DockTab::Alerts,
         DockTab::Logs,
         DockTab::Report,
+        DockTab::Compare,
     ];
 
     fn label(self) -> &'static str {
@@ -55,6 +60,7 @@ impl DockTab {
             DockTab::Alerts => "Alerts",
             DockTab::Logs => "Logs",
             DockTab::Report => "Report",
+            DockTab::Compare => "Compare",
         }
     }
 
@@ -64,6 +70,7 @@ impl DockTab {
             DockTab::Alerts => "dock-alerts",
             DockTab::Logs => "dock-logs",
             DockTab::Report => "dock-report",
+            DockTab::Compare => "dock-compare",
         }
     }
 
@@ -137,6 +144,7 @@ pub fn Dock() -> impl IntoView {
             DockTab::Alerts => view! { <AlertsPanel visible=visible /> }.into_any(),
             DockTab::Logs => view! { <LogsPanel visible=visible /> }.into_any(),
             DockTab::Report => view! { <ReportPanel visible=visible /> }.into_any(),
+            DockTab::Compare => view! { <ComparePanel visible=visible /> }.into_any(),
         };
         view! {
             <div

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod charts;
+mod compare;
 mod figures;
 mod findings;
 mod format;
