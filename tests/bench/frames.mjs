@@ -50,7 +50,7 @@ async function measure(browser, server, label, document) {
   const { page, problems, context } = await openRecordedPage(browser, { viewport: { width: 1280, height: 800 } });
   await page.goto(server.url);
   await waitForApp(page);
-  await page.locator('input[type=file]').setInputFiles(file);
+  await page.locator('[data-input="design-file"]').setInputFiles(file);
   await page.locator('.canvas__banner').waitFor();
   await page.waitForTimeout(2000); // warm-up
   const clockBefore = await page.getByLabel('Simulated clock').innerText();
@@ -113,7 +113,7 @@ async function memoryOverTime(browser, server, document, seconds) {
   });
   await page.goto(server.url);
   await waitForApp(page);
-  await page.locator('input[type=file]').setInputFiles(file);
+  await page.locator('[data-input="design-file"]').setInputFiles(file);
   await page.locator('.canvas__banner').waitFor();
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('100');
   const samples = [];

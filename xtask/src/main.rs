@@ -7,7 +7,8 @@
 //! - `cargo xtask test` — every check, in order, stopping at the first failure.
 //! - `cargo xtask build [--public-url /repo/]` — the release bundle in `dist/` (what GitHub Pages serves).
 //! - `cargo xtask setup` — only install the tools.
-//! - `cargo xtask bench-browser` — frame times of the release build in headless Chromium.
+//! - `cargo xtask bench-browser` — frame times and time-travel seeks of the release build in headless
+//!   Chromium.
 //! - `cargo xtask bench-wasm` — the engine's speed as wasm in headless Chromium against native, and the ratio.
 //! - `cargo xtask csp` — fills the Content-Security-Policy hashes; Trunk runs it as a post-build hook.
 
@@ -205,7 +206,10 @@ fn bench_browser() -> Result<(), String> {
     release_build(&root, E2E_PUBLIC_URL)?;
     let mut bench = node_on_release_build(&root);
     bench.arg(root.join("tests").join("bench").join("frames.mjs"));
-    step(&root, "Browser frame-time benchmark", bench)
+    step(&root, "Browser frame-time benchmark", bench)?;
+    let mut seek = node_on_release_build(&root);
+    seek.arg(root.join("tests").join("bench").join("seek.mjs"));
+    step(&root, "Browser time-travel (seek) benchmark", seek)
 }
 
 /// Installs what `needs` asks for, then fetches the locked crates so Trunk and cargo can build offline.

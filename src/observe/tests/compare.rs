@@ -28,8 +28,8 @@ fn more_capacity_is_better_on_latency_and_one_seed_claims_nothing() {
         server.tier = engine::params::Tier::Large;
     }
     let comparison = compare(&a, &b, &[1, 2, 3, 4, 5], 30.0).expect("runs");
-    let rows = rows(&comparison);
-    let p95 = rows
+    let table = rows(&comparison);
+    let p95 = table
         .iter()
         .find(|row| row.metric == Metric::P95)
         .expect("p95");
@@ -39,7 +39,7 @@ fn more_capacity_is_better_on_latency_and_one_seed_claims_nothing() {
         "{}",
         p95.difference
     );
-    let cost = rows
+    let cost = table
         .iter()
         .find(|row| row.metric == Metric::CostPerHour)
         .expect("cost");
