@@ -351,6 +351,36 @@ impl Runner {
         }
     }
 
+    /// One event of the model, forward from the instant in view (past or live), while paused: what
+    /// it was, in words, with its time. A past instant in view stays a view (it moves by one event);
+    /// the live run just advances.
+    pub fn step_event(&self) -> Option<(f64, String)> {
+        if self.seeking.get_untracked().is_some() || self.problem.with_untracked(Option::is_some) {
+            return None;
+        }
+        self.playing.set(false);
+        let mut stepped = None;
+        self.simulation.update_value(|simulation| {
+            if let Some(simulation) = simulation {
+                stepped = simulation.step_event();
+            }
+        });
+        let event = stepped?;
+        let time_s = event.time_ns as f64 / 1e9;
+        if self.viewing.get_untracked().is_some() {
+            self.viewing.set(Some(time_s));
+        } else {
+            self.record.update_value(|record| {
+                if let Some(record) = record {
+                    record.set_end(event.time_ns);
+                }
+            });
+            self.note_head_time();
+        }
+        self.publish();
+        Some((time_s, event.what))
+    }
+
     /// Back to the live run, where it was.
     pub fn back_to_live(&self) {
         self.seek.set_value(None);

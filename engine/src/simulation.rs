@@ -65,6 +65,14 @@ pub enum LiveCommand {
     },
 }
 
+/// One event of the model, processed by [`Simulation::step_event`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepEvent {
+    pub time_ns: u64,
+    /// What happened, in words ("server-2 finishes its work on request #812").
+    pub what: String,
+}
+
 /// Why a live command was refused.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum CommandError {
@@ -296,6 +304,93 @@ impl Simulation {
             self.process(scheduled.event);
         }
         false
+    }
+
+    /// Processes exactly one event — the next one scheduled, whenever it is — and says what it was
+    /// (the "next event" control, for looking at the model one step at a time); `None` when nothing
+    /// is scheduled.
+    pub fn step_event(&mut self) -> Option<StepEvent> {
+        let scheduled = self.core.queue.pop_due(u64::MAX)?;
+        self.core.now = scheduled.time;
+        let what = self.describe(&scheduled.event);
+        self.process(scheduled.event);
+        Some(StepEvent {
+            time_ns: self.core.now,
+            what,
+        })
+    }
+
+    /// An event in words.
+    fn describe(&self, event: &Event) -> String {
+        let name = |node: NodeIndex| self.core.ids[node.get()].clone();
+        let at_call = |call: CallId| {
+            self.core
+                .calls
+                .get(call)
+                .map(|c| (c.node, c.request, c.caller))
+        };
+        match *event {
+            Event::Arrival { node, .. } => format!("{} sends a new request", name(node)),
+            Event::CallArrive { call } => match at_call(call) {
+                Some((node, request, _)) => format!("request #{request} reaches {}", name(node)),
+                None => "a request arrives".to_owned(),
+            },
+            Event::ServiceDone { call } => match at_call(call) {
+                Some((node, request, _)) => {
+                    format!("{} finishes its work on request #{request}", name(node))
+                }
+                None => "a worker finishes".to_owned(),
+            },
+            Event::Response { call } => match at_call(call) {
+                Some((node, request, Some(caller))) => {
+                    let back_to = self
+                        .core
+                        .calls
+                        .get(caller)
+                        .map_or_else(String::new, |c| name(c.node));
+                    format!(
+                        "{}'s reply to request #{request} reaches {back_to}",
+                        name(node)
+                    )
+                }
+                Some((node, request, None)) => {
+                    format!("request #{request} is answered at {}", name(node))
+                }
+                None => "a reply arrives".to_owned(),
+            },
+            Event::Timer { node, timer } => {
+                let what = match timer {
+                    Timer::ClientTimeout => "a client timeout is due",
+                    Timer::Retry { .. } => "a client retries",
+                    Timer::Delay { .. } => "a fixed delay ends",
+                    Timer::ProbeSend { .. } => "sends a health probe",
+                    Timer::ProbeReply { .. } => "hears a health probe's reply",
+                    Timer::ProbeTimeout { .. } => "gives up waiting for a probe's reply",
+                    Timer::PoolTimeout { .. } => "a wait for a connection times out",
+                    Timer::Ready { .. } => "an instance becomes ready",
+                    Timer::Restart { .. } => "an instance restarts",
+                    Timer::Takeover => "the standby takes over",
+                    Timer::Promotion => "a replica is promoted",
+                    Timer::Evaluate => "checks its scaling rule",
+                    Timer::Scrape => "scrapes metrics and evaluates alert rules",
+                };
+                format!("{}: {what}", name(node))
+            }
+            Event::ProbeArrive {
+                node,
+                load_balancer,
+                ..
+            } => {
+                format!(
+                    "a health probe from {} reaches {}",
+                    name(load_balancer),
+                    name(node)
+                )
+            }
+            Event::Tick => "the one-second metrics window closes".to_owned(),
+            Event::FaultStart { .. } => "a scheduled fault starts".to_owned(),
+            Event::FaultEnd { .. } => "a fault is healed".to_owned(),
+        }
     }
 
     /// A fixed hash of every event processed so far: (time, kind, node, request id), FNV-1a.

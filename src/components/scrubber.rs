@@ -3,7 +3,8 @@
 //! bookmarks; dragging it (or ←/→, Shift for ten seconds, Home/End) shows that instant everywhere —
 //! the canvas, the charts, the logs, the alerts — re-simulated from the run's file. From a past
 //! instant, "Resume from here" forks the run; "Back to the branch you left" returns to the future
-//! that was. The decisions are `observe::run_marks`'; the re-simulation is the runner's.
+//! that was. While paused in per-request mode, "Next event" (or `.`) processes the model's next
+//! event and says what it was. The decisions are `observe::run_marks`'; the re-simulation is the runner's.
 
 use engine::RunAction;
 use leptos::prelude::*;
@@ -37,7 +38,33 @@ pub fn Scrubber() -> impl IntoView {
     let end_s = move || runner.head_s.get();
     let at_s = move || runner.viewing.get().unwrap_or_else(end_s);
     let go = move |target: f64| runner.view_at(target);
+    // The last event stepped through, in words (cleared when the run moves on).
+    let stepped = RwSignal::new(None::<String>);
+    let next_event = move || {
+        if let Some((time_s, what)) = runner.step_event() {
+            let told = format!("{} — {what}", clock_with_precision(time_s));
+            state.announcement.set(told.clone());
+            stepped.set(Some(told));
+        }
+    };
+    Effect::new(move |_| {
+        if runner.playing.get() {
+            stepped.set(None);
+        }
+    });
+    let per_request = move || {
+        runner.snapshot.with(|snapshot| {
+            snapshot
+                .as_ref()
+                .is_some_and(|snapshot| snapshot.resolution == engine::Resolution::PerRequest)
+        })
+    };
     let on_key = move |event: web_sys::KeyboardEvent| {
+        if event.key() == "." {
+            event.prevent_default();
+            next_event();
+            return;
+        }
         let key = match event.key().as_str() {
             "ArrowLeft" | "ArrowDown" => ScrubKey::Left,
             "ArrowRight" | "ArrowUp" => ScrubKey::Right,
@@ -138,10 +165,14 @@ pub fn Scrubber() -> impl IntoView {
                 <Show when=move || runner.has_branch.get() && live()>
                     <button class="button" type="button" title="Return to the run as it was before you resumed from a past instant" on:click=move |_| runner.back_to_branch()>"Back to the branch you left"</button>
                 </Show>
+                <Show when=move || !runner.playing.get() && per_request()>
+                    <button class="button" type="button" title="Process the model's next event and say what it was (. on the timeline)" on:click=move |_| next_event()>"Next event"</button>
+                </Show>
                 <Show when=move || !runner.read_only.get()>
                     <button class="button" type="button" title="Mark this instant with a note" on:click=bookmark>"Bookmark"</button>
                 </Show>
             </div>
+            {move || stepped.get().map(|told| view! { <p class="scrubber__event" aria-label="Last event">{told}</p> })}
             {move || runner.recording_full_at.get().map(|at| view! {
                 <p class="scrubber__full" role="note">
                     {format!("The run's timeline is full: actions after {} are not recorded (Save run keeps the run up to there).", clock(at))}
@@ -157,4 +188,11 @@ fn at_s_untracked(runner: crate::runner::Runner) -> f64 {
         .viewing
         .get_untracked()
         .unwrap_or_else(|| runner.head_s.get_untracked())
+}
+
+/// A simulated instant to the microsecond, for events closer together than a tenth of a second.
+fn clock_with_precision(seconds: f64) -> String {
+    let whole = seconds.floor();
+    let micros = ((seconds - whole) * 1e6).floor() as u64;
+    format!("{}.{micros:06}", clock(whole))
 }

@@ -54,6 +54,14 @@ test('travel back before a kill, resume from there, save the run and reopen it r
   assert.match(await health(page, 'server-1'), /node--healthy/);
   assert.equal(await page.getByRole('button', { name: 'Resume from here' }).first().isVisible(), true);
   await screenshot(page, 'time-travel-before-the-kill');
+  // One event at a time, from the instant in view: the model says what happened.
+  await timeline.getByRole('button', { name: 'Next event' }).click();
+  const first = await timeline.getByLabel('Last event').innerText();
+  assert.match(first, /^00:02\.\d{6} — \S.+/);
+  await slider.focus();
+  await page.keyboard.press('.');
+  await eventually(() => timeline.getByLabel('Last event').innerText(), (text) => text !== first, { what: 'a second event' });
+  assert.match(await status(page), /^Viewing 00:02 of/);
 
   // Resume from here: a new future in which server-1 was never killed.
   await timeline.getByRole('button', { name: 'Resume from here' }).click();

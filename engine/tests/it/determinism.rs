@@ -34,3 +34,30 @@ fn advancing_in_frames_equals_advancing_at_once() {
     frames.advance_until(6_000_000_000);
     assert_eq!(whole.digest(), frames.digest());
 }
+
+#[test]
+fn stepping_one_event_at_a_time_is_the_same_run_and_says_what_happened() {
+    let design = presets::distributed();
+    let mut stepped = Simulation::new(&design, 9).expect("valid");
+    let mut said = Vec::new();
+    for _ in 0..5_000 {
+        let event = stepped
+            .step_event()
+            .expect("the model always has a next event");
+        said.push(event.what);
+    }
+    let mut budgeted = Simulation::new(&design, 9).expect("valid");
+    assert!(!budgeted.advance_with_budget(u64::MAX, 5_000));
+    assert_eq!(stepped.digest(), budgeted.digest());
+    assert_eq!(stepped.now_ns(), budgeted.now_ns());
+    assert!(
+        said.iter()
+            .any(|what| what.starts_with("users sends a new request"))
+    );
+    assert!(
+        said.iter()
+            .any(|what| what.contains("finishes its work on request #"))
+    );
+    assert!(said.iter().any(|what| what.contains("reply to request #")));
+    assert!(said.iter().all(|what| !what.is_empty()));
+}
