@@ -381,6 +381,22 @@ impl Runner {
         Some((time_s, event.what))
     }
 
+    /// A copy of the run's file (with its keyframes) and a seek re-simulated to `from_ns`, for a
+    /// clip that plays a range without disturbing the view.
+    pub fn clip_source(&self, from_ns: u64) -> Option<(Replayer, Seek)> {
+        let end_ns = (self.head_s.get_untracked() * 1e9) as u64;
+        let mut copy = self.record.with_value(|record| {
+            record.as_ref().map(|record| {
+                let mut copy = record.fork(u64::MAX);
+                copy.set_end(end_ns);
+                copy
+            })
+        })?;
+        let mut seek = copy.begin(from_ns);
+        while !copy.step(&mut seek, u64::MAX).ok()? {}
+        Some((copy, seek))
+    }
+
     /// Back to the live run, where it was.
     pub fn back_to_live(&self) {
         self.seek.set_value(None);

@@ -701,6 +701,17 @@ impl Seek {
         self.from_ns
     }
 
+    /// Moves the target later (a clip plays a range frame by frame); the progress restarts here.
+    pub fn retarget(&mut self, target_ns: u64) {
+        self.from_ns = self.simulation.now_ns();
+        self.target_ns = target_ns.max(self.from_ns);
+    }
+
+    /// The simulation on its way (a clip takes each frame's snapshot from it).
+    pub fn simulation_mut(&mut self) -> &mut Simulation {
+        &mut self.simulation
+    }
+
     /// The simulation at the target (once [`Replayer::step`] said it got there).
     pub fn into_simulation(self) -> Simulation {
         self.simulation

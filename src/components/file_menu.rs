@@ -400,7 +400,7 @@ fn download(text: &str, file_name: &str, mime: &str) {
 }
 
 /// Offers the blob behind an object URL as a file download, then releases the URL.
-fn download_url(url: String, file_name: &str) {
+pub(crate) fn download_url(url: String, file_name: &str) {
     let Some(anchor) = document()
         .create_element("a")
         .ok()

@@ -2,6 +2,7 @@
 
 mod backends;
 mod canvas;
+mod clip;
 mod dock;
 mod dock_resizer;
 mod field;

@@ -151,6 +151,17 @@ pub fn draw(
     if prefers_reduced_motion() {
         return;
     }
+    draw_particles(&context, snapshot, document, viewport);
+}
+
+/// Draws the requests in flight of `snapshot` onto `context` (in screen pixels through `viewport`):
+/// the particle layer, and each frame of an exported clip.
+pub fn draw_particles(
+    context: &CanvasRenderingContext2d,
+    snapshot: &Snapshot,
+    document: &Design,
+    viewport: &Viewport,
+) {
     let radius = (3.0 * viewport.zoom.sqrt()).clamp(1.5, 5.0);
     let position = |id: &str| {
         document

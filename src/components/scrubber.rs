@@ -171,6 +171,7 @@ pub fn Scrubber() -> impl IntoView {
                 <Show when=move || !runner.read_only.get()>
                     <button class="button" type="button" title="Mark this instant with a note" on:click=bookmark>"Bookmark"</button>
                 </Show>
+                <super::clip::ClipMenu />
             </div>
             {move || stepped.get().map(|told| view! { <p class="scrubber__event" aria-label="Last event">{told}</p> })}
             {move || runner.recording_full_at.get().map(|at| view! {

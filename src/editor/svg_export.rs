@@ -51,11 +51,7 @@ impl ExportFigures {
 
 /// The whole design as SVG text, with the run's figures on each node when `figures` is given.
 pub fn export_svg(document: &Design, figures: Option<&ExportFigures>) -> String {
-    let bounds =
-        document_bounds(document).unwrap_or(Rect::centred(Point::new(0.0, 0.0), NODE_SIZE));
-    let origin = bounds.min.plus(Vector::new(-MARGIN, -MARGIN - HEADER));
-    let width = (bounds.width() + 2.0 * MARGIN).max(360.0);
-    let height = bounds.height() + 2.0 * MARGIN + HEADER;
+    let (origin, width, height) = picture_frame(document);
     let mut svg = String::new();
     // Writing into a String cannot fail.
     let _ = writeln!(
@@ -190,6 +186,17 @@ fn shortened(name: &str) -> String {
 }
 
 /// Text as XML character data or attribute value.
+/// The picture's frame in canvas coordinates: its top-left corner, width and height (the SVG's
+/// `viewBox`), so a drawing over the picture (a clip's particles) can line up with it.
+pub fn picture_frame(document: &Design) -> (Point, f64, f64) {
+    let bounds =
+        document_bounds(document).unwrap_or(Rect::centred(Point::new(0.0, 0.0), NODE_SIZE));
+    let origin = bounds.min.plus(Vector::new(-MARGIN, -MARGIN - HEADER));
+    let width = (bounds.width() + 2.0 * MARGIN).max(360.0);
+    let height = bounds.height() + 2.0 * MARGIN + HEADER;
+    (origin, width, height)
+}
+
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {

@@ -19,6 +19,7 @@
 //!   the rate on a link, and which request types fail while others succeed.
 //! - `logs.rs`: the log viewer's filter and which lines it shows.
 //! - `schedule.rs`: the report's fault schedule on a time axis.
+//! - `clip.rs`: what the clip form reads (instants) and a clip's plan (speed, frames, length).
 //! - `compare.rs`: the Compare tab's table (A, B, B − A with its 95 % interval, a verdict that never
 //!   claims more than the interval allows) and its summary.
 //! - `run_marks.rs`: time travel: the scrubber's marks and keys, the words for a recorded action, and
@@ -33,6 +34,7 @@
 
 pub mod alerts;
 pub mod charts;
+pub mod clip;
 pub mod compare;
 pub mod figures;
 pub mod findings;

@@ -221,3 +221,39 @@ test('Compare runs this design against a preset on the same traffic and tells th
   assert.deepEqual(problems(), []);
   await context.close();
 });
+
+test('a clip of a time range downloads as a WebM video re-simulated from the run', async () => {
+  const { page, problems, context } = await openRecordedPage(app.browser, {
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('5');
+  await eventually(() => clock(page), (t) => t >= 8, { what: 'the run past 8 s' });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const timeline = page.getByRole('region', { name: 'Run timeline' });
+  await timeline.getByLabel('Export a clip', { exact: true }).click();
+  const menu = timeline.getByRole('group', { name: 'Export a clip of the run' });
+  // A range past the run's end is refused with the reason.
+  await menu.getByRole('textbox', { name: 'Clip to' }).fill('5:00');
+  await menu.getByRole('button', { name: 'Export WebM' }).click();
+  await menu.getByRole('alert').getByText(/the run has only reached/).waitFor();
+  await menu.getByRole('textbox', { name: 'Clip from' }).fill('0:02');
+  await menu.getByRole('textbox', { name: 'Clip to' }).fill('0:05');
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    menu.getByRole('button', { name: 'Export WebM' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /-clip-0002-0005\.webm$/);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'arch-clip-')), download.suggestedFilename());
+  await download.saveAs(file);
+  const bytes = fs.readFileSync(file);
+  assert.ok(bytes.length > 10_000, `${bytes.length} bytes`);
+  // WebM is Matroska: an EBML header first.
+  assert.deepEqual([...bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3]);
+  await screenshot(page, 'clip-exported');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod charts;
+mod clip;
 mod compare;
 mod figures;
 mod findings;
