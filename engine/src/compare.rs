@@ -12,6 +12,7 @@
 use serde::Serialize;
 
 use crate::design::ScheduledFault;
+use crate::metrics::SeriesPoint;
 use crate::run_event::RunEvent;
 use crate::{Design, DesignError, NodeKind, Simulation};
 
@@ -34,6 +35,10 @@ pub struct RunFigures {
     pub alerts_fired: u64,
     /// The node with the highest utilisation and its value, 0..=1 (the likeliest bottleneck).
     pub busiest: Option<(String, f64)>,
+    /// Second by second at the busiest users node (the first seed's run only, for the overlaid
+    /// charts; not written out).
+    #[serde(skip)]
+    pub seconds: Vec<SeriesPoint>,
 }
 
 /// The metrics compared, in table order.
@@ -197,8 +202,8 @@ pub fn variance(values: &[f64]) -> f64 {
     values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64
 }
 
-/// Reads a finished run's figures.
-pub fn figures(simulation: &mut Simulation, seed: u64) -> RunFigures {
+/// Reads a finished run's figures (with its second-by-second series when `keep_series`).
+pub fn figures(simulation: &mut Simulation, seed: u64, keep_series: bool) -> RunFigures {
     let report = simulation.report();
     let users = report
         .nodes
@@ -235,6 +240,10 @@ pub fn figures(simulation: &mut Simulation, seed: u64) -> RunFigures {
             .iter()
             .filter(|line| matches!(line.event, Some(RunEvent::AlertFired { .. })))
             .count() as u64,
+        seconds: match (keep_series, users) {
+            (true, Some(users)) => simulation.series(&users.id),
+            _ => Vec::new(),
+        },
         busiest,
     }
 }
@@ -374,7 +383,7 @@ impl Comparer {
                 return None;
             }
             let seed = self.seeds[*index];
-            let figures = figures(simulation, seed);
+            let figures = figures(simulation, seed, *index == 0);
             if *side_b {
                 self.done_b.push(figures);
             } else {

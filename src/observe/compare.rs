@@ -166,3 +166,92 @@ pub fn read_seconds(text: &str) -> Result<f64, String> {
         }
     }
 }
+
+/// A chart of one figure over time with A's and B's first runs overlaid: SVG polyline points in a
+/// `width` × `height` box, and the scale they share.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overlay {
+    pub title: &'static str,
+    pub a: String,
+    pub b: String,
+    /// The top of the value axis, in the figure's unit, and its words ("250 ms").
+    pub top: f64,
+    pub top_label: String,
+    /// The end of the time axis, simulated seconds.
+    pub end_s: f64,
+}
+
+/// A figure an overlaid chart draws: its title, how to read it from a second, its unit.
+pub type Overlaid = (
+    &'static str,
+    fn(&engine::metrics::SeriesPoint) -> f64,
+    &'static str,
+);
+
+/// The figures the overlaid charts draw.
+pub const OVERLAID: [Overlaid; 3] = [
+    ("Latency p95 (ms)", |point| point.p95_ms, "ms"),
+    ("Error rate (%)", |point| point.error_rate * 100.0, "%"),
+    ("Throughput (req/s)", |point| point.throughput, "req/s"),
+];
+
+/// The overlaid charts of a comparison (none when its first runs kept no series).
+pub fn overlays(comparison: &Comparison, width: f64, height: f64) -> Vec<Overlay> {
+    let (Some(a), Some(b)) = (comparison.a.first(), comparison.b.first()) else {
+        return Vec::new();
+    };
+    if a.seconds.is_empty() && b.seconds.is_empty() {
+        return Vec::new();
+    }
+    let end_s = a
+        .seconds
+        .iter()
+        .chain(&b.seconds)
+        .map(|point| point.time_s)
+        .fold(0.0, f64::max)
+        .max(1.0);
+    OVERLAID
+        .iter()
+        .map(|(title, pick, unit)| {
+            let highest = a
+                .seconds
+                .iter()
+                .chain(&b.seconds)
+                .map(pick)
+                .fold(0.0, f64::max);
+            let top = nice_top(highest);
+            let points = |series: &[engine::metrics::SeriesPoint]| {
+                series
+                    .iter()
+                    .map(|point| {
+                        let x = point.time_s / end_s * width;
+                        let y = height - (pick(point) / top).clamp(0.0, 1.0) * height;
+                        format!("{x:.1},{y:.1}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            Overlay {
+                title,
+                a: points(&a.seconds),
+                b: points(&b.seconds),
+                top,
+                top_label: format!("{} {unit}", super::format::plain_number(top)),
+                end_s,
+            }
+        })
+        .collect()
+}
+
+/// A round value at or above `value` for the top of an axis: 1, 2 or 5 times a power of ten.
+pub fn nice_top(value: f64) -> f64 {
+    if !(value.is_finite() && value > 0.0) {
+        return 1.0;
+    }
+    let power = 10f64.powf(value.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|step| step * power)
+        .find(|top| *top >= value)
+        .unwrap_or(10.0 * power)
+}

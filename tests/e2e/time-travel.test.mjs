@@ -218,6 +218,15 @@ test('Compare runs this design against a preset on the same traffic and tells th
   assert.match(rows.find((row) => row.startsWith('Cost')), /B better/);
   assert.match(await panel.textContent(), /10 seeds, paired/);
   await screenshot(page, 'compare-table');
+  // The first seed's runs overlaid on one clock: p95, error rate and throughput.
+  const charts = panel.getByRole('img', { name: /: A and B over 01:00 \(first seed\)$/ });
+  assert.equal(await charts.count(), 3);
+  const lines = await charts.first().locator('polyline').evaluateAll((polylines) =>
+    polylines.map((line) => line.getAttribute('points').split(' ').length),
+  );
+  assert.deepEqual(lines, [60, 60]);
+  await charts.first().scrollIntoViewIfNeeded();
+  await screenshot(page, 'compare-charts');
   assert.deepEqual(problems(), []);
   await context.close();
 });

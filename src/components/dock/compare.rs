@@ -11,13 +11,17 @@ use wasm_bindgen::JsCast;
 
 use crate::components::field::{FieldProblem, FieldWidth, FormLook, LabelledField};
 use crate::editor::storage;
-use crate::observe::compare::{bottlenecks, read_seconds, rows, summary};
+use crate::observe::clock;
+use crate::observe::compare::{bottlenecks, overlays, read_seconds, rows, summary};
 use crate::state::AppState;
 
 /// The engine's time per frame for a comparison, milliseconds (the live run keeps its own budget).
 const FRAME_BUDGET_MS: f64 = 6.0;
 /// Events between two looks at the clock.
 const CHUNK: u64 = 5_000;
+/// The overlaid charts' plot area, SVG units.
+const CHART_WIDTH: f64 = 300.0;
+const CHART_HEIGHT: f64 = 90.0;
 /// The seed counts offered.
 const SEED_COUNTS: [u64; 4] = [1, 3, 10, 20];
 
@@ -176,6 +180,41 @@ pub(super) fn ComparePanel(visible: Signal<bool>) -> impl IntoView {
                     </p>
                 }
             });
+            // The first seed's runs, second by second, on one clock.
+            let charts = overlays(&comparison, CHART_WIDTH, CHART_HEIGHT)
+                .into_iter()
+                .map(|chart| {
+                    view! {
+                        <figure class="compare__chart">
+                            <figcaption>{chart.title}</figcaption>
+                            <svg
+                                viewBox=format!("-56 -6 {} {}", CHART_WIDTH + 62.0, CHART_HEIGHT + 22.0)
+                                role="img"
+                                aria-label=format!("{}: A and B over {} (first seed)", chart.title, clock(chart.end_s))
+                            >
+                                <line class="compare__axis" x1="0" y1=CHART_HEIGHT x2=CHART_WIDTH y2=CHART_HEIGHT></line>
+                                <line class="compare__axis" x1="0" y1="0" x2="0" y2=CHART_HEIGHT></line>
+                                <text class="compare__tick" x="-4" y="4" text-anchor="end">{chart.top_label.clone()}</text>
+                                <text class="compare__tick" x="-4" y=CHART_HEIGHT text-anchor="end">"0"</text>
+                                <text class="compare__tick" x=CHART_WIDTH y=CHART_HEIGHT + 13.0 text-anchor="end">{clock(chart.end_s)}</text>
+                                <polyline class="compare__line compare__line--a" points=chart.a></polyline>
+                                <polyline class="compare__line compare__line--b" points=chart.b></polyline>
+                            </svg>
+                        </figure>
+                    }
+                })
+                .collect_view();
+            let charts = view! {
+                <div class="compare__charts">
+                    <p class="compare__legend">
+                        <span class="compare__key compare__key--a">"— A"</span>
+                        " "
+                        <span class="compare__key compare__key--b">"- - B"</span>
+                        " · the first seed's runs, second by second"
+                    </p>
+                    {charts}
+                </div>
+            };
             let body = rows(&comparison)
                 .into_iter()
                 .map(|row| {
@@ -206,6 +245,7 @@ pub(super) fn ComparePanel(visible: Signal<bool>) -> impl IntoView {
                     <tbody>{body}</tbody>
                 </table>
                 <p class="compare__note">{format!("Busiest node — A: {busiest_a} · B: {busiest_b}")}</p>
+                {charts}
             }
         })
     };

@@ -88,3 +88,46 @@ fn the_run_length_is_checked() {
     );
     assert!(read_seconds("2").unwrap_err().contains("between"));
 }
+
+#[test]
+fn overlaid_charts_share_one_scale_and_span_the_run() {
+    use crate::observe::compare::{nice_top, overlays};
+    let a = presets::horizontal_scaling();
+    let b = presets::single_server();
+    let comparison = compare(&a, &b, &[1, 2], 20.0).expect("runs");
+    let charts = overlays(&comparison, 300.0, 100.0);
+    assert_eq!(charts.len(), 3);
+    let p95 = &charts[0];
+    assert_eq!(p95.title, "Latency p95 (ms)");
+    assert_eq!(p95.end_s, 20.0);
+    // One point per second for each side, inside the box.
+    for line in [&p95.a, &p95.b] {
+        let points: Vec<(f64, f64)> = line
+            .split(' ')
+            .map(|pair| {
+                let (x, y) = pair.split_once(',').expect("x,y");
+                (x.parse().expect("x"), y.parse().expect("y"))
+            })
+            .collect();
+        assert_eq!(points.len(), 20);
+        assert!(
+            points
+                .iter()
+                .all(|(x, y)| (0.0..=300.0).contains(x) && (0.0..=100.0).contains(y))
+        );
+    }
+    // The shared scale is tight (1, 2 or 5 times a power of ten): the highest point of either line
+    // is at least 40 % of the way up.
+    let lowest_y = [&p95.a, &p95.b]
+        .iter()
+        .flat_map(|line| line.split(' '))
+        .filter_map(|pair| pair.split(',').nth(1)?.parse::<f64>().ok())
+        .fold(f64::INFINITY, f64::min);
+    assert!(lowest_y <= 60.0, "{lowest_y}");
+    assert_eq!(nice_top(0.0), 1.0);
+    assert_eq!(nice_top(7.0), 10.0);
+    assert_eq!(nice_top(130.0), 200.0);
+    assert_eq!(nice_top(2000.0), 2000.0);
+    // Only the first seed keeps its series.
+    assert!(comparison.a[1].seconds.is_empty());
+}
