@@ -17,11 +17,11 @@
 use std::collections::VecDeque;
 
 use engine::metrics::LogLine;
-use engine::run_file::Seek;
+use engine::run_file::{Seek, format_digest};
 use engine::simulation::same_model;
 use engine::{
     CommandError, Design, LiveCommand, Notification, Replayer, RunAction, RunEntry, RunError,
-    RunFile, Simulation, Snapshot,
+    RunFile, RunProblem, Simulation, Snapshot,
 };
 use leptos::prelude::*;
 use leptos_use_raf_fn::{UseRafFnCallbackArgs, use_raf_fn};
@@ -89,6 +89,8 @@ pub struct Runner {
     opening: StoredValue<Option<RunFile>, LocalStorage>,
     /// A read-only replay (opened from a replay link): nothing changes the run, the past is only viewed.
     pub read_only: RwSignal<bool>,
+    /// The digest an opened run was re-simulated to and found equal to its file's claim.
+    pub verified: RwSignal<Option<String>>,
     /// What the engine costs per frame: a moving average of the milliseconds spent advancing it, and
     /// of the events it processed per simulated second. Shown in the status line and read by the
     /// browser frame-time benchmark.
@@ -126,6 +128,7 @@ impl Runner {
             has_branch: RwSignal::new(false),
             opening: StoredValue::new_local(None),
             read_only: RwSignal::new(false),
+            verified: RwSignal::new(None),
         };
         // Keep the running model in step with the document: watching the editor is syncing with the
         // outside world (the engine), which is what an effect is for.
@@ -179,6 +182,10 @@ impl Runner {
             }
         });
         self.note_head_time();
+        if seconds > 0.0 && self.verified.with_untracked(Option::is_some) {
+            // The run has moved on from the instant its file was verified at.
+            self.verified.set(None);
+        }
         if seconds > 0.0 {
             let rate = events as f64 / seconds;
             self.events_per_second
@@ -501,7 +508,25 @@ impl Runner {
                 let simulation = seek.into_simulation();
                 self.simulation.set_value(Some(simulation));
                 if arrival == Arrival::Head {
-                    // An opened run, re-simulated to its end: it is the live run now.
+                    // An opened run, re-simulated to its end: it is the live run now, once it is
+                    // shown to end where its file says (a claimed digest is checked, never trusted).
+                    let claimed = self
+                        .record
+                        .with_value(|record| record.as_ref().and_then(|r| r.file().digest));
+                    let replayed = self.with_simulation(Simulation::digest);
+                    if let (Some(claimed), Some(replayed)) = (claimed, replayed)
+                        && claimed != replayed
+                    {
+                        self.fail_replay(&RunError {
+                            path: "digest".to_owned(),
+                            problem: RunProblem::DigestMismatch {
+                                claimed: format_digest(claimed),
+                                replayed: format_digest(replayed),
+                            },
+                        });
+                        return;
+                    }
+                    self.verified.set(claimed.map(format_digest));
                     self.viewing.set(None);
                     self.note_head_time();
                 }
@@ -620,6 +645,7 @@ impl Runner {
         self.branch.set_value(None);
         self.has_branch.set(false);
         self.recording_full_at.set(None);
+        self.verified.set(None);
         // An opened run file whose design this is: its run is re-simulated to its end.
         let opened = self
             .opening

@@ -107,7 +107,10 @@ pub fn Scrubber() -> impl IntoView {
         if let Some(progress) = runner.seeking.get() {
             format!("Re-simulating… {:.0} %", progress * 100.0)
         } else if live() {
-            format!("Live · {}", clock(end_s()))
+            match runner.verified.get() {
+                Some(digest) => format!("Live · {} · replayed to digest {digest}", clock(end_s())),
+                None => format!("Live · {}", clock(end_s())),
+            }
         } else {
             format!("Viewing {}", reading(at_s(), end_s()))
         }

@@ -106,6 +106,8 @@ test('travel back before a kill, resume from there, save the run and reopen it r
     { what: `the opened run re-simulated to ${savedAt} s`, timeout: 30_000 },
   );
   assert.ok(Math.abs(reopenedAt - savedAt) < 0.2, `reopened at ${reopenedAt}, saved at ${savedAt}`);
+  // Re-simulated in the browser to the digest the file claims (checked, not trusted).
+  assert.match(await status(fresh.page), new RegExp(`replayed to digest ${run.digest}$`));
   assert.match(await health(fresh.page, 'server-1'), /node--down/);
   assert.equal(await fresh.page.getByRole('button', { name: 'Play' }).isVisible(), true);
   await screenshot(fresh.page, 'time-travel-reopened');
