@@ -98,6 +98,7 @@ mod nodes;
 pub mod params;
 pub mod presets;
 mod random;
+mod replay;
 pub mod run_event;
 pub mod run_file;
 pub mod simulation;
