@@ -394,7 +394,7 @@ impl Runner {
         let end_ns = (self.head_s.get_untracked() * 1e9) as u64;
         let mut copy = self.record.with_value(|record| {
             record.as_ref().map(|record| {
-                let mut copy = record.fork(u64::MAX);
+                let mut copy = record.from_instant(from_ns);
                 copy.set_end(end_ns);
                 copy
             })

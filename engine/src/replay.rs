@@ -170,6 +170,23 @@ impl Replayer {
         }
     }
 
+    /// A copy of the whole run that keeps only the keyframe nearest before `from_ns` (a clip of a
+    /// range needs no more, and copies no more memory than that).
+    pub fn from_instant(&self, from_ns: u64) -> Replayer {
+        let keyframe = self
+            .keyframes
+            .iter()
+            .rev()
+            .find(|k| k.at_ns <= from_ns)
+            .unwrap_or(&self.keyframes[0])
+            .clone();
+        Replayer {
+            file: self.file.clone(),
+            keyframes: vec![keyframe],
+            every_ns: self.every_ns,
+        }
+    }
+
     /// Starts a seek to `at_ns` (clamped to the run's end) from the nearest keyframe at or before it.
     pub fn begin(&self, at_ns: u64) -> Seek {
         let target_ns = at_ns.min(self.file.end_ns);

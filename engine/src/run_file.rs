@@ -28,9 +28,11 @@ pub const MAX_TIMELINE: usize = 5_000;
 pub const MAX_RUN_NS: u64 = 24 * 3_600 * 1_000_000_000;
 /// Simulated time between two keyframes of a [`Replayer`], at first.
 pub const KEYFRAME_EVERY_NS: u64 = 30 * 1_000_000_000;
-/// Keyframes kept at most: past this, every second one goes and the spacing doubles (a 16-minute
-/// run keeps 30 s spacing; memory stays bounded for a run of any length).
-pub const MAX_KEYFRAMES: usize = 32;
+/// Keyframes kept at most: past this, every second one goes and the spacing doubles (a 6-minute run
+/// keeps 30 s spacing, a 12-minute one 60 s). Each keyframe is a whole simulation (a few MB for a
+/// dozen nodes: ten minutes of per-second series, histograms, the log), so this bounds the memory
+/// time travel takes for a run of any length.
+pub const MAX_KEYFRAMES: usize = 12;
 
 /// Something the user did at an instant of the run.
 #[derive(Clone, Debug, PartialEq)]

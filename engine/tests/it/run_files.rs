@@ -369,7 +369,22 @@ fn keyframes_stay_bounded_on_a_long_run() {
     let _ = replayer.seek(40 * 60 * SECOND).expect("seeks");
     assert!(replayer.keyframes() <= engine::run_file::MAX_KEYFRAMES);
     assert!(replayer.keyframes() >= engine::run_file::MAX_KEYFRAMES / 2);
-    // Every seek still starts close to its target.
-    let seek = replayer.begin(39 * 60 * SECOND);
-    assert!(39 * 60 * SECOND - seek.from_ns() <= 2 * KEYFRAME_EVERY_NS);
+    // Every seek still starts within one spacing of its target: the keyframes cover the run
+    // evenly, at most a run's length over half the cap apart.
+    let spacing = 40 * 60 * SECOND / (engine::run_file::MAX_KEYFRAMES as u64 / 2);
+    for minute in [3, 17, 29, 39] {
+        let seek = replayer.begin(minute * 60 * SECOND);
+        assert!(
+            minute * 60 * SECOND - seek.from_ns() <= spacing,
+            "at {minute} min"
+        );
+    }
+    // A clip's copy keeps one keyframe, the one it starts from.
+    let window = replayer.from_instant(17 * 60 * SECOND);
+    assert_eq!(window.keyframes(), 1);
+    assert_eq!(
+        window.begin(17 * 60 * SECOND).from_ns(),
+        replayer.begin(17 * 60 * SECOND).from_ns()
+    );
+    assert!(KEYFRAME_EVERY_NS <= spacing);
 }
