@@ -104,6 +104,7 @@ pub mod run_file;
 pub mod simulation;
 pub mod snapshot;
 pub mod speed;
+pub mod spof;
 mod station;
 pub mod validate;
 

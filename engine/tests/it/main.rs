@@ -14,5 +14,6 @@ mod queueing;
 mod resolutions;
 mod run_events;
 mod run_files;
+mod spof;
 mod support;
 mod vocabulary;
