@@ -72,6 +72,8 @@ fn hit_ratio(params: &crate::params::CacheParams) -> f64 {
 struct Graph<'a> {
     design: &'a Design,
     outgoing: Vec<Vec<usize>>,
+    /// Each cache's hit ratio (worked out once: a Zipf sum over the keyspace).
+    hits: Vec<f64>,
 }
 
 impl<'a> Graph<'a> {
@@ -88,7 +90,19 @@ impl<'a> Graph<'a> {
                     .collect()
             })
             .collect();
-        Graph { design, outgoing }
+        let hits = design
+            .nodes
+            .iter()
+            .map(|node| match &node.params {
+                NodeParams::Cache(cache) => hit_ratio(cache),
+                _ => 0.0,
+            })
+            .collect();
+        Graph {
+            design,
+            outgoing,
+            hits,
+        }
     }
 
     fn kind(&self, node: usize) -> NodeKind {
@@ -114,12 +128,12 @@ impl<'a> Graph<'a> {
                 let origin = targets.first().map_or(0.0, |&t| next(t));
                 edge + (1.0 - edge) * origin
             }
-            NodeParams::Cache(cache) => {
+            NodeParams::Cache(_) => {
                 let onward = targets.first().map_or(1.0, |&t| next(t));
                 if request.is_write() {
                     onward
                 } else {
-                    let hit = hit_ratio(cache);
+                    let hit = self.hits[node];
                     hit + (1.0 - hit) * onward
                 }
             }

@@ -29,9 +29,19 @@ use crate::state::AppState;
 type GestureStep = fn(&mut GestureMachine, &Pointer, &Scene<'_>) -> Vec<GestureEffect>;
 
 /// The drawing area in the middle of the app.
+/// The design's single points of failure, for the node boxes.
+#[derive(Clone, Copy)]
+struct SinglePoints(Memo<Vec<engine::spof::SinglePoint>>);
+
 #[component]
 pub fn Canvas() -> impl IntoView {
     let state = AppState::get();
+    // The design's single points of failure, marked on their boxes (worked out from the document).
+    provide_context(SinglePoints(Memo::new(move |_| {
+        state
+            .editor
+            .with(|editor| engine::spof::single_points(editor.document()))
+    })));
     let viewport = state.view.viewport;
     let canvas_ref = NodeRef::<Main>::new();
     let particles_ref = NodeRef::<CanvasElement>::new();
@@ -531,20 +541,7 @@ fn NodeView(
         move || node().map(|(_, name, _)| name).unwrap_or_default()
     };
     let title = name.clone();
-    let label = {
-        let name = name.clone();
-        let health = health.clone();
-        move || {
-            format!(
-                "{} {}{}",
-                kind.label(),
-                name(),
-                health()
-                    .map(|health| format!(", {}", health_label(health)))
-                    .unwrap_or_default()
-            )
-        }
-    };
+
     let left = {
         let node = node.clone();
         move || {
@@ -568,6 +565,44 @@ fn NodeView(
                 "node node--{} node--{}",
                 kind.as_str(),
                 health().map(health_css).unwrap_or("idle")
+            )
+        }
+    };
+    // A single point of failure (or a partial one) is marked on its box, with the reason.
+    let single_point = {
+        let id = id.clone();
+        let points = expect_context::<SinglePoints>().0;
+        move || {
+            points.with(|points| {
+                points
+                    .iter()
+                    .find(|point| point.node == id)
+                    .map(|point| (point.is_spof(), point.reason.clone()))
+            })
+        }
+    };
+    let label = {
+        let name = name.clone();
+        let health = health.clone();
+        let single_point = single_point.clone();
+        move || {
+            format!(
+                "{} {}{}{}",
+                kind.label(),
+                name(),
+                health()
+                    .map(|health| format!(", {}", health_label(health)))
+                    .unwrap_or_default(),
+                single_point()
+                    .map(|(full, reason)| {
+                        let what = if full {
+                            "single point of failure"
+                        } else {
+                            "partial single point of failure"
+                        };
+                        format!(", {what}: {reason}")
+                    })
+                    .unwrap_or_default()
             )
         }
     };
@@ -623,6 +658,11 @@ fn NodeView(
                     }
                 })}
             <span class="node__health" aria-hidden="true">{move || health().map(health_icon)}</span>
+            {move || single_point().map(|(full, reason)| view! {
+                <span class="node__spof" class:node__spof--partial=!full title=reason aria-hidden="true">
+                    {if full { "SPOF" } else { "partial" }}
+                </span>
+            })}
             {(kind != NodeKind::Users).then(|| view! { <span class="port port--in" aria-hidden="true"></span> })}
             {(kind != NodeKind::Monitoring)
                 .then(|| {

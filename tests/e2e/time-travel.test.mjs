@@ -268,3 +268,32 @@ test('a clip of a time range downloads as a WebM video re-simulated from the run
   assert.deepEqual(problems(), []);
   await context.close();
 });
+
+test('single points of failure are marked on the canvas with the reason, and a standby clears one', async () => {
+  const { page, problems, context } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  const badge = (id) => page.locator(`[data-node-id="${id}"] .node__spof`);
+  await badge('lb').waitFor();
+  assert.equal(await badge('lb').innerText(), 'SPOF');
+  assert.match(await badge('lb').getAttribute('title'), /no standby: while it is down 100 % of requests cannot succeed/);
+  assert.equal(await badge('database').innerText(), 'SPOF');
+  assert.equal(await badge('server-1').count(), 0, 'a server behind the balancer fails over');
+  assert.match(await page.locator('[data-node-id="lb"]').getAttribute('aria-label'), /single point of failure: no standby/);
+  await screenshot(page, 'spof-marked');
+  // A standby for the load balancer: it is no longer a single point of failure.
+  await page.locator('[data-node-id="lb"]').click();
+  await page.getByRole('checkbox', { name: /Standby/ }).check();
+  await eventually(() => badge('lb').count(), (count) => count === 0, { what: 'the badge gone' });
+  assert.equal(await badge('database').count(), 1);
+  // The distributed preset: the lone auth service is one; the cache and the CDN are partial.
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Distributed');
+  await badge('auth').waitFor();
+  assert.equal(await badge('auth').innerText(), 'SPOF');
+  assert.equal(await badge('cache').innerText(), 'partial');
+  assert.equal(await badge('cdn').innerText(), 'partial');
+  await screenshot(page, 'spof-distributed');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
