@@ -89,15 +89,7 @@ pub fn replay_link() -> Option<Result<engine::RunFile, String>> {
 
 /// Removes a damaged replay link from the address bar (so a reload opens the app as usual).
 pub fn clear_replay_fragment() {
-    let location = window().location();
-    let url = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
-    let _ = window().history().and_then(|history| {
-        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-    });
+    remove_fragment();
 }
 
 /// A share link pasted into the address bar of a tab where the app already runs changes only the
@@ -145,6 +137,12 @@ pub fn clear_share_fragment() {
     {
         return;
     }
+    remove_fragment();
+}
+
+/// Replaces the address with itself without its fragment: no navigation, no history entry.
+fn remove_fragment() {
+    let location = window().location();
     let url = format!(
         "{}{}",
         location.pathname().unwrap_or_default(),

@@ -660,9 +660,10 @@ impl Runner {
                 self.timeline.set(record.file().timeline.clone());
                 let end_ns = record.file().end_ns;
                 let seek = opened.map(|_| record.begin(end_ns));
-                let start = Simulation::new(document, self.seed.get_untracked()).ok();
+                // The run starts from the file's first keyframe (t = 0), built once.
+                let start = record.begin(0).into_simulation();
                 self.record.set_value(Some(record));
-                self.simulation.set_value(start);
+                self.simulation.set_value(Some(start));
                 self.problem.set(None);
                 self.head_s.set(0.0);
                 if let Some(seek) = seek {

@@ -86,22 +86,11 @@ pub fn FileMenu() -> impl IntoView {
     };
 
     let on_file = move |event: web_sys::Event| {
-        let Some(input) = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some((name, text)) = take_chosen_file(&event) else {
             return;
         };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        let name = file.name();
         leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|value| value.as_string());
+            let text = text.await;
             let outcome = match text {
                 Some(text) => storage::parse_import(&text).map_err(|error| error.to_string()),
                 None => Err("the file could not be read as text".to_string()),
@@ -178,22 +167,11 @@ pub fn FileMenu() -> impl IntoView {
     };
     let on_run_file = move |event: web_sys::Event| {
         close_run_menu();
-        let Some(input) = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some((name, text)) = take_chosen_file(&event) else {
             return;
         };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        let name = file.name();
         leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|value| value.as_string());
+            let text = text.await;
             let outcome = match text {
                 Some(text) => engine::RunFile::from_json(&text).map_err(|error| error.to_string()),
                 None => Err("the file could not be read as text".to_string()),
@@ -390,6 +368,29 @@ fn fit_soon(state: AppState) {
             .with_untracked(|editor| crate::state::fitted_view(editor.document(), false));
         state.view.viewport.set(fitted);
     });
+}
+
+/// The file chosen in a file input's `change` event: its name, and its text once read (`None` when it
+/// cannot be read as text). The input is emptied, so choosing the same file again is a change again.
+pub(crate) fn take_chosen_file(
+    event: &web_sys::Event,
+) -> Option<(
+    String,
+    impl std::future::Future<Output = Option<String>> + use<>,
+)> {
+    let input = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let file = input.files().and_then(|files| files.get(0))?;
+    input.set_value("");
+    let name = file.name();
+    let text = async move {
+        wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|value| value.as_string())
+    };
+    Some((name, text))
 }
 
 /// Offers `text` as a file download.

@@ -18,18 +18,22 @@ async function clock(page) {
   return Number(minutes) * 60 + Number(seconds);
 }
 
+/** A recorded page of the app (1280×900 unless `options` say otherwise) on the "Horizontal scaling"
+ *  preset, at `speed` when given. */
+async function horizontalPage(options = {}, speed) {
+  const recorded = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 }, ...options });
+  await recorded.page.goto(app.server.url);
+  await waitForApp(recorded.page);
+  await recorded.page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  if (speed) await recorded.page.getByRole('combobox', { name: 'Speed' }).selectOption(speed);
+  return recorded;
+}
+
 const health = (page, id) => page.locator(`[data-node-id="${id}"]`).getAttribute('class');
 const status = (page) => page.getByRole('region', { name: 'Run timeline' }).getByRole('status').innerText();
 
 test('travel back before a kill, resume from there, save the run and reopen it re-simulated', async () => {
-  const { page, problems, context } = await openRecordedPage(app.browser, {
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  await page.goto(app.server.url);
-  await waitForApp(page);
-  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
-  await page.getByRole('combobox', { name: 'Speed' }).selectOption('5');
+  const { page, problems, context } = await horizontalPage({ acceptDownloads: true }, '5');
   await eventually(() => clock(page), (t) => t >= 5, { what: 'the run past 5 s' });
   await page.locator('[data-node-id="server-1"]').click();
   await page.getByRole('group', { name: 'Chaos controls' }).getByRole('button', { name: 'Kill' }).click();
@@ -135,12 +139,7 @@ test('travel back before a kill, resume from there, save the run and reopen it r
 
 test('a replay link opens the run read-only in a fresh page, re-simulated, and a damaged one is refused', async () => {
   // Record a short run with a kill, and copy its replay link.
-  const { page, context } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.goto(app.server.url);
-  await waitForApp(page);
-  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
-  await page.getByRole('combobox', { name: 'Speed' }).selectOption('5');
+  const { page, context } = await horizontalPage({ permissions: ['clipboard-read', 'clipboard-write'] }, '5');
   await eventually(() => clock(page), (t) => t >= 4, { what: 'the run past 4 s' });
   await page.locator('[data-node-id="server-2"]').click();
   await page.getByRole('group', { name: 'Chaos controls' }).getByRole('button', { name: 'Kill' }).click();
@@ -194,10 +193,7 @@ test('a replay link opens the run read-only in a fresh page, re-simulated, and a
 });
 
 test('Compare runs this design against a preset on the same traffic and tells the difference beyond the noise', async () => {
-  const { page, problems, context } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
-  await page.goto(app.server.url);
-  await waitForApp(page);
-  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  const { page, problems, context } = await horizontalPage();
   const dock = page.getByRole('region', { name: 'Observability dock' });
   await dock.getByRole('tab', { name: 'Compare' }).click();
   const panel = dock.getByRole('tabpanel', { name: 'Compare' });
@@ -234,14 +230,7 @@ test('Compare runs this design against a preset on the same traffic and tells th
 });
 
 test('a clip of a time range downloads as a WebM video re-simulated from the run', async () => {
-  const { page, problems, context } = await openRecordedPage(app.browser, {
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  await page.goto(app.server.url);
-  await waitForApp(page);
-  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
-  await page.getByRole('combobox', { name: 'Speed' }).selectOption('5');
+  const { page, problems, context } = await horizontalPage({ acceptDownloads: true }, '5');
   await eventually(() => clock(page), (t) => t >= 8, { what: 'the run past 8 s' });
   await page.getByRole('button', { name: 'Pause' }).click();
   const timeline = page.getByRole('region', { name: 'Run timeline' });
@@ -270,10 +259,7 @@ test('a clip of a time range downloads as a WebM video re-simulated from the run
 });
 
 test('single points of failure are marked on the canvas with the reason, and a standby clears one', async () => {
-  const { page, problems, context } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
-  await page.goto(app.server.url);
-  await waitForApp(page);
-  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  const { page, problems, context } = await horizontalPage();
   const badge = (id) => page.locator(`[data-node-id="${id}"] .node__spof`);
   await badge('lb').waitFor();
   assert.equal(await badge('lb').innerText(), 'SPOF');

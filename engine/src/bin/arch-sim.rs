@@ -92,22 +92,9 @@ fn run(arguments: &[String]) -> ExitCode {
             _ => return usage(),
         }
     }
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => {
-            eprintln!("{path}: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let design = match Design::from_json(&text) {
+    let design = match read_design(path) {
         Ok(design) => design,
-        Err(error) => {
-            eprintln!("{path}: {error}");
-            if let Ok(json) = serde_json::to_string(&error) {
-                eprintln!("{json}");
-            }
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let seed = seed.unwrap_or(design.seed);
     let mut simulation = match Simulation::new(&design, seed) {

@@ -7,9 +7,9 @@ use engine::compare::{Comparer, Comparison};
 use engine::{Design, presets};
 use leptos::prelude::*;
 use leptos_use_raf_fn::use_raf_fn;
-use wasm_bindgen::JsCast;
 
 use crate::components::field::{FieldProblem, FieldWidth, FormLook, LabelledField};
+use crate::components::file_menu::take_chosen_file;
 use crate::editor::storage;
 use crate::observe::clock;
 use crate::observe::compare::{bottlenecks, overlays, read_seconds, rows, summary};
@@ -127,22 +127,11 @@ pub(super) fn ComparePanel(visible: Signal<bool>) -> impl IntoView {
         progress.set(None);
     };
     let on_file = move |event: web_sys::Event| {
-        let Some(input) = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some((name, text)) = take_chosen_file(&event) else {
             return;
         };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        let name = file.name();
         leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|value| value.as_string());
+            let text = text.await;
             match text.map(|text| storage::parse_import(&text).map_err(|error| error.to_string())) {
                 Some(Ok(design)) => {
                     file_design.set(Some((name, design)));
