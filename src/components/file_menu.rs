@@ -146,13 +146,7 @@ pub fn FileMenu() -> impl IntoView {
         };
         match crate::editor::replay_link::encode(&run) {
             Ok(fragment) => {
-                let location = window().location();
-                let url = format!(
-                    "{}{}{}",
-                    location.origin().unwrap_or_default(),
-                    location.pathname().unwrap_or_default(),
-                    fragment
-                );
+                let url = page_url_with(&fragment);
                 let _ = window().navigator().clipboard().write_text(&url);
                 state.banner.set(Some(Banner {
                     message: "Replay link copied to the clipboard: it opens this run read-only (for slides or a page of your own).".to_string(),
@@ -289,13 +283,7 @@ pub fn FileMenu() -> impl IntoView {
             .with_untracked(|editor| share_link::encode(editor.document()));
         match encoded {
             Ok(fragment) => {
-                let location = window().location();
-                let url = format!(
-                    "{}{}{}",
-                    location.origin().unwrap_or_default(),
-                    location.pathname().unwrap_or_default(),
-                    fragment
-                );
+                let url = page_url_with(&fragment);
                 // Replace rather than push: the link is the page's state, not a step to go back through.
                 let _ = window().history().and_then(|history| {
                     history.replace_state_with_url(
@@ -368,6 +356,16 @@ fn fit_soon(state: AppState) {
             .with_untracked(|editor| crate::state::fitted_view(editor.document(), false));
         state.view.viewport.set(fitted);
     });
+}
+
+/// This page's address with `fragment` (`#d=…`, `#r=…`) in place of its own: a link to share.
+pub(crate) fn page_url_with(fragment: &str) -> String {
+    let location = window().location();
+    format!(
+        "{}{}{fragment}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default(),
+    )
 }
 
 /// The file chosen in a file input's `change` event: its name, and its text once read (`None` when it

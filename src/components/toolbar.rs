@@ -172,15 +172,7 @@ pub fn Toolbar() -> impl IntoView {
     let editor_link = move || {
         state.editor.with(|editor| {
             crate::editor::share_link::encode(editor.document())
-                .map(|fragment| {
-                    let location = window().location();
-                    format!(
-                        "{}{}{}",
-                        location.origin().unwrap_or_default(),
-                        location.pathname().unwrap_or_default(),
-                        fragment
-                    )
-                })
+                .map(|fragment| super::file_menu::page_url_with(&fragment))
                 .unwrap_or_default()
         })
     };
