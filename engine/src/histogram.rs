@@ -165,6 +165,30 @@ impl Histogram {
         self.max = self.max.max(other.max);
     }
 
+    /// The buckets this histogram gained since `earlier` (an older copy of it), as
+    /// (bucket, count) pairs: a compact record of one second of a cumulative histogram.
+    pub fn buckets_since(&self, earlier: &Histogram) -> Vec<(u32, u64)> {
+        if self.total == earlier.total {
+            return Vec::new();
+        }
+        (self.lowest..=self.highest)
+            .filter_map(|bucket| {
+                let before = earlier.counts.get(bucket).copied().unwrap_or(0);
+                let gained = self.counts[bucket].saturating_sub(before);
+                (gained > 0).then_some((bucket as u32, gained))
+            })
+            .collect()
+    }
+
+    /// Adds (bucket, count) pairs from [`Histogram::buckets_since`], each at its bucket's
+    /// midpoint; the mean is then within a bucket's width, not exact.
+    pub fn add_buckets(&mut self, buckets: &[(u32, u64)]) {
+        for &(bucket, count) in buckets {
+            let bucket = (bucket as usize).min(BUCKETS + SUB_BUCKETS - 1);
+            self.record_n(value_of(bucket) as u64, count);
+        }
+    }
+
     /// Forgets everything but keeps the allocation.
     pub fn clear(&mut self) {
         if self.total > 0 {

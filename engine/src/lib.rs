@@ -86,6 +86,7 @@
 //!   readers match on meaning, never on a line's wording.
 
 mod alerts;
+pub mod challenge;
 pub mod compare;
 mod core;
 pub mod design;
@@ -95,6 +96,7 @@ pub mod histogram;
 pub mod metrics;
 mod node_kind;
 mod nodes;
+pub mod objective;
 pub mod params;
 pub mod presets;
 mod random;

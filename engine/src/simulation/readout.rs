@@ -2,6 +2,7 @@
 //! the cumulative figures and `Report` of the CLI.
 
 use super::*;
+use crate::histogram::Histogram;
 
 impl Simulation {
     /// The design as it is now, live changes included.
@@ -358,6 +359,40 @@ impl Simulation {
         };
     }
 
+    /// The cumulative figures a [`crate::objective::Tracer`] turns into one-second samples.
+    pub(crate) fn probe(&self) -> Probe {
+        let mut latency = Histogram::new();
+        let mut cost_per_hour = 0.0;
+        let mut cpu = vec![0.0; self.nodes.len()];
+        for (index, state) in self.nodes.iter().enumerate() {
+            let metrics = &self.core.metrics[index];
+            if self.core.kinds[index] == NodeKind::Users {
+                latency.merge(&metrics.latency);
+            }
+            if self.core.removed[index] {
+                continue;
+            }
+            cost_per_hour += state.cost_per_hour();
+            if let Some(last) = metrics.series.last() {
+                cpu[index] = last.cpu;
+            }
+        }
+        let totals = &self.core.totals;
+        Probe {
+            completed: totals.completed,
+            failed: totals.failed,
+            revenue_lost: totals.revenue_lost,
+            cost_per_hour,
+            cpu,
+            latency,
+        }
+    }
+
+    /// The system log lines kept (the last thousand), oldest first.
+    pub(crate) fn system_lines(&self) -> impl Iterator<Item = &LogLine> {
+        self.core.logs.system_lines.iter()
+    }
+
     /// Popularity of each key at a cache (empty for other nodes or a fixed hit ratio).
     pub fn cache_popularity(&self, id: &str) -> Vec<f64> {
         match self.index_of(id).map(|index| &self.nodes[index.get()]) {
@@ -387,6 +422,18 @@ impl Simulation {
             self.core.queue.len(),
         )
     }
+}
+
+/// Cumulative figures over every users node, for one-second samples.
+pub(crate) struct Probe {
+    pub(crate) completed: u64,
+    pub(crate) failed: u64,
+    pub(crate) revenue_lost: f64,
+    pub(crate) cost_per_hour: f64,
+    /// Each node's CPU over the last second, by node index.
+    pub(crate) cpu: Vec<f64>,
+    /// Successful end-to-end response times at the users nodes since the start.
+    pub(crate) latency: Histogram,
 }
 
 /// Cumulative statistics of one node.
