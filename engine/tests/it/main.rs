@@ -9,6 +9,7 @@ mod faults;
 mod live;
 mod live_edit;
 mod load_balancing;
+mod objectives;
 mod properties;
 mod queueing;
 mod resolutions;
