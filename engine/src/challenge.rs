@@ -123,6 +123,8 @@ pub struct Grade {
     pub tip: Option<String>,
     /// Problems replaying the submission (a refused command), by seed.
     pub errors: Vec<String>,
+    /// What happened on the first grading seed (faults, alerts, edits), seconds and words.
+    pub timeline: Vec<(f64, String)>,
 }
 
 /// Reads the grade off one trace per seed.
@@ -203,6 +205,117 @@ pub fn grade_traces(
         passed,
         tip,
         errors,
+        timeline: traces
+            .first()
+            .map(|trace| {
+                trace
+                    .happenings
+                    .iter()
+                    .map(|(at, happening)| (*at, happening.describe()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// One run of a submission on one seed, traced second by second: what grading plays on each
+/// seed, and what the app's live tracker plays alongside the user's run (so its "so far" is the
+/// grading's own measurement, not a second way of counting).
+#[derive(Clone)]
+pub struct Playthrough {
+    simulation: Simulation,
+    tracer: Tracer,
+    /// Timeline entries applied so far.
+    applied: usize,
+    errors: Vec<String>,
+}
+
+impl Playthrough {
+    /// A playthrough of `design` (with the challenge's fault script) on `seed`.
+    pub fn new(
+        challenge: &Challenge,
+        design: &Design,
+        seed: u64,
+    ) -> Result<Playthrough, crate::DesignError> {
+        Ok(Playthrough {
+            simulation: Simulation::new(&challenge.scripted(design), seed)?,
+            tracer: Tracer::new(),
+            applied: 0,
+            errors: Vec::new(),
+        })
+    }
+
+    /// Timeline entries applied so far.
+    pub fn applied(&self) -> usize {
+        self.applied
+    }
+
+    pub fn now_ns(&self) -> u64 {
+        self.simulation.now_ns()
+    }
+
+    /// The trace so far (whole seconds).
+    pub fn trace(&self) -> &crate::objective::Trace {
+        self.tracer.trace()
+    }
+
+    /// Refused timeline entries, in words.
+    pub fn errors(&self) -> &[String] {
+        &self.errors
+    }
+
+    /// Plays on towards `until_ns`, applying `timeline` entries at their instants, for about
+    /// `max_events` events. Returns whether it got there.
+    pub fn step(
+        &mut self,
+        challenge: &Challenge,
+        timeline: &[RunEntry],
+        until_ns: u64,
+        max_events: u64,
+    ) -> bool {
+        let mut budget = max_events;
+        loop {
+            let next_at = timeline
+                .get(self.applied)
+                .map(|entry| entry.at_ns)
+                .filter(|at| *at < until_ns);
+            let sample_at = self.tracer.next_sample_ns();
+            let stop = next_at
+                .map_or(sample_at, |at| at.min(sample_at))
+                .min(until_ns);
+            let before = self.simulation.events_processed();
+            let arrived = self.simulation.advance_with_budget(stop, budget);
+            budget = budget.saturating_sub(self.simulation.events_processed() - before);
+            if !arrived {
+                return false;
+            }
+            let now = self.simulation.now_ns();
+            if next_at.is_some_and(|at| at <= now) {
+                let entry = &timeline[self.applied];
+                if let Err(message) = apply(challenge, &mut self.simulation, entry) {
+                    self.errors
+                        .push(format!("timeline[{}]: {message}", self.applied));
+                }
+                if entry.action.changes_model() {
+                    self.tracer.note_edit(now as f64 / 1e9);
+                }
+                self.applied += 1;
+                continue;
+            }
+            if now == self.tracer.next_sample_ns() {
+                self.tracer.sample(&self.simulation);
+            }
+            if now >= until_ns {
+                return true;
+            }
+            if budget == 0 {
+                return false;
+            }
+        }
+    }
+
+    fn into_parts(self) -> (crate::objective::Trace, Vec<String>) {
+        (self.tracer.into_trace(), self.errors)
     }
 }
 
@@ -211,8 +324,8 @@ pub struct Grader {
     challenge: Challenge,
     run: RunFile,
     violations: Vec<String>,
-    /// The run being played: its seed index, simulation, tracer and next timeline entry.
-    current: Option<(usize, Simulation, Tracer, usize)>,
+    /// The seed being played and its playthrough.
+    current: Option<(u64, Playthrough)>,
     traces: Vec<crate::objective::Trace>,
     errors: Vec<String>,
 }
@@ -244,8 +357,8 @@ impl Grader {
     /// The fraction done, 0..=1.
     pub fn progress(&self) -> f64 {
         let seeds = self.challenge.seeds.len().max(1) as f64;
-        let partial = self.current.as_ref().map_or(0.0, |(_, simulation, ..)| {
-            simulation.now_s() / self.challenge.seconds
+        let partial = self.current.as_ref().map_or(0.0, |(_, playthrough)| {
+            playthrough.now_ns() as f64 / 1e9 / self.challenge.seconds
         });
         ((self.traces.len() as f64 + partial) / seeds).clamp(0.0, 1.0)
     }
@@ -253,11 +366,9 @@ impl Grader {
     /// Advances by about `max_events` events; the grade once every seed is played.
     pub fn step(&mut self, max_events: u64) -> Option<Grade> {
         let end_ns = (self.challenge.seconds * 1e9) as u64;
-        let mut budget = max_events;
         loop {
-            if self.current.is_none() {
-                let index = self.traces.len();
-                let Some(&seed) = self.challenge.seeds.get(index) else {
+            let Some((seed, playthrough)) = &mut self.current else {
+                let Some(&seed) = self.challenge.seeds.get(self.traces.len()) else {
                     return Some(grade_traces(
                         &self.challenge,
                         &self.challenge.seeds,
@@ -266,54 +377,29 @@ impl Grader {
                         self.errors.clone(),
                     ));
                 };
-                match Simulation::new(&self.challenge.scripted(&self.run.design), seed) {
-                    Ok(simulation) => self.current = Some((index, simulation, Tracer::new(), 0)),
+                match Playthrough::new(&self.challenge, &self.run.design, seed) {
+                    Ok(playthrough) => self.current = Some((seed, playthrough)),
                     Err(error) => {
                         self.errors.push(format!("seed {seed}: {error}"));
                         self.traces.push(crate::objective::Trace::default());
-                        continue;
                     }
                 }
-            }
-            let (index, simulation, tracer, next_entry) = self.current.as_mut()?;
-            let next_at = self
-                .run
-                .timeline
-                .get(*next_entry)
-                .map(|entry| entry.at_ns)
-                .filter(|at| *at < end_ns);
-            let sample_at = tracer.next_sample_ns().min(end_ns);
-            let stop = next_at.map_or(sample_at, |at| at.min(sample_at));
-            let before = simulation.events_processed();
-            let arrived = simulation.advance_with_budget(stop, budget);
-            budget = budget.saturating_sub(simulation.events_processed() - before);
+                continue;
+            };
+            let before = playthrough.simulation.events_processed();
+            let arrived = playthrough.step(&self.challenge, &self.run.timeline, end_ns, max_events);
             if !arrived {
                 return None;
             }
-            let now = simulation.now_ns();
-            if next_at.is_some_and(|at| at <= now) {
-                let entry = &self.run.timeline[*next_entry];
-                *next_entry += 1;
-                if let Err(message) = apply(&self.challenge, simulation, entry) {
-                    let seed = self.challenge.seeds[*index];
-                    self.errors.push(format!(
-                        "seed {seed}: timeline[{}]: {message}",
-                        *next_entry - 1
-                    ));
-                }
-                if entry.action.changes_model() {
-                    tracer.note_edit(now as f64 / 1e9);
-                }
-                continue;
+            let seed = *seed;
+            let spent = playthrough.simulation.events_processed() - before;
+            if let Some((_, playthrough)) = self.current.take() {
+                let (trace, errors) = playthrough.into_parts();
+                self.errors
+                    .extend(errors.into_iter().map(|e| format!("seed {seed}: {e}")));
+                self.traces.push(trace);
             }
-            if now == tracer.next_sample_ns() {
-                tracer.sample(simulation);
-            }
-            if now >= end_ns {
-                if let Some((_, _, tracer, _)) = self.current.take() {
-                    self.traces.push(tracer.into_trace());
-                }
-            } else if budget == 0 {
+            if spent >= max_events {
                 return None;
             }
         }

@@ -234,7 +234,10 @@ pub struct Second {
 /// Something an objective reads, at a simulated time.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Happening {
-    Fault,
+    /// A fault started ("kill server-1").
+    Fault {
+        what: String,
+    },
     AlertFired {
         rule: String,
         message: String,
@@ -244,6 +247,21 @@ pub enum Happening {
     },
     /// A live command or an edit of the running design.
     Edit,
+}
+
+impl Happening {
+    /// In words, for a debrief's timeline.
+    pub fn describe(&self) -> String {
+        match self {
+            Happening::Fault { what } => format!("Fault: {what}"),
+            Happening::AlertFired { rule, message } if message.is_empty() => {
+                format!("Alert fired: {rule}")
+            }
+            Happening::AlertFired { rule, message } => format!("Alert fired: {rule} ({message})"),
+            Happening::AlertResolved { rule } => format!("Alert resolved: {rule}"),
+            Happening::Edit => "The running design was changed".to_owned(),
+        }
+    }
 }
 
 /// A run reduced to what objectives read.
@@ -343,7 +361,7 @@ pub fn evaluate(objective: &Objective, trace: &Trace) -> Outcome {
             let mut fired = None;
             for (at, happening) in happenings.clone() {
                 match happening {
-                    Happening::Fault if fault_at.is_none() => fault_at = Some(*at),
+                    Happening::Fault { .. } if fault_at.is_none() => fault_at = Some(*at),
                     Happening::AlertFired { message: m, .. }
                         if fault_at.is_some() && m.eq_ignore_ascii_case(message) =>
                     {
@@ -356,7 +374,7 @@ pub fn evaluate(objective: &Objective, trace: &Trace) -> Outcome {
         }
         Measure::RecoverySeconds => happenings
             .clone()
-            .find(|(_, h)| *h == Happening::Fault)
+            .find(|(_, h)| matches!(h, Happening::Fault { .. }))
             .and_then(|(fault_at, _)| recovery(trace, *fault_at, to)),
         Measure::AlertsFired => Some(
             happenings
@@ -460,7 +478,9 @@ impl Tracer {
             }
             self.log_sequence = Some(line.sequence);
             let happening = match &line.event {
-                Some(RunEvent::FaultInjected { .. }) => Happening::Fault,
+                Some(RunEvent::FaultInjected { fault }) => Happening::Fault {
+                    what: fault.to_string(),
+                },
                 Some(RunEvent::AlertFired { rule, .. }) => Happening::AlertFired {
                     rule: rule.clone(),
                     message: simulation

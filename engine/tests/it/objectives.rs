@@ -161,6 +161,12 @@ fn a_window_the_run_has_not_finished_is_measured_so_far() {
     );
 }
 
+fn fault() -> Happening {
+    Happening::Fault {
+        what: "kill server-1".to_owned(),
+    }
+}
+
 fn fired(message: &str) -> Happening {
     Happening::AlertFired {
         rule: message.to_owned(),
@@ -173,7 +179,7 @@ fn an_alert_counts_from_the_first_fault_in_the_window() {
     let mut trace = ten_good_ten_bad();
     trace.happenings = vec![
         (2.0, fired("Noise")),
-        (10.0, Happening::Fault),
+        (10.0, fault()),
         (12.0, fired("Something went wrong")),
         (14.5, fired("Payment failed")),
     ];
@@ -192,7 +198,7 @@ fn an_alert_counts_from_the_first_fault_in_the_window() {
     // The alert fired after the window closed: never, in this window.
     check(&payment(14.0), &trace, None, Status::Never);
     // Without a fault there is nothing to alert on.
-    trace.happenings.retain(|(_, h)| *h != Happening::Fault);
+    trace.happenings.retain(|(_, h)| *h != fault());
     check(&payment(20.0), &trace, None, Status::Never);
     // Alerts fired in a window: the noise before 5 s only.
     let quiet = |from, to| objective(Measure::AlertsFired, Bound::AtMost, 0.0, from, to);
@@ -214,7 +220,7 @@ fn recovery_is_the_start_of_ten_good_seconds_after_the_fault() {
         .collect();
     let mut trace = Trace {
         seconds,
-        happenings: vec![(5.5, Happening::Fault)],
+        happenings: vec![(5.5, fault())],
         ..Trace::default()
     };
     let mttr = |to| objective(Measure::RecoverySeconds, Bound::AtMost, 10.0, 0.0, to);
@@ -222,10 +228,10 @@ fn recovery_is_the_start_of_ten_good_seconds_after_the_fault() {
     // The window closes before ten good seconds have passed.
     check(&mttr(20.0), &trace, None, Status::Never);
     // Nine good seconds before the window closes are not enough.
-    trace.happenings = vec![(21.2, Happening::Fault)];
+    trace.happenings = vec![(21.2, fault())];
     check(&mttr(30.0), &trace, None, Status::Never);
     // A fault nobody noticed recovers at once (no earlier than the fault).
-    trace.happenings = vec![(15.0, Happening::Fault)];
+    trace.happenings = vec![(15.0, fault())];
     check(&mttr(30.0), &trace, Some(0.0), Status::Passed);
 }
 
@@ -244,13 +250,7 @@ fn edits_count_while_an_alert_fires() {
         ),
         (8.0, Happening::Edit),
     ];
-    let edits = objective(
-        Measure::EditsDuringIncident,
-        Bound::AtMost,
-        0.0,
-        0.0,
-        20.0,
-    );
+    let edits = objective(Measure::EditsDuringIncident, Bound::AtMost, 0.0, 0.0, 20.0);
     check(&edits, &trace, Some(1.0), Status::Failed);
 }
 
