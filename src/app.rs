@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::components::{
-    Canvas, Dock, DockResizer, Inspector, KeyboardShortcuts, Palette, Scrubber, StatusLine, Toolbar,
+    Canvas, Challenges, Dock, DockResizer, Inspector, KeyboardShortcuts, Palette, Scrubber,
+    StatusLine, Toolbar,
 };
 use crate::editor::{Command, Editor, Selection, Viewport};
 use crate::persistence::{
@@ -67,6 +68,8 @@ pub fn App() -> impl IntoView {
         runner: Runner::new(editor),
         announcement: RwSignal::new(String::new()),
         banner,
+        challenge: RwSignal::new(None),
+        challenge_menu: RwSignal::new(false),
     };
     provide_context(state);
     if let Some(run) = replay {
@@ -89,6 +92,7 @@ pub fn App() -> impl IntoView {
             <Scrubber />
             <DockResizer />
             <Dock />
+            <Challenges />
             <KeyboardShortcuts />
             <StatusLine />
             <div class="visually-hidden" role="status" aria-live="polite">

@@ -20,6 +20,11 @@ pub struct AppState {
     pub announcement: RwSignal<String>,
     /// A message across the top of the canvas (an import refused, storage full…), until dismissed.
     pub banner: RwSignal<Option<Banner>>,
+    /// The challenge being played (session state: neither saved nor undone). The palette offers
+    /// only the node kinds it allows.
+    pub challenge: RwSignal<Option<engine::challenge::Challenge>>,
+    /// The challenge menu is open.
+    pub challenge_menu: RwSignal<bool>,
 }
 
 /// Pan/zoom, selection and hover.

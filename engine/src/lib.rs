@@ -87,6 +87,7 @@
 
 mod alerts;
 pub mod challenge;
+pub mod challenges;
 pub mod compare;
 mod core;
 pub mod design;

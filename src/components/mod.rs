@@ -2,6 +2,7 @@
 
 mod backends;
 mod canvas;
+mod challenges;
 mod clip;
 mod dock;
 mod dock_resizer;
@@ -18,6 +19,7 @@ mod status_line;
 mod toolbar;
 
 pub use canvas::Canvas;
+pub use challenges::{Challenges, ChallengesButton};
 pub use dock::Dock;
 pub use dock_resizer::DockResizer;
 pub use icons::NodeIcon;

@@ -138,8 +138,14 @@ pub fn Palette() -> impl IntoView {
                     add_at_centre(kind);
                 }
             };
+            // A challenge offers only the kinds it allows.
+            let allowed = move || {
+                state
+                    .challenge
+                    .with(|challenge| challenge.as_ref().is_none_or(|c| c.allowed.contains(&kind)))
+            };
             view! {
-                <li class="palette__entry">
+                <li class="palette__entry" hidden=move || !allowed()>
                 <div
                     class=format!("palette__item palette__item--{}", kind.as_str())
                     role="button"
@@ -162,6 +168,9 @@ pub fn Palette() -> impl IntoView {
     view! {
         <nav class="palette" class:palette--open=move || state.view.palette_open.get() aria-label="Palette">
             <h2 class="panel__title">"Components"</h2>
+            {move || state.challenge.with(|challenge| challenge.as_ref().map(|challenge| view! {
+                <p class="palette__note">{format!("“{}” allows these", challenge.title)}</p>
+            }))}
             <ul class="palette__list" role="list">
                 {items}
             </ul>

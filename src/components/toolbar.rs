@@ -5,6 +5,7 @@ use engine::design::Fault;
 use engine::{LiveCommand, NodeKind, Resolution};
 use leptos::prelude::*;
 
+use super::ChallengesButton;
 use super::NodeIcon;
 use super::file_menu::FileMenu;
 use crate::editor::number::read_whole_number;
@@ -292,6 +293,7 @@ pub fn Toolbar() -> impl IntoView {
             </div>
             <Show when=move || !runner.read_only.get()>
                 <FileMenu />
+                <ChallengesButton />
             </Show>
             <button
                 class="button button--icon"

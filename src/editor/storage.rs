@@ -23,6 +23,8 @@ pub const AUTOSAVE_KEY: &str = "arch-explorer:v1:autosave";
 pub const RECOVERY_KEY: &str = "arch-explorer:v1:recovery";
 /// The light/dark choice when the user overrides the system's.
 pub const COLOR_SCHEME_KEY: &str = "arch-explorer:v1:color-scheme";
+/// The best stars earned per challenge (`id=stars` lines).
+pub const CHALLENGE_STARS_KEY: &str = "arch-explorer:v1:challenge-stars";
 /// The observability dock's height the user chose, CSS pixels (view state: never in the document).
 pub const DOCK_HEIGHT_KEY: &str = "arch-explorer:v1:dock-height";
 /// The dock's smallest height: its tabs and a few lines.

@@ -33,6 +33,7 @@
 //! `wasm_bindgen` or `js_sys`; the components call in, never the reverse.
 
 pub mod alerts;
+pub mod challenge;
 pub mod charts;
 pub mod clip;
 pub mod compare;

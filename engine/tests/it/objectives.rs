@@ -107,7 +107,7 @@ fn a_window_without_enough_traffic_never_passes() {
         seconds: (0..10).map(|_| second(99, 0, 10)).collect(),
         ..Trace::default()
     };
-    assert!(99 * 10 < MIN_ANSWERED);
+    const { assert!(99 * 10 < MIN_ANSWERED) };
     let availability = objective(Measure::Availability, Bound::AtLeast, 0.99, 0.0, 10.0);
     check(&availability, &trace, Some(1.0), Status::NotEnoughTraffic);
     // An empty board: no answers at all.

@@ -1,6 +1,7 @@
 //! Native tests of the observability core, one file per area.
 
 mod alerts;
+mod challenge;
 mod charts;
 mod clip;
 mod compare;
