@@ -98,6 +98,7 @@ pub mod metrics;
 mod node_kind;
 mod nodes;
 pub mod objective;
+pub mod pack;
 pub mod params;
 pub mod presets;
 mod random;

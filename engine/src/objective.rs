@@ -25,7 +25,7 @@ pub const RECOVERY_HOLD_S: usize = 10;
 
 /// What an objective reads off a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "measure", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Measure {
     /// Successful share of the users' answered requests, 0..=1.
     Availability,
@@ -179,7 +179,7 @@ impl Bound {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
-    #[serde(flatten)]
+    /// `"availability"`, or `{"nodes": {"kind": "server"}}` for a measure with data.
     pub measure: Measure,
     pub bound: Bound,
     pub target: f64,

@@ -7,9 +7,16 @@
 //! arch-sim speed                                                events/s and customers/s, one line per workload
 //! arch-sim replay RUN.run.json [--expect DIGEST]                re-simulates a run file: report + digest
 //! arch-sim compare A.json B.json [--seeds 10] [--seconds 120]   A/B under common random numbers, JSON
+//! arch-sim challenges                                           the built-in challenges, one per line
+//! arch-sim challenge ID DESIGN.json                             grades a design (JSON); exit 1 if not passed
+//! arch-sim pack ID... [--title T] [--seeds 1,2,3]               a classroom pack of built-in challenges
+//! arch-sim grade PACK.json SUBMISSION.json... [--rubric R.json] [--csv]
+//!                                                               re-simulates every submission: a table
 //! ```
 //! A bad design or run file exits with code 2 and prints the typed error, with its JSON path, on
-//! stderr. `replay --expect` exits with code 1 when the replayed digest differs.
+//! stderr. `replay --expect` exits with code 1 when the replayed digest differs. `grade` exits with
+//! 0 when every submitted run passes, 1 otherwise (a damaged submission is a row saying why, never
+//! an abort), 2 when the pack or rubric cannot be read.
 
 use std::process::ExitCode;
 
@@ -18,7 +25,7 @@ use engine::{Design, RunFile, Simulation, presets};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim compare A.json B.json [--seeds N] [--seconds N]\n       arch-sim preset single|vertical|horizontal|distributed\n       arch-sim digest\n       arch-sim speed"
+        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim compare A.json B.json [--seeds N] [--seconds N]\n       arch-sim preset single|vertical|horizontal|distributed\n       arch-sim digest\n       arch-sim speed\n       arch-sim challenges\n       arch-sim challenge ID DESIGN.json\n       arch-sim pack ID... [--title T] [--seeds 1,2,3]\n       arch-sim grade PACK.json SUBMISSION.json... [--rubric RUBRIC.json] [--csv]"
     );
     ExitCode::from(64)
 }
@@ -37,6 +44,15 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("speed") => speed(),
+        Some("challenges") => {
+            for challenge in engine::challenges::all() {
+                println!("{}\t{}", challenge.id, challenge.title);
+            }
+            ExitCode::SUCCESS
+        }
+        Some("challenge") => challenge(&arguments[1..]),
+        Some("pack") => pack(&arguments[1..]),
+        Some("grade") => grade(&arguments[1..]),
         Some("preset") => {
             let design = match arguments.get(1).map(String::as_str) {
                 Some("single") => presets::single_server(),
@@ -231,5 +247,184 @@ fn compare(arguments: &[String]) -> ExitCode {
             eprintln!("{error}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Grades a design against a built-in challenge and prints the grade as JSON.
+fn challenge(arguments: &[String]) -> ExitCode {
+    let [id, path] = arguments else {
+        return usage();
+    };
+    let Some(challenge) = engine::challenges::all().into_iter().find(|c| &c.id == id) else {
+        eprintln!("no built-in challenge “{id}” (arch-sim challenges lists them)");
+        return ExitCode::from(2);
+    };
+    let design = match read_design(path) {
+        Ok(design) => design,
+        Err(code) => return code,
+    };
+    let grade = engine::challenge::grade_design(&challenge, &design);
+    match serde_json::to_string_pretty(&grade) {
+        Ok(json) => println!("{json}"),
+        Err(error) => {
+            eprintln!("cannot write the grade: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if grade.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Prints a classroom pack made of built-in challenges.
+fn pack(arguments: &[String]) -> ExitCode {
+    let mut title = "Architecture Explorer class".to_owned();
+    let mut seeds = Vec::new();
+    let mut ids = Vec::new();
+    let mut rest = arguments.iter();
+    while let Some(argument) = rest.next() {
+        match argument.as_str() {
+            "--title" => match rest.next() {
+                Some(value) => title = value.clone(),
+                None => return usage(),
+            },
+            "--seeds" => {
+                let parsed: Result<Vec<u64>, _> = rest
+                    .next()
+                    .map(String::as_str)
+                    .unwrap_or("")
+                    .split(',')
+                    .map(str::parse)
+                    .collect();
+                match parsed {
+                    Ok(parsed) if !parsed.is_empty() => seeds = parsed,
+                    _ => return usage(),
+                }
+            }
+            id => ids.push(id.to_owned()),
+        }
+    }
+    let all = engine::challenges::all();
+    let mut challenges = Vec::new();
+    for id in &ids {
+        match all.iter().find(|c| &c.id == id) {
+            Some(challenge) => challenges.push(challenge.clone()),
+            None => {
+                eprintln!("no built-in challenge “{id}” (arch-sim challenges lists them)");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if challenges.is_empty() {
+        return usage();
+    }
+    let pack = engine::pack::Pack {
+        title,
+        challenges,
+        seeds,
+        time_limit_min: None,
+    };
+    println!("{}", pack.to_json());
+    ExitCode::SUCCESS
+}
+
+/// Re-simulates every submission against a pack and prints the table (or CSV).
+fn grade(arguments: &[String]) -> ExitCode {
+    use engine::pack::{GradedRun, Pack, Rubric, Submission, csv, grade_submission};
+    let mut csv_out = false;
+    let mut rubric_path = None;
+    let mut paths = Vec::new();
+    let mut rest = arguments.iter();
+    while let Some(argument) = rest.next() {
+        match argument.as_str() {
+            "--csv" => csv_out = true,
+            "--rubric" => match rest.next() {
+                Some(path) => rubric_path = Some(path.clone()),
+                None => return usage(),
+            },
+            path => paths.push(path.to_owned()),
+        }
+    }
+    let Some((pack_path, submissions)) = paths.split_first() else {
+        return usage();
+    };
+    let read =
+        |path: &str| std::fs::read_to_string(path).map_err(|error| format!("{path}: {error}"));
+    let pack = match read(pack_path)
+        .and_then(|text| Pack::from_json(&text).map_err(|error| format!("{pack_path}: {error}")))
+    {
+        Ok(pack) => pack,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let rubric = match &rubric_path {
+        None => None,
+        Some(path) => match read(path)
+            .and_then(|text| Rubric::from_json(&text).map_err(|error| format!("{path}: {error}")))
+        {
+            Ok(rubric) => Some(rubric),
+            Err(message) => {
+                eprintln!("{message}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut rows: Vec<GradedRun> = Vec::new();
+    for path in submissions {
+        match read(path)
+            .and_then(|text| Submission::from_json(&text).map_err(|error| error.to_string()))
+        {
+            Ok(submission) => rows.extend(grade_submission(&pack, rubric.as_ref(), &submission)),
+            Err(problem) => rows.push(GradedRun {
+                student: path.clone(),
+                challenge: String::new(),
+                grade: None,
+                claimed_score: 0,
+                flags: Vec::new(),
+                problem: Some(problem),
+            }),
+        }
+    }
+    if csv_out {
+        print!("{}", csv(&rows));
+    } else {
+        println!(
+            "{}: {} run(s) graded by re-simulation",
+            pack.title,
+            rows.len()
+        );
+        for row in &rows {
+            let marks: String = row.grade.as_ref().map_or(String::new(), |grade| {
+                grade
+                    .objectives
+                    .iter()
+                    .map(|o| if o.passed { '✓' } else { '✗' })
+                    .collect()
+            });
+            let score = row.grade.as_ref().map_or("—".to_owned(), |grade| {
+                format!("{:>3}/100 {}★", grade.score, grade.stars)
+            });
+            let flags: Vec<&str> = row.flags.iter().map(|flag| flag.words()).collect();
+            println!(
+                "{:<24} {:<16} {:<14} {:<8} {}{}",
+                row.student,
+                row.challenge,
+                score,
+                marks,
+                flags.join(", "),
+                row.problem
+                    .as_ref()
+                    .map_or(String::new(), |problem| format!(" {problem}"))
+            );
+        }
+    }
+    if !rows.is_empty() && rows.iter().all(GradedRun::passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

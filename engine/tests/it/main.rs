@@ -10,6 +10,7 @@ mod live;
 mod live_edit;
 mod load_balancing;
 mod objectives;
+mod packs;
 mod properties;
 mod queueing;
 mod resolutions;
