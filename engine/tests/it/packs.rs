@@ -112,7 +112,7 @@ fn a_submission_grades_to_its_own_score_and_an_edited_claim_is_flagged() {
     assert_eq!((grade.score, grade.stars), (80, 1));
     assert!(rows[0].flags.is_empty(), "{:?}", rows[0].flags);
 
-    let mut boasting = honest.clone();
+    let mut boasting = honest;
     boasting.runs[0].claimed_score = 100;
     boasting.runs[0].claimed_stars = 3;
     let rows = grade_submission(&pack, None, &boasting);
@@ -136,7 +136,7 @@ fn another_pack_and_another_engine_are_flagged() {
     let rows = grade_submission(&pack, None, &submission);
     assert_eq!(rows[0].flags, [Flag::PackDiffers, Flag::EngineDiffers]);
     // A challenge the pack lacks is a row with the reason, not a failure of the whole grading.
-    let mut stranger = submission.clone();
+    let mut stranger = submission;
     stranger.runs[0].challenge = "not-in-the-pack".to_owned();
     let rows = grade_submission(&pack, None, &stranger);
     assert!(rows[0].grade.is_none());
