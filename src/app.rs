@@ -9,10 +9,11 @@ use crate::components::{
 };
 use crate::editor::{Command, Editor, Selection, Viewport};
 use crate::persistence::{
-    Banner, autosave, clear_replay_fragment, follow_pasted_links, initial_design, replay_link,
+    Banner, autosave, clear_replay_fragment, follow_pasted_links, initial_design, open_pack_link,
+    replay_link,
 };
 use crate::runner::Runner;
-use crate::state::{AppState, ViewState};
+use crate::state::{AppState, ChallengeSession, ViewState};
 
 /// The whole app.
 #[component]
@@ -68,8 +69,7 @@ pub fn App() -> impl IntoView {
         runner: Runner::new(editor),
         announcement: RwSignal::new(String::new()),
         banner,
-        challenge: RwSignal::new(None),
-        challenge_menu: RwSignal::new(false),
+        challenges: ChallengeSession::new(),
     };
     provide_context(state);
     if let Some(run) = replay {
@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
         state.runner.open_run(run);
     } else {
         follow_pasted_links(state);
+        open_pack_link(state);
     }
     let read_only = state.runner.read_only;
     view! {

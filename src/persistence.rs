@@ -87,6 +87,31 @@ pub fn replay_link() -> Option<Result<engine::RunFile, String>> {
     Some(crate::editor::replay_link::decode(&hash).map_err(|error| error.to_string()))
 }
 
+/// A class pack link (`#p=…`) opens the pack in the challenge menu, on top of the local work (the
+/// design is untouched until a challenge starts). The link stays in the address bar, so a reload
+/// keeps the pack; a damaged one is removed and its reason shown.
+pub fn open_pack_link(state: crate::state::AppState) {
+    let hash = window().location().hash().unwrap_or_default();
+    if !crate::editor::class_link::is_pack_link(&hash) {
+        return;
+    }
+    match crate::editor::class_link::decode_pack(&hash) {
+        Ok(pack) => {
+            state.challenges.pack.set(Some(pack));
+            state.challenges.menu_open.set(true);
+        }
+        Err(error) => {
+            remove_fragment();
+            state.banner.set(Some(Banner {
+                message: format!(
+                    "The class pack link could not be opened: {error}. Ask your teacher for the link again."
+                ),
+                is_error: true,
+            }));
+        }
+    }
+}
+
 /// Removes a damaged replay link from the address bar (so a reload opens the app as usual).
 pub fn clear_replay_fragment() {
     remove_fragment();

@@ -20,11 +20,38 @@ pub struct AppState {
     pub announcement: RwSignal<String>,
     /// A message across the top of the canvas (an import refused, storage full…), until dismissed.
     pub banner: RwSignal<Option<Banner>>,
-    /// The challenge being played (session state: neither saved nor undone). The palette offers
-    /// only the node kinds it allows.
-    pub challenge: RwSignal<Option<engine::challenge::Challenge>>,
+    /// Challenges and class packs (session state: neither saved nor undone).
+    pub challenges: ChallengeSession,
+}
+
+/// The challenge being played, the class pack opened, and the graded runs a submission gathers.
+#[derive(Clone, Copy)]
+pub struct ChallengeSession {
+    /// The challenge being played: the palette offers only the node kinds it allows.
+    pub active: RwSignal<Option<engine::challenge::Challenge>>,
     /// The challenge menu is open.
-    pub challenge_menu: RwSignal<bool>,
+    pub menu_open: RwSignal<bool>,
+    /// A class pack opened from a link or a file: the menu offers its challenges and Submit.
+    pub pack: RwSignal<Option<engine::pack::Pack>>,
+    /// The best graded run of each of the pack's challenges, for Submit.
+    pub results: RwSignal<Vec<engine::pack::SubmittedRun>>,
+}
+
+impl Default for ChallengeSession {
+    fn default() -> Self {
+        ChallengeSession::new()
+    }
+}
+
+impl ChallengeSession {
+    pub fn new() -> ChallengeSession {
+        ChallengeSession {
+            active: RwSignal::new(None),
+            menu_open: RwSignal::new(false),
+            pack: RwSignal::new(None),
+            results: RwSignal::new(Vec::new()),
+        }
+    }
 }
 
 /// Pan/zoom, selection and hover.

@@ -9,10 +9,11 @@ use engine::run_file::{RunEntry, RunFile};
 use leptos::prelude::*;
 use leptos_use_raf_fn::use_raf_fn;
 
+use super::classroom::{GradeView, PackBuilder, SubmitForm};
 use crate::editor::Command;
 use crate::editor::storage::CHALLENGE_STARS_KEY;
 use crate::observe::challenge::{
-    Debrief, ObjectiveRow, debrief, read_stars, record_stars, star_text, tracker_rows, write_stars,
+    Debrief, ObjectiveRow, debrief, keep_best, read_stars, record_stars, star_text, tracker_rows, write_stars,
 };
 use crate::observe::clock;
 use crate::state::AppState;
@@ -21,6 +22,13 @@ use crate::state::AppState;
 const FRAME_BUDGET_MS: f64 = 6.0;
 /// Events per slice between looks at the clock.
 const EVENT_SLICE: u64 = 5_000;
+
+/// The menu's two views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Challenges,
+    Teacher,
+}
 
 /// Where a challenge being played is.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,7 +82,7 @@ pub fn ChallengesButton() -> impl IntoView {
             type="button"
             aria-haspopup="dialog"
             title="Exercises with objectives, graded by re-simulation"
-            on:click=move |_| state.challenge_menu.set(true)
+            on:click=move |_| state.challenges.menu_open.set(true)
         >
             "Challenges"
         </button>
@@ -85,7 +93,19 @@ pub fn ChallengesButton() -> impl IntoView {
 #[component]
 pub fn Challenges() -> impl IntoView {
     let state = AppState::get();
-    let catalogue = StoredValue::new(engine::challenges::all());
+    // A class pack's challenges (graded on its seeds) replace the built-in ones while it is open.
+    let catalogue = Memo::new(move |_| {
+        state.challenges.pack.with(|pack| match pack {
+            Some(pack) => pack
+                .challenges
+                .iter()
+                .filter_map(|c| pack.challenge(&c.id))
+                .collect(),
+            None => engine::challenges::all(),
+        })
+    });
+    let tab = RwSignal::new(Tab::Challenges);
+    let graded_file = StoredValue::new_local(None::<RunFile>);
     let stars = RwSignal::new(load_stars());
     let briefing = RwSignal::new(None::<usize>);
     let phase = RwSignal::new(Phase::Playing);
@@ -95,11 +115,11 @@ pub fn Challenges() -> impl IntoView {
     let message = RwSignal::new(None::<String>);
 
     let close_menu = move || {
-        state.challenge_menu.set(false);
+        state.challenges.menu_open.set(false);
         briefing.set(None);
     };
     let start = move |index: usize| {
-        let Some(challenge) = catalogue.with_value(|all| all.get(index).cloned()) else {
+        let Some(challenge) = catalogue.with_untracked(|all| all.get(index).cloned()) else {
             return;
         };
         let runner = state.runner;
@@ -121,7 +141,7 @@ pub fn Challenges() -> impl IntoView {
         state
             .announcement
             .set(format!("Challenge “{}” started", challenge.title));
-        state.challenge.set(Some(challenge));
+        state.challenges.active.set(Some(challenge));
         close_menu();
         request_animation_frame(move || {
             let fitted = state
@@ -131,7 +151,7 @@ pub fn Challenges() -> impl IntoView {
         });
     };
     let begin_grading = move || {
-        let Some(challenge) = state.challenge.get_untracked() else {
+        let Some(challenge) = state.challenges.active.get_untracked() else {
             return;
         };
         let Some(file) = state.runner.run_file() else {
@@ -142,13 +162,14 @@ pub fn Challenges() -> impl IntoView {
         };
         state.runner.playing.set(false);
         grader.set_value(Some(Grader::new(&challenge, &file)));
+        graded_file.set_value(Some(file));
         phase.set(Phase::Grading(0.0));
         state
             .announcement
             .set("Grading: re-simulating your run on every grading seed".to_owned());
     };
     let leave = move || {
-        state.challenge.set(None);
+        state.challenges.active.set(None);
         tracking.set_value(None);
         grader.set_value(None);
         phase.set(Phase::Playing);
@@ -167,7 +188,7 @@ pub fn Challenges() -> impl IntoView {
 
     // Each frame: the tracker follows the live run, or the grader re-simulates.
     use_raf_fn(move |_| {
-        let Some(challenge) = state.challenge.get_untracked() else {
+        let Some(challenge) = state.challenges.active.get_untracked() else {
             return;
         };
         let deadline = now_ms() + FRAME_BUDGET_MS;
@@ -200,6 +221,16 @@ pub fn Challenges() -> impl IntoView {
                             "Graded: {} points, {} of 3 stars",
                             grade.score, grade.stars
                         ));
+                        // A run of the open pack's challenge is kept for Submit (the best one).
+                        let in_pack = state.challenges.pack.with_untracked(|pack| {
+                            pack.as_ref()
+                                .is_some_and(|p| p.challenges.iter().any(|c| c.id == challenge.id))
+                        });
+                        if let (true, Some(run)) = (in_pack, graded_file.get_value()) {
+                            state.challenges.results.update(|results| {
+                                keep_best(results, &challenge.id, run, grade.score, grade.stars);
+                            });
+                        }
                         phase.set(Phase::Debrief(Box::new(debrief(&grade))));
                     }
                     None => phase.set(Phase::Grading(progress)),
@@ -231,7 +262,7 @@ pub fn Challenges() -> impl IntoView {
     });
 
     let menu_list = move || {
-        catalogue.with_value(|all| {
+        catalogue.with(|all| {
             all.iter()
                 .enumerate()
                 .map(|(index, challenge)| {
@@ -251,7 +282,9 @@ pub fn Challenges() -> impl IntoView {
         })
     };
     let briefing_view = move |index: usize| {
-        let challenge = catalogue.with_value(|all| all[index].clone());
+        let Some(challenge) = catalogue.with_untracked(|all| all.get(index).cloned()) else {
+            return view! { <p>"This challenge is no longer in the list."</p> }.into_any();
+        };
         let objectives = challenge
             .objectives
             .iter()
@@ -316,10 +349,11 @@ pub fn Challenges() -> impl IntoView {
                 </div>
             </div>
         }
+        .into_any()
     };
 
     let card = move || {
-        let challenge = state.challenge.get()?;
+        let challenge = state.challenges.active.get()?;
         let title = challenge.title.clone();
         let seconds = challenge.seconds;
         let body = move || {
@@ -354,17 +388,47 @@ pub fn Challenges() -> impl IntoView {
         })
     };
 
+    let tabs = move || {
+        view! {
+            <div class="challenge-tabs" role="tablist" aria-label="Challenge views">
+                <button class="challenge-tabs__tab" type="button" role="tab" aria-selected=move || (tab.get() == Tab::Challenges).to_string() on:click=move |_| tab.set(Tab::Challenges)>"Play"</button>
+                <button class="challenge-tabs__tab" type="button" role="tab" aria-selected=move || (tab.get() == Tab::Teacher).to_string() on:click=move |_| tab.set(Tab::Teacher)>"Teach: packs and grading"</button>
+            </div>
+        }
+    };
     view! {
-        <Show when=move || state.challenge_menu.get()>
+        <Show when=move || state.challenges.menu_open.get()>
             <div class="sheet" role="dialog" aria-modal="true" aria-labelledby="challenge-dialog-title" on:click=move |_| close_menu() on:keydown=move |event: web_sys::KeyboardEvent| if event.key() == "Escape" { close_menu() }>
                 <div class="sheet__body challenge-dialog" on:click=|event| event.stop_propagation()>
                     <button class="button button--icon challenge-dialog__close" type="button" aria-label="Close" on:click=move |_| close_menu()>"×"</button>
-                    {move || match briefing.get() {
-                        Some(index) => briefing_view(index).into_any(),
-                        None => view! {
+                    {move || match (briefing.get(), tab.get()) {
+                        (Some(index), _) => briefing_view(index),
+                        (None, Tab::Teacher) => view! {
                             <h2 class="sheet__title" id="challenge-dialog-title">"Challenges"</h2>
-                            <p class="challenge-dialog__intro">"From one server to a distributed system: each challenge gives you a board, a story and objectives measured over the run. Your stars are kept in this browser."</p>
+                            {tabs}
+                            <PackBuilder />
+                            <GradeView />
+                        }.into_any(),
+                        (None, Tab::Challenges) => view! {
+                            <h2 class="sheet__title" id="challenge-dialog-title">"Challenges"</h2>
+                            {tabs}
+                            {move || match state.challenges.pack.get() {
+                                Some(pack) => view! {
+                                    <p class="challenge-dialog__intro">
+                                        <strong>{format!("Class pack: {}", pack.title)}</strong>
+                                        {pack.time_limit_min.map(|m| format!(" · {m} minutes"))}
+                                        " · graded on the pack's seeds. "
+                                        <button class="button" type="button" on:click=move |_| { state.challenges.pack.set(None); state.challenges.results.set(Vec::new()); }>"Back to the built-in challenges"</button>
+                                    </p>
+                                }.into_any(),
+                                None => view! {
+                                    <p class="challenge-dialog__intro">"From one server to a distributed system: each challenge gives you a board, a story and objectives measured over the run. Your stars are kept in this browser."</p>
+                                }.into_any(),
+                            }}
                             <ol class="challenge-list">{menu_list}</ol>
+                            <Show when=move || state.challenges.pack.with(Option::is_some)>
+                                <SubmitForm />
+                            </Show>
                         }.into_any(),
                     }}
                 </div>

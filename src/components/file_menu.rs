@@ -376,23 +376,44 @@ pub(crate) fn take_chosen_file(
     String,
     impl std::future::Future<Output = Option<String>> + use<>,
 )> {
-    let input = event
+    take_chosen_files(event).into_iter().next()
+}
+
+/// Every file chosen in a (`multiple`) file input's `change` event, as [`take_chosen_file`] gives one.
+pub(crate) fn take_chosen_files(
+    event: &web_sys::Event,
+) -> Vec<(
+    String,
+    impl std::future::Future<Output = Option<String>> + use<>,
+)> {
+    let Some(input) = event
         .target()
-        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())?;
-    let file = input.files().and_then(|files| files.get(0))?;
-    input.set_value("");
-    let name = file.name();
-    let text = async move {
-        wasm_bindgen_futures::JsFuture::from(file.text())
-            .await
-            .ok()
-            .and_then(|value| value.as_string())
+        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return Vec::new();
     };
-    Some((name, text))
+    let files: Vec<web_sys::File> = input
+        .files()
+        .map(|files| (0..files.length()).filter_map(|i| files.get(i)).collect())
+        .unwrap_or_default();
+    input.set_value("");
+    files
+        .into_iter()
+        .map(|file| {
+            let name = file.name();
+            let text = async move {
+                wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|value| value.as_string())
+            };
+            (name, text)
+        })
+        .collect()
 }
 
 /// Offers `text` as a file download.
-fn download(text: &str, file_name: &str, mime: &str) {
+pub(crate) fn download(text: &str, file_name: &str, mime: &str) {
     if let Some(url) = blob_url(text, mime) {
         download_url(url, file_name);
     }

@@ -3,6 +3,7 @@
 mod backends;
 mod canvas;
 mod challenges;
+mod classroom;
 mod clip;
 mod dock;
 mod dock_resizer;

@@ -141,7 +141,8 @@ pub fn Palette() -> impl IntoView {
             // A challenge offers only the kinds it allows.
             let allowed = move || {
                 state
-                    .challenge
+                    .challenges
+                    .active
                     .with(|challenge| challenge.as_ref().is_none_or(|c| c.allowed.contains(&kind)))
             };
             view! {
@@ -168,7 +169,7 @@ pub fn Palette() -> impl IntoView {
     view! {
         <nav class="palette" class:palette--open=move || state.view.palette_open.get() aria-label="Palette">
             <h2 class="panel__title">"Components"</h2>
-            {move || state.challenge.with(|challenge| challenge.as_ref().map(|challenge| view! {
+            {move || state.challenges.active.with(|challenge| challenge.as_ref().map(|challenge| view! {
                 <p class="palette__note">{format!("“{}” allows these", challenge.title)}</p>
             }))}
             <ul class="palette__list" role="list">

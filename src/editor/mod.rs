@@ -28,6 +28,7 @@
 //! - `selection.rs`: selected nodes and links.
 //! - `share_link.rs`: the design in the URL fragment (deflate + base64 + checksum), bounded.
 //! - `replay_link.rs`: a whole run in the URL fragment (`#r=`, the share link's envelope), opened read-only.
+//! - `class_link.rs`: a classroom pack (`#p=`) or a submission (`#s=`) in the URL fragment, same envelope.
 //! - `storage.rs`: localStorage keys, restore on load, import and export of files.
 //! - `icons.rs`: each node kind's icon as SVG shapes (canvas, palette and exported pictures).
 //! - `keymap.rs`: the shortcut table used by both the key handler and the `?` sheet.
@@ -74,6 +75,7 @@
 //! **Architecture Invariant:** after every successful command the document has no validation
 //! problem except possibly "no users node"; a refused command leaves it untouched.
 
+pub mod class_link;
 pub mod clipboard;
 pub mod command;
 pub mod drag;

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use engine::challenge::{Challenge, Grade};
+use engine::pack::SubmittedRun;
+use engine::run_file::RunFile;
 use engine::objective::{Objective, Outcome, Status, Trace, evaluate};
 
 /// How an objective stands.
@@ -225,4 +227,29 @@ pub fn record_stars(stars: &mut BTreeMap<String, u8>, id: &str, earned: u8) -> b
     } else {
         false
     }
+}
+
+/// Keeps the better graded run of a challenge for a submission (the latest of equal ones);
+/// whether `run` was kept.
+pub fn keep_best(
+    results: &mut Vec<SubmittedRun>,
+    id: &str,
+    run: RunFile,
+    score: u32,
+    stars: u8,
+) -> bool {
+    let better = results
+        .iter()
+        .find(|r| r.challenge == id)
+        .is_none_or(|r| (score, stars) >= (r.claimed_score, r.claimed_stars));
+    if better {
+        results.retain(|r| r.challenge != id);
+        results.push(SubmittedRun {
+            challenge: id.to_owned(),
+            run,
+            claimed_score: score,
+            claimed_stars: stars,
+        });
+    }
+    better
 }

@@ -1,5 +1,6 @@
 //! Native tests of the editor core, one file per area.
 
+mod class_link;
 mod command;
 mod fault_form;
 mod fields;

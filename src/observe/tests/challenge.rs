@@ -7,7 +7,7 @@ use engine::objective::{Bound, Happening, Measure, Objective, Second, Trace};
 use engine::{NodeKind, presets};
 
 use crate::observe::challenge::{
-    Standing, debrief, read_stars, record_stars, star_text, tracker_rows, write_stars,
+    Standing, debrief, keep_best, read_stars, record_stars, star_text, tracker_rows, write_stars,
 };
 
 fn objective(measure: Measure, bound: Bound, target: f64, bonus: bool) -> Objective {
@@ -169,4 +169,21 @@ fn stars_are_kept_at_their_best_and_survive_damaged_storage() {
     assert_eq!(read_stars(&write_stars(&stars)), stars);
     assert_eq!(star_text(2), "★★☆");
     assert_eq!(star_text(0), "☆☆☆");
+}
+
+#[test]
+fn a_submission_keeps_the_best_run_of_each_challenge() {
+    let run = |seed| engine::RunFile::new(presets::single_server(), seed);
+    let mut results = Vec::new();
+    assert!(keep_best(&mut results, "a", run(1), 60, 0));
+    assert!(keep_best(&mut results, "b", run(2), 100, 3));
+    // Worse: kept out. As good: the latest wins. Better: replaces.
+    assert!(!keep_best(&mut results, "a", run(3), 40, 0));
+    assert!(keep_best(&mut results, "a", run(4), 60, 0));
+    assert!(keep_best(&mut results, "a", run(5), 80, 1));
+    let kept: Vec<(&str, u64, u32)> = results
+        .iter()
+        .map(|r| (r.challenge.as_str(), r.run.seed, r.claimed_score))
+        .collect();
+    assert_eq!(kept, [("b", 2, 100), ("a", 5, 80)]);
 }
