@@ -82,8 +82,9 @@
 //! - `nodes/*`: one model per node kind, each opening with what it models and what it leaves out;
 //!   `nodes/mod.rs` builds a node from its parameters and hands new parameters to its model.
 //! - `metrics`, `histogram`, `alerts`: measurements, log-linear latency histogram, alert rules.
-//! - `objective`, `challenge`, `challenges`: objectives read off a run's trace, grading by
-//!   re-simulation on every grading seed, and the built-in challenges in story order.
+//! - `objective`, `challenge`, `challenges`, `pack`: objectives read off a run's trace, grading by
+//!   re-simulation on every grading seed, the built-in challenges in story order, and classroom
+//!   packs, submissions and rubrics graded without trusting a claim.
 //! - `run_event`: what happened, as a type ([`RunEvent`]) on every system and error log line, so
 //!   readers match on meaning, never on a line's wording.
 
