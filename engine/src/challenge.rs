@@ -67,6 +67,29 @@ impl Challenge {
                 Some(_) => {}
             }
         }
+        // The work a request needs is part of the exercise, not a parameter to tune: a node's
+        // service times must be ones the starting board uses for its kind, or the defaults.
+        let workloads = |design: &Design, kind: NodeKind| -> Vec<String> {
+            design
+                .nodes
+                .iter()
+                .filter(|n| n.kind() == kind)
+                .filter_map(|n| workload(&n.params))
+                .collect()
+        };
+        for node in &design.nodes {
+            if let Some(work) = workload(&node.params) {
+                let default = workload(&crate::NodeParams::default_for(node.kind()));
+                if Some(&work) != default.as_ref()
+                    && !workloads(&self.start, node.kind()).contains(&work)
+                {
+                    found.push(format!(
+                        "{}'s service times were changed: the work a request needs is part of the challenge",
+                        node.display_name()
+                    ));
+                }
+            }
+        }
         for node in &design.nodes {
             let locked = self.locked.contains(&node.id);
             if !locked && !self.allowed.contains(&node.kind()) {
@@ -90,6 +113,19 @@ impl Challenge {
     /// A budget in words ("$1.50/h"), if any.
     pub fn budget(&self) -> Option<String> {
         self.budget_per_hour.map(|b| format!("${b:.2}/h"))
+    }
+}
+
+/// The service times of a node with workers, as comparable text (`None` for other kinds).
+fn workload(params: &crate::NodeParams) -> Option<String> {
+    use crate::NodeParams;
+    match params {
+        NodeParams::Server(server) | NodeParams::Service(server) => {
+            Some(format!("{:?}", server.service))
+        }
+        NodeParams::AutoscalingGroup(group) => Some(format!("{:?}", group.server.service)),
+        NodeParams::Database(database) => Some(format!("{:?} {:?}", database.read, database.write)),
+        _ => None,
     }
 }
 

@@ -13,7 +13,8 @@ use super::classroom::{GradeView, PackBuilder, SubmitForm};
 use crate::editor::Command;
 use crate::editor::storage::CHALLENGE_STARS_KEY;
 use crate::observe::challenge::{
-    Debrief, ObjectiveRow, debrief, keep_best, read_stars, record_stars, star_text, tracker_rows, write_stars,
+    Debrief, ObjectiveRow, debrief, keep_best, read_stars, record_stars, star_text, tracker_rows,
+    write_stars,
 };
 use crate::observe::clock;
 use crate::state::AppState;

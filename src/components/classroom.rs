@@ -5,7 +5,7 @@
 
 use engine::challenge::Grader;
 use engine::pack::{
-    ENGINE_VERSION, GradedRun, Pack, Rubric, SubmittedRun, Submission, csv, graded_run, plan,
+    ENGINE_VERSION, GradedRun, Pack, Rubric, Submission, SubmittedRun, csv, graded_run, plan,
 };
 use leptos::prelude::*;
 use leptos_use_raf_fn::use_raf_fn;
@@ -329,7 +329,9 @@ pub fn GradeView() -> impl IntoView {
     // Adds a submission's runs to the queue (or a row saying why it cannot be graded).
     let enqueue = move |source: String, text: Result<String, String>| {
         let Some(pack) = state.challenges.pack.get_untracked() else {
-            problem.set(Some("open or make a pack first: grading needs the pack".to_owned()));
+            problem.set(Some(
+                "open or make a pack first: grading needs the pack".to_owned(),
+            ));
             return;
         };
         match text.and_then(|text| read_submission(&text)) {

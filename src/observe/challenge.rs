@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use engine::challenge::{Challenge, Grade};
+use engine::objective::{Objective, Outcome, Status, Trace, evaluate};
 use engine::pack::SubmittedRun;
 use engine::run_file::RunFile;
-use engine::objective::{Objective, Outcome, Status, Trace, evaluate};
 
 /// How an objective stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

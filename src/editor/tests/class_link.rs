@@ -3,7 +3,7 @@
 
 use engine::challenge::{Challenge, DEFAULT_SEEDS};
 use engine::objective::{Bound, Measure, Objective};
-use engine::pack::{ENGINE_VERSION, Pack, PackProblem, SubmittedRun, Submission};
+use engine::pack::{ENGINE_VERSION, Pack, PackProblem, Submission, SubmittedRun};
 use engine::{NodeKind, RunFile, presets};
 
 use crate::editor::class_link::{
@@ -67,7 +67,10 @@ fn a_pack_and_a_submission_survive_the_address_bar() {
     let submission = submission(&pack);
     let link = encode_submission(&submission).expect("encodes");
     assert_eq!(decode_submission(&link).expect("decodes"), submission);
-    assert_eq!(read_submission(&format!("  {link}\n")), Ok(submission.clone()));
+    assert_eq!(
+        read_submission(&format!("  {link}\n")),
+        Ok(submission.clone())
+    );
     assert_eq!(read_submission(&submission.to_json()), Ok(submission));
 }
 
@@ -89,8 +92,8 @@ fn a_damaged_or_foreign_link_is_refused_whole() {
         Err(ClassLinkError::Link(PayloadError::NotOurLink))
     );
     // A pack link's envelope around something that is not a pack.
-    let wrapped = share_link::encode_payload("#p=", &presets::single_server().to_json())
-        .expect("encodes");
+    let wrapped =
+        share_link::encode_payload("#p=", &presets::single_server().to_json()).expect("encodes");
     match decode_pack(&wrapped) {
         Err(ClassLinkError::Invalid(error)) => {
             assert!(matches!(error.problem, PackProblem::WrongFormat { .. }));
