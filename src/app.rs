@@ -83,8 +83,8 @@ pub fn App() -> impl IntoView {
     view! {
         <div class="app" class:app--replay=move || read_only.get()>
             <div class="skip-links">
-                <button class="skip-link" type="button" on:click=move |_| focus_first(".palette button, .palette [tabindex='0']")>"Skip to the palette"</button>
-                <button class="skip-link" type="button" on:click=move |_| focus_first("main.canvas [data-node-id], main.canvas")>"Skip to the canvas"</button>
+                <button class="skip-link" type="button" on:click=move |_| { focus_first(".palette button, .palette [tabindex='0']"); }>"Skip to the palette"</button>
+                <button class="skip-link" type="button" on:click=move |_| { focus_first("main.canvas [data-node-id], main.canvas"); }>"Skip to the canvas"</button>
             </div>
             <Toolbar />
             <Palette />
@@ -104,7 +104,8 @@ pub fn App() -> impl IntoView {
 }
 
 /// Moves the keyboard focus to the first element matching `selectors` (the skip links).
-fn focus_first(selectors: &str) {
+/// Whether an element matched.
+pub(crate) fn focus_first(selectors: &str) -> bool {
     use wasm_bindgen::JsCast;
     if let Some(element) = document()
         .query_selector(selectors)
@@ -113,5 +114,8 @@ fn focus_first(selectors: &str) {
         .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = element.focus();
+        true
+    } else {
+        false
     }
 }

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_use_raf_fn::use_raf_fn;
 
 use super::classroom::{GradeView, PackBuilder, SubmitForm};
+use crate::app::focus_first;
 use crate::editor::Command;
 use crate::editor::storage::CHALLENGE_STARS_KEY;
 use crate::observe::challenge::{
@@ -118,7 +119,25 @@ pub fn Challenges() -> impl IntoView {
     let close_menu = move || {
         state.challenges.menu_open.set(false);
         briefing.set(None);
+        let _ = focus_first(".toolbar [aria-haspopup='dialog']");
     };
+    // The menu is a modal dialog: opening it, or moving between the list and a briefing, puts the
+    // keyboard on its first choice.
+    Effect::new(move |_| {
+        let open = state.challenges.menu_open.get();
+        let _ = briefing.get();
+        if open {
+            request_animation_frame(|| {
+                let _ = [
+                    ".challenge-dialog .challenge-briefing .button--primary",
+                    ".challenge-dialog .challenge-list__item",
+                    ".challenge-dialog .challenge-tabs__tab",
+                ]
+                .into_iter()
+                .any(focus_first);
+            });
+        }
+    });
     let start = move |index: usize| {
         let Some(challenge) = catalogue.with_untracked(|all| all.get(index).cloned()) else {
             return;
@@ -149,6 +168,8 @@ pub fn Challenges() -> impl IntoView {
                 .editor
                 .with_untracked(|editor| crate::state::fitted_view(editor.document(), false));
             state.view.viewport.set(fitted);
+            // The board is what comes next: the keyboard goes to the canvas.
+            let _ = focus_first("main.canvas");
         });
     };
     let begin_grading = move || {

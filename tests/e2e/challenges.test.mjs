@@ -40,3 +40,53 @@ test('play the first challenge to its debrief', async () => {
   await screenshot(page, 'challenges-debrief');
   assert.deepEqual(problems(), []);
 });
+
+test('solve "Rush hour" from the keyboard for three stars, and read it on a phone', async () => {
+  const { page, problems } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent?.trim() || '');
+  const tabTo = async (wanted) => {
+    for (let presses = 0; presses < 80; presses += 1) {
+      if (wanted.test(await focused())) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`could not Tab to ${wanted}`);
+  };
+  await page.getByRole('button', { name: 'Challenges' }).focus();
+  await page.keyboard.press('Enter');
+  await tabTo(/Rush hour/);
+  await page.keyboard.press('Enter');
+  await tabTo(/^Start the challenge$/);
+  await page.keyboard.press('Enter');
+  // The palette offers only what the challenge allows.
+  const palette = page.getByRole('navigation', { name: 'Palette' });
+  assert.equal(await palette.getByRole('button', { name: 'Cache', exact: true }).isVisible(), false);
+  assert.equal(await palette.getByRole('button', { name: 'Server', exact: true }).isVisible(), true);
+  // Select the web server and make it medium: the small one falls over at rush hour.
+  await tabTo(/^Server Web server/);
+  await page.keyboard.press('Enter');
+  await tabTo(/^Tier$/);
+  await page.keyboard.press('ArrowDown');
+  const tier = page.getByRole('complementary').getByRole('combobox', { name: 'Tier' });
+  await eventually(() => tier.inputValue(), (value) => value === 'medium', { what: 'the medium tier' });
+  // Start the run again with the fixed design, then let it run to its grade.
+  await page.getByRole('button', { name: 'Reset' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('100');
+  const card = page.getByRole('complementary', { name: 'Challenge' });
+  await eventually(() => card.innerText(), (text) => /\d+ \/ 100 points/.test(text), { what: 'the debrief', timeout: 120_000 });
+  const text = await card.innerText();
+  assert.match(text, /Passed on all 3 grading seeds/);
+  assert.match(text, /★★★ 100 \/ 100 points/);
+  await screenshot(page, 'challenges-three-stars');
+  // The stars are remembered in the menu.
+  await page.getByRole('button', { name: 'Challenges' }).click();
+  const first = page.getByRole('dialog', { name: 'Challenges' }).getByRole('listitem').first();
+  assert.match(await first.innerText(), /★★★/);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'challenges-menu-phone');
+  await page.keyboard.press('Escape');
+  await screenshot(page, 'challenges-debrief-phone');
+  assert.deepEqual(problems(), []);
+});
