@@ -260,6 +260,8 @@ pub fn grade_traces(
 #[derive(Clone)]
 pub struct Playthrough {
     simulation: Simulation,
+    /// The fault script every design of the run gets (a challenge's), or `None`: the run's own.
+    script: Option<Vec<crate::design::ScheduledFault>>,
     tracer: Tracer,
     /// Timeline entries applied so far.
     applied: usize,
@@ -275,6 +277,18 @@ impl Playthrough {
     ) -> Result<Playthrough, crate::DesignError> {
         Ok(Playthrough {
             simulation: Simulation::new(&challenge.scripted(design), seed)?,
+            script: Some(challenge.start.faults.clone()),
+            tracer: Tracer::new(),
+            applied: 0,
+            errors: Vec::new(),
+        })
+    }
+
+    /// A playthrough of a run as it is (its own faults), for a drill's report.
+    pub fn of_run(design: &Design, seed: u64) -> Result<Playthrough, crate::DesignError> {
+        Ok(Playthrough {
+            simulation: Simulation::new(design, seed)?,
+            script: None,
             tracer: Tracer::new(),
             applied: 0,
             errors: Vec::new(),
@@ -302,13 +316,7 @@ impl Playthrough {
 
     /// Plays on towards `until_ns`, applying `timeline` entries at their instants, for about
     /// `max_events` events. Returns whether it got there.
-    pub fn step(
-        &mut self,
-        challenge: &Challenge,
-        timeline: &[RunEntry],
-        until_ns: u64,
-        max_events: u64,
-    ) -> bool {
+    pub fn step(&mut self, timeline: &[RunEntry], until_ns: u64, max_events: u64) -> bool {
         let mut budget = max_events;
         loop {
             let next_at = timeline
@@ -328,7 +336,7 @@ impl Playthrough {
             let now = self.simulation.now_ns();
             if next_at.is_some_and(|at| at <= now) {
                 let entry = &timeline[self.applied];
-                if let Err(message) = apply(challenge, &mut self.simulation, entry) {
+                if let Err(message) = apply(self.script.as_deref(), &mut self.simulation, entry) {
                     self.errors
                         .push(format!("timeline[{}]: {message}", self.applied));
                 }
@@ -423,7 +431,7 @@ impl Grader {
                 continue;
             };
             let before = playthrough.simulation.events_processed();
-            let arrived = playthrough.step(&self.challenge, &self.run.timeline, end_ns, max_events);
+            let arrived = playthrough.step(&self.run.timeline, end_ns, max_events);
             if !arrived {
                 return None;
             }
@@ -451,17 +459,21 @@ impl Grader {
     }
 }
 
-/// Applies a timeline entry as grading sees it: edits keep the challenge's fault script.
+/// Applies a timeline entry as grading sees it: edits keep the `script` of faults, if any.
 fn apply(
-    challenge: &Challenge,
+    script: Option<&[crate::design::ScheduledFault]>,
     simulation: &mut Simulation,
     entry: &RunEntry,
 ) -> Result<(), String> {
     match &entry.action {
         RunAction::Live(command) => simulation.apply(command.clone()).map_err(|e| e.to_string()),
-        RunAction::Edit(design) => simulation
-            .reconfigure(&challenge.scripted(design))
-            .map_err(|e| e.to_string()),
+        RunAction::Edit(design) => {
+            let mut design = design.clone();
+            if let Some(script) = script {
+                design.faults = script.to_vec();
+            }
+            simulation.reconfigure(&design).map_err(|e| e.to_string())
+        }
         RunAction::Acknowledge { .. } | RunAction::Resolve { .. } | RunAction::Marker { .. } => {
             Ok(())
         }

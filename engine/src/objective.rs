@@ -375,7 +375,7 @@ pub fn evaluate(objective: &Objective, trace: &Trace) -> Outcome {
         Measure::RecoverySeconds => happenings
             .clone()
             .find(|(_, h)| matches!(h, Happening::Fault { .. }))
-            .and_then(|(fault_at, _)| recovery(trace, *fault_at, to)),
+            .and_then(|(fault_at, _)| recovery(trace, *fault_at, to, RECOVERY_HOLD_S)),
         Measure::AlertsFired => Some(
             happenings
                 .clone()
@@ -415,9 +415,9 @@ pub fn evaluate(objective: &Objective, trace: &Trace) -> Outcome {
     Outcome { value, status }
 }
 
-/// Seconds from `fault_at` to the start of the first [`RECOVERY_HOLD_S`] recovered seconds in a
-/// row (a second without answers counts as not recovered), looking no further than second `to`.
-fn recovery(trace: &Trace, fault_at: f64, to: usize) -> Option<f64> {
+/// Seconds from `fault_at` to the start of the first `hold` recovered seconds in a row (a second
+/// without answers counts as not recovered), looking no further than second `to`.
+pub fn recovery(trace: &Trace, fault_at: f64, to: usize, hold: usize) -> Option<f64> {
     let first = fault_at.floor() as usize;
     let end = to.min(trace.seconds.len());
     let mut run = 0;
@@ -427,12 +427,77 @@ fn recovery(trace: &Trace, fault_at: f64, to: usize) -> Option<f64> {
         let recovered =
             answered > 0 && second.failed as f64 <= RECOVERED_ERROR_RATE * answered as f64;
         run = if recovered { run + 1 } else { 0 };
-        if run == RECOVERY_HOLD_S {
-            let start = (index + 1 - RECOVERY_HOLD_S) as f64;
+        if run == hold.max(1) {
+            let start = (index + 1 - hold.max(1)) as f64;
             return Some((start - fault_at).max(0.0));
         }
     }
     None
+}
+
+/// A failure drill read off a trace: how long until an alert said so, until the responder first
+/// changed the running design, and until users stopped seeing errors; and how much of the error
+/// budget the drill's window burned.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DrillReport {
+    pub fault_at_s: f64,
+    /// Seconds from the fault to the first alert fired after it.
+    pub detected_after_s: Option<f64>,
+    /// Seconds from the fault to the responder's first change of the running design after it.
+    pub first_act_after_s: Option<f64>,
+    /// Seconds from the fault to recovery: the error rate at most [`RECOVERED_ERROR_RATE`] for the
+    /// hold, within the window.
+    pub recovered_after_s: Option<f64>,
+    /// Users' requests answered and failed from the fault to the window's end.
+    pub answered: u64,
+    pub failed: u64,
+    /// Failed requests over the window's error budget at the objective: 1.0 burns all of it.
+    pub budget_burned: f64,
+}
+
+/// The drill of a fault at `fault_at_s`, over `window_s` seconds after it; recovered once the error
+/// rate held for `hold_s` seconds; the error budget is `1 − slo` of the answered requests.
+pub fn drill_report(
+    trace: &Trace,
+    fault_at_s: f64,
+    window_s: f64,
+    hold_s: usize,
+    slo: f64,
+) -> DrillReport {
+    let end_s = fault_at_s + window_s;
+    let after = |at: f64| at > fault_at_s + 1e-9 && at < end_s;
+    let detected_after_s = trace
+        .happenings
+        .iter()
+        .find(|(at, h)| after(*at) && matches!(h, Happening::AlertFired { .. }))
+        .map(|(at, _)| at - fault_at_s);
+    let first_act_after_s = trace
+        .happenings
+        .iter()
+        .find(|(at, h)| after(*at) && *h == Happening::Edit)
+        .map(|(at, _)| at - fault_at_s);
+    let end = end_s.ceil() as usize;
+    let recovered_after_s = recovery(trace, fault_at_s, end, hold_s);
+    let seconds = trace
+        .seconds
+        .get((fault_at_s.floor() as usize).min(trace.seconds.len())..end.min(trace.seconds.len()))
+        .unwrap_or(&[]);
+    let failed: u64 = seconds.iter().map(|s| s.failed).sum();
+    let answered: u64 = seconds.iter().map(|s| s.completed + s.failed).sum::<u64>();
+    let budget = (1.0 - slo).max(1e-9) * answered as f64;
+    DrillReport {
+        fault_at_s,
+        detected_after_s,
+        first_act_after_s,
+        recovered_after_s,
+        answered,
+        failed,
+        budget_burned: if answered > 0 {
+            failed as f64 / budget
+        } else {
+            0.0
+        },
+    }
 }
 
 /// Builds a [`Trace`] from a simulation shown to it at each whole simulated second.

@@ -495,7 +495,7 @@ fn follow(
             while now_ms() < deadline {
                 if tracking
                     .playthrough
-                    .step(challenge, &file.timeline, file.end_ns, EVENT_SLICE)
+                    .step(&file.timeline, file.end_ns, EVENT_SLICE)
                 {
                     break;
                 }

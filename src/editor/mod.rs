@@ -29,6 +29,8 @@
 //! - `share_link.rs`: the design in the URL fragment (deflate + base64 + checksum), bounded.
 //! - `replay_link.rs`: a whole run in the URL fragment (`#r=`, the share link's envelope), opened read-only.
 //! - `class_link.rs`: a classroom pack (`#p=`) or a submission (`#s=`) in the URL fragment, same envelope.
+//! - `interview.rs`: interview mode: the 45-minute clock in phases, the sheets (estimates checked),
+//!   the private drill script, the interview file and the interviewer's `#i=` link.
 //! - `storage.rs`: localStorage keys, restore on load, import and export of files.
 //! - `icons.rs`: each node kind's icon as SVG shapes (canvas, palette and exported pictures).
 //! - `keymap.rs`: the shortcut table used by both the key handler and the `?` sheet.
@@ -85,6 +87,7 @@ pub mod geometry;
 pub mod gesture;
 pub mod history;
 pub mod icons;
+pub mod interview;
 pub mod keymap;
 pub mod number;
 pub mod pattern;

@@ -5,7 +5,7 @@
 use engine::histogram::Histogram;
 use engine::objective::{
     Bound, Happening, MIN_ANSWERED, Measure, Objective, Outcome, Second, Status, Trace, Tracer,
-    evaluate,
+    drill_report, evaluate,
 };
 use engine::{NodeKind, Simulation, presets};
 
@@ -283,4 +283,40 @@ fn a_tracer_on_a_real_run_adds_up_to_the_runs_totals() {
     let cost = objective(Measure::CostPerHour, Bound::AtMost, 1.0, 0.0, 60.0);
     let snapshot = simulation.snapshot();
     assert_eq!(evaluate(&cost, trace).value, Some(snapshot.cost_per_hour));
+}
+
+#[test]
+fn a_drill_reads_detection_first_act_recovery_and_budget() {
+    // Good until 20, half failing 20..24, good again; the fault at 20.0 is the drill's own command.
+    let seconds: Vec<Second> = (0..40)
+        .map(|i| {
+            if (20..24).contains(&i) {
+                second(50, 50, 50)
+            } else {
+                second(100, 0, 50)
+            }
+        })
+        .collect();
+    let trace = Trace {
+        seconds,
+        happenings: vec![
+            (20.0, fault()),
+            (20.0, Happening::Edit),
+            (26.0, fired("Something went wrong")),
+            (29.5, Happening::Edit),
+        ],
+        ..Trace::default()
+    };
+    let report = drill_report(&trace, 20.0, 20.0, 3, 0.999);
+    assert_eq!(report.detected_after_s, Some(6.0));
+    assert_eq!(report.first_act_after_s, Some(9.5));
+    assert_eq!(report.recovered_after_s, Some(4.0));
+    assert_eq!((report.answered, report.failed), (2_000, 200));
+    // 200 failed against a budget of 0.1 % of 2 000 = 2 requests: a hundred times over.
+    assert!((report.budget_burned - 100.0).abs() < 1e-9);
+    // A window too short to hold three good seconds never recovers.
+    assert_eq!(
+        drill_report(&trace, 20.0, 5.0, 3, 0.999).recovered_after_s,
+        None
+    );
 }

@@ -6,6 +6,7 @@ mod fault_form;
 mod fields;
 mod gesture;
 mod history;
+mod interview;
 mod keymap;
 mod number;
 mod pattern;
