@@ -9,8 +9,8 @@ use crate::components::{
 };
 use crate::editor::{Command, Editor, Selection, Viewport};
 use crate::persistence::{
-    Banner, autosave, clear_replay_fragment, follow_pasted_links, initial_design, open_pack_link,
-    replay_link,
+    Banner, autosave, clear_replay_fragment, follow_pasted_links, initial_design,
+    open_interview_link, open_pack_link, replay_link,
 };
 use crate::runner::Runner;
 use crate::state::{AppState, ChallengeSession, ViewState};
@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
     } else {
         follow_pasted_links(state);
         open_pack_link(state);
+        open_interview_link(state);
     }
     let read_only = state.runner.read_only;
     view! {

@@ -112,6 +112,39 @@ pub fn open_pack_link(state: crate::state::AppState) {
     }
 }
 
+/// An interviewer's link (`#i=…`) opens the candidate's design on top of the local work (one Undo
+/// away) with the interviewer's failure drill kept out of sight for the Interview tab; the link
+/// leaves the address bar once read. A damaged one is refused with its reason.
+pub fn open_interview_link(state: crate::state::AppState) {
+    let hash = window().location().hash().unwrap_or_default();
+    if !hash.starts_with(crate::editor::interview::INTERVIEW_PREFIX) {
+        return;
+    }
+    remove_fragment();
+    match crate::editor::interview::InterviewFile::decode_link(&hash) {
+        Ok(file) => {
+            if state
+                .execute(&crate::editor::Command::ReplaceDocument(Box::new(
+                    file.design,
+                )))
+                .is_ok()
+            {
+                state.challenges.drill.set(file.drill);
+                state.banner.set(Some(Banner {
+                    message: "An interview is ready: open the Interview tab in the dock and press Start. Undo brings back your own design.".to_owned(),
+                    is_error: false,
+                }));
+            }
+        }
+        Err(error) => state.banner.set(Some(Banner {
+            message: format!(
+                "The interview link could not be opened: {error}. Your design is unchanged."
+            ),
+            is_error: true,
+        })),
+    }
+}
+
 /// Removes a damaged replay link from the address bar (so a reload opens the app as usual).
 pub fn clear_replay_fragment() {
     remove_fragment();

@@ -35,6 +35,8 @@ pub struct ChallengeSession {
     pub pack: RwSignal<Option<engine::pack::Pack>>,
     /// The best graded run of each of the pack's challenges, for Submit.
     pub results: RwSignal<Vec<engine::pack::SubmittedRun>>,
+    /// The interviewer's private failure drill, from an interviewer's link (`#i=`).
+    pub drill: RwSignal<Option<crate::editor::interview::DrillScript>>,
 }
 
 impl Default for ChallengeSession {
@@ -50,6 +52,7 @@ impl ChallengeSession {
             menu_open: RwSignal::new(false),
             pack: RwSignal::new(None),
             results: RwSignal::new(Vec::new()),
+            drill: RwSignal::new(None),
         }
     }
 }

@@ -4,7 +4,8 @@
 //! when the user switches tabs (the logs' pause point, the business-metric
 //! history the charts draw) lives on. Each panel gets a `visible` signal and skips its work while hidden.
 //! The fourth tab, the report, reads what the others show: logs, notifications and the incidents.
-//! The fifth, Compare, runs this design against another on the same traffic (A/B).
+//! The fifth, Compare, runs this design against another on the same traffic (A/B). The sixth,
+//! Interview, is interview mode: the clock in phases, the sheets and the failure drill.
 //!
 //! Every panel is a view: what it shows is decided by `crate::observe` (and, for the forms, by
 //! `crate::editor`), tested natively there.
@@ -12,6 +13,7 @@
 mod alerts;
 mod charts;
 mod compare;
+mod interview;
 mod logs;
 mod report;
 
@@ -22,6 +24,7 @@ use leptos::prelude::*;
 use alerts::{AlertsPanel, announce_alerts};
 use charts::ChartsPanel;
 use compare::ComparePanel;
+use interview::InterviewPanel;
 use logs::LogsPanel;
 use report::ReportPanel;
 
@@ -43,15 +46,17 @@ enum DockTab {
     Logs,
     Report,
     Compare,
+    Interview,
 }
 
 impl DockTab {
-    const ALL: [DockTab; 5] = [
+    const ALL: [DockTab; 6] = [
         DockTab::Charts,
         DockTab::Alerts,
         DockTab::Logs,
         DockTab::Report,
         DockTab::Compare,
+        DockTab::Interview,
     ];
 
     fn label(self) -> &'static str {
@@ -61,6 +66,7 @@ impl DockTab {
             DockTab::Logs => "Logs",
             DockTab::Report => "Report",
             DockTab::Compare => "Compare",
+            DockTab::Interview => "Interview",
         }
     }
 
@@ -71,6 +77,7 @@ impl DockTab {
             DockTab::Logs => "dock-logs",
             DockTab::Report => "dock-report",
             DockTab::Compare => "dock-compare",
+            DockTab::Interview => "dock-interview",
         }
     }
 
@@ -87,8 +94,14 @@ impl DockTab {
 /// The panel along the bottom.
 #[component]
 pub fn Dock() -> impl IntoView {
-    let selected = RwSignal::new(DockTab::Charts);
-    let runner = crate::state::AppState::get().runner;
+    let state = crate::state::AppState::get();
+    // An interviewer's link opens on the Interview tab.
+    let selected = RwSignal::new(if state.challenges.drill.get_untracked().is_some() {
+        DockTab::Interview
+    } else {
+        DockTab::Charts
+    });
+    let runner = state.runner;
     provide_context(IncidentResponses(Memo::new(move |_| {
         let until_s = runner.viewing.get().unwrap_or(f64::INFINITY);
         runner.notifications.with(|notifications| {
@@ -145,6 +158,7 @@ pub fn Dock() -> impl IntoView {
             DockTab::Logs => view! { <LogsPanel visible=visible /> }.into_any(),
             DockTab::Report => view! { <ReportPanel visible=visible /> }.into_any(),
             DockTab::Compare => view! { <ComparePanel visible=visible /> }.into_any(),
+            DockTab::Interview => view! { <InterviewPanel visible=visible /> }.into_any(),
         };
         view! {
             <div
