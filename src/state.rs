@@ -87,14 +87,17 @@ pub fn canvas_screen_size() -> Size {
 }
 
 /// The screen rectangles drawn over the canvas that a fitted view keeps nodes out from under (the
-/// legend), relative to the canvas. The minimap is not one: it moves to a corner where it covers no
+/// legend, a challenge's card), relative to the canvas. The minimap is not one: it moves to a corner where it covers no
 /// node, and steps aside while the whole design is on screen.
 pub fn canvas_overlays() -> Vec<crate::editor::Rect> {
     let Some(canvas) = document().query_selector("main.canvas").ok().flatten() else {
         return Vec::new();
     };
     let origin = canvas.get_bounding_client_rect();
-    let Some(overlays) = document().query_selector_all(".canvas__legend").ok() else {
+    let Some(overlays) = document()
+        .query_selector_all(".canvas__legend, .challenge-card")
+        .ok()
+    else {
         return Vec::new();
     };
     (0..overlays.length())

@@ -581,13 +581,20 @@ fn NodeView(
             })
         }
     };
+    // A node the challenge being played locks (the users, a given database) says so.
+    let locked = {
+        let id = id.clone();
+        let active = expect_context::<crate::state::AppState>().challenges.active;
+        move || active.with(|c| c.as_ref().is_some_and(|c| c.locked.contains(&id)))
+    };
     let label = {
         let name = name.clone();
         let health = health.clone();
         let single_point = single_point.clone();
+        let locked = locked.clone();
         move || {
             format!(
-                "{} {}{}{}",
+                "{} {}{}{}{}",
                 kind.label(),
                 name(),
                 health()
@@ -602,7 +609,12 @@ fn NodeView(
                         };
                         format!(", {what}: {reason}")
                     })
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if locked() {
+                    ", locked by the challenge"
+                } else {
+                    ""
+                },
             )
         }
     };
@@ -658,6 +670,9 @@ fn NodeView(
                     }
                 })}
             <span class="node__health" aria-hidden="true">{move || health().map(health_icon)}</span>
+            {move || locked().then(|| view! {
+                <span class="node__locked" title="Locked by the challenge: changing it breaks the rules" aria-hidden="true">"locked"</span>
+            })}
             {move || single_point().map(|(full, reason)| view! {
                 <span class="node__spof" class:node__spof--partial=!full title=reason aria-hidden="true">
                     {if full { "SPOF" } else { "partial" }}

@@ -63,6 +63,9 @@ test('solve "Rush hour" from the keyboard for three stars, and read it on a phon
   const palette = page.getByRole('navigation', { name: 'Palette' });
   assert.equal(await palette.getByRole('button', { name: 'Cache', exact: true }).isVisible(), false);
   assert.equal(await palette.getByRole('button', { name: 'Server', exact: true }).isVisible(), true);
+  // The traffic and the database are the challenge's: locked, and said so.
+  assert.match(await page.locator('[data-node-id="users"]').getAttribute('aria-label'), /locked by the challenge/);
+  assert.doesNotMatch(await page.locator('[data-node-id="server"]').getAttribute('aria-label'), /locked/);
   // Select the web server and make it medium: the small one falls over at rush hour.
   await tabTo(/^Server Web server/);
   await page.keyboard.press('Enter');
