@@ -82,6 +82,8 @@
 //! - `nodes/*`: one model per node kind, each opening with what it models and what it leaves out;
 //!   `nodes/mod.rs` builds a node from its parameters and hands new parameters to its model.
 //! - `metrics`, `histogram`, `alerts`: measurements, log-linear latency histogram, alert rules.
+//! - `flavours`: the real systems a node can follow (Nginx, HAProxy, AWS ALB…), their documented
+//!   defaults with sources, and a load balancer's detection window in words.
 //! - `objective`, `challenge`, `challenges`, `pack`: objectives read off a run's trace, grading by
 //!   re-simulation on every grading seed, the built-in challenges in story order, and classroom
 //!   packs, submissions and rubrics graded without trusting a claim.
@@ -96,6 +98,7 @@ mod core;
 pub mod design;
 pub mod determinism;
 mod event_queue;
+pub mod flavours;
 pub mod histogram;
 pub mod metrics;
 mod node_kind;

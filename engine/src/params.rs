@@ -299,6 +299,17 @@ pub struct LoadBalancerParams {
     pub takeover_ms: f64,
     /// Price, dollars per hour (doubled with a standby).
     pub cost_per_hour: f64,
+    /// Which real load balancer these settings follow (a label: the values are the fields here;
+    /// see `crate::flavours`).
+    pub flavour: LbFlavour,
+    /// Passive (in-band) checks, as open-source Nginx does them: this many failed requests to a
+    /// backend within `passive_fail_timeout_ms` take it out for `passive_fail_timeout_ms`, after
+    /// which a live request tries it again. 0 = off. A one-backend group is never taken out.
+    pub passive_max_fails: u32,
+    pub passive_fail_timeout_ms: f64,
+    /// When every backend is unhealthy, route to all of them anyway (AWS ALB's fail-open) instead
+    /// of refusing the requests.
+    pub fail_open: bool,
 }
 
 impl Default for LoadBalancerParams {
@@ -311,8 +322,25 @@ impl Default for LoadBalancerParams {
             standby: false,
             takeover_ms: 3_000.0,
             cost_per_hour: 0.025,
+            flavour: LbFlavour::Generic,
+            passive_max_fails: 0,
+            passive_fail_timeout_ms: 10_000.0,
+            fail_open: false,
         }
     }
+}
+
+/// The real load balancer a node's settings follow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LbFlavour {
+    /// Our own defaults (HAProxy's check numbers with a 1 s probe timeout).
+    #[default]
+    Generic,
+    NginxOpenSource,
+    NginxPlus,
+    Haproxy,
+    AwsAlb,
 }
 
 /// Active health checks: a probe per backend every interval.

@@ -51,6 +51,13 @@ pub enum RunEvent {
         passed: u32,
         threshold: u32,
     },
+    /// Passive checks took `backend` out for `skipped_s` seconds after `failed` failed requests;
+    /// a live request tries it again afterwards.
+    PassivelySkipped {
+        backend: String,
+        failed: u32,
+        skipped_s: f64,
+    },
     /// A new backend joined the load balancer's rotation (the live "add server" command).
     BackendAdded { backend: String },
 

@@ -424,6 +424,18 @@ impl Checker {
             60_000.0,
         );
         self.range(&format!("{path}.takeover_ms"), lb.takeover_ms, 0.0, DAY_MS);
+        self.count(
+            &format!("{path}.passive_max_fails"),
+            lb.passive_max_fails,
+            0,
+            100,
+        );
+        self.range(
+            &format!("{path}.passive_fail_timeout_ms"),
+            lb.passive_fail_timeout_ms,
+            1.0,
+            DAY_MS,
+        );
         self.range(&format!("{path}.cost_per_hour"), lb.cost_per_hour, 0.0, 1e6);
     }
 

@@ -9,7 +9,9 @@ use leptos::prelude::*;
 use super::backends::Backends;
 use super::field::{FieldProblem, FieldWidth, FormLook, LabelledField};
 use crate::editor::command::LinkId;
-use crate::editor::fields::{FieldInput, ParamField, Section, option_label, param_fields};
+use crate::editor::fields::{
+    FieldInput, ParamField, Section, flavour_note, option_label, param_fields,
+};
 use crate::editor::{Command, ParamValue, Point, pattern};
 use crate::state::AppState;
 
@@ -139,7 +141,7 @@ fn NodeInspector(id: String) -> impl IntoView {
         </LabelledField>
         <p class="inspector__id">"id " <code>{move || id.get_value()}</code></p>
         <LiveNumbers id=id />
-        {(kind == NodeKind::LoadBalancer).then(|| view! { <Backends id=id /> })}
+        {(kind == NodeKind::LoadBalancer).then(|| view! { <Backends id=id /> <FlavourLine id=id /> })}
         <ChaosControls id=id kind=kind />
         {Section::ALL
             .into_iter()
@@ -256,10 +258,29 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
         }
         .into_any(),
     };
+    // A load balancer that follows a flavour says, beside each setting the flavour fixes, whether
+    // it is the flavour's default (with its source) or custom.
+    let note = move || {
+        let (Some(node), Some(path)) = (node.try_get_value(), path.try_get_value()) else {
+            return None;
+        };
+        state.editor.with(|editor| {
+            editor
+                .document()
+                .node(&node)
+                .and_then(|n| flavour_note(&n.params, &path))
+        })
+    };
     view! {
         <LabelledField look=FormLook::Inspector label=label problem=problem unit=unit help=field.help>
             {input}
         </LabelledField>
+        {move || note().map(|note| view! {
+            <p class="field__flavour" class:field__flavour--custom=note.custom>
+                {note.text}" · "
+                <a href=note.source target="_blank" rel="noopener">"source"</a>
+            </p>
+        })}
     }
     .into_any()
 }
@@ -664,5 +685,44 @@ fn LinkInspector(link: LinkId) -> impl IntoView {
         >
             "Delete link"
         </button>
+    }
+}
+
+/// Under a load balancer: its detection window in words, and "Reset to <flavour> defaults" when a
+/// setting the flavour fixes was edited.
+#[component]
+fn FlavourLine(id: StoredValue<String>) -> impl IntoView {
+    let state = AppState::get();
+    let lb = move || {
+        state.editor.with(|editor| {
+            match editor.document().node(&id.get_value()).map(|n| &n.params) {
+                Some(engine::NodeParams::LoadBalancer(lb)) => Some(lb.clone()),
+                _ => None,
+            }
+        })
+    };
+    let reset = move |_| {
+        let Some(lb) = lb() else {
+            return;
+        };
+        let command = Command::SetParam {
+            node: id.get_value(),
+            field: "flavour".to_owned(),
+            value: ParamValue::Text(lb.flavour.as_str().to_owned()),
+        };
+        let _ = state.execute(&command);
+        state.seal();
+    };
+    move || {
+        lb().map(|lb| {
+            let custom = !lb.flavour.custom(&lb).is_empty()
+                && lb.flavour != engine::params::LbFlavour::Generic;
+            view! {
+                <p class="inspector__detection">{engine::flavours::DetectionWindow::of(&lb).words()}</p>
+                {custom.then(|| view! {
+                    <button class="button" type="button" on:click=reset>{format!("Reset to {} defaults", lb.flavour.label())}</button>
+                })}
+            }
+        })
     }
 }

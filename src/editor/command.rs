@@ -661,7 +661,13 @@ fn set_param(
     let node = &document.nodes[index];
     let mut json = serde_json::to_value(&node.params).unwrap_or(Value::Null);
     set_json_field(&mut json, field, value)?;
-    let params = parse_params(node.kind(), json).map_err(|error| value_error(field, "", &error))?;
+    let mut params =
+        parse_params(node.kind(), json).map_err(|error| value_error(field, "", &error))?;
+    // Choosing a load balancer's flavour rewrites its checks to that flavour's defaults in the same
+    // step (one Undo brings the old ones back); choosing the same flavour again resets edited ones.
+    if let (NodeParams::LoadBalancer(lb), "flavour") = (&mut params, field) {
+        *lb = lb.flavour.apply(lb);
+    }
     let node = &mut document.nodes[index];
     let differs = node.params != params;
     node.params = params;

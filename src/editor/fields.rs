@@ -85,7 +85,11 @@ const ORDER: &[(&str, Section)] = &[
     ("memory_per_request_mb", Section::Capacity),
     ("response_bytes", Section::Capacity),
     ("scrape_interval_s", Section::Capacity),
+    ("flavour", Section::Resilience),
     ("health_check", Section::Resilience),
+    ("passive_max_fails", Section::Resilience),
+    ("passive_fail_timeout_ms", Section::Resilience),
+    ("fail_open", Section::Resilience),
     ("standby", Section::Resilience),
     ("takeover_ms", Section::Resilience),
     ("timeout_ms", Section::Resilience),
@@ -325,6 +329,18 @@ pub fn help_for(name: &str) -> Option<&'static str> {
         "healthy_threshold" => "Good probes in a row before it is put back.",
         "standby" => "A passive second load balancer that takes over if this one dies.",
         "takeover_ms" => "How long the standby needs to take over.",
+        "flavour" => {
+            "The real load balancer these settings follow: choosing one sets its documented defaults (one Undo brings yours back)."
+        }
+        "passive_max_fails" => {
+            "Passive checks (Nginx's max_fails): this many failed requests take a backend out; 0 turns them off."
+        }
+        "passive_fail_timeout_ms" => {
+            "Nginx's fail_timeout: the window the failures are counted in, and how long the backend is then skipped."
+        }
+        "fail_open" => {
+            "With every backend unhealthy, route to all of them anyway (as AWS ALB does) instead of refusing."
+        }
         "processing_ms" => "Time the load balancer spends on each request.",
         "tier" => "Instance size: cores, memory and price per hour (vertical scaling).",
         "workers" => "Requests served at once; empty means one per core of the tier.",
@@ -440,4 +456,32 @@ fn expected_names(message: &str) -> Vec<String> {
         .step_by(2)
         .map(str::to_owned)
         .collect()
+}
+
+/// What a load balancer's field says about its flavour: the flavour's default with its source, or
+/// "custom" with what the flavour would have.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlavourNote {
+    pub text: String,
+    pub source: &'static str,
+    pub custom: bool,
+}
+
+/// The flavour note of the field at `path`, for a load balancer that follows a named flavour.
+pub fn flavour_note(params: &NodeParams, path: &str) -> Option<FlavourNote> {
+    let NodeParams::LoadBalancer(lb) = params else {
+        return None;
+    };
+    let flavour = lb.flavour;
+    let default = flavour.defaults().into_iter().find(|d| d.path == path)?;
+    let custom = flavour.custom(lb).contains(&path);
+    Some(FlavourNote {
+        text: if custom {
+            format!("custom · {} default: {}", flavour.label(), default.value)
+        } else {
+            format!("{} default ({})", flavour.label(), default.label)
+        },
+        source: default.source,
+        custom,
+    })
 }

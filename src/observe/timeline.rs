@@ -202,7 +202,9 @@ pub fn mark_of(event: &RunEvent) -> Option<Mark> {
         | RunEvent::NoReplicaToPromote
         | RunEvent::FaultInjected { .. } => Some(Mark::Fault),
         RunEvent::RequestFailed { .. } => Some(Mark::Error),
-        RunEvent::MarkedUnhealthy { .. } => Some(Mark::Detection),
+        RunEvent::MarkedUnhealthy { .. } | RunEvent::PassivelySkipped { .. } => {
+            Some(Mark::Detection)
+        }
         RunEvent::MarkedHealthy { .. }
         | RunEvent::Restarted
         | RunEvent::Restarting { .. }

@@ -7,6 +7,7 @@
 //! arch-sim speed                                                events/s and customers/s, one line per workload
 //! arch-sim replay RUN.run.json [--expect DIGEST]                re-simulates a run file: report + digest
 //! arch-sim compare A.json B.json [--seeds 10] [--seconds 120]   A/B under common random numbers, JSON
+//! arch-sim flavours --markdown                                  the README's table of flavours
 //! arch-sim challenges                                           the built-in challenges, one per line
 //! arch-sim challenge ID DESIGN.json                             grades a design (JSON); exit 1 if not passed
 //! arch-sim pack ID... [--title T] [--seeds 1,2,3]               a classroom pack of built-in challenges
@@ -25,7 +26,7 @@ use engine::{Design, RunFile, Simulation, presets};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim compare A.json B.json [--seeds N] [--seconds N]\n       arch-sim preset single|vertical|horizontal|distributed\n       arch-sim digest\n       arch-sim speed\n       arch-sim challenges\n       arch-sim challenge ID DESIGN.json\n       arch-sim pack ID... [--title T] [--seeds 1,2,3]\n       arch-sim grade PACK.json SUBMISSION.json... [--rubric RUBRIC.json] [--csv]"
+        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim compare A.json B.json [--seeds N] [--seconds N]\n       arch-sim preset single|vertical|horizontal|distributed\n       arch-sim digest\n       arch-sim speed\n       arch-sim flavours --markdown\n       arch-sim challenges\n       arch-sim challenge ID DESIGN.json\n       arch-sim pack ID... [--title T] [--seeds 1,2,3]\n       arch-sim grade PACK.json SUBMISSION.json... [--rubric RUBRIC.json] [--csv]"
     );
     ExitCode::from(64)
 }
@@ -44,6 +45,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("speed") => speed(),
+        Some("flavours") if arguments.get(1).map(String::as_str) == Some("--markdown") => {
+            print!("{}", engine::flavours::markdown_table());
+            ExitCode::SUCCESS
+        }
         Some("challenges") => {
             for challenge in engine::challenges::all() {
                 println!("{}\t{}", challenge.id, challenge.title);

@@ -77,12 +77,22 @@ pub(crate) struct Backend {
     /// Its link was deleted while running: it gets no new requests and is no longer probed, while
     /// the requests it holds finish (its slot stays, probes and replies refer to slots).
     pub(crate) removed: bool,
+    /// Passive checks: failed requests counted since `passive_since` (nanoseconds), and until when
+    /// the backend is skipped after too many of them.
+    passive_fails: u32,
+    passive_since: u64,
+    pub(crate) skipped_until: u64,
 }
 
 impl Backend {
-    /// Whether new requests may go to it.
-    fn routable(&self) -> bool {
-        self.healthy && !self.removed
+    /// Whether new requests may go to it at `now`; `open`: every backend is unhealthy and the load
+    /// balancer fails open, so any backend still linked will do.
+    fn usable(&self, now: u64, open: bool) -> bool {
+        if open {
+            !self.removed
+        } else {
+            self.healthy && !self.removed && now >= self.skipped_until
+        }
     }
 }
 
@@ -165,6 +175,9 @@ impl LoadBalancer {
             unsettled: Vec::new(),
             probes_sent: 0,
             last_probe_ok: None,
+            passive_fails: 0,
+            passive_since: 0,
+            skipped_until: 0,
             connections: 0,
             weight,
             current_weight: 0,
@@ -294,9 +307,18 @@ impl LoadBalancer {
     }
 
     fn choose(&mut self, core: &mut Core, user: u32) -> Option<usize> {
+        let now = core.now;
         self.scratch.clear();
-        self.scratch
-            .extend((0..self.backends.len()).filter(|&slot| self.backends[slot].routable()));
+        self.scratch.extend(
+            (0..self.backends.len()).filter(|&slot| self.backends[slot].usable(now, false)),
+        );
+        // AWS ALB: with every target unhealthy, route to all of them (fail open).
+        let open = self.scratch.is_empty() && self.params.fail_open;
+        if open {
+            self.scratch.extend(
+                (0..self.backends.len()).filter(|&slot| self.backends[slot].usable(now, true)),
+            );
+        }
         let count = self.backends.len();
         if self.scratch.is_empty() {
             if self.explain {
@@ -307,7 +329,7 @@ impl LoadBalancer {
         let chosen = match self.params.algorithm {
             Algorithm::RoundRobin => {
                 let mut slot = self.cursor % count;
-                while !self.backends[slot].routable() {
+                while !self.backends[slot].usable(now, open) {
                     slot = (slot + 1) % count;
                 }
                 if self.explain {
@@ -424,7 +446,7 @@ impl LoadBalancer {
                 let mut chosen = None;
                 for offset in 0..self.ring.len() {
                     let (point, slot) = self.ring[(start + offset) % self.ring.len()];
-                    if self.backends[slot as usize].routable() {
+                    if self.backends[slot as usize].usable(now, open) {
                         chosen = Some((point, slot as usize));
                         break;
                     }
@@ -458,7 +480,63 @@ impl LoadBalancer {
             backend.connections = backend.connections.saturating_sub(1);
         }
         self.connections = self.connections.saturating_sub(1);
+        if let Some(cause) = failure {
+            self.passive_check(core, slot, cause);
+        }
         core.respond(parent, failure.map_or(Ok(()), Err));
+    }
+
+    /// Passive checks (open-source Nginx): a request that failed because the backend could not be
+    /// reached or died with it (not one it refused as too busy) counts against it; `max_fails`
+    /// within the window take it out for the window, after which live requests try it again. A
+    /// load balancer with one backend never takes it out.
+    fn passive_check(&mut self, core: &mut Core, slot: usize, cause: FailureCause) {
+        let max_fails = self.params.passive_max_fails;
+        let live_backends = self.backends.iter().filter(|b| !b.removed).count();
+        if max_fails == 0 || live_backends < 2 {
+            return;
+        }
+        let Some(backend) = self.backends.get_mut(slot) else {
+            return;
+        };
+        let node = backend.node.0;
+        let counts = match cause {
+            FailureCause::BackendDown { node: at } | FailureCause::OutOfMemory { node: at } => {
+                at == node
+            }
+            FailureCause::Partition { from, to } | FailureCause::LinkLoss { from, to } => {
+                from == self.index.0 && to == node
+            }
+            _ => false,
+        };
+        if !counts {
+            return;
+        }
+        let now = core.now;
+        let window = to_ns(self.params.passive_fail_timeout_ms * 1e6);
+        if now.saturating_sub(backend.passive_since) > window || backend.passive_fails == 0 {
+            backend.passive_since = now;
+            backend.passive_fails = 0;
+        }
+        backend.passive_fails += 1;
+        if backend.passive_fails >= max_fails && now >= backend.skipped_until {
+            backend.skipped_until = now + window;
+            backend.passive_fails = 0;
+            let name = LoadBalancer::name(core, backend);
+            let seconds = window as f64 / 1e9;
+            core.log(
+                LogLevel::Warn,
+                self.index,
+                RunEvent::PassivelySkipped {
+                    backend: name.clone(),
+                    failed: max_fails,
+                    skipped_s: seconds,
+                },
+                format!(
+                    "{name} failed {max_fails} request(s): skipped for {seconds:.0} s, then tried again with a live request"
+                ),
+            );
+        }
     }
 
     pub(crate) fn timer(&mut self, core: &mut Core, timer: Timer) {

@@ -96,7 +96,7 @@ impl Simulation {
                     lb.current_backends()
                         .map(|backend| BackendView {
                             node: self.core.ids[backend.node.get()].clone(),
-                            in_rotation: backend.healthy,
+                            in_rotation: backend.healthy && now >= backend.skipped_until,
                             connections: backend.connections,
                             probes_sent: backend.probes_sent,
                             last_probe_ok: backend.last_probe_ok,

@@ -7,6 +7,7 @@ mod comparing;
 mod design_format;
 mod determinism;
 mod faults;
+mod flavours;
 mod live;
 mod live_edit;
 mod load_balancing;

@@ -949,3 +949,50 @@ fn disconnect_removes_exactly_one_existing_link() {
         "there is no link server → database"
     );
 }
+
+#[test]
+fn choosing_a_flavour_sets_its_defaults_in_one_step_and_again_resets_edits() {
+    let mut document = presets::horizontal_scaling();
+    let lb = |document: &Design| match &node(document, "lb").params {
+        NodeParams::LoadBalancer(lb) => lb.clone(),
+        _ => panic!("a load balancer"),
+    };
+    applied(&mut document, &set_param("lb", "flavour", "aws_alb"));
+    let alb = lb(&document);
+    assert_eq!(alb.flavour, engine::params::LbFlavour::AwsAlb);
+    assert_eq!(alb.health_check.interval_ms, 30_000.0);
+    assert_eq!(alb.health_check.healthy_threshold, 5);
+    assert!(alb.fail_open);
+    // The algorithm is the design's, not the flavour's.
+    assert_eq!(alb.algorithm, engine::params::Algorithm::LeastConnections);
+    // An edited check reads "custom"; choosing the flavour again resets it.
+    applied(
+        &mut document,
+        &set_param("lb", "health_check.interval_ms", "10000"),
+    );
+    let note = crate::editor::fields::flavour_note(
+        &node(&document, "lb").params,
+        "health_check.interval_ms",
+    )
+    .expect("a flavour note");
+    assert!(note.custom);
+    assert_eq!(note.text, "custom · AWS ALB default: 30 s");
+    applied(&mut document, &set_param("lb", "flavour", "aws_alb"));
+    assert_eq!(lb(&document), alb);
+    let note = crate::editor::fields::flavour_note(
+        &node(&document, "lb").params,
+        "health_check.interval_ms",
+    )
+    .expect("a flavour note");
+    assert_eq!(note.text, "AWS ALB default (HealthCheckIntervalSeconds)");
+    assert!(note.source.starts_with("https://docs.aws.amazon.com/"));
+    // Nginx: no active checks, passive ones instead.
+    applied(
+        &mut document,
+        &set_param("lb", "flavour", "nginx_open_source"),
+    );
+    let nginx = lb(&document);
+    assert!(!nginx.health_check.enabled);
+    assert_eq!(nginx.passive_max_fails, 1);
+    assert!(!nginx.fail_open);
+}

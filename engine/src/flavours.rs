@@ -1,0 +1,366 @@
+//! Flavours: the real systems a node's settings can follow, with their documented defaults and the
+//! page each default comes from. Choosing a flavour rewrites those settings (the saved design keeps
+//! the explicit values, so a file always says what ran); the flavour itself is a label, and each
+//! setting that differs from it reads "custom".
+//!
+//! Load balancers so far: open-source Nginx (passive checks only), Nginx Plus (active checks),
+//! HAProxy, AWS Application Load Balancer (fail-open when every target is unhealthy). Left out for
+//! now: ALB's deregistration delay (a removed backend here finishes what it holds, however long),
+//! keepalived, PM2, Redis and Memcached eviction, log shippers, Alertmanager grouping.
+
+use crate::params::{LbFlavour, LoadBalancerParams};
+
+/// One setting a flavour fixes: its path under the node's parameters, its value in words, and where
+/// the value comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlavourDefault {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub source: &'static str,
+}
+
+const NGINX_DOCS: &str =
+    "https://docs.nginx.com/nginx/admin-guide/load-balancer/http-health-check/";
+const NGINX_HC_MODULE: &str =
+    "https://nginx.org/en/docs/http/ngx_http_upstream_hc_module.html#health_check";
+const HAPROXY_DOCS: &str = "https://docs.haproxy.org/2.8/configuration.html#5.2-inter";
+const ALB_DOCS: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html";
+
+impl LbFlavour {
+    pub const ALL: [LbFlavour; 5] = [
+        LbFlavour::Generic,
+        LbFlavour::NginxOpenSource,
+        LbFlavour::NginxPlus,
+        LbFlavour::Haproxy,
+        LbFlavour::AwsAlb,
+    ];
+
+    /// Its name for people, and for the badge on the node.
+    pub fn label(self) -> &'static str {
+        match self {
+            LbFlavour::Generic => "Generic",
+            LbFlavour::NginxOpenSource => "Nginx",
+            LbFlavour::NginxPlus => "Nginx Plus",
+            LbFlavour::Haproxy => "HAProxy",
+            LbFlavour::AwsAlb => "AWS ALB",
+        }
+    }
+
+    /// The identifier in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LbFlavour::Generic => "generic",
+            LbFlavour::NginxOpenSource => "nginx_open_source",
+            LbFlavour::NginxPlus => "nginx_plus",
+            LbFlavour::Haproxy => "haproxy",
+            LbFlavour::AwsAlb => "aws_alb",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<LbFlavour> {
+        LbFlavour::ALL.into_iter().find(|f| f.as_str() == code)
+    }
+
+    /// What makes the real one different, in a sentence.
+    pub fn behaviour(self) -> &'static str {
+        match self {
+            LbFlavour::Generic => "Active health checks with this app's own defaults.",
+            LbFlavour::NginxOpenSource => {
+                "No active checks: a request that fails takes its backend out for fail_timeout, then a live request tries it again; a one-server group is never taken out."
+            }
+            LbFlavour::NginxPlus => {
+                "Active checks every 5 s; one failure takes a backend out, one pass brings it back."
+            }
+            LbFlavour::Haproxy => {
+                "Active checks every 2 s; down after 3 failures in a row, up after 2 successes."
+            }
+            LbFlavour::AwsAlb => {
+                "Active checks every 30 s with a 5 s timeout; 2 failures to mark a target unhealthy, 5 successes to bring it back; with every target unhealthy it fails open and routes to all."
+            }
+        }
+    }
+
+    /// The settings this flavour fixes, with their sources (empty for Generic: its values are
+    /// `LoadBalancerParams::default()`).
+    pub fn defaults(self) -> Vec<FlavourDefault> {
+        let d = |path, label, value: &str, source| FlavourDefault {
+            path,
+            label,
+            value: value.to_owned(),
+            source,
+        };
+        match self {
+            LbFlavour::Generic => Vec::new(),
+            LbFlavour::NginxOpenSource => vec![
+                d(
+                    "health_check.enabled",
+                    "Active checks",
+                    "off (open source has none)",
+                    NGINX_DOCS,
+                ),
+                d("passive_max_fails", "max_fails", "1", NGINX_DOCS),
+                d(
+                    "passive_fail_timeout_ms",
+                    "fail_timeout",
+                    "10 s",
+                    NGINX_DOCS,
+                ),
+                d("fail_open", "Fail open", "no", NGINX_DOCS),
+            ],
+            LbFlavour::NginxPlus => vec![
+                d(
+                    "health_check.enabled",
+                    "Active checks",
+                    "on",
+                    NGINX_HC_MODULE,
+                ),
+                d(
+                    "health_check.interval_ms",
+                    "interval",
+                    "5 s",
+                    NGINX_HC_MODULE,
+                ),
+                d(
+                    "health_check.timeout_ms",
+                    "Probe timeout",
+                    "1 s (a refused connection fails at once)",
+                    NGINX_HC_MODULE,
+                ),
+                d(
+                    "health_check.unhealthy_threshold",
+                    "fails",
+                    "1",
+                    NGINX_HC_MODULE,
+                ),
+                d(
+                    "health_check.healthy_threshold",
+                    "passes",
+                    "1",
+                    NGINX_HC_MODULE,
+                ),
+                d(
+                    "passive_max_fails",
+                    "max_fails",
+                    "off here (the active checks decide)",
+                    NGINX_DOCS,
+                ),
+                d("fail_open", "Fail open", "no", NGINX_HC_MODULE),
+            ],
+            LbFlavour::Haproxy => vec![
+                d("health_check.enabled", "check", "on", HAPROXY_DOCS),
+                d("health_check.interval_ms", "inter", "2 s", HAPROXY_DOCS),
+                d(
+                    "health_check.timeout_ms",
+                    "timeout check",
+                    "1 s (unset, HAProxy waits up to inter)",
+                    HAPROXY_DOCS,
+                ),
+                d(
+                    "health_check.unhealthy_threshold",
+                    "fall",
+                    "3",
+                    HAPROXY_DOCS,
+                ),
+                d("health_check.healthy_threshold", "rise", "2", HAPROXY_DOCS),
+                d("passive_max_fails", "observe", "off", HAPROXY_DOCS),
+                d("fail_open", "Fail open", "no", HAPROXY_DOCS),
+            ],
+            LbFlavour::AwsAlb => vec![
+                d("health_check.enabled", "Health checks", "on", ALB_DOCS),
+                d(
+                    "health_check.interval_ms",
+                    "HealthCheckIntervalSeconds",
+                    "30 s",
+                    ALB_DOCS,
+                ),
+                d(
+                    "health_check.timeout_ms",
+                    "HealthCheckTimeoutSeconds",
+                    "5 s",
+                    ALB_DOCS,
+                ),
+                d(
+                    "health_check.unhealthy_threshold",
+                    "UnhealthyThresholdCount",
+                    "2",
+                    ALB_DOCS,
+                ),
+                d(
+                    "health_check.healthy_threshold",
+                    "HealthyThresholdCount",
+                    "5",
+                    ALB_DOCS,
+                ),
+                d("passive_max_fails", "Passive checks", "none", ALB_DOCS),
+                d(
+                    "fail_open",
+                    "Fail open",
+                    "yes: all targets unhealthy → route to all",
+                    ALB_DOCS,
+                ),
+            ],
+        }
+    }
+
+    /// `params` following this flavour: its checks rewritten, everything else (algorithm, limits,
+    /// standby, cost) kept.
+    pub fn apply(self, params: &LoadBalancerParams) -> LoadBalancerParams {
+        let mut next = params.clone();
+        let base = LoadBalancerParams::default();
+        next.flavour = self;
+        next.health_check = base.health_check.clone();
+        next.passive_max_fails = base.passive_max_fails;
+        next.passive_fail_timeout_ms = base.passive_fail_timeout_ms;
+        next.fail_open = base.fail_open;
+        // (interval, timeout, failures to mark down, passes to bring back), milliseconds.
+        let active = |next: &mut LoadBalancerParams, interval, timeout, down, up| {
+            let check = &mut next.health_check;
+            check.enabled = true;
+            check.interval_ms = interval;
+            check.timeout_ms = timeout;
+            check.unhealthy_threshold = down;
+            check.healthy_threshold = up;
+        };
+        match self {
+            LbFlavour::Generic => {}
+            LbFlavour::NginxOpenSource => {
+                next.health_check.enabled = false;
+                next.passive_max_fails = 1;
+                next.passive_fail_timeout_ms = 10_000.0;
+            }
+            LbFlavour::NginxPlus => active(&mut next, 5_000.0, 1_000.0, 1, 1),
+            LbFlavour::Haproxy => active(&mut next, 2_000.0, 1_000.0, 3, 2),
+            LbFlavour::AwsAlb => {
+                active(&mut next, 30_000.0, 5_000.0, 2, 5);
+                next.fail_open = true;
+            }
+        }
+        next
+    }
+
+    /// The settings of `params` that differ from this flavour's (paths as in [`FlavourDefault`]):
+    /// "custom" in the inspector.
+    pub fn custom(self, params: &LoadBalancerParams) -> Vec<&'static str> {
+        let flavour = self.apply(params);
+        let (a, b) = (&params.health_check, &flavour.health_check);
+        let mut differ = Vec::new();
+        let mut check = |same: bool, path| {
+            if !same {
+                differ.push(path);
+            }
+        };
+        check(a.enabled == b.enabled, "health_check.enabled");
+        check(a.interval_ms == b.interval_ms, "health_check.interval_ms");
+        check(a.timeout_ms == b.timeout_ms, "health_check.timeout_ms");
+        check(
+            a.unhealthy_threshold == b.unhealthy_threshold,
+            "health_check.unhealthy_threshold",
+        );
+        check(
+            a.healthy_threshold == b.healthy_threshold,
+            "health_check.healthy_threshold",
+        );
+        check(
+            params.passive_max_fails == flavour.passive_max_fails,
+            "passive_max_fails",
+        );
+        check(
+            params.passive_fail_timeout_ms == flavour.passive_fail_timeout_ms,
+            "passive_fail_timeout_ms",
+        );
+        check(params.fail_open == flavour.fail_open, "fail_open");
+        differ
+    }
+}
+
+/// How long a dead backend keeps getting requests, by these settings.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DetectionWindow {
+    /// Active checks: the backend dies at a random phase of the probe interval, so it is marked
+    /// down between `from_s` and `to_s` after it died.
+    Active { from_s: f64, to_s: f64 },
+    /// Passive checks: `max_fails` failed requests take it out for `for_s`, then one live request
+    /// tries it again (and fails while it is still dead).
+    Passive { max_fails: u32, for_s: f64 },
+    /// Nothing takes a dead backend out of rotation.
+    Never,
+}
+
+impl DetectionWindow {
+    pub fn of(params: &LoadBalancerParams) -> DetectionWindow {
+        let check = &params.health_check;
+        if check.enabled {
+            let interval = check.interval_ms / 1000.0;
+            let timeout = check.timeout_ms / 1000.0;
+            let threshold = f64::from(check.unhealthy_threshold.max(1));
+            DetectionWindow::Active {
+                from_s: (threshold - 1.0) * interval + timeout,
+                to_s: threshold * interval + timeout,
+            }
+        } else if params.passive_max_fails > 0 {
+            DetectionWindow::Passive {
+                max_fails: params.passive_max_fails,
+                for_s: params.passive_fail_timeout_ms / 1000.0,
+            }
+        } else {
+            DetectionWindow::Never
+        }
+    }
+
+    /// The sentence under a load balancer.
+    pub fn words(&self) -> String {
+        let s = |v: f64| {
+            if (v - v.round()).abs() < 1e-9 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            }
+        };
+        match self {
+            DetectionWindow::Active { from_s, to_s } => format!(
+                "a dead backend keeps getting traffic for {}–{} s",
+                s(*from_s),
+                s(*to_s)
+            ),
+            DetectionWindow::Passive { max_fails, for_s } => format!(
+                "a dead backend is skipped after {max_fails} failed request{}, for {} s at a time",
+                if *max_fails == 1 { "" } else { "s" },
+                s(*for_s)
+            ),
+            DetectionWindow::Never => {
+                "a dead backend keeps getting traffic until it is back".to_owned()
+            }
+        }
+    }
+}
+
+/// The flavours table of the README (generated: `arch-sim flavours --markdown`).
+pub fn markdown_table() -> String {
+    let mut out = String::from(
+        "| flavour | what it models | defaults (source) | detection window |\n|---|---|---|---|\n",
+    );
+    for flavour in LbFlavour::ALL {
+        let params = flavour.apply(&LoadBalancerParams::default());
+        let defaults = flavour.defaults();
+        let cells = if defaults.is_empty() {
+            "interval 2 s, timeout 1 s, 3 failures down, 2 passes up".to_owned()
+        } else {
+            let source = defaults[0].source;
+            let values = defaults
+                .iter()
+                .map(|d| format!("{} {}", d.label, d.value))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("{values} ([source]({source}))")
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            flavour.label(),
+            flavour.behaviour(),
+            cells,
+            DetectionWindow::of(&params).words()
+        ));
+    }
+    out
+}

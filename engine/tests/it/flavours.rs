@@ -1,0 +1,250 @@
+//! Load balancer flavours: a backend killed at random phases over 100 seeds is marked unhealthy inside
+//! each active flavour's detection window, with a mean inside the 99 % interval of its midpoint;
+//! open-source Nginx skips a dead backend after one failed request and never takes the only one
+//! out; an ALB with every target unhealthy still routes (fail-open); the README's table is the
+//! generated one.
+
+use engine::flavours::{DetectionWindow, markdown_table};
+use engine::params::{LbFlavour, LoadBalancerParams, NodeParams};
+use engine::run_event::RunEvent;
+use engine::{Design, LiveCommand, Simulation, presets};
+
+/// The horizontal preset at a light load (fast to run), its load balancer following `flavour`.
+fn design(flavour: LbFlavour) -> Design {
+    let mut design = presets::horizontal_scaling();
+    for node in &mut design.nodes {
+        match &mut node.params {
+            NodeParams::Users(users) => users.rate_per_second = 40.0,
+            NodeParams::LoadBalancer(lb) => *lb = flavour.apply(lb),
+            _ => {}
+        }
+    }
+    design
+}
+
+fn lb(design: &Design) -> LoadBalancerParams {
+    match design.node("lb").map(|n| &n.params) {
+        Some(NodeParams::LoadBalancer(lb)) => lb.clone(),
+        _ => panic!("the preset has a load balancer"),
+    }
+}
+
+/// Kills `server-1` at 10 s and returns the seconds until the load balancer marked it unhealthy.
+fn detection_after_kill(flavour: LbFlavour, seed: u64, give_up_s: f64) -> Option<f64> {
+    let mut simulation = Simulation::new(&design(flavour), seed).expect("valid");
+    simulation.advance_until(10_000_000_000);
+    simulation
+        .apply(LiveCommand::Kill {
+            node: "server-1".to_owned(),
+        })
+        .expect("kill");
+    simulation.advance_until(((10.0 + give_up_s) * 1e9) as u64);
+    simulation
+        .report()
+        .events
+        .iter()
+        .find(|line| {
+            matches!(&line.event, Some(RunEvent::MarkedUnhealthy { backend, .. }) if backend == "server-1")
+        })
+        .map(|line| line.time_s - 10.0)
+}
+
+#[test]
+fn each_active_flavour_marks_a_dead_backend_inside_its_window() {
+    for flavour in [
+        LbFlavour::Generic,
+        LbFlavour::NginxPlus,
+        LbFlavour::Haproxy,
+        LbFlavour::AwsAlb,
+    ] {
+        let params = lb(&design(flavour));
+        let DetectionWindow::Active { from_s, to_s } = DetectionWindow::of(&params) else {
+            panic!("{flavour:?} has active checks");
+        };
+        let times: Vec<f64> = (1..=100)
+            .map(|seed| {
+                detection_after_kill(flavour, seed, to_s + 2.0)
+                    .unwrap_or_else(|| panic!("{flavour:?} seed {seed}: never marked unhealthy"))
+            })
+            .collect();
+        // A probe sent a link's latency before the kill already finds the backend dead.
+        for (seed, time) in times.iter().enumerate() {
+            assert!(
+                *time >= from_s - 0.01 && *time <= to_s + 0.01,
+                "{flavour:?} seed {}: marked after {time} s, window {from_s}–{to_s} s",
+                seed + 1
+            );
+        }
+        // The phase is uniform over the interval: the mean sits at the window's midpoint.
+        let n = times.len() as f64;
+        let mean = times.iter().sum::<f64>() / n;
+        let half_width = 2.576 * (to_s - from_s) / 12f64.sqrt() / n.sqrt();
+        let midpoint = (from_s + to_s) / 2.0;
+        println!("{flavour:?}: window {from_s}–{to_s} s, mean {mean:.2} s ± {half_width:.2}");
+        assert!(
+            (mean - midpoint).abs() <= half_width,
+            "{flavour:?}: mean {mean} outside {midpoint} ± {half_width}"
+        );
+    }
+}
+
+#[test]
+fn the_windows_read_as_the_vendors_document_them() {
+    let words = |flavour: LbFlavour| DetectionWindow::of(&lb(&design(flavour))).words();
+    assert_eq!(
+        words(LbFlavour::AwsAlb),
+        "a dead backend keeps getting traffic for 35–65 s"
+    );
+    assert_eq!(
+        words(LbFlavour::Haproxy),
+        "a dead backend keeps getting traffic for 5–7 s"
+    );
+    assert_eq!(
+        words(LbFlavour::NginxPlus),
+        "a dead backend keeps getting traffic for 1–6 s"
+    );
+    assert_eq!(
+        words(LbFlavour::NginxOpenSource),
+        "a dead backend is skipped after 1 failed request, for 10 s at a time"
+    );
+    // Edited settings read "custom"; applying the flavour again resets them.
+    let mut alb = lb(&design(LbFlavour::AwsAlb));
+    assert!(LbFlavour::AwsAlb.custom(&alb).is_empty());
+    alb.health_check.interval_ms = 10_000.0;
+    alb.algorithm = engine::params::Algorithm::Random;
+    assert_eq!(LbFlavour::AwsAlb.custom(&alb), ["health_check.interval_ms"]);
+    let reset = LbFlavour::AwsAlb.apply(&alb);
+    assert!(LbFlavour::AwsAlb.custom(&reset).is_empty());
+    assert_eq!(reset.algorithm, engine::params::Algorithm::Random);
+    for flavour in LbFlavour::ALL {
+        assert_eq!(LbFlavour::parse(flavour.as_str()), Some(flavour));
+        let applied = flavour.apply(&LoadBalancerParams::default());
+        let mut design = design(flavour);
+        if let Some(NodeParams::LoadBalancer(lb)) = design
+            .nodes
+            .iter_mut()
+            .find(|n| n.id == "lb")
+            .map(|n| &mut n.params)
+        {
+            *lb = applied;
+        }
+        assert_eq!(design.validate(), Ok(()), "{flavour:?}");
+    }
+}
+
+fn skipped(simulation: &mut Simulation) -> Vec<f64> {
+    simulation
+        .report()
+        .events
+        .iter()
+        .filter(|line| matches!(line.event, Some(RunEvent::PassivelySkipped { .. })))
+        .map(|line| line.time_s)
+        .collect()
+}
+
+#[test]
+fn open_source_nginx_skips_a_dead_backend_after_one_failed_request_and_tries_it_again() {
+    let mut simulation = Simulation::new(&design(LbFlavour::NginxOpenSource), 3).expect("valid");
+    simulation.advance_until(10_000_000_000);
+    simulation
+        .apply(LiveCommand::Kill {
+            node: "server-1".to_owned(),
+        })
+        .expect("kill");
+    simulation.advance_until(45_000_000_000);
+    let times = skipped(&mut simulation);
+    println!("skipped at {times:?}");
+    // The first request routed to it fails and takes it out at once (a third of 40 req/s reach
+    // it: well within a second); then every 10 s a live request tries it, fails, and it is out
+    // again for 10 s.
+    assert!(times[0] > 10.0 && times[0] < 11.0, "{times:?}");
+    assert!(times.len() >= 3, "{times:?}");
+    for pair in times.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!((10.0..11.0).contains(&gap), "{times:?}");
+    }
+    // No active probes: the backend is never *marked* unhealthy.
+    assert!(
+        !simulation
+            .report()
+            .events
+            .iter()
+            .any(|line| matches!(line.event, Some(RunEvent::MarkedUnhealthy { .. })))
+    );
+    // Few requests fail: one per skip (plus what was inside the server when it died).
+    let totals = simulation.totals();
+    assert!(totals.failed < 40, "{totals:?}");
+}
+
+#[test]
+fn a_one_server_nginx_group_is_never_taken_out() {
+    let mut design = design(LbFlavour::NginxOpenSource);
+    design
+        .links
+        .retain(|link| !(link.from == "lb" && link.to != "server-1"));
+    design
+        .nodes
+        .retain(|node| node.id != "server-2" && node.id != "server-3");
+    design.links.retain(|link| {
+        design.nodes.iter().any(|n| n.id == link.from)
+            && design.nodes.iter().any(|n| n.id == link.to)
+    });
+    let mut simulation = Simulation::new(&design, 3).expect("valid");
+    simulation.advance_until(5_000_000_000);
+    simulation
+        .apply(LiveCommand::Kill {
+            node: "server-1".to_owned(),
+        })
+        .expect("kill");
+    simulation.advance_until(30_000_000_000);
+    assert!(skipped(&mut simulation).is_empty());
+    // Every request after the kill goes to the dead server and fails there, not at the balancer.
+    let report = simulation.report();
+    let failures: Vec<&(String, u64)> = report.totals.failures.iter().collect();
+    assert!(
+        failures.iter().all(|(cause, _)| cause.contains("server-1")),
+        "{failures:?}"
+    );
+}
+
+#[test]
+fn an_alb_with_every_target_unhealthy_fails_open() {
+    let kill_all = |flavour: LbFlavour| {
+        let mut simulation = Simulation::new(&design(flavour), 5).expect("valid");
+        simulation.advance_until(5_000_000_000);
+        for node in ["server-1", "server-2", "server-3"] {
+            simulation
+                .apply(LiveCommand::Kill {
+                    node: node.to_owned(),
+                })
+                .expect("kill");
+        }
+        simulation.advance_until(90_000_000_000);
+        let report = simulation.report();
+        report.totals.failures
+    };
+    // The generic balancer refuses once all are marked down; the ALB keeps routing to them.
+    let generic = kill_all(LbFlavour::Generic);
+    assert!(
+        generic
+            .iter()
+            .any(|(cause, _)| cause.contains("no healthy backend")),
+        "{generic:?}"
+    );
+    let alb = kill_all(LbFlavour::AwsAlb);
+    assert!(
+        !alb.iter()
+            .any(|(cause, _)| cause.contains("no healthy backend")),
+        "{alb:?}"
+    );
+}
+
+#[test]
+fn the_readme_table_is_the_generated_one() {
+    let readme = include_str!("../../../README.md");
+    let table = markdown_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's flavours table is out of date; `arch-sim flavours --markdown` prints it:\n{table}"
+    );
+}

@@ -1,0 +1,54 @@
+// Load balancer flavours on the release build: make the horizontal preset's balancer open-source
+// Nginx (passive checks), then an AWS ALB: the defaults change with their source, the node wears the
+// ALB badge and states its 35–65 s detection window, a killed backend stays in rotation far longer
+// than with HAProxy-like checks; Undo restores Nginx.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot, eventually } from './support.mjs';
+
+const app = useServerAndBrowser();
+
+async function clock(page) {
+  const text = await page.getByLabel('Simulated clock').innerText();
+  const [minutes, seconds] = text.split(':');
+  return Number(minutes) * 60 + Number(seconds);
+}
+
+test('switch a load balancer from Nginx to an AWS ALB, watch the longer detection window, undo', async () => {
+  const { page, problems } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  await page.locator('[data-node-id="lb"]').click();
+  const inspector = page.getByRole('complementary').filter({ has: page.getByRole('combobox', { name: 'Flavour' }) });
+  const flavour = inspector.getByRole('combobox', { name: 'Flavour' });
+  await flavour.selectOption('nginx_open_source');
+  await eventually(() => inspector.innerText(), (text) => /skipped after 1 failed request, for 10 s/.test(text), { what: 'the Nginx window' });
+  assert.match(await inspector.innerText(), /Nginx default \(max_fails\)/);
+  await flavour.selectOption('aws_alb');
+  await eventually(() => inspector.innerText(), (text) => /keeps getting traffic for 35–65 s/.test(text), { what: 'the ALB window' });
+  const text = await inspector.innerText();
+  assert.match(text, /AWS ALB default \(HealthCheckIntervalSeconds\)/);
+  assert.equal(await inspector.getByRole('link', { name: 'source' }).first().getAttribute('href'),
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html');
+  const lbNode = page.locator('[data-node-id="lb"]');
+  assert.match(await lbNode.innerText(), /AWS ALB/);
+  assert.match(await lbNode.innerText(), /35–65 s/);
+  await screenshot(page, 'flavours-alb');
+  // Kill a backend: with 30 s probes it is still in rotation 20 s later.
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('5');
+  await page.locator('[data-node-id="server-1"]').click();
+  await page.getByRole('group', { name: 'Chaos controls' }).getByRole('button', { name: 'Kill' }).click();
+  const killedAt = await clock(page);
+  await page.locator('[data-node-id="lb"]').click();
+  await eventually(() => clock(page), (t) => t >= killedAt + 20, { what: '20 s after the kill' });
+  const backend = page.getByRole('listitem', { name: /^server-1:/ });
+  assert.match(await backend.getAttribute('aria-label'), /still in rotation/);
+  await screenshot(page, 'flavours-alb-still-in-rotation');
+  // Undo (the kill is not an edit): the ALB choice goes, Nginx is back.
+  await page.locator('main.canvas').focus();
+  await page.keyboard.press('Control+z');
+  await eventually(() => page.locator('[data-node-id="lb"]').innerText(), (text) => !/AWS ALB/.test(text) && /skipped after 1 failed request/.test(text), { what: 'Nginx back after Undo' });
+  assert.equal(await flavour.inputValue(), 'nginx_open_source');
+  assert.deepEqual(problems(), []);
+});
