@@ -179,16 +179,12 @@ fn envelope(text: &str, format: &str) -> Result<serde_json::Value, PackError> {
         ));
     }
     let mut value: serde_json::Value = serde_json::from_str(text).map_err(|failure| {
-        let message = failure.to_string();
-        let message = match message.rfind(" at line ") {
-            Some(at) => message[..at].to_owned(),
-            None => message,
-        };
+        let (line, column, message) = crate::run_file::syntax_error(&failure);
         error(
             "",
             PackProblem::Malformed {
-                line: failure.line(),
-                column: failure.column(),
+                line,
+                column,
                 message,
             },
         )
@@ -238,20 +234,8 @@ fn typed<T: serde::de::DeserializeOwned>(
     prefix: &str,
     value: serde_json::Value,
 ) -> Result<T, PackError> {
-    serde_path_to_error::deserialize(value).map_err(|failure| {
-        let inner = failure.path().to_string();
-        let path = match (prefix.is_empty(), inner == ".") {
-            (_, true) => prefix.to_owned(),
-            (true, false) => inner,
-            (false, false) => format!("{prefix}.{inner}"),
-        };
-        error(
-            path,
-            PackProblem::Schema {
-                message: failure.into_inner().to_string(),
-            },
-        )
-    })
+    crate::run_file::deserialize_at(prefix, value)
+        .map_err(|(path, message)| error(path, PackProblem::Schema { message }))
 }
 
 /// A JSON object with the format and version in front.

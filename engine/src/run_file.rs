@@ -324,11 +324,21 @@ struct RawRun {
     digest: Option<String>,
 }
 
-/// Deserialises `value`, reporting the path of a problem under `prefix`.
-fn typed<T: serde::de::DeserializeOwned>(
+/// A JSON syntax error's line, column and message (without serde's own "at line … column …").
+pub(crate) fn syntax_error(failure: &serde_json::Error) -> (usize, usize, String) {
+    let message = failure.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message,
+    };
+    (failure.line(), failure.column(), message)
+}
+
+/// Deserialises `value`; a problem comes back as its JSON path under `prefix` and its message.
+pub(crate) fn deserialize_at<T: serde::de::DeserializeOwned>(
     prefix: &str,
     value: serde_json::Value,
-) -> Result<T, RunError> {
+) -> Result<T, (String, String)> {
     serde_path_to_error::deserialize(value).map_err(|failure| {
         let inner = failure.path().to_string();
         let path = match (prefix.is_empty(), inner == ".") {
@@ -337,13 +347,17 @@ fn typed<T: serde::de::DeserializeOwned>(
             (false, false) if inner.starts_with('[') => format!("{prefix}{inner}"),
             (false, false) => format!("{prefix}.{inner}"),
         };
-        error(
-            path,
-            RunProblem::Schema {
-                message: failure.into_inner().to_string(),
-            },
-        )
+        (path, failure.into_inner().to_string())
     })
+}
+
+/// Deserialises `value`, reporting the path of a problem under `prefix`.
+fn typed<T: serde::de::DeserializeOwned>(
+    prefix: &str,
+    value: serde_json::Value,
+) -> Result<T, RunError> {
+    deserialize_at(prefix, value)
+        .map_err(|(path, message)| error(path, RunProblem::Schema { message }))
 }
 
 fn live_command(path: &str, value: serde_json::Value) -> Result<LiveCommand, RunError> {
@@ -435,16 +449,12 @@ impl RunFile {
             ));
         }
         let value: serde_json::Value = serde_json::from_str(text).map_err(|failure| {
-            let message = failure.to_string();
-            let message = match message.rfind(" at line ") {
-                Some(at) => message[..at].to_owned(),
-                None => message,
-            };
+            let (line, column, message) = syntax_error(&failure);
             error(
                 "",
                 RunProblem::Malformed {
-                    line: failure.line(),
-                    column: failure.column(),
+                    line,
+                    column,
                     message,
                 },
             )
