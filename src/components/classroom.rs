@@ -200,13 +200,7 @@ pub fn PackBuilder() -> impl IntoView {
                 <button class="button" type="button" on:click=download_pack>"Download pack file"</button>
                 <button class="button button--primary" type="button" on:click=make_link>"Copy pack link"</button>
             </div>
-            {move || problem.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
-            {move || link.get().map(|url| view! {
-                <label class="classroom__field">
-                    <span>"Pack link"</span>
-                    <input class="input" aria-label="Pack link" readonly prop:value=url />
-                </label>
-            })}
+            {problem_and_link(problem, link, "Pack link")}
         </section>
     }
 }
@@ -294,13 +288,7 @@ pub fn SubmitForm() -> impl IntoView {
                 <button class="button" type="button" on:click=submit_link>"Copy submission link"</button>
                 <button class="button button--primary" type="button" on:click=submit_file>"Download submission"</button>
             </div>
-            {move || problem.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
-            {move || link.get().map(|url| view! {
-                <label class="classroom__field">
-                    <span>"Submission link"</span>
-                    <input class="input" aria-label="Submission link" readonly prop:value=url />
-                </label>
-            })}
+            {problem_and_link(problem, link, "Submission link")}
         </section>
     }
 }
@@ -558,5 +546,22 @@ pub fn GradeView() -> impl IntoView {
                 <button class="button" type="button" disabled=move || rows.with(Vec::is_empty) on:click=export>"Export CSV"</button>
             </div>
         </section>
+    }
+}
+
+/// A form's refusal, and the link it made (shown so it can be copied by hand too).
+fn problem_and_link(
+    problem: RwSignal<Option<String>>,
+    link: RwSignal<Option<String>>,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        {move || problem.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+        {move || link.get().map(|url| view! {
+            <label class="classroom__field">
+                <span>{label}</span>
+                <input class="input" aria-label=label readonly prop:value=url />
+            </label>
+        })}
     }
 }
