@@ -4,9 +4,10 @@
 //! setting that differs from it reads "custom".
 //!
 //! Load balancers so far: open-source Nginx (passive checks only), Nginx Plus (active checks),
-//! HAProxy, AWS Application Load Balancer (fail-open when every target is unhealthy). Left out for
-//! now: ALB's deregistration delay (a removed backend here finishes what it holds, however long),
-//! keepalived, PM2, Redis and Memcached eviction, log shippers, Alertmanager grouping.
+//! HAProxy, AWS Application Load Balancer (fail-open when every target is unhealthy), and a
+//! keepalived (VRRP) pair for the standby. Left out for now: ALB's deregistration delay (a removed
+//! backend here finishes what it holds, however long), PM2, Redis and Memcached eviction, log
+//! shippers, Alertmanager grouping.
 
 use crate::params::{LbFlavour, LoadBalancerParams};
 
@@ -332,6 +333,31 @@ impl DetectionWindow {
                 "a dead backend keeps getting traffic until it is back".to_owned()
             }
         }
+    }
+}
+
+/// How long traffic stops when the active load balancer dies, in words (`None` without a standby).
+/// A keepalived backup waits for the Master_Down_Interval from the last advertisement it heard,
+/// so the gap depends on the phase of the death in the advertisement cycle
+/// ([RFC 3768](https://www.rfc-editor.org/rfc/rfc3768#section-6.1)).
+pub fn standby_words(params: &LoadBalancerParams) -> Option<String> {
+    if !params.standby {
+        return None;
+    }
+    if params.keepalived {
+        let down = params.master_down_ms() / 1000.0;
+        let interval = params.advert_interval_ms / 1000.0;
+        Some(format!(
+            "the keepalived backup takes over {:.2}–{:.2} s after the active one dies (3 missed advertisements and a {:.2} s skew)",
+            (down - interval).max(0.0),
+            down,
+            down - 3.0 * interval
+        ))
+    } else {
+        Some(format!(
+            "the standby takes over {:.1} s after the active one dies",
+            params.takeover_ms / 1000.0
+        ))
     }
 }
 

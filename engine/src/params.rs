@@ -310,6 +310,23 @@ pub struct LoadBalancerParams {
     /// When every backend is unhealthy, route to all of them anyway (AWS ALB's fail-open) instead
     /// of refusing the requests.
     pub fail_open: bool,
+    /// The standby is a keepalived (VRRP) backup: it takes over once it has missed three of the
+    /// active one's advertisements plus a skew of (256 − priority)/256 s, so `takeover_ms` is not
+    /// used and the delay depends on when in the advertisement cycle the active one died.
+    pub keepalived: bool,
+    /// keepalived's `advert_int`, milliseconds.
+    pub advert_interval_ms: f64,
+    /// The backup's VRRP priority, 1..=254.
+    pub backup_priority: u32,
+}
+
+impl LoadBalancerParams {
+    /// How long a keepalived backup waits after the last advertisement it heard before it takes
+    /// over (VRRPv2's Master_Down_Interval: 3 × advert_int + (256 − priority)/256 s), ms.
+    pub fn master_down_ms(&self) -> f64 {
+        3.0 * self.advert_interval_ms
+            + f64::from(256 - self.backup_priority.min(255)) / 256.0 * 1000.0
+    }
 }
 
 impl Default for LoadBalancerParams {
@@ -326,6 +343,9 @@ impl Default for LoadBalancerParams {
             passive_max_fails: 0,
             passive_fail_timeout_ms: 10_000.0,
             fail_open: false,
+            keepalived: false,
+            advert_interval_ms: 1_000.0,
+            backup_priority: 100,
         }
     }
 }

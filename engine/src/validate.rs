@@ -436,6 +436,18 @@ impl Checker {
             1.0,
             DAY_MS,
         );
+        self.range(
+            &format!("{path}.advert_interval_ms"),
+            lb.advert_interval_ms,
+            10.0,
+            255_000.0,
+        );
+        self.count(
+            &format!("{path}.backup_priority"),
+            lb.backup_priority,
+            1,
+            254,
+        );
         self.range(&format!("{path}.cost_per_hour"), lb.cost_per_hour, 0.0, 1e6);
     }
 

@@ -719,6 +719,7 @@ fn FlavourLine(id: StoredValue<String>) -> impl IntoView {
                 && lb.flavour != engine::params::LbFlavour::Generic;
             view! {
                 <p class="inspector__detection">{engine::flavours::DetectionWindow::of(&lb).words()}</p>
+                {engine::flavours::standby_words(&lb).map(|words| view! { <p class="inspector__detection">{words}</p> })}
                 {custom.then(|| view! {
                     <button class="button" type="button" on:click=reset>{format!("Reset to {} defaults", lb.flavour.label())}</button>
                 })}

@@ -92,6 +92,9 @@ const ORDER: &[(&str, Section)] = &[
     ("fail_open", Section::Resilience),
     ("standby", Section::Resilience),
     ("takeover_ms", Section::Resilience),
+    ("keepalived", Section::Resilience),
+    ("advert_interval_ms", Section::Resilience),
+    ("backup_priority", Section::Resilience),
     ("timeout_ms", Section::Resilience),
     ("retry", Section::Resilience),
     ("acquire_timeout_ms", Section::Resilience),
@@ -329,6 +332,15 @@ pub fn help_for(name: &str) -> Option<&'static str> {
         "healthy_threshold" => "Good probes in a row before it is put back.",
         "standby" => "A passive second load balancer that takes over if this one dies.",
         "takeover_ms" => "How long the standby needs to take over.",
+        "keepalived" => {
+            "The standby is a keepalived (VRRP) backup: it takes over after 3 missed advertisements plus a skew, not after a fixed time."
+        }
+        "advert_interval_ms" => {
+            "keepalived's advert_int: how often the active one says it is alive."
+        }
+        "backup_priority" => {
+            "The backup's VRRP priority (1–254): the lower it is, the longer its skew."
+        }
         "flavour" => {
             "The real load balancer these settings follow: choosing one sets its documented defaults (one Undo brings yours back)."
         }

@@ -50,5 +50,10 @@ test('switch a load balancer from Nginx to an AWS ALB, watch the longer detectio
   await page.keyboard.press('Control+z');
   await eventually(() => page.locator('[data-node-id="lb"]').innerText(), (text) => !/AWS ALB/.test(text) && /skipped after 1 failed request/.test(text), { what: 'Nginx back after Undo' });
   assert.equal(await flavour.inputValue(), 'nginx_open_source');
+  // A keepalived pair: the standby's takeover follows VRRP's advertisements.
+  await inspector.getByRole('checkbox', { name: 'Standby' }).check();
+  await inspector.getByRole('checkbox', { name: 'Keepalived' }).check();
+  await eventually(() => inspector.innerText(), (text) => /keepalived backup takes over 2\.61–3\.61 s/.test(text), { what: 'the keepalived takeover' });
+  await screenshot(page, 'flavours-keepalived');
   assert.deepEqual(problems(), []);
 });

@@ -98,6 +98,18 @@ impl Backend {
 
 const VIRTUAL_NODES: u32 = 64;
 
+/// How long the standby needs to take over from an active load balancer dead at `now`: the fixed
+/// `takeover_ms`, or for a keepalived backup the Master_Down_Interval counted from the last
+/// advertisement it heard (they leave every `advert_interval_ms` from t = 0), milliseconds.
+fn takeover_ms(params: &LoadBalancerParams, now: u64) -> f64 {
+    if !params.keepalived {
+        return params.takeover_ms;
+    }
+    let interval = to_ns(params.advert_interval_ms * 1e6).max(1);
+    let since_last = (now % interval) as f64 / 1e6;
+    params.master_down_ms() - since_last
+}
+
 #[derive(Clone)]
 pub(crate) struct LoadBalancer {
     pub(crate) index: NodeIndex,
@@ -241,18 +253,16 @@ impl LoadBalancer {
             } else if params.standby {
                 // Added while the active one is dead: the standby notices the missing active and takes
                 // over after its takeover time, as it would have at the crash.
+                let takeover_ms = takeover_ms(&params, core.now);
                 core.log(
                     LogLevel::Warn,
                     self.index,
-                    RunEvent::StandbyAdded {
-                        takeover_ms: params.takeover_ms,
-                    },
+                    RunEvent::StandbyAdded { takeover_ms },
                     format!(
-                        "standby added while the load balancer is down; it takes over in {} ms",
-                        params.takeover_ms
+                        "standby added while the load balancer is down; it takes over in {takeover_ms:.0} ms"
                     ),
                 );
-                core.timer(to_ns(params.takeover_ms * 1e6), self.index, Timer::Takeover);
+                core.timer(to_ns(takeover_ms * 1e6), self.index, Timer::Takeover);
             }
         }
         if !params.health_check.enabled {
@@ -684,22 +694,14 @@ impl LoadBalancer {
         self.up = false;
         if self.standby_ready {
             self.standby_ready = false;
+            let takeover_ms = takeover_ms(&self.params, core.now);
             core.log(
                 LogLevel::Error,
                 self.index,
-                RunEvent::ActiveLoadBalancerDied {
-                    takeover_ms: self.params.takeover_ms,
-                },
-                format!(
-                    "active load balancer died; standby takes over in {} ms",
-                    self.params.takeover_ms
-                ),
+                RunEvent::ActiveLoadBalancerDied { takeover_ms },
+                format!("active load balancer died; standby takes over in {takeover_ms:.0} ms"),
             );
-            core.timer(
-                to_ns(self.params.takeover_ms * 1e6),
-                self.index,
-                Timer::Takeover,
-            );
+            core.timer(to_ns(takeover_ms * 1e6), self.index, Timer::Takeover);
         } else {
             let event = RunEvent::Crashed {
                 cause: CrashCause::Killed,

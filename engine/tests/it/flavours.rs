@@ -248,3 +248,51 @@ fn the_readme_table_is_the_generated_one() {
         "README.md's flavours table is out of date; `arch-sim flavours --markdown` prints it:\n{table}"
     );
 }
+
+#[test]
+fn a_keepalived_backup_takes_over_three_missed_advertisements_and_a_skew_after_the_last() {
+    let mut design = design(LbFlavour::Haproxy);
+    if let Some(NodeParams::LoadBalancer(lb)) = design
+        .nodes
+        .iter_mut()
+        .find(|n| n.id == "lb")
+        .map(|n| &mut n.params)
+    {
+        lb.standby = true;
+        lb.keepalived = true;
+        // RFC 3768: Master_Down_Interval = 3 × 1 s + (256 − 100)/256 s = 3.609375 s.
+        assert_eq!(lb.master_down_ms(), 3_609.375);
+        assert_eq!(
+            engine::flavours::standby_words(lb).as_deref(),
+            Some(
+                "the keepalived backup takes over 2.61–3.61 s after the active one dies (3 missed advertisements and a 0.61 s skew)"
+            )
+        );
+    }
+    for step in 0..10u64 {
+        // The active one dies at a different phase of the advertisement cycle each time.
+        let died_ns = 10_000_000_000 + step * 137_000_000;
+        let mut simulation = Simulation::new(&design, 9).expect("valid");
+        simulation.advance_until(died_ns);
+        simulation
+            .apply(LiveCommand::Kill {
+                node: "lb".to_owned(),
+            })
+            .expect("kill");
+        simulation.advance_until(died_ns + 5_000_000_000);
+        let took_over = simulation
+            .report()
+            .events
+            .iter()
+            .find(|line| matches!(line.event, Some(RunEvent::StandbyTookOver)))
+            .map(|line| line.time_s)
+            .expect("the backup took over");
+        let died = died_ns as f64 / 1e9;
+        let last_advert = died.floor();
+        assert!(
+            (took_over - last_advert - 3.609375).abs() < 1e-6,
+            "died at {died}, took over at {took_over}"
+        );
+        assert!(took_over - died > 2.609 && took_over - died <= 3.609_376);
+    }
+}
