@@ -5,9 +5,9 @@
 //!
 //! Load balancers so far: open-source Nginx (passive checks only), Nginx Plus (active checks),
 //! HAProxy, AWS Application Load Balancer (fail-open when every target is unhealthy), and a
-//! keepalived (VRRP) pair for the standby. Left out for now: ALB's deregistration delay (a removed
-//! backend here finishes what it holds, however long), PM2, Redis and Memcached eviction, log
-//! shippers, Alertmanager grouping.
+//! keepalived (VRRP) pair for the standby; PM2 is a server's `pm2` switch (`nodes/server.rs`).
+//! Left out for now: ALB's deregistration delay (a removed backend here finishes what it holds,
+//! however long), Redis and Memcached eviction, log shippers, Alertmanager grouping.
 
 use crate::params::{LbFlavour, LoadBalancerParams};
 

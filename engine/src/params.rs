@@ -558,6 +558,10 @@ pub struct ServerParams {
     /// database fills this server's queue too. `false`: the worker is freed after its CPU work
     /// (an asynchronous server, a plain M/M/c queue). CPU figures count computing time only.
     pub hold_worker_during_calls: bool,
+    /// The process runs under PM2: a crashed process restarts after an exponential back-off (100 ms,
+    /// then ×1.5 up to 15 s, back to 100 ms after 30 s up) instead of `auto_restart_s`, and after
+    /// 16 unstable restarts in a row (up less than 1 s) it is "errored" and stays down.
+    pub pm2: bool,
 }
 
 impl Default for ServerParams {
@@ -574,6 +578,7 @@ impl Default for ServerParams {
             auto_restart_s: Some(20.0),
             response_bytes: 20_000.0,
             hold_worker_during_calls: false,
+            pm2: false,
         }
     }
 }

@@ -31,6 +31,9 @@ pub enum RunEvent {
     Restarting { cold_start_ms: f64 },
     /// A server or group instance finished booting and accepts requests.
     Started,
+    /// PM2 gave up on a crash loop: `restarts` unstable restarts in a row, and the process stays
+    /// down ("errored").
+    Errored { restarts: u32 },
 
     /// A load balancer's probe to `backend` failed; the backend stays in rotation for now.
     HealthCheckFailed {

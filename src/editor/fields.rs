@@ -99,6 +99,7 @@ const ORDER: &[(&str, Section)] = &[
     ("retry", Section::Resilience),
     ("acquire_timeout_ms", Section::Resilience),
     ("auto_restart_s", Section::Resilience),
+    ("pm2", Section::Resilience),
     ("cold_start_ms", Section::Resilience),
     ("replication_lag_ms", Section::Resilience),
     ("promotion_s", Section::Resilience),
@@ -332,6 +333,9 @@ pub fn help_for(name: &str) -> Option<&'static str> {
         "healthy_threshold" => "Good probes in a row before it is put back.",
         "standby" => "A passive second load balancer that takes over if this one dies.",
         "takeover_ms" => "How long the standby needs to take over.",
+        "pm2" => {
+            "Run the process under PM2: a crash restarts after 100 ms, then ×1.5 each time up to 15 s; 16 crashes within 1 s of starting and it gives up (errored)."
+        }
         "keepalived" => {
             "The standby is a keepalived (VRRP) backup: it takes over after 3 missed advertisements plus a skew, not after a fixed time."
         }

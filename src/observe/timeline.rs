@@ -199,6 +199,7 @@ pub fn mark_of(event: &RunEvent) -> Option<Mark> {
         RunEvent::Crashed { .. }
         | RunEvent::ActiveLoadBalancerDied { .. }
         | RunEvent::PrimaryCrashed
+        | RunEvent::Errored { .. }
         | RunEvent::NoReplicaToPromote
         | RunEvent::FaultInjected { .. } => Some(Mark::Fault),
         RunEvent::RequestFailed { .. } => Some(Mark::Error),

@@ -13,6 +13,10 @@
 //! (thread-per-request), so a slow dependency fills this server's queue too. CPU counts computing
 //! time only, never a worker blocked on a dependency.
 //!
+//! A crash from memory restarts on its own after `auto_restart_s`, or under PM2 (`pm2`) after an
+//! exponential back-off, until 16 unstable restarts in a row leave it errored; a killed one stays
+//! down until restarted.
+//!
 //! Leaves out: garbage collection pauses, CPU contention between workers, per-request network or
 //! disk time (the network figure is derived from throughput and response size).
 //! Units: times in nanoseconds inside, milliseconds in parameters; memory in mebibytes.
@@ -107,7 +111,22 @@ pub(crate) struct Instance {
     pub(crate) requests: u64,
     /// Requests each call stands for (the aggregated resolution's weight).
     pub(crate) weight: u64,
+    /// PM2: when the process last started (nanoseconds), its unstable restarts in a row, and the
+    /// last back-off (ms, 0 = none yet).
+    started_at: u64,
+    unstable_restarts: u32,
+    backoff_ms: f64,
 }
+
+/// PM2's documented defaults: `exp_backoff_restart_delay` starts at 100 ms and grows ×1.5 to 15 s,
+/// resetting after 30 s of uptime; `min_uptime` 1 s and `max_restarts` 16 decide "errored"
+/// (<https://pm2.keymetrics.io/docs/usage/restart-strategies/>).
+pub(crate) const PM2_FIRST_BACKOFF_MS: f64 = 100.0;
+pub(crate) const PM2_BACKOFF_FACTOR: f64 = 1.5;
+pub(crate) const PM2_MAX_BACKOFF_MS: f64 = 15_000.0;
+pub(crate) const PM2_STABLE_MS: f64 = 30_000.0;
+pub(crate) const PM2_MIN_UPTIME_MS: f64 = 1_000.0;
+pub(crate) const PM2_MAX_RESTARTS: u32 = 16;
 
 impl Instance {
     pub(crate) fn new(params: &ServerParams, state: InstanceState) -> Instance {
@@ -119,6 +138,9 @@ impl Instance {
             slow_factor: 1.0,
             requests: 0,
             weight: 1,
+            started_at: 0,
+            unstable_restarts: 0,
+            backoff_ms: 0.0,
         }
     }
 
@@ -362,11 +384,14 @@ impl Instance {
             core.fail(call, cause);
         }
         // A killed instance stays down until restarted; a crashed one restarts on its own.
-        if crash == Crash::OutOfMemory
-            && let Some(after) = params.auto_restart_s
-        {
+        let restart_after_ms = match crash {
+            Crash::Killed => None,
+            Crash::OutOfMemory if params.pm2 => self.pm2_backoff(core, node),
+            Crash::OutOfMemory => params.auto_restart_s.map(|s| s * 1000.0),
+        };
+        if let Some(after_ms) = restart_after_ms {
             core.timer(
-                to_ns(after * 1e9),
+                to_ns(after_ms * 1e6),
                 node,
                 Timer::Restart {
                     member,
@@ -374,6 +399,39 @@ impl Instance {
                 },
             );
         }
+    }
+
+    /// PM2 after a crash: the next back-off, or `None` once it has given up ("errored").
+    fn pm2_backoff(&mut self, core: &mut Core, node: NodeIndex) -> Option<f64> {
+        let uptime_ms = core.now.saturating_sub(self.started_at) as f64 / 1e6;
+        if uptime_ms >= PM2_STABLE_MS {
+            self.backoff_ms = 0.0;
+        }
+        if uptime_ms < PM2_MIN_UPTIME_MS {
+            self.unstable_restarts += 1;
+        } else {
+            self.unstable_restarts = 0;
+        }
+        if self.unstable_restarts >= PM2_MAX_RESTARTS {
+            core.log(
+                LogLevel::Error,
+                node,
+                RunEvent::Errored {
+                    restarts: self.unstable_restarts,
+                },
+                format!(
+                    "crash loop: PM2 stopped restarting after {} unstable restarts (errored)",
+                    self.unstable_restarts
+                ),
+            );
+            return None;
+        }
+        self.backoff_ms = if self.backoff_ms == 0.0 {
+            PM2_FIRST_BACKOFF_MS
+        } else {
+            (self.backoff_ms * PM2_BACKOFF_FACTOR).min(PM2_MAX_BACKOFF_MS)
+        };
+        Some(self.backoff_ms)
     }
 
     /// Starts (again): booting for the cold start, then running.
@@ -386,6 +444,7 @@ impl Instance {
             self.inside = 0;
         }
         self.state = InstanceState::Booting;
+        self.started_at = core.now;
         core.timer(
             delay_ns,
             node,

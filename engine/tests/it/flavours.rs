@@ -296,3 +296,77 @@ fn a_keepalived_backup_takes_over_three_missed_advertisements_and_a_skew_after_t
         assert!(took_over - died > 2.609 && took_over - died <= 3.609_376);
     }
 }
+
+/// A single server that runs out of memory a moment after every start (big requests, a flood of
+/// them, a short cold start), under PM2 or not.
+fn crash_loop(pm2: bool) -> Simulation {
+    let mut design = presets::single_server();
+    for node in &mut design.nodes {
+        match &mut node.params {
+            NodeParams::Users(users) => users.rate_per_second = 400.0,
+            NodeParams::Server(server) => {
+                server.pm2 = pm2;
+                server.cold_start_ms = 200.0;
+                server.memory_per_request_mb = 400.0;
+            }
+            _ => {}
+        }
+    }
+    let mut simulation = Simulation::new(&design, 4).expect("valid");
+    simulation.advance_until(120_000_000_000);
+    simulation
+}
+
+#[test]
+fn pm2_restarts_with_exponential_back_off_and_gives_up_after_sixteen_unstable_restarts() {
+    let mut simulation = crash_loop(true);
+    let events: Vec<(f64, RunEvent)> = simulation
+        .report()
+        .events
+        .into_iter()
+        .filter_map(|line| line.event.map(|event| (line.time_s, event)))
+        .collect();
+    let crashes: Vec<f64> = events
+        .iter()
+        .filter(|(_, e)| matches!(e, RunEvent::Crashed { .. }))
+        .map(|(t, _)| *t)
+        .collect();
+    let restarts: Vec<f64> = events
+        .iter()
+        .filter(|(_, e)| matches!(e, RunEvent::Restarting { .. }))
+        .map(|(t, _)| *t)
+        .collect();
+    println!("crashes {crashes:?}\nrestarts {restarts:?}");
+    // 16 crashes, 15 restarts in between, then "errored" and down for good.
+    assert_eq!(crashes.len(), 16, "{crashes:?}");
+    assert_eq!(restarts.len(), 15, "{restarts:?}");
+    let mut backoff: f64 = 100.0;
+    for (crash, restart) in crashes.iter().zip(&restarts) {
+        assert!(
+            (restart - crash - backoff / 1000.0).abs() < 1e-6,
+            "restart {restart} after crash {crash}: expected {backoff} ms"
+        );
+        backoff = (backoff * 1.5).min(15_000.0);
+    }
+    let errored = events
+        .iter()
+        .find(|(_, e)| matches!(e, RunEvent::Errored { restarts: 16 }))
+        .expect("errored");
+    assert_eq!(errored.0, *crashes.last().expect("crashed"));
+    // Without PM2 the server restarts every 20 s (its auto_restart_s), forever.
+    let mut plain = crash_loop(false);
+    let plain_restarts = plain
+        .report()
+        .events
+        .iter()
+        .filter(|line| matches!(line.event, Some(RunEvent::Restarting { .. })))
+        .count();
+    assert!(plain_restarts >= 5, "{plain_restarts}");
+    assert!(
+        !plain
+            .report()
+            .events
+            .iter()
+            .any(|line| matches!(line.event, Some(RunEvent::Errored { .. })))
+    );
+}
