@@ -5,11 +5,74 @@
 //!
 //! Load balancers so far: open-source Nginx (passive checks only), Nginx Plus (active checks),
 //! HAProxy, AWS Application Load Balancer (fail-open when every target is unhealthy), and a
-//! keepalived (VRRP) pair for the standby; PM2 is a server's `pm2` switch (`nodes/server.rs`).
-//! Left out for now: ALB's deregistration delay (a removed backend here finishes what it holds,
-//! however long), Redis and Memcached eviction, log shippers, Alertmanager grouping.
+//! keepalived (VRRP) pair for the standby; PM2 is a server's `pm2` switch (`nodes/server.rs`); log
+//! shippers (Fluentd, Logstash) decide when a line becomes searchable. Left out for now: ALB's
+//! deregistration delay (a removed backend here finishes what it holds, however long), a shipper's
+//! buffer overflow, Redis and Memcached eviction, Alertmanager grouping.
 
-use crate::params::{LbFlavour, LoadBalancerParams};
+use crate::params::{LbFlavour, LoadBalancerParams, LogShipper};
+
+impl LogShipper {
+    pub const ALL: [LogShipper; 3] = [
+        LogShipper::Direct,
+        LogShipper::Fluentd,
+        LogShipper::Logstash,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LogShipper::Direct => "Direct",
+            LogShipper::Fluentd => "Fluentd",
+            LogShipper::Logstash => "Logstash",
+        }
+    }
+
+    /// Where its buffering defaults are documented.
+    pub fn source(self) -> Option<&'static str> {
+        match self {
+            LogShipper::Direct => None,
+            LogShipper::Fluentd => Some("https://docs.fluentd.org/configuration/buffer-section"),
+            LogShipper::Logstash => {
+                Some("https://www.elastic.co/guide/en/logstash/current/logstash-settings-file.html")
+            }
+        }
+    }
+
+    /// How long it holds a line before it can be searched, at most, seconds.
+    pub fn flush_every_s(self) -> f64 {
+        match self {
+            LogShipper::Direct => 0.0,
+            LogShipper::Fluentd => 60.0,
+            LogShipper::Logstash => 0.05,
+        }
+    }
+
+    /// When a line logged at `time_s` becomes searchable: at once, or at the next flush (the
+    /// flushes fall on whole multiples of the interval from the start of the run).
+    pub fn searchable_at(self, time_s: f64) -> f64 {
+        let every = self.flush_every_s();
+        if every <= 0.0 {
+            time_s
+        } else {
+            (libm::floor(time_s / every) + 1.0) * every
+        }
+    }
+
+    /// What it does, for the logs view.
+    pub fn words(self) -> String {
+        match self {
+            LogShipper::Direct => "every line is searchable at once".to_owned(),
+            LogShipper::Fluentd => {
+                "shipped by Fluentd: a line becomes searchable at the next flush, every 60 s"
+                    .to_owned()
+            }
+            LogShipper::Logstash => {
+                "shipped by Logstash: batches of 125 lines or 50 ms, so lines trail by up to 50 ms"
+                    .to_owned()
+            }
+        }
+    }
+}
 
 /// One setting a flavour fixes: its path under the node's parameters, its value in words, and where
 /// the value comes from.

@@ -762,6 +762,22 @@ pub struct MonitoringParams {
     /// Seconds between scrapes (and rule evaluations).
     pub scrape_interval_s: f64,
     pub cost_per_hour: f64,
+    /// How log lines reach the place they are searched (see `crate::flavours::LogShipper`).
+    pub log_shipper: LogShipper,
+}
+
+/// What ships the logs to where they are searched: each buffers, so the newest lines are not
+/// searchable yet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogShipper {
+    /// Every line is searchable at once (the app's own log).
+    #[default]
+    Direct,
+    /// Fluentd's buffered output: flushed every 60 s (`flush_interval`).
+    Fluentd,
+    /// Logstash's pipeline: batches of 125 lines or 50 ms (`pipeline.batch.size`, `.delay`).
+    Logstash,
 }
 
 impl Default for MonitoringParams {
@@ -769,6 +785,7 @@ impl Default for MonitoringParams {
         MonitoringParams {
             scrape_interval_s: 5.0,
             cost_per_hour: 0.05,
+            log_shipper: LogShipper::Direct,
         }
     }
 }

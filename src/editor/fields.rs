@@ -85,6 +85,7 @@ const ORDER: &[(&str, Section)] = &[
     ("memory_per_request_mb", Section::Capacity),
     ("response_bytes", Section::Capacity),
     ("scrape_interval_s", Section::Capacity),
+    ("log_shipper", Section::Capacity),
     ("flavour", Section::Resilience),
     ("health_check", Section::Resilience),
     ("passive_max_fails", Section::Resilience),
@@ -333,6 +334,9 @@ pub fn help_for(name: &str) -> Option<&'static str> {
         "healthy_threshold" => "Good probes in a row before it is put back.",
         "standby" => "A passive second load balancer that takes over if this one dies.",
         "takeover_ms" => "How long the standby needs to take over.",
+        "log_shipper" => {
+            "What ships the logs to where they are searched: Fluentd flushes every 60 s, so the newest minute is not searchable yet; Logstash trails by up to 50 ms."
+        }
         "pm2" => {
             "Run the process under PM2: a crash restarts after 100 ms, then ×1.5 each time up to 15 s; 16 crashes within 1 s of starting and it gives up (errored)."
         }

@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 
 use engine::metrics::{LogKind, LogLevel, LogLine};
+use engine::params::LogShipper;
 
 /// The most lines on screen at once.
 pub const SHOWN_LINES: usize = 300;
@@ -50,11 +51,17 @@ pub struct LogFilter {
     pub search: String,
     /// While paused, lines after this sequence number wait off screen.
     pub until: Option<u64>,
+    /// The log shipper and the instant in view (simulated seconds): a line it has not flushed yet
+    /// is not searchable.
+    pub shipped: Option<(LogShipper, f64)>,
 }
 
 impl LogFilter {
     pub fn matches(&self, line: &LogLine) -> bool {
         self.until.is_none_or(|until| line.sequence <= until)
+            && self
+                .shipped
+                .is_none_or(|(shipper, now)| shipper.searchable_at(line.time_s) <= now + 1e-9)
             && self.level.passes(line.level)
             && self.kind.is_none_or(|kind| line.kind == kind)
             && self.node.as_ref().is_none_or(|node| &line.node == node)
@@ -123,4 +130,13 @@ pub fn count_text(shown: usize, matching: usize, kept: usize, waiting: usize) ->
         text.push_str(&format!(" · {waiting} new while paused"));
     }
     text
+}
+
+/// Lines logged but not yet flushed by `shipper` at `now_s` (the shipper's buffer).
+pub fn unshipped(lines: &VecDeque<LogLine>, shipper: LogShipper, now_s: f64) -> usize {
+    lines
+        .iter()
+        .rev()
+        .take_while(|line| shipper.searchable_at(line.time_s) > now_s + 1e-9)
+        .count()
 }

@@ -57,3 +57,22 @@ test('switch a load balancer from Nginx to an AWS ALB, watch the longer detectio
   await screenshot(page, 'flavours-keepalived');
   assert.deepEqual(problems(), []);
 });
+
+test('logs shipped by Fluentd are searchable only after its 60 s flush', async () => {
+  const { page, problems } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  await page.locator('[data-node-id="monitoring"]').click();
+  await page.getByRole('complementary').getByRole('combobox', { name: 'Log shipper' }).selectOption('fluentd');
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Logs' });
+  await eventually(() => panel.innerText(), (text) => /shipped by Fluentd/.test(text) && /line\(s\) not flushed yet/.test(text), { what: 'the shipper note' });
+  assert.ok((await clock(page)) < 60);
+  assert.match(await panel.innerText(), /No line matches these filters/);
+  await screenshot(page, 'flavours-fluentd-buffered');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('50');
+  await eventually(() => clock(page), (t) => t >= 61, { what: 'past the first flush', timeout: 30_000 });
+  await eventually(() => panel.getByRole('listitem').count(), (n) => n > 0, { what: 'lines after the flush' });
+  assert.deepEqual(problems(), []);
+});

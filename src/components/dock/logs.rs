@@ -48,13 +48,44 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // The monitoring node's log shipper holds the newest lines until it flushes them.
+    let shipper = Memo::new(move |_| {
+        state.editor.with(|editor| {
+            editor
+                .document()
+                .nodes
+                .iter()
+                .find_map(|node| match &node.params {
+                    engine::NodeParams::Monitoring(monitoring) => Some(monitoring.log_shipper),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        })
+    });
+    let now_s = move || {
+        state
+            .runner
+            .snapshot
+            .with(|snapshot| snapshot.as_ref().map_or(0.0, |s| s.time_s))
+    };
     let filter = Memo::new(move |_| LogFilter {
         level: level.get(),
         kind: kind.get(),
         node: node.get(),
         search: search.with(|text| text.trim().to_lowercase()),
         until: paused_at.get(),
+        shipped: match shipper.get() {
+            engine::params::LogShipper::Direct => None,
+            shipper => Some((shipper, now_s())),
+        },
     });
+    let buffered = move || {
+        let shipper = shipper.get();
+        (shipper != engine::params::LogShipper::Direct).then(|| {
+            let held = logs.with(|lines| crate::observe::logs::unshipped(lines, shipper, now_s()));
+            format!("{} · {held} line(s) not flushed yet", shipper.words())
+        })
+    };
     // Hidden, the viewer does no work: the lines are picked again when the tab opens.
     let shown = Memo::new(move |_| {
         if !visible.get() {
@@ -91,6 +122,7 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
 
     view! {
         <div class="logs">
+            {move || buffered().map(|text| view! { <p class="logs__shipper" role="note">{text}</p> })}
             <div class="logs__controls" role="group" aria-label="Log filters">
                 <label class="logs__control">
                     <span>"Level"</span>

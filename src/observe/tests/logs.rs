@@ -6,7 +6,7 @@ use engine::metrics::{LogKind, LogLevel, LogLine};
 
 use crate::observe::logs::{
     LevelFilter, LogFilter, contains_ignoring_case, count_text, matching_lines, parse_kind,
-    waiting_while_paused,
+    unshipped, waiting_while_paused,
 };
 
 fn line(sequence: u64, level: LogLevel, kind: LogKind, node: &str, message: &str) -> LogLine {
@@ -53,6 +53,7 @@ fn all() -> LogFilter {
         node: None,
         search: String::new(),
         until: None,
+        shipped: None,
     }
 }
 
@@ -132,4 +133,26 @@ fn the_count_says_how_many_wait_while_paused() {
         count_text(3, 5, 2000, 2),
         "3 shown of 5 matching, 2000 kept · 2 new while paused"
     );
+}
+
+#[test]
+fn a_shipper_holds_the_newest_lines_until_its_flush() {
+    use engine::params::LogShipper;
+    // Lines at 0..4 s. Fluentd flushes every 60 s: at 59 s nothing is searchable, at 60 s all is.
+    let fluentd = |now| LogFilter {
+        shipped: Some((LogShipper::Fluentd, now)),
+        ..all()
+    };
+    check(&fluentd(59.0), 10, &[], 0);
+    check(&fluentd(60.0), 10, &[0, 1, 2, 3, 4], 5);
+    assert_eq!(unshipped(&lines(), LogShipper::Fluentd, 59.0), 5);
+    assert_eq!(unshipped(&lines(), LogShipper::Fluentd, 60.0), 0);
+    // Logstash trails by up to 50 ms; shipped directly, every line is searchable at once.
+    let logstash = LogFilter {
+        shipped: Some((LogShipper::Logstash, 4.0)),
+        ..all()
+    };
+    check(&logstash, 10, &[0, 1, 2, 3], 4);
+    assert_eq!(unshipped(&lines(), LogShipper::Direct, 4.0), 0);
+    assert_eq!(LogShipper::Fluentd.searchable_at(61.5), 120.0);
 }
