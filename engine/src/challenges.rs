@@ -11,6 +11,7 @@ use crate::challenge::{Challenge, DEFAULT_SEEDS};
 use crate::design::{AlertRule, CURRENT_VERSION, Fault, ScheduledFault};
 use crate::objective::{Bound, Measure, Objective};
 use crate::params::{NodeParams, RatePattern, RequestMix, ServiceTime, Tier};
+use crate::presets::{named, server};
 use crate::{Design, Link, Node, NodeKind};
 
 /// Every built-in challenge, in story order.
@@ -120,11 +121,6 @@ fn board(
     }
 }
 
-fn named(mut node: Node, name: &str) -> Node {
-    node.name = name.to_owned();
-    node
-}
-
 fn in_zone(mut node: Node, zone: &str) -> Node {
     zone.clone_into(&mut node.zone);
     node
@@ -137,14 +133,6 @@ fn users(rate: f64, pattern: RatePattern, mix: RequestMix) -> Node {
         users.rate_per_second = rate;
         users.pattern = pattern;
         users.mix = mix;
-    }
-    node
-}
-
-fn server(id: &str, name: &str, tier: Tier, x: f64, y: f64) -> Node {
-    let mut node = named(Node::new(id, NodeKind::Server, x, y), name);
-    if let NodeParams::Server(server) = &mut node.params {
-        server.tier = tier;
     }
     node
 }

@@ -38,7 +38,7 @@ fn observed(mut design: Design, x: f64, y: f64) -> Design {
     design
 }
 
-fn named(mut node: Node, name: &str) -> Node {
+pub(crate) fn named(mut node: Node, name: &str) -> Node {
     node.name = name.to_owned();
     node
 }
@@ -51,7 +51,7 @@ fn users(rate_per_second: f64, x: f64, y: f64) -> Node {
     node
 }
 
-fn server(id: &str, name: &str, tier: Tier, x: f64, y: f64) -> Node {
+pub(crate) fn server(id: &str, name: &str, tier: Tier, x: f64, y: f64) -> Node {
     let mut node = named(Node::new(id, NodeKind::Server, x, y), name);
     if let NodeParams::Server(server) = &mut node.params {
         server.tier = tier;

@@ -268,6 +268,18 @@ pub fn Challenges() -> impl IntoView {
                     begin_grading();
                     return;
                 }
+                // The tracker's figures change once per simulated second: the run's file is read
+                // again only when the live run has reached a new second, or went back (a reset, a
+                // fork), not on every frame.
+                let due = tracking.with_value(|tracking| {
+                    tracking.as_ref().is_none_or(|t| {
+                        let at_s = t.playthrough.now_ns() as f64 / 1e9;
+                        head_s < at_s || head_s >= at_s.floor() + 1.0
+                    })
+                });
+                if !due {
+                    return;
+                }
                 follow(&challenge, runner.run_file(), tracking, deadline);
                 tracking.with_value(|tracking| {
                     if let Some(tracking) = tracking {
@@ -468,7 +480,7 @@ fn follow(
     tracking: StoredValue<Option<Tracking>, LocalStorage>,
     deadline: f64,
 ) {
-    let Some(file) = file else {
+    let Some(mut file) = file else {
         tracking.set_value(None);
         return;
     };
@@ -491,7 +503,6 @@ fn follow(
                 });
         }
         if let Some(tracking) = tracking {
-            tracking.timeline = file.timeline.clone();
             while now_ms() < deadline {
                 if tracking
                     .playthrough
@@ -500,6 +511,7 @@ fn follow(
                     break;
                 }
             }
+            tracking.timeline = std::mem::take(&mut file.timeline);
         }
     });
 }

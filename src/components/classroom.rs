@@ -112,20 +112,13 @@ pub fn PackBuilder() -> impl IntoView {
             time_limit_min,
         })
     };
-    let make_link = move |_| match build().and_then(|pack| {
-        encode_pack(&pack)
-            .map(|fragment| page_url_with(&fragment))
-            .map_err(|error| error.to_string())
-    }) {
-        Ok(url) => {
-            let _ = window().navigator().clipboard().write_text(&url);
-            problem.set(None);
-            link.set(Some(url));
+    let make_link = move |_| {
+        let fragment = build().and_then(|pack| encode_pack(&pack).map_err(|e| e.to_string()));
+        if copy_link(fragment, link, problem) {
             state
                 .announcement
                 .set("Pack link copied to the clipboard".to_owned());
         }
-        Err(message) => problem.set(Some(message)),
     };
     let download_pack = move |_| match build() {
         Ok(pack) => {
@@ -247,17 +240,10 @@ pub fn SubmitForm() -> impl IntoView {
         }
         Err(message) => problem.set(Some(message)),
     };
-    let submit_link = move |_| match build().and_then(|submission| {
-        encode_submission(&submission)
-            .map(|fragment| page_url_with(&fragment))
-            .map_err(|error| error.to_string())
-    }) {
-        Ok(url) => {
-            let _ = window().navigator().clipboard().write_text(&url);
-            problem.set(None);
-            link.set(Some(url));
-        }
-        Err(message) => problem.set(Some(message)),
+    let submit_link = move |_| {
+        let fragment = build()
+            .and_then(|submission| encode_submission(&submission).map_err(|e| e.to_string()));
+        copy_link(fragment, link, problem);
     };
     let results = move || {
         state.challenges.results.with(|results| {
@@ -563,5 +549,27 @@ fn problem_and_link(
                 <input class="input" aria-label=label readonly prop:value=url />
             </label>
         })}
+    }
+}
+
+/// A link to this page with `fragment`, copied to the clipboard and shown; or the refusal. Whether
+/// a link was made.
+fn copy_link(
+    fragment: Result<String, String>,
+    link: RwSignal<Option<String>>,
+    problem: RwSignal<Option<String>>,
+) -> bool {
+    match fragment {
+        Ok(fragment) => {
+            let url = page_url_with(&fragment);
+            let _ = window().navigator().clipboard().write_text(&url);
+            problem.set(None);
+            link.set(Some(url));
+            true
+        }
+        Err(message) => {
+            problem.set(Some(message));
+            false
+        }
     }
 }

@@ -502,8 +502,7 @@ impl LoadBalancer {
     /// load balancer with one backend never takes it out.
     fn passive_check(&mut self, core: &mut Core, slot: usize, cause: FailureCause) {
         let max_fails = self.params.passive_max_fails;
-        let live_backends = self.backends.iter().filter(|b| !b.removed).count();
-        if max_fails == 0 || live_backends < 2 {
+        if max_fails == 0 || self.backends.iter().filter(|b| !b.removed).count() < 2 {
             return;
         }
         let Some(backend) = self.backends.get_mut(slot) else {
