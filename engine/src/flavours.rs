@@ -6,11 +6,200 @@
 //! Load balancers so far: open-source Nginx (passive checks only), Nginx Plus (active checks),
 //! HAProxy, AWS Application Load Balancer (fail-open when every target is unhealthy), and a
 //! keepalived (VRRP) pair for the standby; PM2 is a server's `pm2` switch (`nodes/server.rs`); log
-//! shippers (Fluentd, Logstash) decide when a line becomes searchable. Left out for now: ALB's
-//! deregistration delay (a removed backend here finishes what it holds, however long), a shipper's
-//! buffer overflow, Redis and Memcached eviction, Alertmanager grouping.
+//! shippers (Fluentd, Logstash) decide when a line becomes searchable. Caches: Redis (noeviction by
+//! default, allkeys-lru by sampling) and Memcached (slab classes; `nodes/cache.rs`).
+//!
+//! [`NodeFlavour::of`] is the one way the app asks about any node's flavour (badge, notes beside
+//! the fields, "custom", reset), and [`reset`] what choosing one does.
 
-use crate::params::{LbFlavour, LoadBalancerParams, LogShipper};
+use crate::params::{
+    CacheFlavour, CacheParams, Eviction, LbFlavour, LoadBalancerParams, LogShipper, NodeParams,
+};
+
+/// A node's flavour, whatever its kind: its name, the settings it fixes (with their sources) and
+/// which of those were edited since.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeFlavour {
+    pub label: &'static str,
+    /// False for Generic (our own defaults): no badge, no notes.
+    pub named: bool,
+    pub behaviour: &'static str,
+    pub defaults: Vec<FlavourDefault>,
+    /// Paths of the fixed settings that differ from the flavour's values.
+    pub custom: Vec<&'static str>,
+}
+
+impl NodeFlavour {
+    /// `None` for kinds without flavours.
+    pub fn of(params: &NodeParams) -> Option<NodeFlavour> {
+        match params {
+            NodeParams::LoadBalancer(lb) => Some(NodeFlavour {
+                label: lb.flavour.label(),
+                named: lb.flavour != LbFlavour::Generic,
+                behaviour: lb.flavour.behaviour(),
+                defaults: lb.flavour.defaults(),
+                custom: lb.flavour.custom(lb),
+            }),
+            NodeParams::Cache(cache) => Some(NodeFlavour {
+                label: cache.flavour.label(),
+                named: cache.flavour != CacheFlavour::Generic,
+                behaviour: cache.flavour.behaviour(),
+                defaults: cache.flavour.defaults(),
+                custom: cache.flavour.custom(cache),
+            }),
+            NodeParams::Server(server) | NodeParams::Service(server) if server.pm2 => {
+                Some(NodeFlavour {
+                    label: "PM2",
+                    named: true,
+                    behaviour: "A crashed process restarts after 100 ms, then ×1.5 each time up to 15 s (reset after 30 s up); 16 unstable restarts in a row and it is errored and stays down.",
+                    defaults: vec![FlavourDefault {
+                        path: "pm2",
+                        label: "exp-backoff-restart-delay",
+                        value: "100 ms ×1.5 up to 15 s, max 16 unstable restarts".to_owned(),
+                        source: PM2_DOCS,
+                    }],
+                    custom: Vec::new(),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `params` following its flavour again: the settings the flavour fixes rewritten to its values,
+/// the rest kept. What choosing a flavour (or "Reset to … defaults") does, in one step.
+pub fn reset(params: &NodeParams) -> NodeParams {
+    match params {
+        NodeParams::LoadBalancer(lb) => NodeParams::LoadBalancer(lb.flavour.apply(lb)),
+        NodeParams::Cache(cache) => NodeParams::Cache(cache.flavour.apply(cache)),
+        other => other.clone(),
+    }
+}
+
+const PM2_DOCS: &str = "https://pm2.keymetrics.io/docs/usage/restart-strategies/";
+const REDIS_EVICTION: &str = "https://redis.io/docs/latest/develop/reference/eviction/";
+const REDIS_CONF: &str =
+    "https://redis.io/docs/latest/operate/oss_and_stack/management/config-file/";
+const MEMCACHED_INTERNALS: &str = "https://github.com/memcached/memcached/wiki/UserInternals";
+const MEMCACHED_CONFIG: &str = "https://github.com/memcached/memcached/wiki/ConfiguringServer";
+const MEMCACHED_150: &str = "https://github.com/memcached/memcached/wiki/ReleaseNotes150";
+
+impl CacheFlavour {
+    pub const ALL: [CacheFlavour; 3] = [
+        CacheFlavour::Generic,
+        CacheFlavour::Redis,
+        CacheFlavour::Memcached,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CacheFlavour::Generic => "Generic",
+            CacheFlavour::Redis => "Redis",
+            CacheFlavour::Memcached => "Memcached",
+        }
+    }
+
+    /// The identifier in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheFlavour::Generic => "generic",
+            CacheFlavour::Redis => "redis",
+            CacheFlavour::Memcached => "memcached",
+        }
+    }
+
+    pub fn behaviour(self) -> &'static str {
+        match self {
+            CacheFlavour::Generic => {
+                "An exact LRU over a number of keys: the least recently used key makes room."
+            }
+            CacheFlavour::Redis => {
+                "maxmemory-policy is noeviction by default: once full, every new key is refused with an OOM error and the hit ratio stops following the traffic; allkeys-lru evicts the oldest of 5 sampled keys."
+            }
+            CacheFlavour::Memcached => {
+                "Memory in 1 MB pages handed to slab classes by item size as items arrive, an LRU per class: a value size that grows popular late can find every page taken; the automover moves a page now and then."
+            }
+        }
+    }
+
+    pub fn defaults(self) -> Vec<FlavourDefault> {
+        let d = |path, label, value: &str, source| FlavourDefault {
+            path,
+            label,
+            value: value.to_owned(),
+            source,
+        };
+        match self {
+            CacheFlavour::Generic => Vec::new(),
+            CacheFlavour::Redis => vec![
+                d("eviction", "maxmemory-policy", "noeviction", REDIS_EVICTION),
+                d("eviction_samples", "maxmemory-samples", "5", REDIS_CONF),
+                d("slabs", "Slab classes", "no", REDIS_EVICTION),
+            ],
+            CacheFlavour::Memcached => vec![
+                d(
+                    "slabs",
+                    "Slab allocator",
+                    "yes, 1 MB pages",
+                    MEMCACHED_INTERNALS,
+                ),
+                d("memory_mb", "-m", "64 MB", MEMCACHED_CONFIG),
+                d("growth_factor", "-f", "1.25", MEMCACHED_CONFIG),
+                d(
+                    "slab_automove",
+                    "slab_automove",
+                    "on (default since 1.5.0)",
+                    MEMCACHED_150,
+                ),
+                d(
+                    "eviction",
+                    "Eviction",
+                    "LRU per slab class",
+                    MEMCACHED_INTERNALS,
+                ),
+            ],
+        }
+    }
+
+    /// `params` following this flavour: its memory model rewritten, the workload, workers, TTL and
+    /// cost kept.
+    pub fn apply(self, params: &CacheParams) -> CacheParams {
+        let mut next = params.clone();
+        let base = CacheParams::default();
+        next.flavour = self;
+        next.eviction = base.eviction;
+        next.eviction_samples = base.eviction_samples;
+        next.slabs = base.slabs;
+        next.memory_mb = base.memory_mb;
+        next.growth_factor = base.growth_factor;
+        next.slab_automove = base.slab_automove;
+        match self {
+            CacheFlavour::Generic => {}
+            CacheFlavour::Redis => next.eviction = Eviction::NoEviction,
+            CacheFlavour::Memcached => next.slabs = true,
+        }
+        next
+    }
+
+    pub fn custom(self, params: &CacheParams) -> Vec<&'static str> {
+        let flavour = self.apply(params);
+        let fixed = self.defaults();
+        let same = |path: &str| match path {
+            "eviction" => params.eviction == flavour.eviction,
+            "eviction_samples" => params.eviction_samples == flavour.eviction_samples,
+            "slabs" => params.slabs == flavour.slabs,
+            "memory_mb" => params.memory_mb == flavour.memory_mb,
+            "growth_factor" => params.growth_factor == flavour.growth_factor,
+            "slab_automove" => params.slab_automove == flavour.slab_automove,
+            _ => true,
+        };
+        fixed
+            .iter()
+            .map(|d| d.path)
+            .filter(|path| !same(path))
+            .collect()
+    }
+}
 
 impl LogShipper {
     pub const ALL: [LogShipper; 3] = [
@@ -449,6 +638,38 @@ pub fn markdown_table() -> String {
             flavour.behaviour(),
             cells,
             DetectionWindow::of(&params).words()
+        ));
+    }
+    out.push_str("\n| cache flavour | what it models | defaults (sources) |\n|---|---|---|\n");
+    for flavour in CacheFlavour::ALL {
+        let defaults = flavour.defaults();
+        let cells = if defaults.is_empty() {
+            "exact LRU over 10 000 keys".to_owned()
+        } else {
+            let values = defaults
+                .iter()
+                .map(|d| format!("{} {}", d.label, d.value))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut sources: Vec<&str> = Vec::new();
+            for d in &defaults {
+                if !sources.contains(&d.source) {
+                    sources.push(d.source);
+                }
+            }
+            let links = sources
+                .iter()
+                .enumerate()
+                .map(|(i, source)| format!("[{}]({source})", i + 1))
+                .collect::<Vec<_>>()
+                .join(" ");
+            format!("{values} ({links})")
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            flavour.label(),
+            flavour.behaviour(),
+            cells
         ));
     }
     out

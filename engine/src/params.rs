@@ -670,6 +670,27 @@ pub struct CacheParams {
     /// Lookup time.
     pub service: ServiceTime,
     pub cost_per_hour: f64,
+    /// The real cache these settings follow (a label; see `crate::flavours`).
+    pub flavour: CacheFlavour,
+    /// What happens when the cache is full and a key must be stored (Redis's `maxmemory-policy`).
+    pub eviction: Eviction,
+    /// Keys sampled to pick a victim under `Eviction::SampledLru` (Redis's `maxmemory-samples`).
+    pub eviction_samples: u32,
+    /// Memcached's slab allocator: memory in 1 MB pages given to size classes as items arrive, an
+    /// LRU per class (`capacity_keys` is then unused: `memory_mb` and the value sizes decide).
+    pub slabs: bool,
+    /// Memory for items with `slabs`, megabytes (Memcached's `-m`).
+    pub memory_mb: u32,
+    /// Chunk size growth from one slab class to the next (Memcached's `-f`).
+    pub growth_factor: f64,
+    /// Memcached's slab automover: a page moves now and then from the class with the oldest items to
+    /// one that is evicting (on by default since Memcached 1.5).
+    pub slab_automove: bool,
+    /// Size of most values, bytes (for slab classes).
+    pub value_bytes: u32,
+    /// Share of keys whose values are `large_value_bytes` instead, 0..=1.
+    pub large_share: f64,
+    pub large_value_bytes: u32,
 }
 
 impl Default for CacheParams {
@@ -683,8 +704,42 @@ impl Default for CacheParams {
             workers: 1,
             service: ServiceTime::exponential(0.2),
             cost_per_hour: 0.068,
+            flavour: CacheFlavour::Generic,
+            eviction: Eviction::Lru,
+            eviction_samples: 5,
+            slabs: false,
+            memory_mb: 64,
+            growth_factor: 1.25,
+            slab_automove: true,
+            value_bytes: 1_000,
+            large_share: 0.0,
+            large_value_bytes: 20_000,
         }
     }
+}
+
+/// The real cache a node's settings follow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CacheFlavour {
+    /// An exact LRU over `capacity_keys` keys.
+    #[default]
+    Generic,
+    Redis,
+    Memcached,
+}
+
+/// What a full cache does when a new key must be stored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Eviction {
+    /// Evict the least recently used key, exactly.
+    #[default]
+    Lru,
+    /// Evict nothing: the store is refused with an out-of-memory error (Redis's default).
+    NoEviction,
+    /// Evict the least recently used of a few sampled keys (Redis's `allkeys-lru`).
+    SampledLru,
 }
 
 /// CDN: edge caches for static assets.

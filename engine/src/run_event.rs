@@ -73,6 +73,9 @@ pub enum RunEvent {
 
     /// A cache forgot every key.
     CacheFlushed,
+    /// A full cache refused to store keys (Redis's noeviction OOM error, or a Memcached slab class
+    /// without a page): `count` refusals since the last such line.
+    CacheStoreRefused { count: u64 },
 
     /// An autoscaling group started booting `instance` because `metric` rose above `threshold`.
     ScaledOut {

@@ -90,6 +90,31 @@ pub struct NodeSnapshot {
     pub backends: Vec<BackendView>,
     /// The last routing decision, for load balancers with explanations switched on.
     pub explanation: Option<RouteExplanation>,
+    /// What a cache holds and refuses (caches without a fixed hit ratio).
+    pub cache: Option<CacheFigures>,
+}
+
+/// A cache's memory: keys held, evictions and refused stores since the start, and, for Memcached's
+/// slab allocator, each size class that holds or wants pages.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CacheFigures {
+    pub keys: u64,
+    /// Keys it can hold (`None` with slabs: it depends on the sizes).
+    pub capacity_keys: Option<u64>,
+    pub evictions: u64,
+    pub refused: u64,
+    pub slab_classes: Vec<SlabFigures>,
+    /// Pages not given to any class yet.
+    pub free_pages: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SlabFigures {
+    pub chunk_bytes: u32,
+    pub pages: u32,
+    pub items: u64,
+    pub evictions: u64,
+    pub refused: u64,
 }
 
 /// One request type's share of a node's responses.

@@ -513,6 +513,29 @@ impl Checker {
         }
         self.count(&format!("{path}.workers"), cache.workers, 1, 4096);
         self.service_time(&format!("{path}.service"), &cache.service);
+        self.count(
+            &format!("{path}.eviction_samples"),
+            cache.eviction_samples,
+            1,
+            64,
+        );
+        self.count(&format!("{path}.memory_mb"), cache.memory_mb, 1, 65_536);
+        self.range(
+            &format!("{path}.growth_factor"),
+            cache.growth_factor,
+            1.01,
+            4.0,
+        );
+        // An item (value, key and header) must fit in a 1 MB page.
+        let most = 1_000_000 - crate::nodes::cache::ITEM_OVERHEAD_BYTES;
+        self.count(&format!("{path}.value_bytes"), cache.value_bytes, 1, most);
+        self.range(&format!("{path}.large_share"), cache.large_share, 0.0, 1.0);
+        self.count(
+            &format!("{path}.large_value_bytes"),
+            cache.large_value_bytes,
+            1,
+            most,
+        );
         self.range(
             &format!("{path}.cost_per_hour"),
             cache.cost_per_hour,

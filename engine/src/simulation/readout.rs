@@ -157,6 +157,12 @@ impl Simulation {
                 healthy_backends,
                 backends,
                 explanation,
+                cache: match state {
+                    NodeState::Cache(cache) if cache.params.fixed_hit_ratio.is_none() => {
+                        Some(cache.figures())
+                    }
+                    _ => None,
+                },
             });
         }
         // Links deleted while running are left out; `InFlight::link` indexes the links shown.

@@ -1,6 +1,7 @@
 //! Integration tests of the engine, one module per behaviour.
 
 mod animation;
+mod cache_flavours;
 mod challenges;
 mod cli;
 mod comparing;

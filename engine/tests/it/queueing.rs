@@ -3,7 +3,7 @@
 
 use engine::Simulation;
 
-use crate::support::{batch_means, design};
+use crate::support::{batch_means, che_hit_ratio, design};
 
 fn factorial(n: u32) -> f64 {
     (1..=n).map(f64::from).product()
@@ -158,23 +158,7 @@ fn jackson_network_servers_cache_database() {
 #[test]
 fn lru_hit_ratio_matches_che_approximation() {
     let mut simulation = Simulation::new(&design("cache_che.json"), 15).expect("valid");
-    let popularity = simulation.cache_popularity("cache");
-    let capacity = 1000.0;
-    // Che: find T with Σ (1 − e^(−p_i T)) = capacity, then hit = Σ p_i (1 − e^(−p_i T)).
-    let filled = |t: f64| popularity.iter().map(|p| 1.0 - (-p * t).exp()).sum::<f64>();
-    let (mut low, mut high) = (0.0, 1e9);
-    for _ in 0..200 {
-        let middle = (low + high) / 2.0;
-        if filled(middle) < capacity {
-            low = middle;
-        } else {
-            high = middle;
-        }
-    }
-    let che: f64 = popularity
-        .iter()
-        .map(|p| p * (1.0 - (-p * low).exp()))
-        .sum();
+    let che = che_hit_ratio(&simulation.cache_popularity("cache"), 1000.0);
     let [hit] = batch_means(&mut simulation, 5.0, 10, 3.0, |s| {
         [s.node_stats("cache")
             .expect("cache")

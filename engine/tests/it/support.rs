@@ -106,3 +106,22 @@ pub fn check_little(simulation: &mut Simulation) {
         );
     }
 }
+
+/// Che's approximation of an LRU cache's hit ratio for keys of the given popularity: find the
+/// characteristic time T with Σ (1 − e^(−p_i T)) = capacity, then hit = Σ p_i (1 − e^(−p_i T)).
+pub fn che_hit_ratio(popularity: &[f64], capacity: f64) -> f64 {
+    let filled = |t: f64| popularity.iter().map(|p| 1.0 - (-p * t).exp()).sum::<f64>();
+    let (mut low, mut high) = (0.0, 1e9);
+    for _ in 0..200 {
+        let middle = (low + high) / 2.0;
+        if filled(middle) < capacity {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    popularity
+        .iter()
+        .map(|p| p * (1.0 - (-p * low).exp()))
+        .sum()
+}

@@ -48,5 +48,6 @@ fn node_snapshot(id: &str, kind: NodeKind) -> NodeSnapshot {
         healthy_backends: None,
         backends: Vec::new(),
         explanation: None,
+        cache: None,
     }
 }
