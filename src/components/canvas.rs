@@ -581,21 +581,23 @@ fn NodeView(
             })
         }
     };
-    // A load balancer that follows a real one wears its name, and states its detection window.
+    // A node that follows a real system wears its name; a load balancer also states its
+    // detection window.
     let flavour = {
         let id = id.clone();
         let editor = expect_context::<crate::state::AppState>().editor;
         move || {
-            editor.with(
-                |editor| match editor.document().node(&id).map(|n| &n.params) {
-                    Some(engine::NodeParams::LoadBalancer(lb)) => Some((
-                        (lb.flavour != engine::params::LbFlavour::Generic)
-                            .then(|| lb.flavour.label()),
-                        engine::flavours::DetectionWindow::of(lb).words(),
-                    )),
+            editor.with(|editor| {
+                let params = &editor.document().node(&id)?.params;
+                let flavour = engine::flavours::NodeFlavour::of(params)?;
+                let window = match params {
+                    engine::NodeParams::LoadBalancer(lb) => {
+                        Some(engine::flavours::DetectionWindow::of(lb).words())
+                    }
                     _ => None,
-                },
-            )
+                };
+                Some((flavour.named.then_some(flavour.label), window))
+            })
         }
     };
     // A node the challenge being played locks (the users, a given database) says so.
@@ -689,7 +691,7 @@ fn NodeView(
             <span class="node__health" aria-hidden="true">{move || health().map(health_icon)}</span>
             {move || flavour().map(|(badge, window)| view! {
                 {badge.map(|badge| view! { <span class="node__flavour" aria-hidden="true">{badge}</span> })}
-                <span class="node__detection" aria-hidden="true">{window}</span>
+                {window.map(|window| view! { <span class="node__detection" aria-hidden="true">{window}</span> })}
             })}
             {move || locked().then(|| view! {
                 <span class="node__locked" title="Locked by the challenge: changing it breaks the rules" aria-hidden="true">"locked"</span>

@@ -141,7 +141,8 @@ fn NodeInspector(id: String) -> impl IntoView {
         </LabelledField>
         <p class="inspector__id">"id " <code>{move || id.get_value()}</code></p>
         <LiveNumbers id=id />
-        {(kind == NodeKind::LoadBalancer).then(|| view! { <Backends id=id /> <FlavourLine id=id /> })}
+        {(kind == NodeKind::LoadBalancer).then(|| view! { <Backends id=id /> })}
+        <FlavourLine id=id />
         <ChaosControls id=id kind=kind />
         {Section::ALL
             .into_iter()
@@ -258,8 +259,8 @@ fn ParamInput(node: StoredValue<String>, field: ParamField) -> impl IntoView {
         }
         .into_any(),
     };
-    // A load balancer that follows a flavour says, beside each setting the flavour fixes, whether
-    // it is the flavour's default (with its source) or custom.
+    // A node that follows a flavour says, beside each setting the flavour fixes, whether it is the
+    // flavour's default (with its source) or custom.
     let note = move || {
         let (Some(node), Some(path)) = (node.try_get_value(), path.try_get_value()) else {
             return None;
@@ -459,6 +460,9 @@ fn LiveNumbers(id: StoredValue<String>) -> impl IntoView {
             }
             if live.hit_ratio > 0.0 {
                 rows.push(("Hit ratio", format!("{:.1} %", live.hit_ratio * 100.0)));
+            }
+            if let Some(cache) = &live.cache {
+                rows.extend(crate::observe::figures::cache_rows(cache));
             }
             if live.connections > 0.0 {
                 rows.push(("Connections", format!("{:.0}", live.connections)));
@@ -688,42 +692,54 @@ fn LinkInspector(link: LinkId) -> impl IntoView {
     }
 }
 
-/// Under a load balancer: its detection window in words, and "Reset to <flavour> defaults" when a
-/// setting the flavour fixes was edited.
+/// Under a node with a flavour: for a load balancer its detection window in words, for a named
+/// flavour of another kind what the real one does differently, and "Reset to <flavour> defaults"
+/// when a setting the flavour fixes was edited.
 #[component]
 fn FlavourLine(id: StoredValue<String>) -> impl IntoView {
     let state = AppState::get();
-    let lb = move || {
+    let params = move || {
         state.editor.with(|editor| {
-            match editor.document().node(&id.get_value()).map(|n| &n.params) {
-                Some(engine::NodeParams::LoadBalancer(lb)) => Some(lb.clone()),
-                _ => None,
-            }
+            editor
+                .document()
+                .node(&id.get_value())
+                .map(|n| n.params.clone())
         })
     };
     let reset = move |_| {
-        let Some(lb) = lb() else {
+        // Choosing the flavour it already follows puts its defaults back.
+        let code = params()
+            .and_then(|params| serde_json::to_value(params).ok())
+            .and_then(|json| json.get("flavour")?.as_str().map(str::to_owned));
+        let Some(code) = code else {
             return;
         };
         let command = Command::SetParam {
             node: id.get_value(),
             field: "flavour".to_owned(),
-            value: ParamValue::Text(lb.flavour.as_str().to_owned()),
+            value: ParamValue::Text(code),
         };
         let _ = state.execute(&command);
         state.seal();
     };
     move || {
-        lb().map(|lb| {
-            let custom = !lb.flavour.custom(&lb).is_empty()
-                && lb.flavour != engine::params::LbFlavour::Generic;
-            view! {
-                <p class="inspector__detection">{engine::flavours::DetectionWindow::of(&lb).words()}</p>
-                {engine::flavours::standby_words(&lb).map(|words| view! { <p class="inspector__detection">{words}</p> })}
-                {custom.then(|| view! {
-                    <button class="button" type="button" on:click=reset>{format!("Reset to {} defaults", lb.flavour.label())}</button>
-                })}
+        let params = params()?;
+        let flavour = engine::flavours::NodeFlavour::of(&params)?;
+        let custom = flavour.named && !flavour.custom.is_empty();
+        let words = match &params {
+            engine::NodeParams::LoadBalancer(lb) => {
+                let mut words = vec![engine::flavours::DetectionWindow::of(lb).words()];
+                words.extend(engine::flavours::standby_words(lb));
+                words
             }
+            _ if flavour.named => vec![flavour.behaviour.to_owned()],
+            _ => Vec::new(),
+        };
+        Some(view! {
+            {words.into_iter().map(|words| view! { <p class="inspector__detection">{words}</p> }).collect_view()}
+            {custom.then(|| view! {
+                <button class="button" type="button" on:click=reset>{format!("Reset to {} defaults", flavour.label)}</button>
+            })}
         })
     }
 }

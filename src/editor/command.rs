@@ -663,10 +663,11 @@ fn set_param(
     set_json_field(&mut json, field, value)?;
     let mut params =
         parse_params(node.kind(), json).map_err(|error| value_error(field, "", &error))?;
-    // Choosing a load balancer's flavour rewrites its checks to that flavour's defaults in the same
-    // step (one Undo brings the old ones back); choosing the same flavour again resets edited ones.
-    if let (NodeParams::LoadBalancer(lb), "flavour") = (&mut params, field) {
-        *lb = lb.flavour.apply(lb);
+    // Choosing a flavour (of a load balancer, a cache) rewrites the settings it fixes to its
+    // defaults in the same step (one Undo brings the old ones back); choosing the same flavour
+    // again resets edited ones.
+    if field == "flavour" {
+        params = engine::flavours::reset(&params);
     }
     let node = &mut document.nodes[index];
     let differs = node.params != params;

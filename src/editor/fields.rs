@@ -73,6 +73,15 @@ const ORDER: &[(&str, Section)] = &[
     ("max_connections", Section::Capacity),
     ("max_waiting", Section::Capacity),
     ("capacity_keys", Section::Capacity),
+    ("eviction", Section::Capacity),
+    ("eviction_samples", Section::Capacity),
+    ("slabs", Section::Capacity),
+    ("memory_mb", Section::Capacity),
+    ("value_bytes", Section::Capacity),
+    ("large_share", Section::Capacity),
+    ("large_value_bytes", Section::Capacity),
+    ("growth_factor", Section::Capacity),
+    ("slab_automove", Section::Capacity),
     ("keyspace", Section::Capacity),
     ("zipf_s", Section::Capacity),
     ("ttl_s", Section::Capacity),
@@ -128,8 +137,12 @@ const PART_ORDER: &[&str] = &[
 ];
 
 /// The section of a field and its rank there, from the first segment of its path that the table
-/// knows (an autoscaling group's `server.workers` sorts as `workers`).
-fn placement(path: &str) -> (Section, usize) {
+/// knows (an autoscaling group's `server.workers` sorts as `workers`). A load balancer's flavour
+/// decides its health checks (resilience); a cache's decides its memory, so it heads Capacity.
+fn placement(kind: NodeKind, path: &str) -> (Section, usize) {
+    if path == "flavour" && kind != NodeKind::LoadBalancer {
+        return (Section::Capacity, 0);
+    }
     path.split('.')
         .find_map(|segment| {
             ORDER
@@ -195,7 +208,7 @@ pub fn param_fields(params: &NodeParams) -> Vec<ParamField> {
     let mut fields = Vec::new();
     collect(kind, &json, &json, &mut Vec::new(), &mut fields);
     fields.sort_by_cached_key(|field| {
-        let (section, rank) = placement(&field.path);
+        let (section, rank) = placement(kind, &field.path);
         (section, rank, part_ranks(&field.path), field.path.clone())
     });
     fields
@@ -287,7 +300,7 @@ fn field(kind: NodeKind, root: &Value, value: &Value, path: &[String]) -> ParamF
         Value::Array(_) | Value::Object(_) => FieldInput::Json,
     };
     ParamField {
-        section: placement(&joined).0,
+        section: placement(kind, &joined).0,
         group: path[..path.len().saturating_sub(1)]
             .iter()
             .map(|segment| humanise(segment))
@@ -350,8 +363,27 @@ pub fn help_for(name: &str) -> Option<&'static str> {
             "The backup's VRRP priority (1–254): the lower it is, the longer its skew."
         }
         "flavour" => {
-            "The real load balancer these settings follow: choosing one sets its documented defaults (one Undo brings yours back)."
+            "The real system these settings follow: choosing one sets its documented defaults (one Undo brings yours back)."
         }
+        "eviction" => {
+            "What a full cache does with a new key: evict the least recently used (exactly, or the oldest of a few sampled as Redis's allkeys-lru does), or refuse it with an out-of-memory error (Redis's default, noeviction)."
+        }
+        "eviction_samples" => {
+            "Keys sampled to choose a victim under sampled LRU (Redis's maxmemory-samples)."
+        }
+        "slabs" => {
+            "Memcached's slab allocator: memory in 1 MB pages given to size classes as items arrive, an LRU per class; a value size that arrives late may find no page."
+        }
+        "memory_mb" => "Memory for items with the slab allocator (Memcached's -m).",
+        "growth_factor" => "Chunk size growth from one slab class to the next (Memcached's -f).",
+        "slab_automove" => {
+            "Let Memcached move a page now and then (here one per 30 s) from the class with the oldest items to one that is evicting."
+        }
+        "value_bytes" => "Size of most cached values.",
+        "large_share" => {
+            "Share of keys whose values are large instead (0–1): change it while running to see a new size starve for pages."
+        }
+        "large_value_bytes" => "Size of the large values.",
         "passive_max_fails" => {
             "Passive checks (Nginx's max_fails): this many failed requests take a backend out; 0 turns them off."
         }
@@ -478,8 +510,8 @@ fn expected_names(message: &str) -> Vec<String> {
         .collect()
 }
 
-/// What a load balancer's field says about its flavour: the flavour's default with its source, or
-/// "custom" with what the flavour would have.
+/// What a field says about its node's flavour: the flavour's default with its source, or "custom"
+/// with what the flavour would have.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlavourNote {
     pub text: String,
@@ -487,19 +519,17 @@ pub struct FlavourNote {
     pub custom: bool,
 }
 
-/// The flavour note of the field at `path`, for a load balancer that follows a named flavour.
+/// The flavour note of the field at `path`, for a node that follows a named flavour (a load
+/// balancer, a cache, a server under PM2).
 pub fn flavour_note(params: &NodeParams, path: &str) -> Option<FlavourNote> {
-    let NodeParams::LoadBalancer(lb) = params else {
-        return None;
-    };
-    let flavour = lb.flavour;
-    let default = flavour.defaults().into_iter().find(|d| d.path == path)?;
-    let custom = flavour.custom(lb).contains(&path);
+    let flavour = engine::flavours::NodeFlavour::of(params).filter(|f| f.named)?;
+    let default = flavour.defaults.iter().find(|d| d.path == path)?;
+    let custom = flavour.custom.contains(&path);
     Some(FlavourNote {
         text: if custom {
-            format!("custom · {} default: {}", flavour.label(), default.value)
+            format!("custom · {} default: {}", flavour.label, default.value)
         } else {
-            format!("{} default ({})", flavour.label(), default.label)
+            format!("{} default ({})", flavour.label, default.label)
         },
         source: default.source,
         custom,

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use engine::params::RequestType;
-use engine::snapshot::NodeSnapshot;
+use engine::snapshot::{CacheFigures, NodeSnapshot};
 use engine::{NodeKind, RequestTypeFigures, Snapshot};
 
 /// "1.2k/s" style request rates.
@@ -99,4 +99,64 @@ pub fn picture_lines(snapshot: &Snapshot) -> BTreeMap<String, String> {
         .iter()
         .map(|node| (node.id.clone(), picture_line(node)))
         .collect()
+}
+
+/// A cache's memory in the inspector: keys held (of how many), evictions, refused stores (Redis's
+/// noeviction OOM errors, Memcached classes without a page) and, with slabs, each class that holds
+/// or wants pages.
+pub fn cache_rows(cache: &CacheFigures) -> Vec<(&'static str, String)> {
+    let mut rows = vec![(
+        "Keys held",
+        match cache.capacity_keys {
+            Some(capacity) => format!("{} of {}", cache.keys, capacity),
+            None => format!("{} in {} pages", cache.keys, used_pages(cache)),
+        },
+    )];
+    if cache.evictions > 0 {
+        rows.push(("Evictions", cache.evictions.to_string()));
+    }
+    if cache.refused > 0 {
+        rows.push((
+            "Refused stores",
+            format!("{} (out of memory)", cache.refused),
+        ));
+    }
+    if !cache.slab_classes.is_empty() {
+        let classes = cache
+            .slab_classes
+            .iter()
+            .map(|class| {
+                let mut text = format!(
+                    "{}: {} page{}, {} items",
+                    bytes(class.chunk_bytes),
+                    class.pages,
+                    if class.pages == 1 { "" } else { "s" },
+                    class.items
+                );
+                if class.refused > 0 {
+                    text.push_str(&format!(", {} refused", class.refused));
+                }
+                text
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        rows.push(("Slab classes", classes));
+        rows.push(("Free pages", cache.free_pages.to_string()));
+    }
+    rows
+}
+
+fn used_pages(cache: &CacheFigures) -> u32 {
+    cache.slab_classes.iter().map(|class| class.pages).sum()
+}
+
+/// A chunk size for people: `96 B`, `24.1 kB`.
+fn bytes(value: u32) -> String {
+    if value < 1000 {
+        format!("{value} B")
+    } else if value < 1_000_000 {
+        format!("{:.1} kB", f64::from(value) / 1000.0)
+    } else {
+        format!("{:.1} MB", f64::from(value) / 1e6)
+    }
 }

@@ -218,6 +218,7 @@ pub fn mark_of(event: &RunEvent) -> Option<Mark> {
         // Alerts reach the timeline through the notifications; the rest is routine.
         RunEvent::HealthCheckFailed { .. }
         | RunEvent::CacheFlushed
+        | RunEvent::CacheStoreRefused { .. }
         | RunEvent::ScaledIn { .. }
         | RunEvent::InstanceTerminated { .. }
         | RunEvent::MinimumRaised { .. }

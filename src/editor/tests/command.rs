@@ -996,3 +996,47 @@ fn choosing_a_flavour_sets_its_defaults_in_one_step_and_again_resets_edits() {
     assert_eq!(nginx.passive_max_fails, 1);
     assert!(!nginx.fail_open);
 }
+
+#[test]
+fn a_cache_flavour_is_chosen_in_one_step_and_its_fields_say_where_the_defaults_come_from() {
+    let mut document = presets::distributed();
+    let cache_id = document
+        .nodes
+        .iter()
+        .find(|n| matches!(n.params, NodeParams::Cache(_)))
+        .expect("the distributed preset has a cache")
+        .id
+        .clone();
+    let cache = |document: &Design| match &node(document, &cache_id).params {
+        NodeParams::Cache(cache) => cache.clone(),
+        _ => panic!("a cache"),
+    };
+    let before = cache(&document);
+    applied(&mut document, &set_param(&cache_id, "flavour", "memcached"));
+    let memcached = cache(&document);
+    assert!(memcached.slabs);
+    assert_eq!(memcached.memory_mb, 64);
+    // The workload is the design's, not the flavour's.
+    assert_eq!(memcached.keyspace, before.keyspace);
+    let note = crate::editor::fields::flavour_note(&node(&document, &cache_id).params, "memory_mb")
+        .expect("a flavour note");
+    assert_eq!(note.text, "Memcached default (-m)");
+    applied(&mut document, &set_param(&cache_id, "flavour", "redis"));
+    let redis = cache(&document);
+    assert!(!redis.slabs, "Redis drops Memcached's slabs");
+    assert_eq!(redis.eviction, engine::params::Eviction::NoEviction);
+    applied(
+        &mut document,
+        &set_param(&cache_id, "eviction", "sampled_lru"),
+    );
+    let note = crate::editor::fields::flavour_note(&node(&document, &cache_id).params, "eviction")
+        .expect("a flavour note");
+    assert_eq!(note.text, "custom · Redis default: noeviction");
+    // Generic has no notes.
+    applied(&mut document, &set_param(&cache_id, "flavour", "generic"));
+    assert_eq!(cache(&document), before);
+    assert!(
+        crate::editor::fields::flavour_note(&node(&document, &cache_id).params, "eviction")
+            .is_none()
+    );
+}

@@ -65,3 +65,50 @@ fn a_database_promoting_a_replica_says_writes_fail_not_everything() {
         None
     );
 }
+
+#[test]
+fn a_cache_says_what_it_holds_refuses_and_how_its_pages_are_shared() {
+    use crate::observe::figures::cache_rows;
+    use engine::snapshot::{CacheFigures, SlabFigures};
+    let redis = CacheFigures {
+        keys: 1000,
+        capacity_keys: Some(1000),
+        evictions: 0,
+        refused: 42,
+        slab_classes: Vec::new(),
+        free_pages: 0,
+    };
+    assert_eq!(
+        cache_rows(&redis),
+        vec![
+            ("Keys held", "1000 of 1000".to_owned()),
+            ("Refused stores", "42 (out of memory)".to_owned()),
+        ]
+    );
+    let class = |chunk_bytes, pages, items, refused| SlabFigures {
+        chunk_bytes,
+        pages,
+        items,
+        evictions: 0,
+        refused,
+    };
+    let memcached = CacheFigures {
+        keys: 3540,
+        capacity_keys: None,
+        evictions: 7,
+        refused: 900,
+        slab_classes: vec![class(1184, 4, 3540, 0), class(24_576, 0, 0, 900)],
+        free_pages: 0,
+    };
+    let rows = cache_rows(&memcached);
+    assert_eq!(rows[0], ("Keys held", "3540 in 4 pages".to_owned()));
+    assert_eq!(rows[1], ("Evictions", "7".to_owned()));
+    assert_eq!(
+        rows[3],
+        (
+            "Slab classes",
+            "1.2 kB: 4 pages, 3540 items · 24.6 kB: 0 pages, 0 items, 900 refused".to_owned()
+        )
+    );
+    assert_eq!(rows[4], ("Free pages", "0".to_owned()));
+}
