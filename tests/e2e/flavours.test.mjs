@@ -76,3 +76,41 @@ test('logs shipped by Fluentd are searchable only after its 60 s flush', async (
   await eventually(() => panel.getByRole('listitem').count(), (n) => n > 0, { what: 'lines after the flush' });
   assert.deepEqual(problems(), []);
 });
+
+test('a cache becomes Redis (noeviction refuses keys once full), then Memcached (slab classes), undo', async () => {
+  const { page, problems } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Distributed');
+  await page.locator('[data-node-id="cache"]').click();
+  const inspector = page.getByRole('complementary').filter({ has: page.getByRole('combobox', { name: 'Flavour' }) });
+  const flavour = inspector.getByRole('combobox', { name: 'Flavour' });
+  await flavour.selectOption('redis');
+  await eventually(() => inspector.innerText(), (text) => /Redis default \(maxmemory-policy\)/.test(text), { what: 'the Redis notes' });
+  assert.match(await inspector.innerText(), /noeviction by default/);
+  assert.equal(await inspector.getByRole('combobox', { name: 'Eviction' }).inputValue(), 'no_eviction');
+  assert.equal(await inspector.getByRole('link', { name: 'source' }).first().getAttribute('href'),
+    'https://redis.io/docs/latest/develop/reference/eviction/');
+  assert.match(await page.locator('[data-node-id="cache"]').innerText(), /Redis/);
+  // Fast forward until the cache is full: new keys are refused with Redis's OOM error.
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('50');
+  await eventually(() => inspector.innerText(), (text) => /Refused stores\s*\d+ \(out of memory\)/.test(text), { what: 'refused stores', timeout: 60_000 });
+  assert.match(await inspector.innerText(), /Keys held\s*10000 of 10000/);
+  await screenshot(page, 'flavours-redis-full');
+  // An edit of a fixed setting reads custom, with a reset.
+  await inspector.getByRole('combobox', { name: 'Eviction' }).selectOption('sampled_lru');
+  await eventually(() => inspector.innerText(), (text) => /custom · Redis default: noeviction/.test(text), { what: 'custom' });
+  await inspector.getByRole('button', { name: 'Reset to Redis defaults' }).click();
+  await eventually(() => inspector.getByRole('combobox', { name: 'Eviction' }).inputValue(), (v) => v === 'no_eviction', { what: 'reset' });
+  // Memcached: memory in slab classes.
+  await flavour.selectOption('memcached');
+  await eventually(() => inspector.innerText(), (text) => /Slab classes\s*\S+ kB: \d+ pages?, \d+ items/.test(text), { what: 'slab classes', timeout: 30_000 });
+  assert.match(await inspector.innerText(), /Memcached default \(-m\)/);
+  assert.match(await page.locator('[data-node-id="cache"]').innerText(), /Memcached/);
+  await screenshot(page, 'flavours-memcached-slabs');
+  // Undo brings Redis back.
+  await page.locator('main.canvas').focus();
+  await page.keyboard.press('Control+z');
+  await eventually(() => flavour.inputValue(), (v) => v === 'redis', { what: 'Redis after Undo' });
+  assert.deepEqual(problems(), []);
+});
