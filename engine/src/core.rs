@@ -229,6 +229,10 @@ pub(crate) enum Timer {
         slot: u32,
         sequence: u32,
     },
+    /// A removed backend's deregistration delay is over: what it still holds is cut off.
+    Deregistered {
+        slot: u32,
+    },
     PoolTimeout {
         call: CallId,
     },
@@ -271,6 +275,7 @@ impl Event {
                     Timer::Promotion => 10,
                     Timer::Evaluate => 11,
                     Timer::Scrape => 12,
+                    Timer::Deregistered { .. } => 30,
                 }
             }
             Event::ProbeArrive { .. } => 5,

@@ -5,7 +5,8 @@
 //!
 //! Load balancers so far: open-source Nginx (passive checks only), Nginx Plus (active checks),
 //! HAProxy, AWS Application Load Balancer (fail-open when every target is unhealthy), and a
-//! keepalived (VRRP) pair for the standby; PM2 is a server's `pm2` switch (`nodes/server.rs`); log
+//! keepalived (VRRP) pair for the standby, ALB's deregistration delay (a removed backend's requests
+//! are cut off after 300 s); PM2 is a server's `pm2` switch (`nodes/server.rs`); log
 //! shippers (Fluentd, Logstash) decide when a line becomes searchable. Caches: Redis (noeviction by
 //! default, allkeys-lru by sampling) and Memcached (slab classes; `nodes/cache.rs`).
 //!
@@ -279,6 +280,7 @@ const NGINX_HC_MODULE: &str =
     "https://nginx.org/en/docs/http/ngx_http_upstream_hc_module.html#health_check";
 const HAPROXY_DOCS: &str = "https://docs.haproxy.org/2.8/configuration.html#5.2-inter";
 const ALB_DOCS: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html";
+const ALB_DEREGISTRATION: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay";
 
 impl LbFlavour {
     pub const ALL: [LbFlavour; 5] = [
@@ -329,7 +331,7 @@ impl LbFlavour {
                 "Active checks every 2 s; down after 3 failures in a row, up after 2 successes."
             }
             LbFlavour::AwsAlb => {
-                "Active checks every 30 s with a 5 s timeout; 2 failures to mark a target unhealthy, 5 successes to bring it back; with every target unhealthy it fails open and routes to all."
+                "Active checks every 30 s with a 5 s timeout; 2 failures to mark a target unhealthy, 5 successes to bring it back; with every target unhealthy it fails open and routes to all; a deregistered target keeps its requests for at most 300 s."
             }
         }
     }
@@ -452,6 +454,12 @@ impl LbFlavour {
                     "yes: all targets unhealthy → route to all",
                     ALB_DOCS,
                 ),
+                d(
+                    "deregistration_delay_ms",
+                    "deregistration_delay.timeout_seconds",
+                    "300 s",
+                    ALB_DEREGISTRATION,
+                ),
             ],
         }
     }
@@ -466,6 +474,7 @@ impl LbFlavour {
         next.passive_max_fails = base.passive_max_fails;
         next.passive_fail_timeout_ms = base.passive_fail_timeout_ms;
         next.fail_open = base.fail_open;
+        next.deregistration_delay_ms = base.deregistration_delay_ms;
         // (interval, timeout, failures to mark down, passes to bring back), milliseconds.
         let active = |next: &mut LoadBalancerParams, interval, timeout, down, up| {
             let check = &mut next.health_check;
@@ -487,6 +496,7 @@ impl LbFlavour {
             LbFlavour::AwsAlb => {
                 active(&mut next, 30_000.0, 5_000.0, 2, 5);
                 next.fail_open = true;
+                next.deregistration_delay_ms = Some(300_000.0);
             }
         }
         next
@@ -523,6 +533,10 @@ impl LbFlavour {
             "passive_fail_timeout_ms",
         );
         check(params.fail_open == flavour.fail_open, "fail_open");
+        check(
+            params.deregistration_delay_ms == flavour.deregistration_delay_ms,
+            "deregistration_delay_ms",
+        );
         differ
     }
 }

@@ -318,6 +318,10 @@ pub struct LoadBalancerParams {
     pub advert_interval_ms: f64,
     /// The backup's VRRP priority, 1..=254.
     pub backup_priority: u32,
+    /// A backend taken out of the design (its link deleted) finishes the requests it holds for at
+    /// most this long; the ones still there then fail (AWS ALB's deregistration delay). None: it
+    /// finishes them all, however long.
+    pub deregistration_delay_ms: Option<f64>,
 }
 
 impl LoadBalancerParams {
@@ -346,6 +350,7 @@ impl Default for LoadBalancerParams {
             keepalived: false,
             advert_interval_ms: 1_000.0,
             backup_priority: 100,
+            deregistration_delay_ms: None,
         }
     }
 }

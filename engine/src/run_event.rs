@@ -63,6 +63,8 @@ pub enum RunEvent {
     },
     /// A new backend joined the load balancer's rotation (the live "add server" command).
     BackendAdded { backend: String },
+    /// A removed backend still held `requests` when its deregistration delay ran out: they failed.
+    DeregistrationCutOff { backend: String, requests: u32 },
 
     /// The database's primary died; writes fail until a replica is promoted.
     PrimaryCrashed,

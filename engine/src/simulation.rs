@@ -373,6 +373,7 @@ impl Simulation {
                     Timer::Promotion => "a replica is promoted",
                     Timer::Evaluate => "checks its scaling rule",
                     Timer::Scrape => "scrapes metrics and evaluates alert rules",
+                    Timer::Deregistered { .. } => "a removed backend's deregistration delay ends",
                 };
                 format!("{}: {what}", name(node))
             }

@@ -383,6 +383,15 @@ impl Checker {
     }
 
     fn load_balancer(&mut self, path: &str, lb: &LoadBalancerParams) {
+        if let Some(delay) = lb.deregistration_delay_ms {
+            // ALB allows 0–3600 s.
+            self.range(
+                &format!("{path}.deregistration_delay_ms"),
+                delay,
+                0.0,
+                3_600_000.0,
+            );
+        }
         let check = &lb.health_check;
         self.range(
             &format!("{path}.health_check.interval_ms"),

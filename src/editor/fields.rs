@@ -100,6 +100,7 @@ const ORDER: &[(&str, Section)] = &[
     ("passive_max_fails", Section::Resilience),
     ("passive_fail_timeout_ms", Section::Resilience),
     ("fail_open", Section::Resilience),
+    ("deregistration_delay_ms", Section::Resilience),
     ("standby", Section::Resilience),
     ("takeover_ms", Section::Resilience),
     ("keepalived", Section::Resilience),
@@ -389,6 +390,9 @@ pub fn help_for(name: &str) -> Option<&'static str> {
         }
         "passive_fail_timeout_ms" => {
             "Nginx's fail_timeout: the window the failures are counted in, and how long the backend is then skipped."
+        }
+        "deregistration_delay_ms" => {
+            "A backend taken out of the design keeps its requests at most this long, then they fail (AWS ALB's deregistration delay); empty: they all finish."
         }
         "fail_open" => {
             "With every backend unhealthy, route to all of them anyway (as AWS ALB does) instead of refusing."

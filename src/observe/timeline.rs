@@ -154,7 +154,8 @@ impl LogMoments {
             RunEvent::RequestFailed { failure } => failure.node.as_str(),
             RunEvent::MarkedUnhealthy { backend, .. }
             | RunEvent::MarkedHealthy { backend, .. }
-            | RunEvent::BackendAdded { backend } => backend.as_str(),
+            | RunEvent::BackendAdded { backend }
+            | RunEvent::DeregistrationCutOff { backend, .. } => backend.as_str(),
             _ => line.node.as_str(),
         };
         if let Some(text) = text {
@@ -202,7 +203,7 @@ pub fn mark_of(event: &RunEvent) -> Option<Mark> {
         | RunEvent::Errored { .. }
         | RunEvent::NoReplicaToPromote
         | RunEvent::FaultInjected { .. } => Some(Mark::Fault),
-        RunEvent::RequestFailed { .. } => Some(Mark::Error),
+        RunEvent::RequestFailed { .. } | RunEvent::DeregistrationCutOff { .. } => Some(Mark::Error),
         RunEvent::MarkedUnhealthy { .. } | RunEvent::PassivelySkipped { .. } => {
             Some(Mark::Detection)
         }

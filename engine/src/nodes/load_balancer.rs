@@ -218,9 +218,19 @@ impl LoadBalancer {
     /// leaves the rotation (draining what it holds), a new link becomes a backend, probed at once.
     pub(crate) fn sync_backends(&mut self, core: &mut Core, worker_counts: &[u32]) {
         let links = core.outgoing[self.index.get()].clone();
-        for backend in &mut self.backends {
+        for (slot, backend) in self.backends.iter_mut().enumerate() {
             if !backend.removed && !links.contains(&backend.link) {
                 backend.removed = true;
+                if let Some(delay_ms) = self.params.deregistration_delay_ms
+                    && backend.connections > 0
+                {
+                    let slot = slot as u32;
+                    core.timer(
+                        to_ns(delay_ms * 1e6),
+                        self.index,
+                        Timer::Deregistered { slot },
+                    );
+                }
             }
         }
         // Consistent hashing: the removed backends' ring points go, so their users move elsewhere.
@@ -496,6 +506,51 @@ impl LoadBalancer {
         core.respond(parent, failure.map_or(Ok(()), Err));
     }
 
+    /// The deregistration delay of a removed backend is over: the requests it still holds fail now
+    /// (their replies, if they ever come, go nowhere).
+    fn cut_off(&mut self, core: &mut Core, slot: u32) {
+        let me = self.index;
+        let held: Vec<(CallId, CallId)> = core
+            .calls
+            .iter()
+            .filter_map(|(child, call)| {
+                let parent = call.caller?;
+                let at = core.calls.get(parent)?;
+                (at.node == me && at.member == slot).then_some((child, parent))
+            })
+            .collect();
+        if held.is_empty() {
+            return;
+        }
+        let Some(backend) = self.backends.get(slot as usize) else {
+            return;
+        };
+        let node = backend.node;
+        core.log(
+            LogLevel::Warn,
+            me,
+            RunEvent::DeregistrationCutOff {
+                backend: core.ids[node.get()].clone(),
+                requests: held.len() as u32,
+            },
+            format!(
+                "deregistration delay over: {} request(s) still at {} cut off",
+                held.len(),
+                core.ids[node.get()]
+            ),
+        );
+        for (child, parent) in held {
+            if let Some(orphan) = core.calls.get_mut(child) {
+                orphan.caller = None;
+            }
+            if let Some(backend) = self.backends.get_mut(slot as usize) {
+                backend.connections = backend.connections.saturating_sub(1);
+            }
+            self.connections = self.connections.saturating_sub(1);
+            core.fail(parent, FailureCause::BackendDown { node: node.0 });
+        }
+    }
+
     /// Passive checks (open-source Nginx): a request that failed because the backend could not be
     /// reached or died with it (not one it refused as too busy) counts against it; `max_fails`
     /// within the window take it out for the window, after which live requests try it again. A
@@ -595,6 +650,7 @@ impl LoadBalancer {
                 self.probe_result(core, slot, sequence, false);
             }
             // A standby removed before its takeover time never takes over.
+            Timer::Deregistered { slot } => self.cut_off(core, slot),
             Timer::Takeover if !self.up && self.params.standby => {
                 self.up = true;
                 core.log(

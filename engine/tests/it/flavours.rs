@@ -370,3 +370,65 @@ fn pm2_restarts_with_exponential_back_off_and_gives_up_after_sixteen_unstable_re
             .any(|line| matches!(line.event, Some(RunEvent::Errored { .. })))
     );
 }
+
+/// Deletes the link to `server-2` at 10 s under load and returns the requests its deregistration
+/// cut off and the requests the load balancer answered with an error, over a few seeds (the users
+/// retry them elsewhere).
+fn removal(delay_ms: Option<f64>) -> (u32, u64) {
+    let (mut cut, mut failed) = (0, 0);
+    for seed in 1..=5 {
+        let mut design = design(LbFlavour::AwsAlb);
+        for node in &mut design.nodes {
+            match &mut node.params {
+                NodeParams::Users(users) => users.rate_per_second = 200.0,
+                NodeParams::LoadBalancer(lb) => lb.deregistration_delay_ms = delay_ms,
+                _ => {}
+            }
+        }
+        let mut simulation = Simulation::new(&design, seed).expect("valid");
+        simulation.advance_until(10_000_000_000);
+        let before = simulation.node_stats("lb").expect("lb").failed;
+        let mut edited = design.clone();
+        edited
+            .links
+            .retain(|link| !(link.from == "lb" && link.to == "server-2"));
+        simulation.reconfigure(&edited).expect("a live edit");
+        simulation.advance_until(12_000_000_000);
+        cut += simulation
+            .snapshot()
+            .logs
+            .iter()
+            .filter_map(|line| match &line.event {
+                Some(RunEvent::DeregistrationCutOff { backend, requests }) => {
+                    assert_eq!(backend, "server-2");
+                    Some(*requests)
+                }
+                _ => None,
+            })
+            .sum::<u32>();
+        failed += simulation.node_stats("lb").expect("lb").failed - before;
+    }
+    (cut, failed)
+}
+
+#[test]
+fn a_removed_alb_target_keeps_its_requests_only_for_the_deregistration_delay() {
+    assert_eq!(
+        lb(&design(LbFlavour::AwsAlb)).deregistration_delay_ms,
+        Some(300_000.0)
+    );
+    assert_eq!(
+        lb(&design(LbFlavour::Haproxy)).deregistration_delay_ms,
+        None
+    );
+    // A 1 ms delay cuts off what server-2 still holds: those requests fail at the load balancer.
+    let (cut, failed) = removal(Some(1.0));
+    assert!(cut > 0, "requests were cut off");
+    assert!(
+        failed >= u64::from(cut),
+        "{failed} failures for {cut} cut off"
+    );
+    // The default 300 s (or no limit) lets them finish.
+    assert_eq!(removal(Some(300_000.0)), (0, 0));
+    assert_eq!(removal(None), (0, 0));
+}
