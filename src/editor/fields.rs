@@ -493,6 +493,10 @@ fn split_unit(name: &str) -> (&str, Option<&'static str>) {
 
 /// `max_connections` → `Max connections`.
 fn humanise(name: &str) -> String {
+    // Product names keep their spelling.
+    if name == "pm2" {
+        return "PM2".to_owned();
+    }
     let words = name.replace('_', " ");
     let mut characters = words.chars();
     match characters.next() {
