@@ -100,6 +100,7 @@ pub mod determinism;
 mod event_queue;
 pub mod flavours;
 pub mod histogram;
+pub mod log_shipping;
 pub mod metrics;
 mod node_kind;
 mod nodes;

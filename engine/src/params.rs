@@ -824,6 +824,9 @@ pub struct MonitoringParams {
     pub cost_per_hour: f64,
     /// How log lines reach the place they are searched (see `crate::flavours::LogShipper`).
     pub log_shipper: LogShipper,
+    /// What the shipper may hold while the log store (this node) is down, megabytes: Fluentd's
+    /// `total_limit_size` (512 MB for its memory buffer); beyond it new lines are lost.
+    pub buffer_limit_mb: f64,
 }
 
 /// What ships the logs to where they are searched: each buffers, so the newest lines are not
@@ -846,6 +849,7 @@ impl Default for MonitoringParams {
             scrape_interval_s: 5.0,
             cost_per_hour: 0.05,
             log_shipper: LogShipper::Direct,
+            buffer_limit_mb: 512.0,
         }
     }
 }

@@ -75,6 +75,8 @@ pub enum RunEvent {
 
     /// A cache forgot every key.
     CacheFlushed,
+    /// The log shipper's buffer filled up while the log store was down: new lines are lost.
+    LogBufferFull { limit_mb: f64 },
     /// A full cache refused to store keys (Redis's noeviction OOM error, or a Memcached slab class
     /// without a page): `count` refusals since the last such line.
     CacheStoreRefused { count: u64 },

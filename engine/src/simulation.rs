@@ -505,12 +505,17 @@ impl Simulation {
     /// Closes the one-second windows into the series.
     fn tick(&mut self) {
         let now = self.core.now;
+        // One access line per response of every node that serves (users and monitoring log none).
+        let mut log_lines = 0;
         for (index, node) in self.nodes.iter_mut().enumerate() {
             let gauges = node.gauges(now);
             let metrics = &mut self.core.metrics[index];
             let window = &metrics.window_latency;
             let [p50, p95, p99] = window.quantiles([0.5, 0.95, 0.99]);
             let responses = metrics.window_completed + metrics.window_failed;
+            if !matches!(node, NodeState::Users(_) | NodeState::Monitoring(_)) {
+                log_lines += responses;
+            }
             let lookups = metrics.window_hits + metrics.window_misses;
             let point = SeriesPoint {
                 time_s: now as f64 / 1e9,
@@ -551,8 +556,48 @@ impl Simulation {
             link.last_second_sent = link.window_sent;
             link.window_sent = 0;
         }
+        self.ship_logs(log_lines);
         self.core.logs.new_second();
         self.core.schedule(SECOND_NS, Event::Tick);
+    }
+
+    /// A second of log lines reaches the monitoring node's shipper, which buffers them while the
+    /// log store is down (see `log_shipping`).
+    fn ship_logs(&mut self, lines: u64) {
+        let now_s = self.core.now as f64 / 1e9;
+        for (index, node) in self.nodes.iter_mut().enumerate() {
+            if let NodeState::Monitoring(monitoring) = node {
+                let (shipper, limit_mb) = (
+                    monitoring.params.log_shipper,
+                    monitoring.params.buffer_limit_mb,
+                );
+                if monitoring
+                    .log_buffer
+                    .second(now_s, lines, shipper, limit_mb)
+                {
+                    self.core.log(
+                        LogLevel::Error,
+                        NodeIndex(index as u32),
+                        RunEvent::LogBufferFull { limit_mb },
+                        format!(
+                            "{} buffer full ({limit_mb} MB) while the log store is down: new lines are lost (BufferOverflowError)",
+                            shipper.label()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The log store's outages so far (the first monitoring node's), for the logs view.
+    pub fn log_outages(&self) -> Vec<crate::log_shipping::LogOutage> {
+        self.nodes
+            .iter()
+            .find_map(|node| match node {
+                NodeState::Monitoring(monitoring) => Some(monitoring.log_buffer.outages.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
     }
 
     fn index_of(&self, id: &str) -> Option<NodeIndex> {

@@ -196,6 +196,8 @@ pub struct Snapshot {
     /// Dollars per hour for the running infrastructure.
     pub cost_per_hour: f64,
     pub events_processed: u64,
+    /// When the log store was down, and what its shipper buffered and lost meanwhile.
+    pub log_outages: Vec<crate::log_shipping::LogOutage>,
 }
 
 impl Snapshot {

@@ -626,6 +626,12 @@ impl Checker {
             0.0,
             1e6,
         );
+        self.range(
+            &format!("{path}.buffer_limit_mb"),
+            monitoring.buffer_limit_mb,
+            0.0,
+            1e6,
+        );
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use engine::log_shipping::{Delivery, LogOutage};
 use engine::metrics::{LogKind, LogLevel, LogLine};
 use engine::params::LogShipper;
 
@@ -54,6 +55,9 @@ pub struct LogFilter {
     /// The log shipper and the instant in view (simulated seconds): a line it has not flushed yet
     /// is not searchable.
     pub shipped: Option<(LogShipper, f64)>,
+    /// When the log store was down: lines logged then wait for it to come back, and the ones a full
+    /// buffer refused never arrive.
+    pub outages: Vec<LogOutage>,
 }
 
 impl LogFilter {
@@ -61,7 +65,7 @@ impl LogFilter {
         self.until.is_none_or(|until| line.sequence <= until)
             && self
                 .shipped
-                .is_none_or(|(shipper, now)| shipper.searchable_at(line.time_s) <= now + 1e-9)
+                .is_none_or(|(shipper, now)| searchable(shipper, line, now, &self.outages))
             && self.level.passes(line.level)
             && self.kind.is_none_or(|kind| line.kind == kind)
             && self.node.as_ref().is_none_or(|node| &line.node == node)
@@ -132,11 +136,44 @@ pub fn count_text(shown: usize, matching: usize, kept: usize, waiting: usize) ->
     text
 }
 
-/// Lines logged but not yet flushed by `shipper` at `now_s` (the shipper's buffer).
-pub fn unshipped(lines: &VecDeque<LogLine>, shipper: LogShipper, now_s: f64) -> usize {
+/// Whether `shipper` has delivered `line` by `now_s`.
+fn searchable(shipper: LogShipper, line: &LogLine, now_s: f64, outages: &[LogOutage]) -> bool {
+    matches!(shipper.delivery(line.time_s, outages), Delivery::At(at) if at <= now_s + 1e-9)
+}
+
+/// Lines logged but not yet delivered by `shipper` at `now_s` (in its buffer, waiting for a flush
+/// or for the log store to come back); lines a full buffer refused are not counted.
+pub fn unshipped(
+    lines: &VecDeque<LogLine>,
+    shipper: LogShipper,
+    now_s: f64,
+    outages: &[LogOutage],
+) -> usize {
     lines
         .iter()
-        .rev()
-        .take_while(|line| shipper.searchable_at(line.time_s) > now_s + 1e-9)
+        .filter(|line| match shipper.delivery(line.time_s, outages) {
+            Delivery::At(at) => at > now_s + 1e-9,
+            Delivery::Waiting => true,
+            Delivery::Lost => false,
+        })
         .count()
+}
+
+/// What the shipper note says about the log store's outages: lines waiting for it and lines lost
+/// to a full buffer (in the whole volume, not only the sampled lines shown).
+pub fn outage_text(outages: &[LogOutage]) -> Option<String> {
+    let waiting: u64 = outages
+        .iter()
+        .filter(|o| o.to_s.is_none())
+        .map(|o| o.buffered_lines)
+        .sum();
+    let lost: u64 = outages.iter().map(|o| o.lost_lines).sum();
+    let mut parts = Vec::new();
+    if outages.iter().any(|o| o.to_s.is_none()) {
+        parts.push(format!("log store down: {} line(s) buffered", waiting));
+    }
+    if lost > 0 {
+        parts.push(format!("{} line(s) lost to a full buffer", lost));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }

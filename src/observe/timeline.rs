@@ -202,6 +202,7 @@ pub fn mark_of(event: &RunEvent) -> Option<Mark> {
         | RunEvent::PrimaryCrashed
         | RunEvent::Errored { .. }
         | RunEvent::NoReplicaToPromote
+        | RunEvent::LogBufferFull { .. }
         | RunEvent::FaultInjected { .. } => Some(Mark::Fault),
         RunEvent::RequestFailed { .. } | RunEvent::DeregistrationCutOff { .. } => Some(Mark::Error),
         RunEvent::MarkedUnhealthy { .. } | RunEvent::PassivelySkipped { .. } => {

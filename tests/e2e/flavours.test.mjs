@@ -114,3 +114,25 @@ test('a cache becomes Redis (noeviction refuses keys once full), then Memcached 
   await eventually(() => flavour.inputValue(), (v) => v === 'redis', { what: 'Redis after Undo' });
   assert.deepEqual(problems(), []);
 });
+
+test('a log store outage: Fluentd buffers, then a full buffer loses lines, counted', async () => {
+  const { page, problems } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
+  await page.locator('[data-node-id="monitoring"]').click();
+  const inspector = page.getByRole('complementary');
+  await inspector.getByRole('combobox', { name: 'Log shipper' }).selectOption('fluentd');
+  // A small buffer (0.1 MB, 500 lines of 200 bytes) so it fills within seconds.
+  const limit = inspector.getByRole('textbox', { name: 'Buffer limit' });
+  await limit.fill('0.1');
+  await limit.press('Enter');
+  await page.getByRole('group', { name: 'Chaos controls' }).getByRole('button', { name: 'Kill' }).click();
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Logs' });
+  await eventually(() => panel.innerText(), (text) => /log store down: \d+ line\(s\) buffered/.test(text), { what: 'the outage note' });
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('5');
+  await eventually(() => panel.innerText(), (text) => /\d+ line\(s\) lost to a full buffer/.test(text), { what: 'lines lost', timeout: 30_000 });
+  await screenshot(page, 'flavours-fluentd-overflow');
+  assert.deepEqual(problems(), []);
+});

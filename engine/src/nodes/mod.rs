@@ -209,7 +209,7 @@ impl NodeState {
             NodeState::Cache(node) => node.kill(core),
             NodeState::Cdn(node) => node.up = false,
             NodeState::Database(node) => node.kill(core),
-            NodeState::Monitoring(node) => node.up = false,
+            NodeState::Monitoring(node) => node.kill(core),
         }
     }
 
@@ -225,7 +225,7 @@ impl NodeState {
             NodeState::Cache(node) => node.restart(core),
             NodeState::Cdn(node) => node.up = true,
             NodeState::Database(node) => node.restart(core),
-            NodeState::Monitoring(node) => node.up = true,
+            NodeState::Monitoring(node) => node.restart(core),
         }
     }
 

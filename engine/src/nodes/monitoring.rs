@@ -9,6 +9,7 @@
 use crate::alerts::AlertEngine;
 use crate::core::{Core, NodeIndex, Timer};
 use crate::design::AlertRule;
+use crate::log_shipping::LogBuffer;
 use crate::params::MonitoringParams;
 use crate::random::to_ns;
 
@@ -18,6 +19,8 @@ pub(crate) struct Monitoring {
     pub(crate) params: MonitoringParams,
     pub(crate) alerts: AlertEngine,
     pub(crate) up: bool,
+    /// The log shipper's buffer while this node (the log store) is down.
+    pub(crate) log_buffer: LogBuffer,
 }
 
 impl Monitoring {
@@ -33,7 +36,19 @@ impl Monitoring {
             params: params.clone(),
             alerts: AlertEngine::new(rules),
             up: true,
+            log_buffer: LogBuffer::default(),
         }
+    }
+
+    /// It dies: no scrapes, and the log store it stands for is unreachable.
+    pub(crate) fn kill(&mut self, core: &Core) {
+        self.up = false;
+        self.log_buffer.down(core.now as f64 / 1e9);
+    }
+
+    pub(crate) fn restart(&mut self, core: &Core) {
+        self.up = true;
+        self.log_buffer.up(core.now as f64 / 1e9);
     }
 
     pub(crate) fn timer(&mut self, core: &mut Core, timer: Timer) {

@@ -260,6 +260,7 @@ impl Simulation {
             totals: self.totals(),
             cost_per_hour,
             events_processed: self.events_processed,
+            log_outages: self.log_outages(),
         }
     }
 

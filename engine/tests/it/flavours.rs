@@ -5,7 +5,8 @@
 //! generated one.
 
 use engine::flavours::{DetectionWindow, markdown_table};
-use engine::params::{LbFlavour, LoadBalancerParams, NodeParams};
+use engine::log_shipping::{Delivery, LogOutage};
+use engine::params::{LbFlavour, LoadBalancerParams, LogShipper, NodeParams};
 use engine::run_event::RunEvent;
 use engine::{Design, LiveCommand, Simulation, presets};
 
@@ -431,4 +432,90 @@ fn a_removed_alb_target_keeps_its_requests_only_for_the_deregistration_delay() {
     // The default 300 s (or no limit) lets them finish.
     assert_eq!(removal(Some(300_000.0)), (0, 0));
     assert_eq!(removal(None), (0, 0));
+}
+
+/// The horizontal preset at 40 req/s with its monitoring node shipping by `shipper` into a 0.2 MB
+/// buffer (1000 lines); the log store dies at 10 s and is back at 40 s.
+fn log_store_outage(shipper: LogShipper) -> (Vec<LogOutage>, Vec<engine::metrics::LogLine>) {
+    let mut design = design(LbFlavour::Generic);
+    for node in &mut design.nodes {
+        if let NodeParams::Monitoring(monitoring) = &mut node.params {
+            monitoring.log_shipper = shipper;
+            monitoring.buffer_limit_mb = 0.2;
+        }
+    }
+    let mut simulation = Simulation::new(&design, 4).expect("valid");
+    let mut lines = Vec::new();
+    simulation.advance_until(10_000_000_000);
+    let kill = LiveCommand::Kill {
+        node: "monitoring".to_owned(),
+    };
+    simulation.apply(kill).expect("kill");
+    simulation.advance_until(40_000_000_000);
+    lines.extend(simulation.snapshot().logs);
+    let restart = LiveCommand::Restart {
+        node: "monitoring".to_owned(),
+    };
+    simulation.apply(restart).expect("restart");
+    simulation.advance_until(50_000_000_000);
+    let snapshot = simulation.snapshot();
+    lines.extend(snapshot.logs);
+    (snapshot.log_outages, lines)
+}
+
+#[test]
+fn a_full_fluentd_buffer_loses_lines_and_the_rest_arrive_after_the_store_is_back() {
+    let (outages, lines) = log_store_outage(LogShipper::Fluentd);
+    let [outage] = outages.as_slice() else {
+        panic!("one outage: {outages:?}");
+    };
+    assert_eq!((outage.from_s, outage.to_s), (10.0, Some(40.0)));
+    assert_eq!(outage.buffered_lines, 1000, "0.2 MB of 200-byte lines");
+    assert!(outage.lost_lines > 1000, "lost {}", outage.lost_lines);
+    let overflow = outage.overflow_s.expect("it filled up");
+    assert!(overflow > 10.0 && overflow < 40.0, "full at {overflow}");
+    let full: Vec<_> = lines
+        .iter()
+        .filter(|line| matches!(line.event, Some(RunEvent::LogBufferFull { .. })))
+        .collect();
+    assert_eq!(full.len(), 1, "said once");
+    assert!((full[0].time_s - overflow).abs() <= 1.0);
+    // What was buffered arrives at Fluentd's first flush after the store is back; what came after
+    // the overflow never does.
+    let fluentd = LogShipper::Fluentd;
+    assert_eq!(fluentd.delivery(5.0, &outages), Delivery::At(60.0));
+    assert_eq!(fluentd.delivery(10.5, &outages), Delivery::At(60.0));
+    assert_eq!(fluentd.delivery(overflow + 0.1, &outages), Delivery::Lost);
+    assert_eq!(fluentd.delivery(39.9, &outages), Delivery::Lost);
+    assert_eq!(fluentd.delivery(41.0, &outages), Delivery::At(60.0));
+    let open = [LogOutage {
+        to_s: None,
+        overflow_s: None,
+        ..outage.clone()
+    }];
+    assert_eq!(fluentd.delivery(20.0, &open), Delivery::Waiting);
+}
+
+#[test]
+fn logstash_pushes_back_instead_and_a_direct_log_does_not_need_the_store() {
+    let (outages, _) = log_store_outage(LogShipper::Logstash);
+    let [outage] = outages.as_slice() else {
+        panic!("one outage: {outages:?}");
+    };
+    assert_eq!(outage.lost_lines, 0);
+    assert_eq!(outage.overflow_s, None);
+    assert!(outage.buffered_lines > 1000, "it holds them all");
+    let Delivery::At(at) = LogShipper::Logstash.delivery(39.0, &outages) else {
+        panic!("delivered once the store is back");
+    };
+    assert!(
+        (at - 40.05).abs() < 1e-9,
+        "the first batch after 40 s: {at}"
+    );
+    let (outages, _) = log_store_outage(LogShipper::Direct);
+    assert_eq!(outages[0].buffered_lines + outages[0].lost_lines, 0);
+    assert_eq!(
+        LogShipper::Direct.delivery(20.0, &outages),
+        Delivery::At(20.0)
+    );
 }

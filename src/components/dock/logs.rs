@@ -62,6 +62,14 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    let outages = move || {
+        state.runner.snapshot.with(|snapshot| {
+            snapshot
+                .as_ref()
+                .map(|s| s.log_outages.clone())
+                .unwrap_or_default()
+        })
+    };
     let now_s = move || {
         state
             .runner
@@ -78,12 +86,20 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
             engine::params::LogShipper::Direct => None,
             shipper => Some((shipper, now_s())),
         },
+        outages: outages(),
     });
     let buffered = move || {
         let shipper = shipper.get();
         (shipper != engine::params::LogShipper::Direct).then(|| {
-            let held = logs.with(|lines| crate::observe::logs::unshipped(lines, shipper, now_s()));
-            format!("{} · {held} line(s) not flushed yet", shipper.words())
+            let outages = outages();
+            let held = logs
+                .with(|lines| crate::observe::logs::unshipped(lines, shipper, now_s(), &outages));
+            let mut text = format!("{} · {held} line(s) not flushed yet", shipper.words());
+            if let Some(outage) = crate::observe::logs::outage_text(&outages) {
+                text.push_str(" · ");
+                text.push_str(&outage);
+            }
+            text
         })
     };
     // Hidden, the viewer does no work: the lines are picked again when the tab opens.

@@ -54,6 +54,7 @@ fn all() -> LogFilter {
         search: String::new(),
         until: None,
         shipped: None,
+        outages: Vec::new(),
     }
 }
 
@@ -145,14 +146,62 @@ fn a_shipper_holds_the_newest_lines_until_its_flush() {
     };
     check(&fluentd(59.0), 10, &[], 0);
     check(&fluentd(60.0), 10, &[0, 1, 2, 3, 4], 5);
-    assert_eq!(unshipped(&lines(), LogShipper::Fluentd, 59.0), 5);
-    assert_eq!(unshipped(&lines(), LogShipper::Fluentd, 60.0), 0);
+    assert_eq!(unshipped(&lines(), LogShipper::Fluentd, 59.0, &[]), 5);
+    assert_eq!(unshipped(&lines(), LogShipper::Fluentd, 60.0, &[]), 0);
     // Logstash trails by up to 50 ms; shipped directly, every line is searchable at once.
     let logstash = LogFilter {
         shipped: Some((LogShipper::Logstash, 4.0)),
         ..all()
     };
     check(&logstash, 10, &[0, 1, 2, 3], 4);
-    assert_eq!(unshipped(&lines(), LogShipper::Direct, 4.0), 0);
+    assert_eq!(unshipped(&lines(), LogShipper::Direct, 4.0, &[]), 0);
     assert_eq!(LogShipper::Fluentd.searchable_at(61.5), 120.0);
+}
+
+#[test]
+fn lines_logged_while_the_store_is_down_wait_for_it_and_a_full_buffer_loses_the_rest() {
+    use crate::observe::logs::outage_text;
+    use engine::log_shipping::LogOutage;
+    use engine::params::LogShipper;
+    // Lines at 0..4 s; the store was down from 1 s to 3.5 s and the buffer filled at 2.5 s.
+    let outage = LogOutage {
+        from_s: 1.0,
+        to_s: Some(3.5),
+        overflow_s: Some(2.5),
+        buffered_lines: 1000,
+        lost_lines: 250,
+    };
+    let logstash = |now| LogFilter {
+        shipped: Some((LogShipper::Logstash, now)),
+        outages: vec![outage.clone()],
+        ..all()
+    };
+    // The lines at 1 and 2 s wait for the store (back at 3.5 s, so they show from its first batch
+    // at 3.55 s); the one at 3 s came after the buffer filled and never shows.
+    check(&logstash(3.2), 10, &[0], 1);
+    check(&logstash(4.1), 10, &[0, 1, 2, 4], 4);
+    assert_eq!(
+        unshipped(
+            &lines(),
+            LogShipper::Logstash,
+            3.2,
+            std::slice::from_ref(&outage)
+        ),
+        3,
+        "1 s and 2 s wait for the store, 4 s is still in its batch"
+    );
+    assert_eq!(
+        outage_text(std::slice::from_ref(&outage)).as_deref(),
+        Some("250 line(s) lost to a full buffer")
+    );
+    let open = LogOutage {
+        to_s: None,
+        overflow_s: None,
+        lost_lines: 0,
+        ..outage
+    };
+    assert_eq!(
+        outage_text(&[open]).as_deref(),
+        Some("log store down: 1000 line(s) buffered")
+    );
 }
