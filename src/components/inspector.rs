@@ -546,9 +546,12 @@ fn ChaosControls(id: StoredValue<String>, kind: NodeKind) -> impl IntoView {
     view! {
         <h3 class="inspector__section">"Chaos"</h3>
         <div class="inspector__chaos" role="group" aria-label="Chaos controls">
-            {(kind != NodeKind::Users && kind != NodeKind::Monitoring).then(|| view! {
+            // Killing monitoring stops its scrapes and takes the log store down (shippers buffer).
+            {(kind != NodeKind::Users).then(|| view! {
                 <button class="button button--danger" type="button" on:click=move |_| run(LiveCommand::Kill { node: id.get_value() }, "killed")>"Kill"</button>
                 <button class="button" type="button" on:click=move |_| run(LiveCommand::Restart { node: id.get_value() }, "restarting")>"Restart"</button>
+            })}
+            {(kind != NodeKind::Users && kind != NodeKind::Monitoring).then(|| view! {
                 <button class="button" type="button" on:click=move |_| inject(Fault::SlowDown { node: id.get_value(), factor: 3.0 }, "slowed down ×3")>"Slow down ×3"</button>
             })}
             {(kind == NodeKind::LoadBalancer).then(|| view! {

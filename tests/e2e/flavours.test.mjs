@@ -121,7 +121,7 @@ test('a log store outage: Fluentd buffers, then a full buffer loses lines, count
   await waitForApp(page);
   await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Horizontal scaling');
   await page.locator('[data-node-id="monitoring"]').click();
-  const inspector = page.getByRole('complementary');
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
   await inspector.getByRole('combobox', { name: 'Log shipper' }).selectOption('fluentd');
   // A small buffer (0.1 MB, 500 lines of 200 bytes) so it fills within seconds.
   const limit = inspector.getByRole('textbox', { name: 'Buffer limit' });
