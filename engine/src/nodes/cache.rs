@@ -8,7 +8,18 @@
 //! teaching and validation). A flush empties the cache: the misses that follow are the stampede, and
 //! the hit ratio climbs back as it warms up.
 //!
-//! Leaves out: memory per value, request coalescing for concurrent misses, replication of the cache.
+//! When full, a key to store makes room by the `eviction` policy: the exact LRU; Redis's
+//! `noeviction` (the store is refused with an OOM error, counted and logged; an expired key read is
+//! deleted, as Redis does lazily); Redis's `allkeys-lru`, the oldest of `eviction_samples` keys drawn
+//! at random (from the node's `hits` stream, unused by an LRU). With `slabs` (Memcached) memory is
+//! counted in bytes: each key's value size comes from the workload (`value_bytes`, a `large_share`
+//! of keys at `large_value_bytes`), items go to the slab class whose chunk fits them, pages of 1 MB
+//! are handed to classes as they fill, each class evicts by its own LRU, and the automover moves one
+//! page per 30 s from the class with the oldest items to the one under the most pressure.
+//!
+//! Leaves out: request coalescing for concurrent misses, replication of the cache, Memcached's
+//! segmented (hot/warm/cold) LRU and its LRU crawler, Redis's eviction pool (it samples afresh each
+//! time) and memory counted in bytes for Redis (its limit is in keys).
 
 use crate::core::{CallId, Core, LinkIndex, NodeIndex};
 use crate::metrics::{FailureCause, LogLevel};
