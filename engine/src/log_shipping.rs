@@ -107,7 +107,8 @@ impl LogBuffer {
                 false
             }
             LogShipper::Fluentd => {
-                let capacity = (limit_mb.max(0.0) * 1e6 / LOG_LINE_BYTES) as u64;
+                // Fluentd's sizes are binary: 512MB is 512 MiB.
+                let capacity = (limit_mb.max(0.0) * 1_048_576.0 / LOG_LINE_BYTES) as u64;
                 let room = capacity.saturating_sub(outage.buffered_lines);
                 let kept = lines.min(room);
                 outage.buffered_lines += kept;

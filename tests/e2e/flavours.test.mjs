@@ -123,7 +123,7 @@ test('a log store outage: Fluentd buffers, then a full buffer loses lines, count
   await page.locator('[data-node-id="monitoring"]').click();
   const inspector = page.getByRole('complementary', { name: 'Inspector' });
   await inspector.getByRole('combobox', { name: 'Log shipper' }).selectOption('fluentd');
-  // A small buffer (0.1 MB, 500 lines of 200 bytes) so it fills within seconds.
+  // A small buffer (0.1 MiB, 524 lines of 200 bytes) so it fills within seconds.
   const limit = inspector.getByRole('textbox', { name: 'Buffer limit' });
   await limit.fill('0.1');
   await limit.press('Enter');

@@ -434,8 +434,8 @@ fn a_removed_alb_target_keeps_its_requests_only_for_the_deregistration_delay() {
     assert_eq!(removal(None), (0, 0));
 }
 
-/// The horizontal preset at 40 req/s with its monitoring node shipping by `shipper` into a 0.2 MB
-/// buffer (1000 lines); the log store dies at 10 s and is back at 40 s.
+/// The horizontal preset at 40 req/s with its monitoring node shipping by `shipper` into a 0.2 MiB
+/// buffer (1048 lines); the log store dies at 10 s and is back at 40 s.
 fn log_store_outage(shipper: LogShipper) -> (Vec<LogOutage>, Vec<engine::metrics::LogLine>) {
     let mut design = design(LbFlavour::Generic);
     for node in &mut design.nodes {
@@ -470,7 +470,7 @@ fn a_full_fluentd_buffer_loses_lines_and_the_rest_arrive_after_the_store_is_back
         panic!("one outage: {outages:?}");
     };
     assert_eq!((outage.from_s, outage.to_s), (10.0, Some(40.0)));
-    assert_eq!(outage.buffered_lines, 1000, "0.2 MB of 200-byte lines");
+    assert_eq!(outage.buffered_lines, 1048, "0.2 MiB of 200-byte lines");
     assert!(outage.lost_lines > 1000, "lost {}", outage.lost_lines);
     let overflow = outage.overflow_s.expect("it filled up");
     assert!(overflow > 10.0 && overflow < 40.0, "full at {overflow}");
