@@ -825,7 +825,7 @@ pub struct MonitoringParams {
     /// How log lines reach the place they are searched (see `crate::flavours::LogShipper`).
     pub log_shipper: LogShipper,
     /// What the shipper may hold while the log store (this node) is down, megabytes: Fluentd's
-    /// `total_limit_size` (512 MB for its memory buffer); beyond it new lines are lost.
+    /// `total_limit_size` (512 MiB for its memory buffer); beyond it new lines are lost.
     pub buffer_limit_mb: f64,
 }
 

@@ -353,7 +353,7 @@ pub fn help_for(name: &str) -> Option<&'static str> {
             "What ships the logs to where they are searched: Fluentd flushes every 60 s, so the newest minute is not searchable yet; Logstash trails by up to 50 ms."
         }
         "buffer_limit_mb" => {
-            "What the log shipper may hold while the log store (this node) is down: Fluentd's total_limit_size, 512 MB for its memory buffer; beyond it new lines are lost. Logstash pushes back instead and loses none."
+            "What the log shipper may hold while the log store (this node) is down: Fluentd's total_limit_size, 512 MiB for its memory buffer; beyond it new lines are lost. Logstash pushes back instead and loses none."
         }
         "pm2" => {
             "Run the process under PM2: a crash restarts after 100 ms, then ×1.5 each time up to 15 s; 16 crashes within 1 s of starting and it gives up (errored)."
