@@ -142,7 +142,9 @@ impl LogMoments {
         };
         let message = line.message.as_str();
         let text = match event {
-            RunEvent::RequestFailed { failure } => self.failure(line.time_s, failure.describe()),
+            RunEvent::RequestFailed { failure, .. } => {
+                self.failure(line.time_s, failure.describe())
+            }
             RunEvent::FaultInjected { fault } => Some(format!("Fault injected: {fault}")),
             RunEvent::FaultHealed { fault } => Some(format!("Fault healed: {fault}")),
             RunEvent::MarkedUnhealthy { .. } => {
@@ -151,7 +153,7 @@ impl LogMoments {
             _ => Some(on_node(message)),
         };
         let about = match event {
-            RunEvent::RequestFailed { failure } => failure.node.as_str(),
+            RunEvent::RequestFailed { failure, .. } => failure.node.as_str(),
             RunEvent::MarkedUnhealthy { backend, .. }
             | RunEvent::MarkedHealthy { backend, .. }
             | RunEvent::BackendAdded { backend } => backend.as_str(),
