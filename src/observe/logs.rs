@@ -6,6 +6,8 @@ use std::collections::VecDeque;
 use engine::metrics::{LogKind, LogLevel, LogLine};
 use engine::params::LogShipper;
 
+use super::error_groups::GroupingKey;
+
 /// The most lines on screen at once.
 pub const SHOWN_LINES: usize = 300;
 
@@ -54,21 +56,28 @@ pub struct LogFilter {
     /// The log shipper and the instant in view (simulated seconds): a line it has not flushed yet
     /// is not searchable.
     pub shipped: Option<(LogShipper, f64)>,
+    /// Only the error lines of this issue (chosen in the Issues view).
+    pub issue: Option<GroupingKey>,
 }
 
 impl LogFilter {
     pub fn matches(&self, line: &LogLine) -> bool {
         self.until.is_none_or(|until| line.sequence <= until)
-            && self
-                .shipped
-                .is_none_or(|(shipper, now)| shipper.searchable_at(line.time_s) <= now + 1e-9)
+            && is_shipped(line, self.shipped)
             && self.level.passes(line.level)
             && self.kind.is_none_or(|kind| line.kind == kind)
             && self.node.as_ref().is_none_or(|node| &line.node == node)
+            && self.issue.as_ref().is_none_or(|issue| issue.matches(line))
             && (self.search.is_empty()
                 || contains_ignoring_case(&line.message, &self.search)
                 || contains_ignoring_case(&line.node, &self.search))
     }
+}
+
+/// Whether `line` is searchable: no shipper stands between the log and the search (`None`), or the
+/// shipper has flushed it by the instant in view (`Some((shipper, now_s))`).
+pub fn is_shipped(line: &LogLine, shipped: Option<(LogShipper, f64)>) -> bool {
+    shipped.is_none_or(|(shipper, now_s)| shipper.searchable_at(line.time_s) <= now_s + 1e-9)
 }
 
 /// Whether `text` contains `needle` (already lower-case). The filter runs over every kept line each
@@ -137,6 +146,43 @@ pub fn unshipped(lines: &VecDeque<LogLine>, shipper: LogShipper, now_s: f64) -> 
     lines
         .iter()
         .rev()
-        .take_while(|line| shipper.searchable_at(line.time_s) > now_s + 1e-9)
+        .take_while(|line| !is_shipped(line, Some((shipper, now_s))))
         .count()
+}
+
+/// A reader's place in the streamed log, so a reader that keeps what it read (the report's
+/// moments, the issues) reads each new line once, however long the run, and starts again with a new
+/// run. Lines are numbered in order within a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LogCursor {
+    /// The last line read, as its sequence number and the bits of its time.
+    last_read: Option<(u64, u64)>,
+}
+
+impl LogCursor {
+    /// Where the lines not read yet begin in `logs`: after the last line read while the log still
+    /// holds it, else at the start (the log moved past it, or another run's log replaced it).
+    pub fn unread_from(&self, logs: &VecDeque<LogLine>) -> usize {
+        self.last_read.map_or(0, |(sequence, time_bits)| {
+            logs.iter()
+                .rposition(|line| line.sequence == sequence && line.time_s.to_bits() == time_bits)
+                .map_or(0, |index| index + 1)
+        })
+    }
+
+    /// Marks `line` read; whether it starts a new run: a line numbered no higher than the last one
+    /// read comes from a reset, an edit that restarted the model or a jump back in time, and the
+    /// reader starts again from it.
+    pub fn read(&mut self, line: &LogLine) -> bool {
+        let restarted = self
+            .last_read
+            .is_some_and(|(sequence, _)| line.sequence <= sequence);
+        self.last_read = Some((line.sequence, line.time_s.to_bits()));
+        restarted
+    }
+
+    /// Whether any line was read.
+    pub fn has_read(&self) -> bool {
+        self.last_read.is_some()
+    }
 }

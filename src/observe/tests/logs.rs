@@ -54,6 +54,7 @@ fn all() -> LogFilter {
         search: String::new(),
         until: None,
         shipped: None,
+        issue: None,
     }
 }
 
