@@ -346,7 +346,7 @@ pub fn issue_rows(
                 release: issue
                     .first_release
                     .clone()
-                    .unwrap_or_else(|| "no releases".to_owned()),
+                    .unwrap_or_else(|| "none".to_owned()),
                 grouped_by: issue.key.grouped_by(),
                 pinned: board.pinned() == Some(&issue.key),
                 bars,

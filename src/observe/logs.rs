@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 
 use engine::metrics::{LogKind, LogLevel, LogLine};
 use engine::params::LogShipper;
+use engine::run_event::RunEvent;
 
 use super::error_groups::GroupingKey;
 
@@ -112,6 +113,17 @@ pub fn matching_lines(
     }
     newest.reverse();
     (newest, matching)
+}
+
+/// What an error line's report says was raised, and where: "ConnectionRefusedError in
+/// server.socket.accept"; `None` for a line without a report.
+pub fn raised_text(line: &LogLine) -> Option<String> {
+    match &line.event {
+        Some(RunEvent::RequestFailed { report, .. }) => {
+            Some(format!("{} in {}", report.exception, report.frame))
+        }
+        _ => None,
+    }
 }
 
 /// A level as the viewer prints it.

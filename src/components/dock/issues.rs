@@ -142,7 +142,8 @@ fn IssueItem(
                 if row.count == 1 { "1 event".to_owned() } else { format!("{} events", row.count) }
             })}</span>
             <span class="issue__seen">
-                {field(|row| format!("first seen {} · last seen {}", row.first_seen, row.last_seen))}
+                <span>{field(|row| format!("first seen {}", row.first_seen))}</span>
+                <span>{field(|row| format!("last seen {}", row.last_seen))}</span>
             </span>
             <span class="issue__release" title="The release it first appeared in">
                 {field(|row| format!("release: {}", row.release))}

@@ -16,7 +16,7 @@ use crate::observe::clock_with_tenths;
 use crate::observe::error_groups::{GroupingKey, IssueBoard};
 use crate::observe::logs::{
     LevelFilter, LogFilter, SHOWN_LINES, count_text, level_label, matching_lines, parse_kind,
-    waiting_while_paused,
+    raised_text, waiting_while_paused,
 };
 use crate::state::AppState;
 
@@ -277,13 +277,15 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                     each=move || shown.get().0
                     key=|line| line.sequence
                     children=|line| {
+                        let raised = raised_text(&line)
+                            .map(|text| view! { <span class="logs__raised">" · "{text}</span> });
                         view! {
                             <li class=level_class(line.level)>
                                 <span class="logs__time">{clock_with_tenths(line.time_s)}</span>
                                 <span class="logs__level">{level_label(line.level)}</span>
                                 <span class="logs__kind">{line.kind.label()}</span>
                                 <span class="logs__node">{line.node}</span>
-                                <span class="logs__message">{line.message}</span>
+                                <span class="logs__message">{line.message}{raised}</span>
                             </li>
                         }
                     }

@@ -11,10 +11,11 @@ use engine::params::LogShipper;
 use engine::run_event::{Failure, RunEvent};
 use engine::{Simulation, presets};
 
+use super::logs::all;
 use crate::observe::error_groups::{
     GroupingKey, IssueBoard, IssueOrder, SPARKLINE_SECONDS, issue_rows, issues_count_text,
 };
-use crate::observe::logs::{LevelFilter, LogFilter, matching_lines};
+use crate::observe::logs::{LogFilter, matching_lines, raised_text};
 
 /// An error line at `time_s` on `node` with a report of `exception`, `frame`, `message` and
 /// `fingerprint` (`None` for no report at all).
@@ -202,7 +203,7 @@ fn an_issue_shows_its_latest_event_and_has_no_release_yet() {
             2,
             "00:01",
             "00:02",
-            "no releases",
+            "none",
             "stack trace",
             false
         )
@@ -400,13 +401,8 @@ fn choosing_an_issue_filters_the_lines_to_its_events() {
     board.read_new(&log, None);
     for issue in board.issues(IssueOrder::Count) {
         let filter = LogFilter {
-            level: LevelFilter::All,
-            kind: None,
-            node: None,
-            search: String::new(),
-            until: None,
-            shipped: None,
             issue: Some(issue.key.clone()),
+            ..all()
         };
         let (lines, matching) = matching_lines(&log, &filter, usize::MAX);
         assert_eq!(matching as u64, issue.count, "{:?}", issue.key);
@@ -422,4 +418,25 @@ fn the_order_reads_its_option_values() {
         assert_eq!(IssueOrder::parse(order.as_str()), order);
     }
     assert_eq!(IssueOrder::parse("anything"), IssueOrder::LastSeen);
+}
+
+#[test]
+fn an_error_line_says_what_was_raised_and_where() {
+    let line = error_line(
+        0,
+        1.0,
+        "database",
+        Some((
+            "TimeoutError",
+            "db.pool.acquire",
+            "QueuePool limit reached",
+            &[],
+        )),
+    );
+    assert_eq!(
+        raised_text(&line).as_deref(),
+        Some("TimeoutError in db.pool.acquire")
+    );
+    assert_eq!(raised_text(&error_line(1, 1.0, "database", None)), None);
+    assert_eq!(raised_text(&access_line(2, 1.0)), None);
 }
