@@ -52,7 +52,7 @@ test('a killed server: the issues group its errors, the suspect is pinned and it
   assert.match(text, /first seen \d\d:\d\d\s+last seen \d\d:\d\d/);
   assert.match(text, /release: none/);
   // The count says issues and events, and every row has a sparkline.
-  assert.match(await dock.locator('.issues .logs__count').innerText(), /^\d+ issues? · \d+ events?$/);
+  assert.match(await dock.locator('.issues__count').innerText(), /^\d+ issues? · \d+ events?$/);
   assert.equal(await refused.getByRole('img', { name: /Events per second over the last minute/ }).count(), 1);
   // Counts go up as more errors arrive.
   const count = async () => Number((await refused.locator('.issue__count').innerText()).split(' ')[0]);
@@ -111,7 +111,7 @@ test('on a phone the issues fit, and lines Fluentd still holds are not counted',
   await dock.getByRole('group', { name: 'Log filters' }).getByRole('button', { name: 'Issues' }).click();
   // Before Fluentd's first flush at 60 s nothing is searchable, so there are no issues yet.
   await dock.getByText(/No issues yet/).waitFor();
-  assert.match(await dock.locator('.issues .logs__count').innerText(), /^0 issues · 0 events$/);
+  assert.match(await dock.locator('.issues__count').innerText(), /^0 issues · 0 events$/);
   await screenshot(page, 'error-groups-phone-buffered');
   await setSpeed(page, '50×');
   await eventually(() => issueRows(dock).count(), (n) => n > 0, { what: 'issues after the flush', timeout: 40_000 });

@@ -55,7 +55,7 @@ pub(super) fn IssuesView(
                         {options}
                     </select>
                 </label>
-                <span class="logs__count" aria-live="off">
+                <span class="issues__count" aria-live="off">
                     {move || board.with(issues_count_text)}
                 </span>
             </div>
