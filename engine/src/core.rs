@@ -1,6 +1,8 @@
 //! The state every node shares: the clock, the event list, the generator, the request slab, the
 //! links, the metrics and the log. Nodes get `&mut Core` and talk to each other only through events.
 
+use crate::NodeKind;
+use crate::error_report::ErrorReport;
 use crate::event_queue::EventQueue;
 use crate::metrics::{FailureCause, LinkMetrics, LogKind, LogLevel, Logs, NodeMetrics};
 use crate::params::RequestType;
@@ -622,19 +624,37 @@ impl Core {
     /// budget), then the error answers its caller. Every node kind fails the requests it cannot serve
     /// through this one path (relaying a failure from downstream is a plain `respond`).
     pub(crate) fn fail(&mut self, call: CallId, cause: FailureCause) {
-        if let Some(node) = self.calls.get(call).map(|c| c.node) {
-            self.log_failure(node, cause);
-        }
+        self.log_call_failure(call, cause);
         self.respond(call, Err(cause));
     }
 
-    /// Logs an error line for a failed request, within the per-second budget.
-    pub(crate) fn log_failure(&mut self, node: NodeIndex, cause: FailureCause) {
+    /// Logs an error line for `call`, failed with `cause`, at the node that holds it.
+    pub(crate) fn log_call_failure(&mut self, call: CallId, cause: FailureCause) {
+        if let Some((node, request_type)) = self.calls.get(call).map(|c| (c.node, c.request_type)) {
+            self.log_failure(node, cause, request_type);
+        }
+    }
+
+    /// Logs an error line for a failed request of `request_type`, within the per-second budget, with
+    /// the exception the node that logs it would report.
+    pub(crate) fn log_failure(
+        &mut self,
+        node: NodeIndex,
+        cause: FailureCause,
+        request_type: RequestType,
+    ) {
         if self.logs.error_budget > 0 {
             self.logs.error_budget -= 1;
             let failure = cause.named(&self.ids);
             let message = format!("request failed: {}", failure.describe());
-            let event = RunEvent::RequestFailed { failure };
+            let reporter = self.ids.get(node.get()).map_or("", String::as_str);
+            let kind = self
+                .kinds
+                .get(node.get())
+                .copied()
+                .unwrap_or(NodeKind::Server);
+            let report = ErrorReport::new(kind, reporter, request_type, &failure);
+            let event = RunEvent::RequestFailed { failure, report };
             self.log_line(LogLevel::Error, LogKind::Error, node, message, Some(event));
         }
     }

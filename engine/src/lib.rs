@@ -88,7 +88,8 @@
 //!   re-simulation on every grading seed, the built-in challenges in story order, and classroom
 //!   packs, submissions and rubrics graded without trusting a claim.
 //! - `run_event`: what happened, as a type ([`RunEvent`]) on every system and error log line, so
-//!   readers match on meaning, never on a line's wording.
+//!   readers match on meaning, never on a line's wording; `error_report`: the exception and stack
+//!   frame an error line carries, as an error tracker would receive it.
 
 mod alerts;
 pub mod challenge;
@@ -97,6 +98,7 @@ pub mod compare;
 mod core;
 pub mod design;
 pub mod determinism;
+pub mod error_report;
 mod event_queue;
 pub mod flavours;
 pub mod histogram;

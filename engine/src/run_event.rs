@@ -7,14 +7,19 @@
 use serde::Serialize;
 
 use crate::design::Fault;
+use crate::error_report::ErrorReport;
 use crate::metrics::CauseKind;
 
 /// Something that happened to the system (or to a request, for error lines).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum RunEvent {
-    /// A request failed here (error lines, sampled within a per-second budget like them).
-    RequestFailed { failure: Failure },
+    /// A request failed here (error lines, sampled within a per-second budget like them), with the
+    /// exception and stack frame an error tracker would receive from the node that logged it.
+    RequestFailed {
+        failure: Failure,
+        report: ErrorReport,
+    },
 
     /// The node (or one of its instances) died: every request inside it fails.
     Crashed { cause: CrashCause },

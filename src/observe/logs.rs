@@ -6,6 +6,9 @@ use std::collections::VecDeque;
 use engine::log_shipping::{Delivery, LogOutage};
 use engine::metrics::{LogKind, LogLevel, LogLine};
 use engine::params::LogShipper;
+use engine::run_event::RunEvent;
+
+use super::error_groups::GroupingKey;
 
 /// The most lines on screen at once.
 pub const SHOWN_LINES: usize = 300;
@@ -58,21 +61,56 @@ pub struct LogFilter {
     /// When the log store was down: lines logged then wait for it to come back, and the ones a full
     /// buffer refused never arrive.
     pub outages: Vec<LogOutage>,
+    /// Only the error lines of this issue (chosen in the Issues view).
+    pub issue: Option<GroupingKey>,
 }
 
 impl LogFilter {
     pub fn matches(&self, line: &LogLine) -> bool {
         self.until.is_none_or(|until| line.sequence <= until)
-            && self
-                .shipped
-                .is_none_or(|(shipper, now)| searchable(shipper, line, now, &self.outages))
+            && is_shipped(line, self.shipped, &self.outages)
             && self.level.passes(line.level)
             && self.kind.is_none_or(|kind| line.kind == kind)
             && self.node.as_ref().is_none_or(|node| &line.node == node)
+            && self.issue.as_ref().is_none_or(|issue| issue.matches(line))
             && (self.search.is_empty()
                 || contains_ignoring_case(&line.message, &self.search)
                 || contains_ignoring_case(&line.node, &self.search))
     }
+}
+
+/// Where a line stands for the search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// Searchable now.
+    Now,
+    /// Not yet: in the shipper's buffer, waiting for a flush or for the log store to come back.
+    Later,
+    /// Never: a full buffer refused it while the log store was down.
+    Never,
+}
+
+/// Where `line` stands: no shipper stands between the log and the search (`None`), or the shipper
+/// (`Some((shipper, now_s))`) has delivered it by the instant in view, given the log store's
+/// `outages`.
+pub fn shown(line: &LogLine, shipped: Option<(LogShipper, f64)>, outages: &[LogOutage]) -> Shown {
+    let Some((shipper, now_s)) = shipped else {
+        return Shown::Now;
+    };
+    match shipper.delivery(line.time_s, outages) {
+        Delivery::At(at) if at <= now_s + 1e-9 => Shown::Now,
+        Delivery::At(_) | Delivery::Waiting => Shown::Later,
+        Delivery::Lost => Shown::Never,
+    }
+}
+
+/// Whether `line` is searchable now (see [`shown`]).
+pub fn is_shipped(
+    line: &LogLine,
+    shipped: Option<(LogShipper, f64)>,
+    outages: &[LogOutage],
+) -> bool {
+    shown(line, shipped, outages) == Shown::Now
 }
 
 /// Whether `text` contains `needle` (already lower-case). The filter runs over every kept line each
@@ -109,6 +147,17 @@ pub fn matching_lines(
     (newest, matching)
 }
 
+/// What an error line's report says was raised, and where: "ConnectionRefusedError in
+/// server.socket.accept"; `None` for a line without a report.
+pub fn raised_text(line: &LogLine) -> Option<String> {
+    match &line.event {
+        Some(RunEvent::RequestFailed { report, .. }) => {
+            Some(format!("{} in {}", report.exception, report.frame))
+        }
+        _ => None,
+    }
+}
+
 /// A level as the viewer prints it.
 pub fn level_label(level: LogLevel) -> &'static str {
     match level {
@@ -136,11 +185,6 @@ pub fn count_text(shown: usize, matching: usize, kept: usize, waiting: usize) ->
     text
 }
 
-/// Whether `shipper` has delivered `line` by `now_s`.
-fn searchable(shipper: LogShipper, line: &LogLine, now_s: f64, outages: &[LogOutage]) -> bool {
-    matches!(shipper.delivery(line.time_s, outages), Delivery::At(at) if at <= now_s + 1e-9)
-}
-
 /// Lines logged but not yet delivered by `shipper` at `now_s` (in its buffer, waiting for a flush
 /// or for the log store to come back); lines a full buffer refused are not counted.
 pub fn unshipped(
@@ -151,11 +195,7 @@ pub fn unshipped(
 ) -> usize {
     lines
         .iter()
-        .filter(|line| match shipper.delivery(line.time_s, outages) {
-            Delivery::At(at) => at > now_s + 1e-9,
-            Delivery::Waiting => true,
-            Delivery::Lost => false,
-        })
+        .filter(|line| shown(line, Some((shipper, now_s)), outages) == Shown::Later)
         .count()
 }
 
@@ -170,10 +210,47 @@ pub fn outage_text(outages: &[LogOutage]) -> Option<String> {
     let lost: u64 = outages.iter().map(|o| o.lost_lines).sum();
     let mut parts = Vec::new();
     if outages.iter().any(|o| o.to_s.is_none()) {
-        parts.push(format!("log store down: {} line(s) buffered", waiting));
+        parts.push(format!("log store down: {waiting} line(s) buffered"));
     }
     if lost > 0 {
-        parts.push(format!("{} line(s) lost to a full buffer", lost));
+        parts.push(format!("{lost} line(s) lost to a full buffer"));
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// A reader's place in the streamed log, so a reader that keeps what it read (the report's
+/// moments, the issues) reads each new line once, however long the run, and starts again with a new
+/// run. Lines are numbered in order within a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LogCursor {
+    /// The last line read, as its sequence number and the bits of its time.
+    last_read: Option<(u64, u64)>,
+}
+
+impl LogCursor {
+    /// Where the lines not read yet begin in `logs`: after the last line read while the log still
+    /// holds it, else at the start (the log moved past it, or another run's log replaced it).
+    pub fn unread_from(&self, logs: &VecDeque<LogLine>) -> usize {
+        self.last_read.map_or(0, |(sequence, time_bits)| {
+            logs.iter()
+                .rposition(|line| line.sequence == sequence && line.time_s.to_bits() == time_bits)
+                .map_or(0, |index| index + 1)
+        })
+    }
+
+    /// Marks `line` read; whether it starts a new run: a line numbered no higher than the last one
+    /// read comes from a reset, an edit that restarted the model or a jump back in time, and the
+    /// reader starts again from it.
+    pub fn read(&mut self, line: &LogLine) -> bool {
+        let restarted = self
+            .last_read
+            .is_some_and(|(sequence, _)| line.sequence <= sequence);
+        self.last_read = Some((line.sequence, line.time_s.to_bits()));
+        restarted
+    }
+
+    /// Whether any line was read.
+    pub fn has_read(&self) -> bool {
+        self.last_read.is_some()
+    }
 }

@@ -17,7 +17,11 @@
 //!   the run-wide business samples.
 //! - `figures.rs`: a node's live figures in a line (on its canvas box and on an exported picture),
 //!   the rate on a link, and which request types fail while others succeed.
-//! - `logs.rs`: the log viewer's filter and which lines it shows.
+//! - `logs.rs`: the log viewer's filter and which lines it shows, what the log shipper has flushed,
+//!   and a reader's place in the streamed log (`LogCursor`).
+//! - `error_groups.rs`: the Issues view: error lines grouped Sentry's way (fingerprint, stack frame,
+//!   exception, message) into issues with counts, first and last seen and a sparkline, read from
+//!   the streamed log incrementally, and the pinned suspect.
 //! - `schedule.rs`: the report's fault schedule on a time axis.
 //! - `clip.rs`: what the clip form reads (instants) and a clip's plan (speed, frames, length).
 //! - `compare.rs`: the Compare tab's table (A, B, B − A with its 95 % interval, a verdict that never
@@ -37,6 +41,7 @@ pub mod challenge;
 pub mod charts;
 pub mod clip;
 pub mod compare;
+pub mod error_groups;
 pub mod figures;
 pub mod findings;
 pub mod format;

@@ -15,6 +15,7 @@ use engine::{AlertState, Notification};
 
 use super::format::duration;
 use super::incidents::Incident;
+use super::logs::LogCursor;
 
 /// The most entries the timeline shows (the newest).
 pub const TIMELINE_LIMIT: usize = 60;
@@ -75,8 +76,8 @@ pub struct TimelineEntry {
 pub struct LogMoments {
     /// Oldest first, at most [`KEPT_MOMENTS`] (the newest).
     pub entries: VecDeque<TimelineEntry>,
-    /// The last line read, as its sequence number and the bits of its time, to find the new lines.
-    last_read: Option<(u64, u64)>,
+    /// The last line read, to find the new lines.
+    cursor: LogCursor,
     last_failure_s: Option<f64>,
     /// The causes already told in the current burst of failures.
     burst_causes: Vec<String>,
@@ -93,11 +94,7 @@ impl LogMoments {
             *self = LogMoments::default();
             return had;
         }
-        let start = self.last_read.map_or(0, |(sequence, time_bits)| {
-            logs.iter()
-                .rposition(|line| line.sequence == sequence && line.time_s.to_bits() == time_bits)
-                .map_or(0, |index| index + 1)
-        });
+        let start = self.cursor.unread_from(logs);
         let before = self.entries.len();
         let mut restarted = false;
         for line in logs.iter().skip(start) {
@@ -108,13 +105,13 @@ impl LogMoments {
 
     /// Reads one line; whether it started a new run.
     fn read(&mut self, line: &LogLine) -> bool {
-        let restarted = self
-            .last_read
-            .is_some_and(|(sequence, _)| line.sequence <= sequence);
+        let restarted = self.cursor.read(line);
         if restarted {
-            *self = LogMoments::default();
+            *self = LogMoments {
+                cursor: self.cursor,
+                ..LogMoments::default()
+            };
         }
-        self.last_read = Some((line.sequence, line.time_s.to_bits()));
         let fault = match &line.event {
             Some(RunEvent::FaultInjected { fault }) => Some(fault.clone()),
             _ => None,
@@ -142,7 +139,9 @@ impl LogMoments {
         };
         let message = line.message.as_str();
         let text = match event {
-            RunEvent::RequestFailed { failure } => self.failure(line.time_s, failure.describe()),
+            RunEvent::RequestFailed { failure, .. } => {
+                self.failure(line.time_s, failure.describe())
+            }
             RunEvent::FaultInjected { fault } => Some(format!("Fault injected: {fault}")),
             RunEvent::FaultHealed { fault } => Some(format!("Fault healed: {fault}")),
             RunEvent::MarkedUnhealthy { .. } => {
@@ -151,7 +150,7 @@ impl LogMoments {
             _ => Some(on_node(message)),
         };
         let about = match event {
-            RunEvent::RequestFailed { failure } => failure.node.as_str(),
+            RunEvent::RequestFailed { failure, .. } => failure.node.as_str(),
             RunEvent::MarkedUnhealthy { backend, .. }
             | RunEvent::MarkedHealthy { backend, .. }
             | RunEvent::BackendAdded { backend }

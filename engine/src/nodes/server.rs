@@ -349,7 +349,7 @@ impl Instance {
             self.inside = self.inside.saturating_sub(1);
         }
         if let Err(cause) = outcome {
-            core.log_failure(core.calls.get(call).map_or(NodeIndex(0), |c| c.node), cause);
+            core.log_call_failure(call, cause);
         }
         core.respond(call, outcome);
     }

@@ -433,7 +433,7 @@ fn every_node_kind_logs_the_requests_it_fails_even_a_down_cdn() {
         .iter()
         .filter(|line| {
             line.node == "cdn"
-                && matches!(&line.event, Some(RunEvent::RequestFailed { failure }) if failure.node == "cdn")
+                && matches!(&line.event, Some(RunEvent::RequestFailed { failure, .. }) if failure.node == "cdn")
         })
         .count();
     assert!(at_cdn > 0, "no failure logged at the CDN");

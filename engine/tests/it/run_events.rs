@@ -83,7 +83,7 @@ fn a_killed_backend_is_crashed_detected_healed_restarted_and_back_in_rotation() 
                 }
     });
     let first_error = position(&events, |_, event| {
-        matches!(event, RunEvent::RequestFailed { failure }
+        matches!(event, RunEvent::RequestFailed { failure, .. }
             if failure.cause == CauseKind::BackendDown && failure.node == "server-1")
     });
     let probe_failed = position(&events, |node, event| {
@@ -487,7 +487,7 @@ fn lines_of_a_kill(design: &Design, node: &str, warm_s: f64) -> Vec<LogLine> {
 /// The index of the first line about a failure at `node`, if any.
 fn first_failure_at(lines: &[LogLine], node: &str) -> Option<usize> {
     lines.iter().position(|line| {
-        matches!(&line.event, Some(RunEvent::RequestFailed { failure }) if failure.node == node)
+        matches!(&line.event, Some(RunEvent::RequestFailed { failure, .. }) if failure.node == node)
     })
 }
 
@@ -527,4 +527,72 @@ fn a_crash_is_told_before_the_failures_it_causes() {
             assert!(crashed < failed, "{node}: {lines:#?}");
         }
     }
+}
+
+/// The error reports of a run's error lines, as (node that logged it, exception, frame).
+fn error_reports(lines: &[LogLine]) -> Vec<(String, String, String)> {
+    lines
+        .iter()
+        .filter_map(|line| match &line.event {
+            Some(RunEvent::RequestFailed { report, .. }) => Some((
+                line.node.clone(),
+                report.exception.clone(),
+                report.frame.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_error_line_carries_the_exception_its_node_would_report() {
+    // server-1 is killed: requests already sent to it are refused there until the health checks
+    // take it out, and a client whose request failed sees a bad gateway from the edge.
+    let mut design = presets::horizontal_scaling();
+    design.faults = vec![at(
+        5.0,
+        None,
+        Fault::Kill {
+            node: "server-1".to_owned(),
+        },
+    )];
+    let (_, lines) = run(&design, 3, 12.0);
+    let reports = error_reports(&lines);
+    assert!(
+        reports
+            .iter()
+            .any(|(node, exception, frame)| node == "server-1"
+                && exception == "ConnectionRefusedError"
+                && frame == "server.socket.accept"),
+        "{reports:#?}"
+    );
+    // The same failure is the same exception at the same frame every time it is logged there.
+    for (node, exception, frame) in &reports {
+        if node == "server-1" {
+            assert_eq!(
+                (exception.as_str(), frame.as_str()),
+                ("ConnectionRefusedError", "server.socket.accept")
+            );
+        }
+    }
+
+    // The primary crashes with no replica: the writes fail in the database's session code.
+    let mut design = presets::single_server();
+    design.faults = vec![at(
+        3.0,
+        Some(5.0),
+        Fault::DatabasePrimaryCrash {
+            node: "database".to_owned(),
+        },
+    )];
+    let (_, lines) = run(&design, 3, 6.0);
+    let reports = error_reports(&lines);
+    assert!(
+        reports
+            .iter()
+            .any(|(node, exception, frame)| node == "database"
+                && exception == "OperationalError"
+                && frame.starts_with("db.session.")),
+        "{reports:#?}"
+    );
 }

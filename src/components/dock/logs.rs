@@ -1,5 +1,6 @@
 //! The logs tab: a streaming viewer of the run's access, error and system-event lines, with level,
-//! kind and node filters, a text search for error signatures, and pause/follow.
+//! kind and node filters, a text search for error signatures, and pause/follow; and beside it the
+//! Issues view (`issues.rs`), the error lines grouped Sentry's way, whose rows show their lines here.
 //!
 //! The runner keeps the last 2 000 lines; the viewer renders only the newest [`SHOWN_LINES`] that pass
 //! the filters (chosen by `observe::logs`), keyed by their sequence number, so the DOM stays small
@@ -10,10 +11,12 @@ use std::collections::VecDeque;
 use engine::metrics::LogLevel;
 use leptos::prelude::*;
 
+use super::issues::IssuesView;
 use crate::observe::clock_with_tenths;
+use crate::observe::error_groups::{GroupingKey, IssueBoard};
 use crate::observe::logs::{
     LevelFilter, LogFilter, SHOWN_LINES, count_text, level_label, matching_lines, parse_kind,
-    waiting_while_paused,
+    raised_text, waiting_while_paused,
 };
 use crate::state::AppState;
 
@@ -37,6 +40,10 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
     // `None` while following; the last sequence number on screen when paused.
     let paused_at = RwSignal::new(None::<u64>);
     let list = NodeRef::<leptos::html::Ol>::new();
+    // The Issues view instead of the lines, and the issue whose lines the lines view shows.
+    let issues_shown = RwSignal::new(false);
+    let issue = RwSignal::new(None::<GroupingKey>);
+    let board = RwSignal::new(IssueBoard::default());
 
     let nodes = Memo::new(move |_| {
         state.editor.with(|editor| {
@@ -70,11 +77,15 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let now_s = move || {
+    let now_s = Signal::derive(move || {
         state
             .runner
             .snapshot
             .with(|snapshot| snapshot.as_ref().map_or(0.0, |s| s.time_s))
+    });
+    let shipped = move || match shipper.get() {
+        engine::params::LogShipper::Direct => None,
+        shipper => Some((shipper, now_s.get())),
     };
     let filter = Memo::new(move |_| LogFilter {
         level: level.get(),
@@ -82,18 +93,49 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
         node: node.get(),
         search: search.with(|text| text.trim().to_lowercase()),
         until: paused_at.get(),
-        shipped: match shipper.get() {
-            engine::params::LogShipper::Direct => None,
-            shipper => Some((shipper, now_s())),
-        },
+        shipped: shipped(),
         outages: outages(),
+        issue: issue.get(),
     });
+    // The issues count every error line the log shipper has flushed, whichever view or tab is open,
+    // so they outlive the bounded log. Following a stream is what an effect is for.
+    Effect::new(move |_| {
+        let shipped = shipped();
+        let outages = outages();
+        state.runner.logs.with(|logs| {
+            let changed = board
+                .try_update_untracked(|board| board.read_new(logs, shipped, &outages))
+                .unwrap_or(false);
+            if changed {
+                board.notify();
+            }
+        });
+    });
+    let lines_shown = Signal::derive(move || visible.get() && !issues_shown.get());
+    let issues_visible = Signal::derive(move || visible.get() && issues_shown.get());
+    let open_issue = Callback::new(move |key: GroupingKey| {
+        issue.set(Some(key));
+        paused_at.set(None);
+        issues_shown.set(false);
+    });
+    let issue_title = move || {
+        issue.with(|key| {
+            key.as_ref().map(|key| {
+                board.with(|board| {
+                    board
+                        .issue(key)
+                        .map_or_else(|| key.grouped_by().to_owned(), |issue| issue.title())
+                })
+            })
+        })
+    };
     let buffered = move || {
         let shipper = shipper.get();
         (shipper != engine::params::LogShipper::Direct).then(|| {
             let outages = outages();
-            let held = logs
-                .with(|lines| crate::observe::logs::unshipped(lines, shipper, now_s(), &outages));
+            let held = logs.with(|lines| {
+                crate::observe::logs::unshipped(lines, shipper, now_s.get(), &outages)
+            });
             let mut text = format!("{} · {held} line(s) not flushed yet", shipper.words());
             if let Some(outage) = crate::observe::logs::outage_text(&outages) {
                 text.push_str(" · ");
@@ -104,7 +146,7 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
     };
     // Hidden, the viewer does no work: the lines are picked again when the tab opens.
     let shown = Memo::new(move |_| {
-        if !visible.get() {
+        if !lines_shown.get() {
             return (Vec::new(), 0);
         }
         logs.with(|lines| filter.with(|filter| matching_lines(lines, filter, SHOWN_LINES)))
@@ -136,10 +178,36 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
         }
     };
 
+    // Lines or Issues: two pressed-or-not buttons, at the head of either view's controls.
+    let view_switch = move || {
+        view! {
+            <span class="logs__views" role="group" aria-label="Show">
+                <button
+                    class="button logs__view"
+                    type="button"
+                    aria-pressed=move || (!issues_shown.get()).to_string()
+                    on:click=move |_| issues_shown.set(false)
+                >
+                    "Lines"
+                </button>
+                <button
+                    class="button logs__view"
+                    type="button"
+                    aria-pressed=move || issues_shown.get().to_string()
+                    on:click=move |_| issues_shown.set(true)
+                >
+                    "Issues"
+                </button>
+            </span>
+        }
+    };
+
     view! {
         <div class="logs">
             {move || buffered().map(|text| view! { <p class="logs__shipper" role="note">{text}</p> })}
+            <div class="logs__pane" hidden=move || issues_shown.get()>
             <div class="logs__controls" role="group" aria-label="Log filters">
+                {view_switch()}
                 <label class="logs__control">
                     <span>"Level"</span>
                     <select
@@ -209,18 +277,32 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                     }}
                 </span>
             </div>
+            {move || {
+                issue_title().map(|title| {
+                    view! {
+                        <p class="logs__issue" role="status">
+                            <span class="logs__issue-text">"Lines of the issue " <strong>{title}</strong></span>
+                            <button class="button" type="button" on:click=move |_| issue.set(None)>
+                                "Show every line"
+                            </button>
+                        </p>
+                    }
+                })
+            }}
             <ol class="logs__list" node_ref=list aria-label="Log lines">
                 <For
                     each=move || shown.get().0
                     key=|line| line.sequence
                     children=|line| {
+                        let raised = raised_text(&line)
+                            .map(|text| view! { <span class="logs__raised">" · "{text}</span> });
                         view! {
                             <li class=level_class(line.level)>
                                 <span class="logs__time">{clock_with_tenths(line.time_s)}</span>
                                 <span class="logs__level">{level_label(line.level)}</span>
                                 <span class="logs__kind">{line.kind.label()}</span>
                                 <span class="logs__node">{line.node}</span>
-                                <span class="logs__message">{line.message}</span>
+                                <span class="logs__message">{line.message}{raised}</span>
                             </li>
                         }
                     }
@@ -237,6 +319,12 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                     }}
                 </p>
             </Show>
+            </div>
+            <div class="logs__pane" hidden=move || !issues_shown.get()>
+                <IssuesView board=board shown=issues_visible now_s=now_s on_open=open_issue>
+                    {view_switch()}
+                </IssuesView>
+            </div>
         </div>
     }
 }

@@ -14,6 +14,7 @@ mod alerts;
 mod charts;
 mod compare;
 mod interview;
+mod issues;
 mod logs;
 mod report;
 

@@ -46,7 +46,8 @@ fn lines() -> VecDeque<LogLine> {
     .into()
 }
 
-fn all() -> LogFilter {
+/// A filter that lets every line through.
+pub(super) fn all() -> LogFilter {
     LogFilter {
         level: LevelFilter::All,
         kind: None,
@@ -55,6 +56,7 @@ fn all() -> LogFilter {
         until: None,
         shipped: None,
         outages: Vec::new(),
+        issue: None,
     }
 }
 
