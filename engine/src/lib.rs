@@ -90,6 +90,7 @@
 //! - `run_event`: what happened, as a type ([`RunEvent`]) on every system and error log line, so
 //!   readers match on meaning, never on a line's wording.
 
+mod alertmanager;
 mod alerts;
 pub mod challenge;
 pub mod challenges;
@@ -118,7 +119,9 @@ pub mod spof;
 mod station;
 pub mod validate;
 
-pub use alerts::{AlertState, AlertStatus, Notification};
+pub use alerts::{
+    AlertState, AlertStatus, CRASH_LOOP_RULE, Notification, crash_loop_message, crash_loop_rule,
+};
 pub use design::{Design, Link, Node, Position};
 pub use node_kind::NodeKind;
 pub use nodes::load_balancer::RouteExplanation;

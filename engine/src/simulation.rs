@@ -372,7 +372,11 @@ impl Simulation {
                     Timer::Takeover => "the standby takes over",
                     Timer::Promotion => "a replica is promoted",
                     Timer::Evaluate => "checks its scaling rule",
-                    Timer::Scrape => "scrapes metrics and evaluates alert rules",
+                    Timer::Scrape => {
+                        "scrapes metrics (and evaluates alert rules, without an evaluation interval)"
+                    }
+                    Timer::EvaluateRules => "evaluates alert rules",
+                    Timer::Notify => "sends the alert notifications due",
                 };
                 format!("{}: {what}", name(node))
             }
@@ -416,7 +420,12 @@ impl Simulation {
             Event::Arrival { node, .. }
             | Event::Timer {
                 node,
-                timer: Timer::ProbeSend { .. } | Timer::Evaluate | Timer::Scrape,
+                timer:
+                    Timer::ProbeSend { .. }
+                    | Timer::Evaluate
+                    | Timer::Scrape
+                    | Timer::EvaluateRules
+                    | Timer::Notify,
             } => *node,
             _ => return false,
         };

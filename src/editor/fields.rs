@@ -94,6 +94,11 @@ const ORDER: &[(&str, Section)] = &[
     ("memory_per_request_mb", Section::Capacity),
     ("response_bytes", Section::Capacity),
     ("scrape_interval_s", Section::Capacity),
+    ("evaluation_interval_s", Section::Capacity),
+    ("group_wait_s", Section::Capacity),
+    ("group_interval_s", Section::Capacity),
+    ("repeat_interval_s", Section::Capacity),
+    ("escalation_timeout_s", Section::Capacity),
     ("log_shipper", Section::Capacity),
     ("flavour", Section::Resilience),
     ("health_check", Section::Resilience),
@@ -441,7 +446,22 @@ pub fn help_for(name: &str) -> Option<&'static str> {
         "acquire_timeout_ms" => "How long a request waits for a connection before failing.",
         "promotion_s" => "Time to promote a replica after the primary dies.",
         "scrape_interval_s" => {
-            "How often monitoring collects metrics and evaluates the alert rules."
+            "How often monitoring collects metrics (and evaluates the alert rules, without an evaluation interval). Prometheus: scrape_interval, 1 min by default."
+        }
+        "evaluation_interval_s" => {
+            "How often the alert rules are evaluated, on the last scrape's data; 0 evaluates at each scrape. Prometheus: evaluation_interval, 1 min by default."
+        }
+        "group_wait_s" => {
+            "Alertmanager's group_wait: a new group of alerts (one per channel) waits this long before its first notification, to gather alerts that start together; 30 s by default."
+        }
+        "group_interval_s" => {
+            "Alertmanager's group_interval: a change to a group already notified (a new alert, one resolved) waits for the next tick of this interval; 5 min by default; 0 sends it at once."
+        }
+        "repeat_interval_s" => {
+            "Alertmanager's repeat_interval: a group still firing with nothing new is sent again after this long; 4 h by default; 0 never."
+        }
+        "escalation_timeout_s" => {
+            "PagerDuty's escalation timeout: an incident not acknowledged this long after it opened escalates to the next level (30 min in PagerDuty's escalation policy)."
         }
         "cost_per_hour" => "What this costs per hour.",
         _ => return None,
