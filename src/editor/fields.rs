@@ -143,7 +143,8 @@ const PART_ORDER: &[&str] = &[
 
 /// The section of a field and its rank there, from the first segment of its path that the table
 /// knows (an autoscaling group's `server.workers` sorts as `workers`). A load balancer's flavour
-/// decides its health checks (resilience); a cache's decides its memory, so it heads Capacity.
+/// decides its health checks (resilience); a cache's decides its memory and a monitoring node's its
+/// timing, so they head Capacity.
 fn placement(kind: NodeKind, path: &str) -> (Section, usize) {
     if path == "flavour" && kind != NodeKind::LoadBalancer {
         return (Section::Capacity, 0);
