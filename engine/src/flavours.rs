@@ -771,8 +771,9 @@ impl MonitoringFlavour {
 }
 
 /// When the page of a new alert arrives after its condition starts to hold, by these settings, for
-/// a rule with `for_s`: from `for` (plus `group_wait`) when a scrape and an evaluation come right
-/// after the fault, to a whole scrape interval and evaluation interval later.
+/// a rule with `for_s`: from `for` (rounded up to whole evaluation intervals, as it is checked at
+/// evaluations) plus `group_wait` when a scrape and an evaluation come right after the fault, to a
+/// whole scrape interval and evaluation interval later.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PageDelay {
     pub from_s: f64,
@@ -781,6 +782,13 @@ pub struct PageDelay {
 
 impl PageDelay {
     pub fn of(params: &MonitoringParams, for_s: f64) -> PageDelay {
+        // `for` is checked at evaluations: it lasts a whole number of evaluation intervals.
+        let every = if params.evaluation_interval_s > 0.0 {
+            params.evaluation_interval_s
+        } else {
+            params.scrape_interval_s
+        };
+        let for_s = libm::ceil(for_s / every - 1e-9) * every;
         let from_s = for_s + params.group_wait_s;
         PageDelay {
             from_s,
@@ -848,17 +856,11 @@ pub fn markdown_table() -> String {
     }
     out.push_str("\n| cache flavour | what it models | defaults (sources) |\n|---|---|---|\n");
     for flavour in CacheFlavour::ALL {
-        let defaults = flavour.defaults();
-        let cells = if defaults.is_empty() {
-            "exact LRU over 10 000 keys".to_owned()
-        } else {
-            defaults_cell(&defaults)
-        };
         out.push_str(&format!(
             "| {} | {} | {} |\n",
             flavour.label(),
             flavour.behaviour(),
-            cells
+            defaults_cell(&flavour.defaults(), "exact LRU over 10 000 keys")
         ));
     }
     out.push_str(
@@ -867,17 +869,14 @@ pub fn markdown_table() -> String {
     let for_s = 60.0;
     for flavour in MonitoringFlavour::ALL {
         let params = flavour.apply(&MonitoringParams::default());
-        let defaults = flavour.defaults();
-        let cells = if defaults.is_empty() {
-            "scrape and evaluation every 5 s, notifications at once".to_owned()
-        } else {
-            defaults_cell(&defaults)
-        };
         out.push_str(&format!(
             "| {} | {} | {} | {} |\n",
             flavour.label(),
             flavour.behaviour(),
-            cells,
+            defaults_cell(
+                &flavour.defaults(),
+                "scrape and evaluation every 5 s, notifications at once"
+            ),
             PageDelay::of(&params, for_s).words(for_s)
         ));
     }
@@ -890,8 +889,11 @@ pub fn markdown_table() -> String {
 }
 
 /// "label value, label value ([1](…) [2](…))": a flavour's defaults in one table cell with each
-/// page they come from, numbered.
-fn defaults_cell(defaults: &[FlavourDefault]) -> String {
+/// page they come from, numbered; `generic` for a flavour without any (our own defaults).
+fn defaults_cell(defaults: &[FlavourDefault], generic: &str) -> String {
+    if defaults.is_empty() {
+        return generic.to_owned();
+    }
     let values = defaults
         .iter()
         .map(|d| format!("{} {}", d.label, d.value))

@@ -233,8 +233,25 @@ pub fn field_label(path: &str) -> String {
         .join(" › ")
 }
 
-/// What an option of a choice says beside its name: a tier's cores, memory and price.
+/// What an option of a choice says beside its name: a tier's cores, memory and price; a flavour
+/// its real name ("Prometheus + Alertmanager").
 pub fn option_label(path: &str, option: &str) -> String {
+    use engine::params::{CacheFlavour, LbFlavour, MonitoringFlavour};
+    if path == "flavour" {
+        let named = LbFlavour::ALL
+            .iter()
+            .map(|f| (f.as_str(), f.label()))
+            .chain(CacheFlavour::ALL.iter().map(|f| (f.as_str(), f.label())))
+            .chain(
+                MonitoringFlavour::ALL
+                    .iter()
+                    .map(|f| (f.as_str(), f.label())),
+            )
+            .find(|(code, _)| *code == option);
+        if let Some((_, label)) = named {
+            return label.to_owned();
+        }
+    }
     let name = option.replace('_', " ");
     let is_tier = path.rsplit('.').next() == Some("tier");
     let tier = serde_json::from_value::<engine::params::Tier>(Value::from(option));

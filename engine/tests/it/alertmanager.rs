@@ -10,6 +10,8 @@ use engine::params::{MonitoringFlavour, MonitoringParams, NodeParams};
 use engine::run_event::RunEvent;
 use engine::{AlertState, Design, LiveCommand, Notification, Simulation, presets};
 
+use super::support::crash_loop_design;
+
 /// An error-rate rule over every node, paged to PagerDuty.
 fn rule(name: &str, threshold: f64, for_s: f64) -> AlertRule {
     AlertRule {
@@ -215,18 +217,7 @@ fn a_group_still_firing_is_sent_again_after_the_repeat_interval_and_resolves_at_
 
 #[test]
 fn a_server_pm2_gave_up_on_raises_the_built_in_crash_loop_page() {
-    let mut design = presets::single_server();
-    for node in &mut design.nodes {
-        match &mut node.params {
-            NodeParams::Users(users) => users.rate_per_second = 400.0,
-            NodeParams::Server(server) => {
-                server.pm2 = true;
-                server.cold_start_ms = 200.0;
-                server.memory_per_request_mb = 400.0;
-            }
-            _ => {}
-        }
-    }
+    let mut design = crash_loop_design(true);
     let mut simulation = Simulation::new(&design, 4).expect("valid");
     simulation.advance_until(120_000_000_000);
     // (The snapshot first: it hands out the notifications since the last one, as a report does.)
@@ -273,4 +264,31 @@ fn a_server_pm2_gave_up_on_raises_the_built_in_crash_loop_page() {
     // The built-in rule is not one of the design's: the rules' statuses stay in the design's order.
     let statuses = simulation.snapshot().alerts;
     assert_eq!(statuses.len(), design.alert_rules.len());
+}
+
+#[test]
+fn choosing_the_flavour_mid_run_pages_by_its_timing() {
+    let generic = presets::single_server();
+    let prometheus = design(
+        MonitoringFlavour::PrometheusAlertmanager,
+        generic.alert_rules.clone(),
+    );
+    let mut simulation = Simulation::new(&generic, 9).expect("valid");
+    simulation.advance_until(5_000_000_000);
+    simulation.reconfigure(&prometheus).expect("edit");
+    simulation.advance_until(130_000_000_000);
+    let _ = simulation.snapshot();
+    simulation
+        .apply(LiveCommand::Kill {
+            node: "server".to_owned(),
+        })
+        .expect("kill");
+    simulation.advance_until(400_000_000_000);
+    let sent = simulation.snapshot().notifications;
+    let page = first_page(&sent, "High error rate").unwrap_or_else(|| panic!("{sent:#?}"));
+    let window = PageDelay::of(&monitoring(&prometheus), 10.0);
+    assert!(
+        page - 130.0 >= window.from_s && page - 130.0 <= window.to_s + 1.0,
+        "{page}"
+    );
 }
