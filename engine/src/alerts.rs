@@ -1,15 +1,56 @@
 //! Alert rules with Prometheus semantics: inactive → pending (condition true) → firing (true for
 //! `for_s`) → resolved (false again); plus anomaly rules against a moving baseline.
 //!
-//! Rules are evaluated at each scrape of a monitoring node on the 1-second series covering the
-//! scrape interval. A rule without a node watches every node and takes the worst value.
+//! Rules are evaluated by a monitoring node (at each scrape, or every evaluation interval on the
+//! data of the last scrape) on the 1-second series covering the scrape interval. A rule without a
+//! node watches every node and takes the worst value. Besides the design's rules every monitoring
+//! node has a built-in crash-loop rule (critical, to PagerDuty) for the processes PM2 gave up on,
+//! unless the design has a crash-loop rule of its own. A change of state is sent to its channel at
+//! once, or through the Alertmanager pipeline (`crate::alertmanager`) when the node groups
+//! notifications.
 
 use serde::Serialize;
 
+use crate::alertmanager::Alertmanager;
 use crate::core::Core;
 use crate::design::{AlertMetric, AlertRule, Channel, Comparison, RuleKind, Severity};
 use crate::metrics::{LogLevel, RingBuffer, SeriesPoint};
+use crate::nodes::server::PM2_MAX_RESTARTS;
+use crate::params::MonitoringParams;
 use crate::run_event::RunEvent;
+
+/// The name of the built-in crash-loop rule.
+pub const CRASH_LOOP_RULE: &str = "Crash loop";
+
+/// The built-in rule for processes PM2 gave up on ("errored"): critical, to PagerDuty, at once.
+pub fn crash_loop_rule() -> AlertRule {
+    AlertRule {
+        name: CRASH_LOOP_RULE.to_owned(),
+        metric: AlertMetric::ErrorRate,
+        node: None,
+        kind: RuleKind::CrashLoop,
+        comparison: Comparison::Above,
+        threshold: 0.0,
+        for_s: 0.0,
+        severity: Severity::Critical,
+        channel: Channel::Pagerduty,
+        message: String::new(),
+    }
+}
+
+/// A crash-loop notification's text when its rule has none of its own.
+pub fn crash_loop_message(node: &str) -> String {
+    format!("Crash loop: {node} errored after {PM2_MAX_RESTARTS} restarts")
+}
+
+/// The design's rules plus the built-in crash-loop rule, unless the design has one of that kind.
+fn with_built_in(rules: &[AlertRule]) -> Vec<AlertRule> {
+    let mut all = rules.to_vec();
+    if !rules.iter().any(|rule| rule.kind == RuleKind::CrashLoop) {
+        all.push(crash_loop_rule());
+    }
+    all
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -57,6 +98,8 @@ pub struct Notification {
     pub comparison: Comparison,
     pub threshold: f64,
     pub value: f64,
+    /// Sent again by Alertmanager's `repeat_interval` for an alert that still fires (nothing new).
+    pub repeat: bool,
 }
 
 #[derive(Clone, Default)]
@@ -82,13 +125,18 @@ fn fresh_status(rule: &AlertRule) -> AlertStatus {
 
 #[derive(Clone)]
 pub(crate) struct AlertEngine {
+    /// The design's rules, then the built-in ones.
     rules: Vec<AlertRule>,
-    pub(crate) statuses: Vec<AlertStatus>,
+    /// How many of `rules` are the design's.
+    design_rules: usize,
+    statuses: Vec<AlertStatus>,
     pending_since: Vec<Option<u64>>,
     baselines: Vec<Baseline>,
     /// Recent notifications with their sequence numbers, bounded.
     pub(crate) notifications: RingBuffer<(u64, Notification)>,
     next_notification: u64,
+    /// Changes of state waiting to be sent, when the node groups notifications.
+    alertmanager: Alertmanager,
 }
 
 /// Notifications and (fired, resolved) pairs kept per rule or engine.
@@ -122,20 +170,32 @@ pub(crate) fn metric_of(metric: AlertMetric, points: &[&SeriesPoint]) -> Option<
 
 impl AlertEngine {
     pub(crate) fn new(rules: &[AlertRule]) -> AlertEngine {
+        let design_rules = rules.len();
+        let rules = with_built_in(rules);
         AlertEngine {
-            rules: rules.to_vec(),
             statuses: rules.iter().map(fresh_status).collect(),
             pending_since: vec![None; rules.len()],
             baselines: rules.iter().map(|_| Baseline::default()).collect(),
+            rules,
+            design_rules,
             notifications: RingBuffer::new(KEPT),
             next_notification: 0,
+            alertmanager: Alertmanager::default(),
         }
+    }
+
+    /// The states of the design's rules, in the design's order (the built-in ones are told only by
+    /// their notifications).
+    pub(crate) fn statuses(&self) -> &[AlertStatus] {
+        &self.statuses[..self.design_rules]
     }
 
     /// The rules were edited while running: a rule that is still there unchanged keeps its state
     /// (pending, firing, history, baseline); a new or changed rule starts inactive; a deleted one
     /// goes, without a "resolved" notification (nobody fixed anything).
     pub(crate) fn set_rules(&mut self, rules: &[AlertRule]) {
+        self.design_rules = rules.len();
+        let rules = &with_built_in(rules);
         type Kept = (AlertRule, AlertStatus, Option<u64>, Baseline);
         let mut old: Vec<Option<Kept>> = self
             .rules
@@ -165,14 +225,23 @@ impl AlertEngine {
         }
     }
 
-    /// Evaluates every rule on the last `window_s` seconds of the series.
-    pub(crate) fn evaluate(&mut self, core: &mut Core, window_s: usize) {
+    /// Evaluates every rule on the `window_s` seconds of the series up to `scraped_at` (the last
+    /// scrape, nanoseconds), and sends or queues the notifications of the rules that changed state.
+    pub(crate) fn evaluate(
+        &mut self,
+        core: &mut Core,
+        params: &MonitoringParams,
+        window_s: usize,
+        scraped_at: u64,
+    ) {
         let now = core.now;
+        let scraped_s = scraped_at as f64 / 1e9;
         for index in 0..self.rules.len() {
             let rule = &self.rules[index];
-            let applies = |kind: crate::NodeKind| match rule.metric {
-                AlertMetric::Cpu | AlertMetric::QueueLength => kind.has_workers(),
-                AlertMetric::HitRatio => {
+            let applies = |kind: crate::NodeKind| match (rule.kind, rule.metric) {
+                (RuleKind::CrashLoop, _) => kind.has_workers(),
+                (_, AlertMetric::Cpu | AlertMetric::QueueLength) => kind.has_workers(),
+                (_, AlertMetric::HitRatio) => {
                     matches!(kind, crate::NodeKind::Cache | crate::NodeKind::Cdn)
                 }
                 _ => kind != crate::NodeKind::Monitoring,
@@ -189,14 +258,21 @@ impl AlertEngine {
                 } else if !applies(core.kinds[node]) {
                     continue;
                 }
-                let points: Vec<&SeriesPoint> = core.metrics[node]
-                    .series
-                    .iter()
-                    .rev()
-                    .take(window_s.max(1))
-                    .collect();
-                let Some(value) = metric_of(rule.metric, &points) else {
-                    continue;
+                let value = if rule.kind == RuleKind::CrashLoop {
+                    f64::from(core.metrics[node].errored_processes)
+                } else {
+                    // Seconds that ended after the last scrape are not scraped yet.
+                    let points: Vec<&SeriesPoint> = core.metrics[node]
+                        .series
+                        .iter()
+                        .rev()
+                        .skip_while(|point| point.time_s > scraped_s + 1e-9)
+                        .take(window_s.max(1))
+                        .collect();
+                    let Some(value) = metric_of(rule.metric, &points) else {
+                        continue;
+                    };
+                    value
                 };
                 let worse = match (worst, rule.comparison) {
                     (None, _) => true,
@@ -211,6 +287,7 @@ impl AlertEngine {
                 continue;
             };
             let condition = match rule.kind {
+                RuleKind::CrashLoop => value >= 1.0,
                 RuleKind::Threshold => match rule.comparison {
                     Comparison::Above => value > rule.threshold,
                     Comparison::Below => value < rule.threshold,
@@ -274,20 +351,26 @@ impl AlertEngine {
                     } else if let Some(last) = status.history.last_mut() {
                         last.1 = Some(time_s);
                     }
+                    let message = if rule.kind == RuleKind::CrashLoop && rule.message.is_empty() {
+                        crash_loop_message(&core.ids[node])
+                    } else {
+                        rule.message.clone()
+                    };
                     let notification = Notification {
-                        id: self.next_notification,
+                        id: 0,
                         time_s,
                         rule: rule.name.clone(),
                         state: next,
                         severity: rule.severity,
                         channel: rule.channel,
                         node: core.ids[node].clone(),
-                        message: rule.message.clone(),
+                        message,
                         metric: rule.metric,
                         kind: rule.kind,
                         comparison: rule.comparison,
                         threshold: rule.threshold,
                         value,
+                        repeat: false,
                     };
                     let level = if next == AlertState::Firing {
                         LogLevel::Error
@@ -315,11 +398,35 @@ impl AlertEngine {
                         }
                     };
                     core.log(level, crate::core::NodeIndex(node as u32), event, line);
-                    self.notifications
-                        .push((self.next_notification, notification));
-                    self.next_notification += 1;
+                    if params.groups_notifications() {
+                        self.alertmanager.receive(params, now, notification);
+                    } else {
+                        self.send(notification);
+                    }
                 }
             }
         }
+        if params.groups_notifications() {
+            self.flush(params, now);
+        }
+    }
+
+    /// Sends what the Alertmanager pipeline has due at `now`.
+    pub(crate) fn flush(&mut self, params: &MonitoringParams, now: u64) {
+        for notification in self.alertmanager.flush(params, now) {
+            self.send(notification);
+        }
+    }
+
+    /// When the Alertmanager pipeline next has something due, nanoseconds.
+    pub(crate) fn next_due(&self) -> Option<u64> {
+        self.alertmanager.next_due()
+    }
+
+    fn send(&mut self, notification: Notification) {
+        let id = self.next_notification;
+        self.notifications
+            .push((id, Notification { id, ..notification }));
+        self.next_notification += 1;
     }
 }

@@ -252,6 +252,10 @@ pub(crate) enum Timer {
     Promotion,
     Evaluate,
     Scrape,
+    /// A monitoring node evaluates its alert rules (when they have their own interval).
+    EvaluateRules,
+    /// A monitoring node's Alertmanager pipeline has notifications due.
+    Notify,
 }
 
 impl Event {
@@ -277,6 +281,8 @@ impl Event {
                     Timer::Promotion => 10,
                     Timer::Evaluate => 11,
                     Timer::Scrape => 12,
+                    Timer::EvaluateRules => 13,
+                    Timer::Notify => 14,
                     Timer::Deregistered { .. } => 30,
                 }
             }

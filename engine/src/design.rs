@@ -151,12 +151,14 @@ pub enum Channel {
 }
 
 /// Threshold rules compare the metric with `threshold`; anomaly rules fire when the metric is more
-/// than `threshold` standard deviations away from its moving baseline.
+/// than `threshold` standard deviations away from its moving baseline; crash-loop rules fire while
+/// a process PM2 gave up on ("errored") stays down (metric, comparison and threshold unused).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     Threshold,
     Anomaly,
+    CrashLoop,
 }
 
 impl AlertMetric {
@@ -261,13 +263,14 @@ impl Channel {
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 2] = [RuleKind::Threshold, RuleKind::Anomaly];
+    pub const ALL: [RuleKind; 3] = [RuleKind::Threshold, RuleKind::Anomaly, RuleKind::CrashLoop];
 
     /// The name shown to people.
     pub fn label(self) -> &'static str {
         match self {
             RuleKind::Threshold => "Threshold",
             RuleKind::Anomaly => "Anomaly (σ from baseline)",
+            RuleKind::CrashLoop => "Crash loop (PM2 gave up)",
         }
     }
 
@@ -276,6 +279,7 @@ impl RuleKind {
         match self {
             RuleKind::Threshold => "threshold",
             RuleKind::Anomaly => "anomaly",
+            RuleKind::CrashLoop => "crash_loop",
         }
     }
 }

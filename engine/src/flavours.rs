@@ -8,13 +8,17 @@
 //! keepalived (VRRP) pair for the standby, ALB's deregistration delay (a removed backend's requests
 //! are cut off after 300 s); PM2 is a server's `pm2` switch (`nodes/server.rs`); log
 //! shippers (Fluentd, Logstash) decide when a line becomes searchable. Caches: Redis (noeviction by
-//! default, allkeys-lru by sampling) and Memcached (slab classes; `nodes/cache.rs`).
+//! default, allkeys-lru by sampling) and Memcached (slab classes; `nodes/cache.rs`). The monitoring
+//! node can follow Prometheus + Alertmanager (scrape and evaluation every minute, notifications
+//! grouped: `alertmanager.rs`), and a PagerDuty incident escalates after its escalation timeout
+//! (decided by the app from the acknowledgements in the run file).
 //!
 //! [`NodeFlavour::of`] is the one way the app asks about any node's flavour (badge, notes beside
 //! the fields, "custom", reset), and [`reset`] what choosing one does.
 
 use crate::params::{
-    CacheFlavour, CacheParams, Eviction, LbFlavour, LoadBalancerParams, LogShipper, NodeParams,
+    CacheFlavour, CacheParams, Eviction, LbFlavour, LoadBalancerParams, LogShipper,
+    MonitoringFlavour, MonitoringParams, NodeParams,
 };
 
 /// A node's flavour, whatever its kind: its name, the settings it fixes (with their sources) and
@@ -48,6 +52,13 @@ impl NodeFlavour {
                 defaults: cache.flavour.defaults(),
                 custom: cache.flavour.custom(cache),
             }),
+            NodeParams::Monitoring(monitoring) => Some(NodeFlavour {
+                label: monitoring.flavour.label(),
+                named: monitoring.flavour != MonitoringFlavour::Generic,
+                behaviour: monitoring.flavour.behaviour(),
+                defaults: monitoring.flavour.defaults(),
+                custom: monitoring.flavour.custom(monitoring),
+            }),
             NodeParams::Server(server) | NodeParams::Service(server) if server.pm2 => {
                 Some(NodeFlavour {
                     label: "PM2",
@@ -73,6 +84,9 @@ pub fn reset(params: &NodeParams) -> NodeParams {
     match params {
         NodeParams::LoadBalancer(lb) => NodeParams::LoadBalancer(lb.flavour.apply(lb)),
         NodeParams::Cache(cache) => NodeParams::Cache(cache.flavour.apply(cache)),
+        NodeParams::Monitoring(monitoring) => {
+            NodeParams::Monitoring(monitoring.flavour.apply(monitoring))
+        }
         other => other.clone(),
     }
 }
@@ -627,6 +641,206 @@ pub fn standby_words(params: &LoadBalancerParams) -> Option<String> {
     }
 }
 
+const PROMETHEUS_DOCS: &str =
+    "https://prometheus.io/docs/prometheus/latest/configuration/configuration/";
+const ALERTMANAGER_DOCS: &str = "https://prometheus.io/docs/alerting/latest/configuration/#route";
+/// Where PagerDuty's escalation timeout is documented (30 minutes in its example and its form).
+pub const PAGERDUTY_ESCALATION_DOCS: &str =
+    "https://support.pagerduty.com/docs/escalation-policies";
+/// PagerDuty's escalation timeout, seconds.
+pub const PAGERDUTY_ESCALATION_S: f64 = 1800.0;
+
+impl MonitoringFlavour {
+    pub const ALL: [MonitoringFlavour; 2] = [
+        MonitoringFlavour::Generic,
+        MonitoringFlavour::PrometheusAlertmanager,
+    ];
+
+    /// Its name for people, and for the badge on the node.
+    pub fn label(self) -> &'static str {
+        match self {
+            MonitoringFlavour::Generic => "Generic",
+            MonitoringFlavour::PrometheusAlertmanager => "Prometheus + Alertmanager",
+        }
+    }
+
+    /// The identifier in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MonitoringFlavour::Generic => "generic",
+            MonitoringFlavour::PrometheusAlertmanager => "prometheus_alertmanager",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<MonitoringFlavour> {
+        MonitoringFlavour::ALL
+            .into_iter()
+            .find(|f| f.as_str() == code)
+    }
+
+    /// What makes the real one different, in a sentence.
+    pub fn behaviour(self) -> &'static str {
+        match self {
+            MonitoringFlavour::Generic => {
+                "A scrape every 5 s evaluates the rules; a change of state is sent at once."
+            }
+            MonitoringFlavour::PrometheusAlertmanager => {
+                "Scrape and rule evaluation every minute, on their own phases; alerts grouped by channel: a new group waits group_wait, changes to a group wait for the next group_interval, a group still firing is sent again every repeat_interval."
+            }
+        }
+    }
+
+    /// The settings this flavour fixes, with their sources (empty for Generic: its values are
+    /// `MonitoringParams::default()`).
+    pub fn defaults(self) -> Vec<FlavourDefault> {
+        let d = |path, label, value: &str, source| FlavourDefault {
+            path,
+            label,
+            value: value.to_owned(),
+            source,
+        };
+        match self {
+            MonitoringFlavour::Generic => Vec::new(),
+            MonitoringFlavour::PrometheusAlertmanager => vec![
+                d(
+                    "scrape_interval_s",
+                    "scrape_interval",
+                    "1 min",
+                    PROMETHEUS_DOCS,
+                ),
+                d(
+                    "evaluation_interval_s",
+                    "evaluation_interval",
+                    "1 min",
+                    PROMETHEUS_DOCS,
+                ),
+                d("group_wait_s", "group_wait", "30 s", ALERTMANAGER_DOCS),
+                d(
+                    "group_interval_s",
+                    "group_interval",
+                    "5 min",
+                    ALERTMANAGER_DOCS,
+                ),
+                d(
+                    "repeat_interval_s",
+                    "repeat_interval",
+                    "4 h",
+                    ALERTMANAGER_DOCS,
+                ),
+            ],
+        }
+    }
+
+    /// `params` following this flavour: its timing rewritten, everything else (cost, log shipper,
+    /// escalation timeout) kept.
+    pub fn apply(self, params: &MonitoringParams) -> MonitoringParams {
+        let base = MonitoringParams::default();
+        let mut next = MonitoringParams {
+            flavour: self,
+            scrape_interval_s: base.scrape_interval_s,
+            evaluation_interval_s: base.evaluation_interval_s,
+            group_wait_s: base.group_wait_s,
+            group_interval_s: base.group_interval_s,
+            repeat_interval_s: base.repeat_interval_s,
+            ..params.clone()
+        };
+        if self == MonitoringFlavour::PrometheusAlertmanager {
+            next.scrape_interval_s = 60.0;
+            next.evaluation_interval_s = 60.0;
+            next.group_wait_s = 30.0;
+            next.group_interval_s = 300.0;
+            next.repeat_interval_s = 4.0 * 3600.0;
+        }
+        next
+    }
+
+    /// The settings of `params` that differ from this flavour's (paths as in [`FlavourDefault`]):
+    /// "custom" in the inspector.
+    pub fn custom(self, params: &MonitoringParams) -> Vec<&'static str> {
+        let flavour = self.apply(params);
+        [
+            (
+                "scrape_interval_s",
+                params.scrape_interval_s == flavour.scrape_interval_s,
+            ),
+            (
+                "evaluation_interval_s",
+                params.evaluation_interval_s == flavour.evaluation_interval_s,
+            ),
+            ("group_wait_s", params.group_wait_s == flavour.group_wait_s),
+            (
+                "group_interval_s",
+                params.group_interval_s == flavour.group_interval_s,
+            ),
+            (
+                "repeat_interval_s",
+                params.repeat_interval_s == flavour.repeat_interval_s,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, same)| !same)
+        .map(|(path, _)| path)
+        .collect()
+    }
+}
+
+/// When the page of a new alert arrives after its condition starts to hold, by these settings, for
+/// a rule with `for_s`: from `for` (rounded up to whole evaluation intervals, as it is checked at
+/// evaluations) plus `group_wait` when a scrape and an evaluation come right after the fault, to a
+/// whole scrape interval and evaluation interval later.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageDelay {
+    pub from_s: f64,
+    pub to_s: f64,
+}
+
+impl PageDelay {
+    pub fn of(params: &MonitoringParams, for_s: f64) -> PageDelay {
+        // `for` is checked at evaluations: it lasts a whole number of evaluation intervals.
+        let every = if params.evaluation_interval_s > 0.0 {
+            params.evaluation_interval_s
+        } else {
+            params.scrape_interval_s
+        };
+        let for_s = libm::ceil(for_s / every - 1e-9) * every;
+        let from_s = for_s + params.group_wait_s;
+        PageDelay {
+            from_s,
+            to_s: from_s + params.scrape_interval_s + params.evaluation_interval_s.max(0.0),
+        }
+    }
+
+    /// "a page (rule `for` 1 min) comes 90–210 s after the fault".
+    pub fn words(&self, for_s: f64) -> String {
+        format!(
+            "a page (rule `for` {}) comes {}–{} s after the fault",
+            span(for_s),
+            number(self.from_s),
+            number(self.to_s)
+        )
+    }
+}
+
+/// "45 s", "1.5 min", "4 h".
+fn span(seconds: f64) -> String {
+    if seconds >= 3600.0 {
+        format!("{} h", number(seconds / 3600.0))
+    } else if seconds >= 60.0 {
+        format!("{} min", number(seconds / 60.0))
+    } else {
+        format!("{} s", number(seconds))
+    }
+}
+
+/// "5", "2.5": a whole number without decimals, else one.
+fn number(value: f64) -> String {
+    if (value - value.round()).abs() < 1e-9 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
 /// The flavours table of the README (generated: `arch-sim flavours --markdown`).
 pub fn markdown_table() -> String {
     let mut out = String::from(
@@ -656,35 +870,60 @@ pub fn markdown_table() -> String {
     }
     out.push_str("\n| cache flavour | what it models | defaults (sources) |\n|---|---|---|\n");
     for flavour in CacheFlavour::ALL {
-        let defaults = flavour.defaults();
-        let cells = if defaults.is_empty() {
-            "exact LRU over 10 000 keys".to_owned()
-        } else {
-            let values = defaults
-                .iter()
-                .map(|d| format!("{} {}", d.label, d.value))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut sources: Vec<&str> = Vec::new();
-            for d in &defaults {
-                if !sources.contains(&d.source) {
-                    sources.push(d.source);
-                }
-            }
-            let links = sources
-                .iter()
-                .enumerate()
-                .map(|(i, source)| format!("[{}]({source})", i + 1))
-                .collect::<Vec<_>>()
-                .join(" ");
-            format!("{values} ({links})")
-        };
         out.push_str(&format!(
             "| {} | {} | {} |\n",
             flavour.label(),
             flavour.behaviour(),
-            cells
+            defaults_cell(&flavour.defaults(), "exact LRU over 10 000 keys")
         ));
     }
+    out.push_str(
+        "\n| monitoring flavour | what it models | defaults (sources) | a page after a fault |\n|---|---|---|---|\n",
+    );
+    let for_s = 60.0;
+    for flavour in MonitoringFlavour::ALL {
+        let params = flavour.apply(&MonitoringParams::default());
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            flavour.label(),
+            flavour.behaviour(),
+            defaults_cell(
+                &flavour.defaults(),
+                "scrape and evaluation every 5 s, notifications at once"
+            ),
+            PageDelay::of(&params, for_s).words(for_s)
+        ));
+    }
+    out.push_str(&format!(
+        "| PagerDuty | An incident not acknowledged within the escalation timeout escalates to the next level of the escalation policy (level 2, then 3 …). | escalation timeout {} ([1]({PAGERDUTY_ESCALATION_DOCS})) | without an acknowledgement, level 2 is paged {} after the page |\n",
+        span(PAGERDUTY_ESCALATION_S),
+        span(PAGERDUTY_ESCALATION_S)
+    ));
     out
+}
+
+/// "label value, label value ([1](…) [2](…))": a flavour's defaults in one table cell with each
+/// page they come from, numbered; `generic` for a flavour without any (our own defaults).
+fn defaults_cell(defaults: &[FlavourDefault], generic: &str) -> String {
+    if defaults.is_empty() {
+        return generic.to_owned();
+    }
+    let values = defaults
+        .iter()
+        .map(|d| format!("{} {}", d.label, d.value))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut sources: Vec<&str> = Vec::new();
+    for d in defaults {
+        if !sources.contains(&d.source) {
+            sources.push(d.source);
+        }
+    }
+    let links = sources
+        .iter()
+        .enumerate()
+        .map(|(i, source)| format!("[{}]({source})", i + 1))
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("{values} ({links})")
 }

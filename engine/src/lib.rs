@@ -91,6 +91,7 @@
 //!   readers match on meaning, never on a line's wording; `error_report`: the exception and stack
 //!   frame an error line carries, as an error tracker would receive it.
 
+mod alertmanager;
 mod alerts;
 pub mod challenge;
 pub mod challenges;
@@ -121,7 +122,9 @@ pub mod spof;
 mod station;
 pub mod validate;
 
-pub use alerts::{AlertState, AlertStatus, Notification};
+pub use alerts::{
+    AlertState, AlertStatus, CRASH_LOOP_RULE, Notification, crash_loop_message, crash_loop_rule,
+};
 pub use design::{Design, Link, Node, Position};
 pub use node_kind::NodeKind;
 pub use nodes::load_balancer::RouteExplanation;

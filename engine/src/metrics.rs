@@ -248,6 +248,8 @@ pub(crate) struct NodeMetrics {
     pub inside_changed_at: u64,
     /// When the cumulative figures started (0, or the last statistics reset), nanoseconds.
     pub since: u64,
+    /// Processes PM2 gave up on ("errored") that are still down: a gauge, kept by the server.
+    pub errored_processes: u32,
 }
 
 impl Default for NodeMetrics {
@@ -277,6 +279,7 @@ impl NodeMetrics {
             inside: 0,
             inside_changed_at: 0,
             since: 0,
+            errored_processes: 0,
         }
     }
 

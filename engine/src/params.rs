@@ -815,18 +815,57 @@ impl DatabaseParams {
     }
 }
 
-/// Monitoring: scrapes metrics and evaluates the design's alert rules.
+/// Monitoring: scrapes metrics, evaluates the design's alert rules and sends their notifications.
+///
+/// With every notification timer at 0 (the Generic flavour) a rule's change of state is sent at
+/// once; otherwise the notifications go through an Alertmanager-like pipeline
+/// (`crate::alertmanager`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MonitoringParams {
-    /// Seconds between scrapes (and rule evaluations).
+    /// The real system these settings follow (a label; the values below are what runs, see
+    /// `crate::flavours`).
+    pub flavour: MonitoringFlavour,
+    /// Seconds between scrapes.
     pub scrape_interval_s: f64,
+    /// Seconds between rule evaluations, each on the data of the last scrape; 0 evaluates at each
+    /// scrape.
+    pub evaluation_interval_s: f64,
+    /// Seconds a new group of alerts waits before its first notification (Alertmanager `group_wait`).
+    pub group_wait_s: f64,
+    /// Seconds between notifications of changes to a group already notified (`group_interval`);
+    /// 0 sends a change at once.
+    pub group_interval_s: f64,
+    /// Seconds before an unchanged, still-firing group is sent again (`repeat_interval`); 0 never.
+    pub repeat_interval_s: f64,
+    /// Seconds a PagerDuty incident waits for an acknowledgement before it escalates to the next
+    /// level of the escalation policy.
+    pub escalation_timeout_s: f64,
     pub cost_per_hour: f64,
     /// How log lines reach the place they are searched (see `crate::flavours::LogShipper`).
     pub log_shipper: LogShipper,
     /// What the shipper may hold while the log store (this node) is down, megabytes: Fluentd's
     /// `total_limit_size` (512 MiB for its memory buffer); beyond it new lines are lost.
     pub buffer_limit_mb: f64,
+}
+
+/// The monitoring stack whose timing the monitoring node follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonitoringFlavour {
+    /// This app's own: a scrape every 5 s that also evaluates, notifications sent at once.
+    #[default]
+    Generic,
+    /// Prometheus and Alertmanager at their documented defaults: scrape and evaluation every
+    /// minute, notifications grouped (30 s wait, 5 min interval, 4 h repeat).
+    PrometheusAlertmanager,
+}
+
+impl MonitoringParams {
+    /// Whether notifications go through the grouping pipeline rather than out at once.
+    pub fn groups_notifications(&self) -> bool {
+        self.group_wait_s > 0.0 || self.group_interval_s > 0.0 || self.repeat_interval_s > 0.0
+    }
 }
 
 /// What ships the logs to where they are searched: each buffers, so the newest lines are not
@@ -846,7 +885,13 @@ pub enum LogShipper {
 impl Default for MonitoringParams {
     fn default() -> Self {
         MonitoringParams {
+            flavour: MonitoringFlavour::Generic,
             scrape_interval_s: 5.0,
+            evaluation_interval_s: 0.0,
+            group_wait_s: 0.0,
+            group_interval_s: 0.0,
+            repeat_interval_s: 0.0,
+            escalation_timeout_s: 1800.0,
             cost_per_hour: 0.05,
             log_shipper: LogShipper::Direct,
             buffer_limit_mb: 512.0,

@@ -372,7 +372,11 @@ impl Simulation {
                     Timer::Takeover => "the standby takes over",
                     Timer::Promotion => "a replica is promoted",
                     Timer::Evaluate => "checks its scaling rule",
-                    Timer::Scrape => "scrapes metrics and evaluates alert rules",
+                    Timer::Scrape => {
+                        "scrapes metrics (and evaluates alert rules, without an evaluation interval)"
+                    }
+                    Timer::EvaluateRules => "evaluates alert rules",
+                    Timer::Notify => "sends the alert notifications due",
                     Timer::Deregistered { .. } => "a removed backend's deregistration delay ends",
                 };
                 format!("{}: {what}", name(node))
@@ -417,7 +421,12 @@ impl Simulation {
             Event::Arrival { node, .. }
             | Event::Timer {
                 node,
-                timer: Timer::ProbeSend { .. } | Timer::Evaluate | Timer::Scrape,
+                timer:
+                    Timer::ProbeSend { .. }
+                    | Timer::Evaluate
+                    | Timer::Scrape
+                    | Timer::EvaluateRules
+                    | Timer::Notify,
             } => *node,
             _ => return false,
         };
@@ -568,8 +577,8 @@ impl Simulation {
         for (index, node) in self.nodes.iter_mut().enumerate() {
             if let NodeState::Monitoring(monitoring) = node {
                 let (shipper, limit_mb) = (
-                    monitoring.params.log_shipper,
-                    monitoring.params.buffer_limit_mb,
+                    monitoring.params().log_shipper,
+                    monitoring.params().buffer_limit_mb,
                 );
                 if monitoring
                     .log_buffer

@@ -620,6 +620,25 @@ impl Checker {
             1.0,
             3600.0,
         );
+        for (field, value) in [
+            ("evaluation_interval_s", monitoring.evaluation_interval_s),
+            ("group_wait_s", monitoring.group_wait_s),
+            ("group_interval_s", monitoring.group_interval_s),
+        ] {
+            self.range(&format!("{path}.{field}"), value, 0.0, 3600.0);
+        }
+        self.range(
+            &format!("{path}.repeat_interval_s"),
+            monitoring.repeat_interval_s,
+            0.0,
+            DAY_S,
+        );
+        self.range(
+            &format!("{path}.escalation_timeout_s"),
+            monitoring.escalation_timeout_s,
+            60.0,
+            DAY_S,
+        );
         self.range(
             &format!("{path}.cost_per_hour"),
             monitoring.cost_per_hour,

@@ -94,6 +94,11 @@ const ORDER: &[(&str, Section)] = &[
     ("memory_per_request_mb", Section::Capacity),
     ("response_bytes", Section::Capacity),
     ("scrape_interval_s", Section::Capacity),
+    ("evaluation_interval_s", Section::Capacity),
+    ("group_wait_s", Section::Capacity),
+    ("group_interval_s", Section::Capacity),
+    ("repeat_interval_s", Section::Capacity),
+    ("escalation_timeout_s", Section::Capacity),
     ("log_shipper", Section::Capacity),
     ("buffer_limit_mb", Section::Capacity),
     ("flavour", Section::Resilience),
@@ -140,7 +145,8 @@ const PART_ORDER: &[&str] = &[
 
 /// The section of a field and its rank there, from the first segment of its path that the table
 /// knows (an autoscaling group's `server.workers` sorts as `workers`). A load balancer's flavour
-/// decides its health checks (resilience); a cache's decides its memory, so it heads Capacity.
+/// decides its health checks (resilience); a cache's decides its memory and a monitoring node's its
+/// timing, so they head Capacity.
 fn placement(kind: NodeKind, path: &str) -> (Section, usize) {
     if path == "flavour" && kind != NodeKind::LoadBalancer {
         return (Section::Capacity, 0);
@@ -229,8 +235,25 @@ pub fn field_label(path: &str) -> String {
         .join(" › ")
 }
 
-/// What an option of a choice says beside its name: a tier's cores, memory and price.
+/// What an option of a choice says beside its name: a tier's cores, memory and price; a flavour
+/// its real name ("Prometheus + Alertmanager").
 pub fn option_label(path: &str, option: &str) -> String {
+    use engine::params::{CacheFlavour, LbFlavour, MonitoringFlavour};
+    if path == "flavour" {
+        let named = LbFlavour::ALL
+            .iter()
+            .map(|f| (f.as_str(), f.label()))
+            .chain(CacheFlavour::ALL.iter().map(|f| (f.as_str(), f.label())))
+            .chain(
+                MonitoringFlavour::ALL
+                    .iter()
+                    .map(|f| (f.as_str(), f.label())),
+            )
+            .find(|(code, _)| *code == option);
+        if let Some((_, label)) = named {
+            return label.to_owned();
+        }
+    }
     let name = option.replace('_', " ");
     let is_tier = path.rsplit('.').next() == Some("tier");
     let tier = serde_json::from_value::<engine::params::Tier>(Value::from(option));
@@ -449,7 +472,22 @@ pub fn help_for(name: &str) -> Option<&'static str> {
         "acquire_timeout_ms" => "How long a request waits for a connection before failing.",
         "promotion_s" => "Time to promote a replica after the primary dies.",
         "scrape_interval_s" => {
-            "How often monitoring collects metrics and evaluates the alert rules."
+            "How often monitoring collects metrics (and evaluates the alert rules, without an evaluation interval). Prometheus: scrape_interval, 1 min by default."
+        }
+        "evaluation_interval_s" => {
+            "How often the alert rules are evaluated, on the last scrape's data; 0 evaluates at each scrape. Prometheus: evaluation_interval, 1 min by default."
+        }
+        "group_wait_s" => {
+            "Alertmanager's group_wait: a new group of alerts (one per channel) waits this long before its first notification, to gather alerts that start together; 30 s by default."
+        }
+        "group_interval_s" => {
+            "Alertmanager's group_interval: a change to a group already notified (a new alert, one resolved) waits for the next tick of this interval; 5 min by default; 0 sends it at once."
+        }
+        "repeat_interval_s" => {
+            "Alertmanager's repeat_interval: a group still firing with nothing new is sent again after this long; 4 h by default; 0 never."
+        }
+        "escalation_timeout_s" => {
+            "PagerDuty's escalation timeout: an incident not acknowledged this long after it opened escalates to the next level (30 min in PagerDuty's escalation policy)."
         }
         "cost_per_hour" => "What this costs per hour.",
         _ => return None,

@@ -13,14 +13,15 @@ pub fn describe_rule(rule: &AlertRule) -> String {
     } else {
         "<"
     };
-    let threshold = match rule.kind {
-        RuleKind::Threshold => metric_value(rule.metric, rule.threshold),
-        RuleKind::Anomaly => format!("{} σ from its baseline", plain_number(rule.threshold)),
-    };
     let node = rule
         .node
         .as_deref()
         .map_or_else(|| "every node".to_owned(), str::to_owned);
+    let threshold = match rule.kind {
+        RuleKind::Threshold => metric_value(rule.metric, rule.threshold),
+        RuleKind::Anomaly => format!("{} σ from its baseline", plain_number(rule.threshold)),
+        RuleKind::CrashLoop => return format!("A process PM2 gave up on (errored) on {node}"),
+    };
     format!(
         "{} {comparison} {threshold} for {} s on {node}",
         rule.metric.label(),
@@ -116,6 +117,17 @@ pub fn measured(notification: &Notification) -> String {
     let metric = notification.metric.label();
     let value = metric_value(notification.metric, notification.value);
     match notification.kind {
+        RuleKind::CrashLoop => {
+            if notification.state == AlertState::Resolved {
+                "the process runs again".to_owned()
+            } else {
+                format!(
+                    "{} process{} errored: PM2 stopped restarting",
+                    plain_number(notification.value),
+                    if notification.value == 1.0 { "" } else { "es" }
+                )
+            }
+        }
         RuleKind::Threshold => {
             let sign = match (notification.state, notification.comparison) {
                 (AlertState::Resolved, Comparison::Above) => "≤",

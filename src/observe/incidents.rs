@@ -1,11 +1,16 @@
 //! PagerDuty-style incidents: a firing alert routed to PagerDuty opens one, its resolution closes
 //! it, and the responder's Acknowledge and Resolve (kept by the UI, in simulated seconds) are folded
-//! in; with the mean times to acknowledge and to resolve (MTTA, MTTR).
+//! in; with the mean times to acknowledge and to resolve (MTTA, MTTR). An incident not acknowledged
+//! within the monitoring node's escalation timeout escalates to the next level of the escalation
+//! policy, again after each further timeout (PagerDuty's escalation rules; a policy without an end
+//! here: level 2, 3, …). Alertmanager's re-sends of an alert still firing do not open new
+//! incidents (PagerDuty deduplicates them into the open one).
 
 use std::collections::{HashMap, VecDeque};
 
 use engine::design::{Channel, Severity};
-use engine::{AlertState, Notification};
+use engine::params::NodeParams;
+use engine::{AlertState, Design, Notification};
 
 use super::format::{clock, duration};
 
@@ -34,6 +39,8 @@ pub struct Incident {
     pub resolved_s: Option<f64>,
     /// Resolved because the alert stopped firing, not by hand.
     pub resolved_by_alert: bool,
+    /// When it escalated to level 2, 3, … (filled by [`escalate`]), seconds.
+    pub escalations: Vec<f64>,
 }
 
 /// Where an incident stands, as its list entry says it.
@@ -71,6 +78,11 @@ impl Incident {
         self.resolved_s.is_none()
     }
 
+    /// The level of the escalation policy paged last: 1, then 2 after the first escalation.
+    pub fn level(&self) -> usize {
+        1 + self.escalations.len()
+    }
+
     /// "opened 00:10 · acknowledged after 2.0 s · resolved after 15.0 s (alert cleared)".
     pub fn times(&self) -> String {
         let mut times = format!("opened {}", clock(self.opened_s));
@@ -106,6 +118,16 @@ pub fn incidents(
         .filter(|notification| notification.channel == Channel::Pagerduty)
     {
         match notification.state {
+            // A re-send into an incident still open is deduplicated; one resolved by hand opens a
+            // new incident, as PagerDuty does.
+            AlertState::Firing
+                if notification.repeat
+                    && incidents.iter().any(|incident| {
+                        incident.rule == notification.rule
+                            && incident
+                                .resolved_s
+                                .is_none_or(|resolved| resolved > notification.time_s)
+                    }) => {}
             AlertState::Firing => {
                 let key = (
                     notification.rule.clone(),
@@ -122,6 +144,7 @@ pub fn incidents(
                     acknowledged_s: response.acknowledged_s,
                     resolved_s: response.resolved_s,
                     resolved_by_alert: false,
+                    escalations: Vec::new(),
                     key,
                 });
             }
@@ -137,6 +160,58 @@ pub fn incidents(
         }
     }
     incidents
+}
+
+/// Escalates each incident not acknowledged (nor resolved) within `timeout_s` of opening to the next
+/// level, and again after each further `timeout_s`, up to `now_s`; an acknowledgement at the very
+/// instant of a timeout is in time.
+pub fn escalate(incidents: &mut [Incident], timeout_s: f64, now_s: f64) {
+    for incident in incidents {
+        incident.escalations.clear();
+        if timeout_s <= 0.0 {
+            continue;
+        }
+        let stopped = [incident.acknowledged_s, incident.resolved_s]
+            .into_iter()
+            .flatten()
+            .fold(f64::INFINITY, f64::min);
+        let mut level = 1.0;
+        loop {
+            let at = incident.opened_s + level * timeout_s;
+            if at > now_s || at >= stopped {
+                break;
+            }
+            incident.escalations.push(at);
+            level += 1.0;
+        }
+    }
+}
+
+/// The escalation timeout of the design's PagerDuty channel: the first monitoring node's, or
+/// PagerDuty's default without one.
+pub fn escalation_timeout_s(design: &Design) -> f64 {
+    design
+        .nodes
+        .iter()
+        .find_map(|node| match &node.params {
+            NodeParams::Monitoring(monitoring) => Some(monitoring.escalation_timeout_s),
+            _ => None,
+        })
+        .unwrap_or(engine::flavours::PAGERDUTY_ESCALATION_S)
+}
+
+/// "escalated to level 2 at 30:05 · level 3 at 1:00:05", or nothing before the first escalation.
+pub fn escalation_words(incident: &Incident) -> Option<String> {
+    (!incident.escalations.is_empty()).then(|| {
+        let levels = incident
+            .escalations
+            .iter()
+            .enumerate()
+            .map(|(index, at)| format!("level {} at {}", index + 2, clock(*at)))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        format!("not acknowledged: escalated to {levels}")
+    })
 }
 
 /// The responder acknowledges at `now_s` (a second press changes nothing).

@@ -274,6 +274,20 @@ pub fn timeline(
         });
     }
     for incident in incidents {
+        for (index, at) in incident.escalations.iter().enumerate() {
+            entries.push(TimelineEntry {
+                time_s: *at,
+                mark: Mark::Incident,
+                about: incident.node.clone(),
+                text: format!(
+                    "Incident #{} escalated to level {} (not acknowledged after {})",
+                    incident.number,
+                    index + 2,
+                    duration(at - incident.opened_s)
+                ),
+                fault: None,
+            });
+        }
         if let Some(at) = incident.acknowledged_s {
             entries.push(TimelineEntry {
                 time_s: at,

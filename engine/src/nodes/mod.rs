@@ -96,7 +96,9 @@ impl NodeState {
             (NodeState::Cache(cache), NodeParams::Cache(p)) => cache.set_params(core, p),
             (NodeState::Cdn(cdn), NodeParams::Cdn(p)) => cdn.params = p,
             (NodeState::Database(database), NodeParams::Database(p)) => database.set_params(p),
-            (NodeState::Monitoring(monitoring), NodeParams::Monitoring(p)) => monitoring.params = p,
+            (NodeState::Monitoring(monitoring), NodeParams::Monitoring(p)) => {
+                monitoring.set_params(core, p);
+            }
             _ => {}
         }
     }
@@ -331,7 +333,7 @@ impl NodeState {
             NodeState::Cache(node) => node.params.cost_per_hour,
             NodeState::Cdn(node) => node.params.cost_per_hour,
             NodeState::Database(node) => node.cost_per_hour(),
-            NodeState::Monitoring(node) => node.params.cost_per_hour,
+            NodeState::Monitoring(node) => node.params().cost_per_hour,
         }
     }
 }

@@ -116,6 +116,9 @@ pub(crate) struct Instance {
     started_at: u64,
     unstable_restarts: u32,
     backoff_ms: f64,
+    /// PM2 gave up on it and it has not been started since (counted in the node's
+    /// `errored_processes`, which the crash-loop alert reads).
+    errored: bool,
 }
 
 /// PM2's documented defaults: `exp_backoff_restart_delay` starts at 100 ms and grows ×1.5 to 15 s,
@@ -141,6 +144,7 @@ impl Instance {
             started_at: 0,
             unstable_restarts: 0,
             backoff_ms: 0.0,
+            errored: false,
         }
     }
 
@@ -413,6 +417,10 @@ impl Instance {
             self.unstable_restarts = 0;
         }
         if self.unstable_restarts >= PM2_MAX_RESTARTS {
+            if !self.errored {
+                self.errored = true;
+                core.metrics[node.get()].errored_processes += 1;
+            }
             core.log(
                 LogLevel::Error,
                 node,
@@ -442,6 +450,11 @@ impl Instance {
                 core.fail(call, FailureCause::BackendDown { node: node.0 });
             }
             self.inside = 0;
+        }
+        if self.errored {
+            self.errored = false;
+            let metrics = &mut core.metrics[node.get()];
+            metrics.errored_processes = metrics.errored_processes.saturating_sub(1);
         }
         self.state = InstanceState::Booting;
         self.started_at = core.now;

@@ -229,7 +229,7 @@ impl Simulation {
                 continue;
             }
             if let NodeState::Monitoring(monitoring) = node {
-                alerts.extend(monitoring.alerts.statuses.iter().cloned());
+                alerts.extend(monitoring.alerts.statuses().iter().cloned());
                 let cursor = &mut self.notification_cursors[index];
                 for (sequence, notification) in monitoring.alerts.notifications.iter() {
                     if *sequence >= *cursor as u64 {

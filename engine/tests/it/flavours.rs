@@ -10,6 +10,8 @@ use engine::params::{LbFlavour, LoadBalancerParams, LogShipper, NodeParams};
 use engine::run_event::RunEvent;
 use engine::{Design, LiveCommand, Simulation, presets};
 
+use super::support::crash_loop_design;
+
 /// The horizontal preset at a light load (fast to run), its load balancer following `flavour`.
 fn design(flavour: LbFlavour) -> Design {
     let mut design = presets::horizontal_scaling();
@@ -298,22 +300,9 @@ fn a_keepalived_backup_takes_over_three_missed_advertisements_and_a_skew_after_t
     }
 }
 
-/// A single server that runs out of memory a moment after every start (big requests, a flood of
-/// them, a short cold start), under PM2 or not.
+/// The crash-looping single server of [`crash_loop_design`] after two minutes.
 fn crash_loop(pm2: bool) -> Simulation {
-    let mut design = presets::single_server();
-    for node in &mut design.nodes {
-        match &mut node.params {
-            NodeParams::Users(users) => users.rate_per_second = 400.0,
-            NodeParams::Server(server) => {
-                server.pm2 = pm2;
-                server.cold_start_ms = 200.0;
-                server.memory_per_request_mb = 400.0;
-            }
-            _ => {}
-        }
-    }
-    let mut simulation = Simulation::new(&design, 4).expect("valid");
+    let mut simulation = Simulation::new(&crash_loop_design(pm2), 4).expect("valid");
     simulation.advance_until(120_000_000_000);
     simulation
 }

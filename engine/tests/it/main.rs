@@ -1,5 +1,6 @@
 //! Integration tests of the engine, one module per behaviour.
 
+mod alertmanager;
 mod animation;
 mod cache_flavours;
 mod challenges;

@@ -1,7 +1,26 @@
-//! Shared helpers: loading the design files, batch means with Student-t confidence intervals, and
-//! Little's law.
+//! Shared helpers: loading the design files, a crash-looping server, batch means with Student-t
+//! confidence intervals, and Little's law.
 
-use engine::{Design, Simulation};
+use engine::params::NodeParams;
+use engine::{Design, Simulation, presets};
+
+/// A single server that runs out of memory a moment after every start (big requests, a flood of
+/// them, a short cold start), under PM2 or not.
+pub fn crash_loop_design(pm2: bool) -> Design {
+    let mut design = presets::single_server();
+    for node in &mut design.nodes {
+        match &mut node.params {
+            NodeParams::Users(users) => users.rate_per_second = 400.0,
+            NodeParams::Server(server) => {
+                server.pm2 = pm2;
+                server.cold_start_ms = 200.0;
+                server.memory_per_request_mb = 400.0;
+            }
+            _ => {}
+        }
+    }
+    design
+}
 
 pub fn design(name: &str) -> Design {
     let path = format!("{}/tests/designs/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -22,7 +22,9 @@ use crate::observe::alerts::{
     live_value, measured, state_words, status_of,
 };
 use crate::observe::clock;
-use crate::observe::incidents::{IncidentStatus, incident_summary, incidents};
+use crate::observe::incidents::{
+    IncidentStatus, escalate, escalation_timeout_s, escalation_words, incident_summary, incidents,
+};
 use crate::state::AppState;
 
 /// Notifications shown per channel; older ones stay counted but off screen.
@@ -525,6 +527,7 @@ fn SlackMessage(notification: Notification) -> impl IntoView {
                 </div>
                 <div class="alerts__message-text">{notification.message.clone()}</div>
                 <div class="alerts__muted">{measured(&notification)}</div>
+                {notification.repeat.then(|| view! { <div class="alerts__muted">"Sent again: still firing after repeat_interval"</div> })}
                 {generic.then(|| view! { <div class="alerts__hint">"Generic message: it does not say what broke."</div> })}
             </div>
         </li>
@@ -555,11 +558,26 @@ fn IncidentList() -> impl IntoView {
     let state = AppState::get();
     // The report's timeline reads the same responses, so they live in the dock's context.
     let responses = expect_context::<IncidentResponses>().0;
-    let all = Memo::new(move |_| {
+    // Escalations move with the clock; whole seconds are plenty.
+    let now_s = Memo::new(move |_| {
+        state.runner.snapshot.with(|snapshot| {
+            snapshot
+                .as_ref()
+                .map_or(0.0, |snapshot| snapshot.time_s.floor())
+        })
+    });
+    let timeout_s = Memo::new(move |_| {
         state
+            .editor
+            .with(|editor| escalation_timeout_s(editor.document()))
+    });
+    let all = Memo::new(move |_| {
+        let mut all = state
             .runner
             .notifications
-            .with(|notifications| responses.with(|responses| incidents(notifications, responses)))
+            .with(|notifications| responses.with(|responses| incidents(notifications, responses)));
+        escalate(&mut all, timeout_s.get(), now_s.get());
+        all
     });
     // The responder's actions are recorded in the run's file, at the live instant (from a past
     // instant, the run forks there first).
@@ -597,10 +615,11 @@ fn IncidentList() -> impl IntoView {
                                 <li class=class>
                                     <div class="alerts__message-meta">
                                         <strong>{format!("#{} {}", incident.number, status.label())}</strong>
-                                        <span class="alerts__muted">{format!("{} · {}", incident.severity.label(), incident.node)}</span>
+                                        <span class="alerts__muted">{format!("{} · {} · level {}", incident.severity.label(), incident.node, incident.level())}</span>
                                     </div>
                                     <div><strong>{incident.rule.clone()}</strong> " — " {incident.message.clone()}</div>
                                     <div class="alerts__muted">{times}</div>
+                                    {escalation_words(&incident).map(|words| view! { <div class="alerts__escalation">{words}</div> })}
                                     <div class="alerts__incident-actions">
                                         <button
                                             class="button"

@@ -21,7 +21,7 @@ use crate::observe::findings::{
     SATURATED, bottleneck_heading, failures_by_cause, find_bottleneck, queue_growth,
     split_failures, summary,
 };
-use crate::observe::incidents::{incidents, this_run_start};
+use crate::observe::incidents::{escalate, escalation_timeout_s, incidents, this_run_start};
 use crate::observe::timeline::{LogMoments, Mark, timeline};
 use crate::observe::{clock, clock_with_tenths, schedule};
 use crate::state::AppState;
@@ -56,6 +56,14 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
             }
         });
     });
+    // Escalations move with the clock; whole seconds are plenty.
+    let now_s = Memo::new(move |_| {
+        state.runner.snapshot.with(|snapshot| {
+            snapshot
+                .as_ref()
+                .map_or(0.0, |snapshot| snapshot.time_s.floor())
+        })
+    });
     // The rest of the report is worked out only while it is shown.
     let entries = Memo::new(move |_| {
         if !visible.get() {
@@ -69,7 +77,11 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
                 .cloned()
                 .collect()
         });
-        let incidents = responses.with(|responses| incidents(&this_run, responses));
+        let mut incidents = responses.with(|responses| incidents(&this_run, responses));
+        let timeout_s = state
+            .editor
+            .with(|editor| escalation_timeout_s(editor.document()));
+        escalate(&mut incidents, timeout_s, now_s.get());
         moments.with(|moments| timeline(moments, &this_run, &incidents))
     });
     // Once a second of simulated time is plenty for the numbers (and keeps the text readable).

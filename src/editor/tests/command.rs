@@ -1040,3 +1040,64 @@ fn a_cache_flavour_is_chosen_in_one_step_and_its_fields_say_where_the_defaults_c
             .is_none()
     );
 }
+
+#[test]
+fn choosing_prometheus_alertmanager_sets_its_timing_in_one_step_and_each_field_cites_it() {
+    let mut document = presets::distributed();
+    let monitoring = |document: &Design| match &node(document, "monitoring").params {
+        NodeParams::Monitoring(monitoring) => monitoring.clone(),
+        _ => panic!("monitoring"),
+    };
+    let before = monitoring(&document);
+    applied(
+        &mut document,
+        &set_param("monitoring", "flavour", "prometheus_alertmanager"),
+    );
+    let prometheus = monitoring(&document);
+    assert_eq!(
+        (
+            prometheus.scrape_interval_s,
+            prometheus.evaluation_interval_s,
+            prometheus.group_wait_s,
+            prometheus.group_interval_s,
+            prometheus.repeat_interval_s
+        ),
+        (60.0, 60.0, 30.0, 300.0, 14_400.0)
+    );
+    // The cost, the log shipper and PagerDuty's escalation are not the flavour's.
+    assert_eq!(prometheus.cost_per_hour, before.cost_per_hour);
+    assert_eq!(prometheus.escalation_timeout_s, before.escalation_timeout_s);
+    let params = &node(&document, "monitoring").params;
+    let note = crate::editor::fields::flavour_note(params, "group_wait_s").expect("a note");
+    assert_eq!(note.text, "Prometheus + Alertmanager default (group_wait)");
+    assert_eq!(
+        note.source,
+        "https://prometheus.io/docs/alerting/latest/configuration/#route"
+    );
+    let note = crate::editor::fields::flavour_note(params, "scrape_interval_s").expect("a note");
+    assert!(
+        note.source
+            .starts_with("https://prometheus.io/docs/prometheus/")
+    );
+    applied(
+        &mut document,
+        &set_param("monitoring", "group_wait_s", "10"),
+    );
+    let note =
+        crate::editor::fields::flavour_note(&node(&document, "monitoring").params, "group_wait_s")
+            .expect("a note");
+    assert_eq!(
+        note.text,
+        "custom · Prometheus + Alertmanager default: 30 s"
+    );
+    // Back to Generic: the app's own timing again, no notes.
+    applied(
+        &mut document,
+        &set_param("monitoring", "flavour", "generic"),
+    );
+    assert_eq!(monitoring(&document), before);
+    assert!(
+        crate::editor::fields::flavour_note(&node(&document, "monitoring").params, "group_wait_s")
+            .is_none()
+    );
+}

@@ -288,4 +288,9 @@ fn errors_and_choices_speak_in_labels() {
         "xlarge · 16 cores, 64 GiB, $0.680/h"
     );
     assert_eq!(option_label("algorithm", "round_robin"), "round robin");
+    assert_eq!(
+        option_label("flavour", "prometheus_alertmanager"),
+        "Prometheus + Alertmanager"
+    );
+    assert_eq!(option_label("flavour", "aws_alb"), "AWS ALB");
 }

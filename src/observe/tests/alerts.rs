@@ -28,6 +28,7 @@ pub(super) fn notification(
         comparison: Comparison::Above,
         threshold: 0.2,
         value: 0.35,
+        repeat: false,
     }
 }
 

@@ -316,6 +316,7 @@ fn an_alert_resolves_on_the_node_it_fired_on() {
         comparison: engine::design::Comparison::Above,
         threshold: 0.8,
         value: 0.9,
+        repeat: false,
     };
     let notifications = VecDeque::from([
         notification(10.0, engine::AlertState::Firing, "server-2"),
