@@ -64,12 +64,12 @@ impl NodeFlavour {
                     label: "PM2",
                     named: true,
                     behaviour: "A crashed process restarts after 100 ms, then ×1.5 each time up to 15 s (reset after 30 s up); 16 unstable restarts in a row and it is errored and stays down.",
-                    defaults: vec![FlavourDefault {
-                        path: "pm2",
-                        label: "exp-backoff-restart-delay",
-                        value: "100 ms ×1.5 up to 15 s, max 16 unstable restarts".to_owned(),
-                        source: PM2_DOCS,
-                    }],
+                    defaults: vec![fixed(
+                        "pm2",
+                        "exp-backoff-restart-delay",
+                        "100 ms ×1.5 up to 15 s, max 16 unstable restarts",
+                        PM2_DOCS,
+                    )],
                     custom: Vec::new(),
                 })
             }
@@ -138,12 +138,7 @@ impl CacheFlavour {
     }
 
     pub fn defaults(self) -> Vec<FlavourDefault> {
-        let d = |path, label, value: &str, source| FlavourDefault {
-            path,
-            label,
-            value: value.to_owned(),
-            source,
-        };
+        let d = fixed;
         match self {
             CacheFlavour::Generic => Vec::new(),
             CacheFlavour::Redis => vec![
@@ -278,6 +273,21 @@ impl LogShipper {
     }
 }
 
+/// A [`FlavourDefault`], written the short way in the flavours' lists.
+fn fixed(
+    path: &'static str,
+    label: &'static str,
+    value: &str,
+    source: &'static str,
+) -> FlavourDefault {
+    FlavourDefault {
+        path,
+        label,
+        value: value.to_owned(),
+        source,
+    }
+}
+
 /// One setting a flavour fixes: its path under the node's parameters, its value in words, and where
 /// the value comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -353,12 +363,7 @@ impl LbFlavour {
     /// The settings this flavour fixes, with their sources (empty for Generic: its values are
     /// `LoadBalancerParams::default()`).
     pub fn defaults(self) -> Vec<FlavourDefault> {
-        let d = |path, label, value: &str, source| FlavourDefault {
-            path,
-            label,
-            value: value.to_owned(),
-            source,
-        };
+        let d = fixed;
         match self {
             LbFlavour::Generic => Vec::new(),
             LbFlavour::NginxOpenSource => vec![
@@ -693,12 +698,7 @@ impl MonitoringFlavour {
     /// The settings this flavour fixes, with their sources (empty for Generic: its values are
     /// `MonitoringParams::default()`).
     pub fn defaults(self) -> Vec<FlavourDefault> {
-        let d = |path, label, value: &str, source| FlavourDefault {
-            path,
-            label,
-            value: value.to_owned(),
-            source,
-        };
+        let d = fixed;
         match self {
             MonitoringFlavour::Generic => Vec::new(),
             MonitoringFlavour::PrometheusAlertmanager => vec![
