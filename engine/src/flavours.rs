@@ -26,6 +26,8 @@ use crate::params::{
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeFlavour {
     pub label: &'static str,
+    /// The short name the node wears on the canvas ("Alertmanager" for Prometheus + Alertmanager).
+    pub badge: &'static str,
     /// False for Generic (our own defaults): no badge, no notes.
     pub named: bool,
     pub behaviour: &'static str,
@@ -40,6 +42,7 @@ impl NodeFlavour {
         match params {
             NodeParams::LoadBalancer(lb) => Some(NodeFlavour {
                 label: lb.flavour.label(),
+                badge: lb.flavour.label(),
                 named: lb.flavour != LbFlavour::Generic,
                 behaviour: lb.flavour.behaviour(),
                 defaults: lb.flavour.defaults(),
@@ -47,6 +50,7 @@ impl NodeFlavour {
             }),
             NodeParams::Cache(cache) => Some(NodeFlavour {
                 label: cache.flavour.label(),
+                badge: cache.flavour.label(),
                 named: cache.flavour != CacheFlavour::Generic,
                 behaviour: cache.flavour.behaviour(),
                 defaults: cache.flavour.defaults(),
@@ -54,6 +58,11 @@ impl NodeFlavour {
             }),
             NodeParams::Monitoring(monitoring) => Some(NodeFlavour {
                 label: monitoring.flavour.label(),
+                // The whole name wraps over the node's title.
+                badge: match monitoring.flavour {
+                    MonitoringFlavour::PrometheusAlertmanager => "Alertmanager",
+                    other => other.label(),
+                },
                 named: monitoring.flavour != MonitoringFlavour::Generic,
                 behaviour: monitoring.flavour.behaviour(),
                 defaults: monitoring.flavour.defaults(),
@@ -62,6 +71,7 @@ impl NodeFlavour {
             NodeParams::Server(server) | NodeParams::Service(server) if server.pm2 => {
                 Some(NodeFlavour {
                     label: "PM2",
+                    badge: "PM2",
                     named: true,
                     behaviour: "A crashed process restarts after 100 ms, then ×1.5 each time up to 15 s (reset after 30 s up); 16 unstable restarts in a row and it is errored and stays down.",
                     defaults: vec![fixed(

@@ -596,7 +596,7 @@ fn NodeView(
                     }
                     _ => None,
                 };
-                Some((flavour.named.then_some(flavour.label), window))
+                Some((flavour.named.then_some(flavour.badge), window))
             })
         }
     };

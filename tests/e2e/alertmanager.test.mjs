@@ -64,7 +64,7 @@ test('Prometheus + Alertmanager pages minutes after a kill where Generic pages a
   assert.ok(sources.includes('https://prometheus.io/docs/prometheus/latest/configuration/configuration/'), sources.join(' '));
   assert.ok(sources.includes('https://prometheus.io/docs/alerting/latest/configuration/#route'), sources.join(' '));
   assert.equal(await inspector.getByRole('spinbutton', { name: /Group wait/ }).or(inspector.getByRole('textbox', { name: /Group wait/ })).first().inputValue(), '30');
-  assert.match(await page.locator('[data-node-id="monitoring"]').innerText(), /Prometheus \+ Alertmanager/);
+  assert.match(await page.locator('[data-node-id="monitoring"]').innerText(), /Alertmanager/);
   await screenshot(page, 'alertmanager-defaults');
 
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('50');
