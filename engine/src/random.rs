@@ -77,7 +77,7 @@ impl Streams {
 }
 
 /// SplitMix64's finaliser: spreads every input bit over the output.
-fn mix(mut z: u64) -> u64 {
+pub(crate) fn mix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -96,6 +96,12 @@ pub(crate) fn stream_seed(seed: u64, owner: &str, purpose: Purpose) -> u64 {
 
 /// 2^-53: turns the top 53 bits of a `u64` into a uniform `f64`.
 const UNIT: f64 = 1.0 / 9_007_199_254_740_992.0;
+
+/// A fixed value in [0, 1) for `value`, spread by [`mix`] (the same input always gives the same
+/// output, with no stream drawn from).
+pub(crate) fn hashed_unit(value: u64) -> f64 {
+    (mix(value) >> 11) as f64 * UNIT
+}
 
 impl Random {
     pub(crate) fn new(seed: u64) -> Random {

@@ -539,12 +539,7 @@ impl Store {
 /// The size of `key`'s value: a fixed share of keys, spread over the keyspace by a hash (so size
 /// and popularity are independent), hold large values.
 pub(crate) fn value_bytes(params: &CacheParams, key: u32) -> u32 {
-    let mut z = u64::from(key).wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    let unit = (z >> 11) as f64 / (1u64 << 53) as f64;
-    if unit < params.large_share {
+    if crate::random::hashed_unit(u64::from(key)) < params.large_share {
         params.large_value_bytes
     } else {
         params.value_bytes

@@ -129,12 +129,9 @@ pub(crate) struct LoadBalancer {
     probe_chain: u32,
 }
 
+/// A ring position: SplitMix64's finaliser (a fixed, portable mixing function), low 32 bits.
 fn hash32(value: u64) -> u32 {
-    // SplitMix64 finaliser: a fixed, portable mixing function.
-    let mut z = value.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (z ^ (z >> 31)) as u32
+    crate::random::mix(value) as u32
 }
 
 impl LoadBalancer {

@@ -69,14 +69,16 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let outages = move || {
+    // Read by the filter, the issues and the shipper note: cloned once per snapshot, not per reader.
+    let outages_memo = Memo::new(move |_| {
         state.runner.snapshot.with(|snapshot| {
             snapshot
                 .as_ref()
                 .map(|s| s.log_outages.clone())
                 .unwrap_or_default()
         })
-    };
+    });
+    let outages = move || outages_memo.get();
     let now_s = Signal::derive(move || {
         state
             .runner
