@@ -745,6 +745,8 @@ impl Cache {
         let now = core.now;
         let ttl_ns = to_ns(self.params.ttl_s * 1e9);
         let stored = match &mut self.store {
+            // A cache sized to hold no key stores nothing: not an out-of-memory error.
+            Store::Keys(lru) if lru.capacity() == 0 => return,
             Store::Keys(lru) => {
                 let random = &mut core.streams[self.index.get()].hits;
                 lru.insert(key, now, ttl_ns, Policy::of(&self.params, random))

@@ -243,3 +243,19 @@ fn choosing_a_cache_flavour_sets_its_defaults_and_edits_read_custom() {
     let generic = CacheFlavour::Generic.apply(&memcached);
     assert_eq!(generic, CacheParams::default());
 }
+
+#[test]
+fn a_cache_sized_for_no_key_stores_nothing_and_reports_no_error() {
+    let design = cache_design(|cache| cache.capacity_keys = 0);
+    let mut simulation = Simulation::new(&design, 3).expect("valid");
+    simulation.advance_until(5 * SECOND);
+    let snapshot = simulation.snapshot();
+    let figures = cache_of(&snapshot);
+    assert_eq!((figures.keys, figures.refused), (0, 0));
+    assert!(
+        !snapshot
+            .logs
+            .iter()
+            .any(|line| matches!(line.event, Some(RunEvent::CacheStoreRefused { .. })))
+    );
+}
