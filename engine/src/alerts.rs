@@ -165,6 +165,14 @@ pub(crate) fn metric_of(metric: AlertMetric, points: &[&SeriesPoint]) -> Option<
         AlertMetric::QueueLength => mean(|p| p.queue),
         AlertMetric::Throughput => mean(|p| p.throughput),
         AlertMetric::HitRatio => mean(|p| p.hit_ratio),
+        AlertMetric::PaymentErrorRate => {
+            let total: f64 = points.iter().map(|p| p.payments).sum();
+            let failed: f64 = points
+                .iter()
+                .map(|p| p.payments * p.payment_error_rate)
+                .sum();
+            if total > 0.0 { failed / total } else { 0.0 }
+        }
     })
 }
 
@@ -244,7 +252,10 @@ impl AlertEngine {
                 (_, AlertMetric::HitRatio) => {
                     matches!(kind, crate::NodeKind::Cache | crate::NodeKind::Cdn)
                 }
-                _ => kind != crate::NodeKind::Monitoring,
+                _ => !matches!(
+                    kind,
+                    crate::NodeKind::Monitoring | crate::NodeKind::Pipeline
+                ),
             };
             let mut worst: Option<(f64, usize)> = None;
             for node in 0..core.metrics.len() {

@@ -118,6 +118,7 @@ fn board(
         links,
         alert_rules: AlertRule::defaults(),
         faults,
+        releases: Vec::new(),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::event_queue::EventQueue;
 use crate::metrics::{FailureCause, LinkMetrics, LogKind, LogLevel, Logs, NodeMetrics};
 use crate::params::RequestType;
 use crate::random::Streams;
+use crate::release::{Defect, ReleaseRecord};
 use crate::run_event::RunEvent;
 
 /// Index of a node in the simulation (the design's node order, then nodes added live).
@@ -256,6 +257,43 @@ pub(crate) enum Timer {
     EvaluateRules,
     /// A monitoring node's Alertmanager pipeline has notifications due.
     Notify,
+    /// A pipeline's stage for a release (by [`crate::release::Stage`] code) is over.
+    Stage {
+        release: u32,
+        stage: u8,
+    },
+    /// A deploy target is told to deploy a release.
+    Deploy {
+        release: u32,
+    },
+    /// A target tells its pipeline how the deploy ended (a [`crate::rollout::Report`] code).
+    DeployReport {
+        release: u32,
+        target: u32,
+        outcome: u8,
+    },
+    /// A canary analysis check is due.
+    CanaryCheck {
+        release: u32,
+    },
+    /// Blue-green: the old fleet's keep window after the switch is over.
+    SwitchWindow {
+        release: u32,
+    },
+    /// A rollout's progress deadline, armed when it last progressed (`generation` tells which).
+    ProgressDeadline {
+        release: u32,
+        generation: u32,
+    },
+    /// A release scheduled in the design file is committed (its index among the pipeline's).
+    Commit {
+        index: u32,
+    },
+    /// A leaking release's instance runs out of memory.
+    Leak {
+        member: u32,
+        epoch: u32,
+    },
 }
 
 impl Event {
@@ -284,6 +322,14 @@ impl Event {
                     Timer::EvaluateRules => 13,
                     Timer::Notify => 14,
                     Timer::Deregistered { .. } => 30,
+                    Timer::Stage { .. } => 31,
+                    Timer::Deploy { .. } => 32,
+                    Timer::DeployReport { .. } => 33,
+                    Timer::CanaryCheck { .. } => 34,
+                    Timer::SwitchWindow { .. } => 35,
+                    Timer::ProgressDeadline { .. } => 36,
+                    Timer::Leak { .. } => 37,
+                    Timer::Commit { .. } => 38,
                 }
             }
             Event::ProbeArrive { .. } => 5,
@@ -357,6 +403,10 @@ pub(crate) struct Core {
     pub(crate) partitions: Vec<(NodeIndex, NodeIndex)>,
     pub(crate) totals: Totals,
     pub(crate) next_request: u64,
+    /// Every release committed so far; version id `k` is `releases[k - 1]`, 0 the initial version.
+    pub(crate) releases: Vec<ReleaseRecord>,
+    /// Requests answered by instances of the initial version: completed and failed.
+    pub(crate) initial_version_counts: (u64, u64),
 }
 
 impl Core {
@@ -379,6 +429,45 @@ impl Core {
             partitions: Vec::new(),
             totals: Totals::default(),
             next_request: 0,
+            releases: Vec::new(),
+            initial_version_counts: (0, 0),
+        }
+    }
+
+    /// The release with version id `version` (`None` for the initial version 0).
+    pub(crate) fn release(&self, version: u32) -> Option<&ReleaseRecord> {
+        version
+            .checked_sub(1)
+            .and_then(|index| self.releases.get(index as usize))
+    }
+
+    pub(crate) fn release_mut(&mut self, version: u32) -> Option<&mut ReleaseRecord> {
+        version
+            .checked_sub(1)
+            .and_then(|index| self.releases.get_mut(index as usize))
+    }
+
+    /// The defect an instance running `version` has.
+    pub(crate) fn defect(&self, version: u32) -> Option<Defect> {
+        self.release(version).and_then(|record| record.defect)
+    }
+
+    /// An instance running `version` answered a request.
+    pub(crate) fn count_version(&mut self, version: u32, failed: bool) {
+        let now_s = self.now as f64 / 1e9;
+        match self.release_mut(version) {
+            Some(record) => {
+                if failed {
+                    record.failed += 1;
+                } else {
+                    record.completed += 1;
+                }
+                if record.first_traffic_s.is_none() {
+                    record.first_traffic_s = Some(now_s);
+                }
+            }
+            None if failed => self.initial_version_counts.1 += 1,
+            None => self.initial_version_counts.0 += 1,
         }
     }
 

@@ -25,6 +25,9 @@ pub struct Design {
     pub links: Vec<Link>,
     pub alert_rules: Vec<AlertRule>,
     pub faults: Vec<ScheduledFault>,
+    /// Releases committed to a pipeline at a simulated time (see [`crate::release`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub releases: Vec<crate::release::ScheduledRelease>,
 }
 
 /// One box on the canvas.
@@ -125,6 +128,8 @@ pub enum AlertMetric {
     Throughput,
     /// Cache hit ratio, 0..=1.
     HitRatio,
+    /// Failed payments / all payments, 0..=1 (what users paying feel).
+    PaymentErrorRate,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,7 +168,7 @@ pub enum RuleKind {
 
 impl AlertMetric {
     /// Every metric, in the order a rule form lists them.
-    pub const ALL: [AlertMetric; 7] = [
+    pub const ALL: [AlertMetric; 8] = [
         AlertMetric::ErrorRate,
         AlertMetric::Cpu,
         AlertMetric::ResponseTimeP95,
@@ -171,6 +176,7 @@ impl AlertMetric {
         AlertMetric::QueueLength,
         AlertMetric::Throughput,
         AlertMetric::HitRatio,
+        AlertMetric::PaymentErrorRate,
     ];
 
     /// The name shown to people.
@@ -183,6 +189,7 @@ impl AlertMetric {
             AlertMetric::QueueLength => "Queue length",
             AlertMetric::Throughput => "Requests / second",
             AlertMetric::HitRatio => "Cache hit ratio",
+            AlertMetric::PaymentErrorRate => "Payment error rate",
         }
     }
 
@@ -196,6 +203,7 @@ impl AlertMetric {
             AlertMetric::QueueLength => "queue_length",
             AlertMetric::Throughput => "throughput",
             AlertMetric::HitRatio => "hit_ratio",
+            AlertMetric::PaymentErrorRate => "payment_error_rate",
         }
     }
 }
@@ -525,6 +533,8 @@ struct RawDesign {
     alert_rules: Vec<AlertRule>,
     #[serde(default)]
     faults: Vec<ScheduledFault>,
+    #[serde(default)]
+    releases: Vec<crate::release::ScheduledRelease>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -621,6 +631,7 @@ impl Design {
             links: raw.links,
             alert_rules: raw.alert_rules,
             faults: raw.faults,
+            releases: raw.releases,
         })
     }
 

@@ -106,7 +106,7 @@ fn status_line(cause: CauseKind) -> &'static str {
     match cause {
         CauseKind::QueueFull | CauseKind::Overloaded => "503 Server Error: Service Unavailable",
         CauseKind::Timeout | CauseKind::ClientTimeout => "504 Server Error: Gateway Timeout",
-        CauseKind::PoolExhausted => "500 Server Error: Internal Server Error",
+        CauseKind::PoolExhausted | CauseKind::Defect => "500 Server Error: Internal Server Error",
         CauseKind::BackendDown
         | CauseKind::NoHealthyBackend
         | CauseKind::OutOfMemory
@@ -130,13 +130,39 @@ fn node_exception(
         NodeKind::Database => "db",
         NodeKind::Service => "service",
         // A group's instances are servers running the same code.
-        NodeKind::Server | NodeKind::AutoscalingGroup | NodeKind::Users | NodeKind::Monitoring => {
-            "server"
-        }
+        NodeKind::Server
+        | NodeKind::AutoscalingGroup
+        | NodeKind::Users
+        | NodeKind::Monitoring
+        | NodeKind::Pipeline => "server",
     };
     let at = |function: &str| format!("{module}.{function}");
     let node = &failure.node;
     match (failure.cause, kind) {
+        // A bug shipped in a release: the exception its code raises, where the request type's
+        // handler runs.
+        (CauseKind::Defect, _) => match request_type {
+            RequestType::Payment => (
+                "KeyError",
+                format!("'currency' ({cause})"),
+                at("payments.charge"),
+            ),
+            RequestType::Write => (
+                "IntegrityError",
+                format!("NOT NULL constraint failed: posts.author_id ({cause})"),
+                at("posts.create"),
+            ),
+            RequestType::Read => (
+                "AttributeError",
+                format!("'NoneType' object has no attribute 'items' ({cause})"),
+                at("views.render"),
+            ),
+            RequestType::StaticAsset => (
+                "FileNotFoundError",
+                format!("[Errno 2] No such file or directory: 'static/app.js' ({cause})"),
+                at("static.serve"),
+            ),
+        },
         (CauseKind::PoolExhausted, _) => (
             "TimeoutError",
             format!("QueuePool limit reached, connection timed out ({cause})"),

@@ -112,6 +112,7 @@ pub mod pack;
 pub mod params;
 pub mod presets;
 mod random;
+pub mod release;
 mod replay;
 pub mod run_event;
 pub mod run_file;

@@ -37,6 +37,8 @@ pub enum FailureCause {
     LinkLoss { from: u32, to: u32 },
     /// The node has nowhere to send the request.
     NoRoute { node: u32 },
+    /// A bug in the release (version id `release`) the instance runs.
+    Defect { node: u32, release: u32 },
 }
 
 /// The cause without its node, for per-node counts.
@@ -54,10 +56,11 @@ pub enum CauseKind {
     Partition,
     LinkLoss,
     NoRoute,
+    Defect,
 }
 
 impl CauseKind {
-    pub const COUNT: usize = 11;
+    pub const COUNT: usize = 12;
     pub const ALL: [CauseKind; CauseKind::COUNT] = [
         CauseKind::ClientTimeout,
         CauseKind::Timeout,
@@ -70,6 +73,7 @@ impl CauseKind {
         CauseKind::Partition,
         CauseKind::LinkLoss,
         CauseKind::NoRoute,
+        CauseKind::Defect,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -85,6 +89,7 @@ impl CauseKind {
             CauseKind::Partition => "network partition",
             CauseKind::LinkLoss => "lost on link",
             CauseKind::NoRoute => "nowhere to send it",
+            CauseKind::Defect => "bug in the release",
         }
     }
 }
@@ -103,6 +108,7 @@ impl FailureCause {
             FailureCause::Partition { .. } => CauseKind::Partition,
             FailureCause::LinkLoss { .. } => CauseKind::LinkLoss,
             FailureCause::NoRoute { .. } => CauseKind::NoRoute,
+            FailureCause::Defect { .. } => CauseKind::Defect,
         }
     }
 
@@ -117,7 +123,8 @@ impl FailureCause {
             | FailureCause::Overloaded { node }
             | FailureCause::PoolExhausted { node }
             | FailureCause::OutOfMemory { node }
-            | FailureCause::NoRoute { node } => node,
+            | FailureCause::NoRoute { node }
+            | FailureCause::Defect { node, .. } => node,
             FailureCause::Partition { to, .. } | FailureCause::LinkLoss { to, .. } => to,
         }
     }
@@ -206,6 +213,9 @@ pub struct SeriesPoint {
     pub connections: f64,
     /// Cache hit ratio over the second, 0..=1 (NaN-free: 0 when no lookups).
     pub hit_ratio: f64,
+    /// Payment responses in the second, and the failed share of them, 0..=1 (0 when none).
+    pub payments: f64,
+    pub payment_error_rate: f64,
 }
 
 /// Seconds of history kept per node.

@@ -15,11 +15,13 @@ pub enum NodeKind {
     Database,
     Service,
     Monitoring,
+    /// CI/CD: builds, tests and deploys releases to the servers its deploy links point at.
+    Pipeline,
 }
 
 impl NodeKind {
     /// All kinds, in palette order.
-    pub const ALL: [NodeKind; 9] = [
+    pub const ALL: [NodeKind; 10] = [
         NodeKind::Users,
         NodeKind::LoadBalancer,
         NodeKind::Server,
@@ -29,6 +31,7 @@ impl NodeKind {
         NodeKind::Database,
         NodeKind::Service,
         NodeKind::Monitoring,
+        NodeKind::Pipeline,
     ];
 
     /// The name shown to people.
@@ -43,6 +46,7 @@ impl NodeKind {
             NodeKind::Database => "Database",
             NodeKind::Service => "Service",
             NodeKind::Monitoring => "Monitoring",
+            NodeKind::Pipeline => "CI/CD pipeline",
         }
     }
 
@@ -58,6 +62,7 @@ impl NodeKind {
             NodeKind::Database => "database",
             NodeKind::Service => "service",
             NodeKind::Monitoring => "monitoring",
+            NodeKind::Pipeline => "pipeline",
         }
     }
 

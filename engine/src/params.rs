@@ -21,6 +21,7 @@ pub enum NodeParams {
     Database(DatabaseParams),
     Service(ServerParams),
     Monitoring(MonitoringParams),
+    Pipeline(PipelineParams),
 }
 
 impl NodeParams {
@@ -36,6 +37,7 @@ impl NodeParams {
             NodeParams::Database(_) => NodeKind::Database,
             NodeParams::Service(_) => NodeKind::Service,
             NodeParams::Monitoring(_) => NodeKind::Monitoring,
+            NodeParams::Pipeline(_) => NodeKind::Pipeline,
         }
     }
 
@@ -53,6 +55,7 @@ impl NodeParams {
             NodeKind::Database => NodeParams::Database(DatabaseParams::default()),
             NodeKind::Service => NodeParams::Service(ServerParams::service_default()),
             NodeKind::Monitoring => NodeParams::Monitoring(MonitoringParams::default()),
+            NodeKind::Pipeline => NodeParams::Pipeline(PipelineParams::default()),
         }
     }
 
@@ -85,6 +88,7 @@ impl NodeParams {
             NodeKind::Database => NodeParams::Database(parse(value)?),
             NodeKind::Service => NodeParams::Service(parse(value)?),
             NodeKind::Monitoring => NodeParams::Monitoring(parse(value)?),
+            NodeKind::Pipeline => NodeParams::Pipeline(parse(value)?),
         })
     }
 }
@@ -895,6 +899,164 @@ impl Default for MonitoringParams {
             cost_per_hour: 0.05,
             log_shipper: LogShipper::Direct,
             buffer_limit_mb: 512.0,
+        }
+    }
+}
+
+/// A CI/CD pipeline ("Build & Deploy"): the stages a release goes through and how it reaches the
+/// servers its deploy links point at (see `crate::nodes::pipeline` and `crate::rollout`).
+///
+/// Defaults and their sources: the rolling numbers are a Kubernetes Deployment's (`maxSurge` and
+/// `maxUnavailable` 25 %, `progressDeadlineSeconds` 600, readiness probe `periodSeconds` 10); the
+/// canary analysis follows Flagger (request success rate ≥ 99 %, request duration p99 ≤ 500 ms, as
+/// in its documented analysis), with classroom timings (check every 30 s, step 10 %, up to 50 %,
+/// 3 failed checks roll back); blue-green keeps the old fleet 30 s after the switch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PipelineParams {
+    /// The CI system these settings follow (a label; see `crate::flavours`).
+    pub flavour: PipelineFlavour,
+    /// Lint and static checks, seconds.
+    pub checks_s: f64,
+    /// Compile and package, seconds.
+    pub build_s: f64,
+    /// The test suite, seconds.
+    pub test_s: f64,
+    /// Chance that the test stage catches a release's defect, 0..=1 (a caught defect stops the run).
+    pub catches: f64,
+    /// Who lets a tested release go to production.
+    pub approval: Approval,
+    /// A wait-timer approval's wait, seconds.
+    pub approval_wait_s: f64,
+    pub strategy: DeployStrategy,
+    /// Rolling: extra instances allowed during the rollout, share of the fleet (rounded up).
+    pub max_surge: f64,
+    /// Rolling: instances that may be unavailable, share of the fleet (rounded down).
+    pub max_unavailable: f64,
+    /// Readiness probe period, seconds: a new instance serves from the first probe after its cold
+    /// start.
+    pub readiness_period_s: f64,
+    /// A rollout that makes no progress this long is reported failed (and left as it is).
+    pub progress_deadline_s: f64,
+    /// Blue-green: the old fleet is kept this long after the switch, for an instant switch back.
+    pub blue_green_keep_s: f64,
+    /// Canary: seconds between analysis checks.
+    pub canary_interval_s: f64,
+    /// Canary: weight added after each passed check, 0..=1.
+    pub canary_step: f64,
+    /// Canary: the weight at which a passed check promotes, 0..=1.
+    pub canary_max_weight: f64,
+    /// Canary: failed checks that roll back.
+    pub canary_threshold: u32,
+    /// Canary: a check passes with at least this success rate, 0..=1 ...
+    pub canary_success_rate: f64,
+    /// ... and a 99th-percentile response time at most this, milliseconds.
+    pub canary_p99_ms: f64,
+    pub cost_per_hour: f64,
+}
+
+/// The CI system a pipeline follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PipelineFlavour {
+    #[default]
+    Generic,
+    /// GitHub Actions: approval by an environment's required reviewers or its wait timer.
+    GithubActions,
+    /// Jenkins: approval by a Pipeline `input` step.
+    Jenkins,
+}
+
+/// Who lets a tested release go to production.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approval {
+    /// Straight on.
+    #[default]
+    None,
+    /// Someone presses Approve.
+    Manual,
+    /// A wait timer (`approval_wait_s`).
+    Wait,
+}
+
+/// How a release replaces the running version.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeployStrategy {
+    /// Every instance stops, then the new version starts: downtime.
+    Recreate,
+    /// New instances replace old ones a few at a time (a Kubernetes Deployment).
+    #[default]
+    Rolling,
+    /// A whole new fleet, then one switch of all traffic.
+    BlueGreen,
+    /// A little traffic to the new version, more after each passed check.
+    Canary,
+}
+
+impl DeployStrategy {
+    pub const ALL: [DeployStrategy; 4] = [
+        DeployStrategy::Recreate,
+        DeployStrategy::Rolling,
+        DeployStrategy::BlueGreen,
+        DeployStrategy::Canary,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DeployStrategy::Recreate => "recreate",
+            DeployStrategy::Rolling => "rolling",
+            DeployStrategy::BlueGreen => "blue-green",
+            DeployStrategy::Canary => "canary",
+        }
+    }
+
+    /// Whether it needs a fleet it can grow (an autoscaling group), not single servers.
+    pub fn needs_group(self) -> bool {
+        matches!(self, DeployStrategy::BlueGreen | DeployStrategy::Canary)
+    }
+}
+
+impl Default for PipelineParams {
+    fn default() -> Self {
+        PipelineParams {
+            flavour: PipelineFlavour::Generic,
+            checks_s: 30.0,
+            build_s: 90.0,
+            test_s: 120.0,
+            catches: 0.6,
+            approval: Approval::None,
+            approval_wait_s: 0.0,
+            strategy: DeployStrategy::Rolling,
+            max_surge: 0.25,
+            max_unavailable: 0.25,
+            readiness_period_s: 10.0,
+            progress_deadline_s: 600.0,
+            blue_green_keep_s: 30.0,
+            canary_interval_s: 30.0,
+            canary_step: 0.1,
+            canary_max_weight: 0.5,
+            canary_threshold: 3,
+            canary_success_rate: 0.99,
+            canary_p99_ms: 500.0,
+            cost_per_hour: 0.0,
+        }
+    }
+}
+
+impl PipelineParams {
+    /// Kubernetes' rounding: (max surge rounded up, max unavailable rounded down) for a fleet of
+    /// `n`; both zero is not allowed, so one may be unavailable then.
+    pub fn rolling_limits(&self, n: u32) -> (u32, u32) {
+        let surge = (self.max_surge * f64::from(n) - 1e-9).ceil().max(0.0) as u32;
+        let unavailable = (self.max_unavailable * f64::from(n) + 1e-9)
+            .floor()
+            .max(0.0) as u32;
+        if surge == 0 && unavailable == 0 {
+            (0, 1)
+        } else {
+            (surge, unavailable)
         }
     }
 }

@@ -2,8 +2,13 @@
 //! 1200 × 600 px canvas. Each is valid and runs at a busy but stable load (about 60–70 % CPU).
 
 use crate::NodeKind;
-use crate::design::{AlertRule, CURRENT_VERSION, Design, Link, Node};
+use crate::design::{
+    AlertMetric, AlertRule, CURRENT_VERSION, Channel, Comparison, Design, Link, Node, RuleKind,
+    Severity,
+};
 use crate::params::{Algorithm, NodeParams, RequestMix, ServiceTime, ServiceTimes, Tier};
+use crate::params::{DeployStrategy, RequestType};
+use crate::release::{Defect, Release, ScheduledRelease};
 
 /// Every preset with a short title, in story order.
 pub fn all() -> Vec<(&'static str, Design)> {
@@ -12,6 +17,7 @@ pub fn all() -> Vec<(&'static str, Design)> {
         ("Vertical scaling", vertical_scaling()),
         ("Horizontal scaling", horizontal_scaling()),
         ("Distributed", distributed()),
+        ("Release day", release_day()),
     ]
 }
 
@@ -24,6 +30,7 @@ fn design(name: &str, nodes: Vec<Node>, links: Vec<Link>) -> Design {
         links,
         alert_rules: Vec::new(),
         faults: Vec::new(),
+        releases: Vec::new(),
     }
 }
 
@@ -241,5 +248,81 @@ pub fn million_requests_per_second() -> Design {
         ],
         alert_rules: Vec::new(),
         faults: Vec::new(),
+        releases: Vec::new(),
     }
+}
+
+/// Release day: a canary catches a bad payment release. The tests miss the bug (they never pay in
+/// euros), the pipeline sends v2 to 10 % of the traffic, half of its payments fail, "Payment
+/// failed" pages, and three failed canary checks send the traffic back to v1.
+pub fn release_day() -> Design {
+    let mut lb = named(
+        Node::new("lb", NodeKind::LoadBalancer, 380.0, 320.0),
+        "Load balancer",
+    );
+    if let NodeParams::LoadBalancer(params) = &mut lb.params {
+        params.algorithm = Algorithm::LeastConnections;
+    }
+    let mut web = named(
+        Node::new("web", NodeKind::AutoscalingGroup, 680.0, 320.0),
+        "Web servers",
+    );
+    if let NodeParams::AutoscalingGroup(group) = &mut web.params {
+        group.min_instances = 4;
+        group.initial_instances = 4;
+        group.server.cold_start_ms = 20_000.0;
+    }
+    let mut pipeline = named(
+        Node::new("ci", NodeKind::Pipeline, 680.0, 110.0),
+        "Build & Deploy",
+    );
+    if let NodeParams::Pipeline(params) = &mut pipeline.params {
+        params.checks_s = 10.0;
+        params.build_s = 20.0;
+        params.test_s = 30.0;
+        params.catches = 0.0;
+        params.strategy = DeployStrategy::Canary;
+    }
+    let plain = design(
+        "Release day",
+        vec![
+            users(200.0, 100.0, 320.0),
+            lb,
+            web,
+            pipeline,
+            database(1, 1000.0, 320.0),
+        ],
+        vec![
+            Link::new("users", "lb", 30.0),
+            Link::new("lb", "web", 1.0),
+            Link::new("web", "database", 1.0),
+            Link::new("ci", "web", 1.0),
+        ],
+    );
+    let mut design = observed(plain, 1000.0, 110.0);
+    design.alert_rules.push(AlertRule {
+        name: "Payments failing".to_owned(),
+        metric: AlertMetric::PaymentErrorRate,
+        node: None,
+        kind: RuleKind::Threshold,
+        comparison: Comparison::Above,
+        threshold: 0.02,
+        for_s: 10.0,
+        severity: Severity::Critical,
+        channel: Channel::Pagerduty,
+        message: "Payment failed".to_owned(),
+    });
+    design.releases.push(ScheduledRelease {
+        at_s: 5.0,
+        pipeline: "ci".to_owned(),
+        release: Release {
+            version: "v2".to_owned(),
+            defect: Some(Defect::ErrorRate {
+                request_type: RequestType::Payment,
+                rate: 0.5,
+            }),
+            expedited: false,
+        },
+    });
+    design
 }

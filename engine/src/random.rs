@@ -40,6 +40,8 @@ pub(crate) enum Purpose {
     Loss = 9,
     /// A users node's requests' work: each request carries a seed its service times are drawn from.
     Work = 10,
+    /// A release's defect at the node's instances, and a pipeline's test stage.
+    Releases = 11,
 }
 
 /// The random streams of one node, one per [`Purpose`].
@@ -55,6 +57,7 @@ pub(crate) struct Streams {
     pub(crate) keys: Random,
     pub(crate) loss: Random,
     pub(crate) work: Random,
+    pub(crate) releases: Random,
 }
 
 impl Streams {
@@ -72,6 +75,7 @@ impl Streams {
             keys: stream(Purpose::Keys),
             loss: stream(Purpose::Loss),
             work: stream(Purpose::Work),
+            releases: stream(Purpose::Releases),
         }
     }
 }

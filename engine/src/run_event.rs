@@ -6,6 +6,9 @@
 
 use serde::Serialize;
 
+use crate::params::DeployStrategy;
+use crate::release::{Stage, StageOutcome};
+
 use crate::design::Fault;
 use crate::error_report::ErrorReport;
 use crate::metrics::CauseKind;
@@ -104,6 +107,56 @@ pub enum RunEvent {
     MinimumRaised { minimum: u32, instance: u32 },
     /// A live edit lowered the group's maximum below the instances it counts: `instance` drains.
     MaximumLowered { maximum: u32, instance: u32 },
+
+    /// A release was committed to a pipeline (`expedited`: a hot fix).
+    ReleaseCommitted { version: String, expedited: bool },
+    /// A pipeline stage started, passed, failed or was skipped for a release.
+    StageChanged {
+        version: String,
+        stage: Stage,
+        outcome: StageOutcome,
+    },
+    /// A release waits for someone to press Approve.
+    AwaitingApproval { version: String },
+    /// A target started deploying a release with a strategy.
+    DeployStarted {
+        version: String,
+        strategy: DeployStrategy,
+        instances: u32,
+    },
+    /// A rollout batch: `started` new instances booting, `draining` old ones taken out.
+    RolloutBatch {
+        version: String,
+        started: u32,
+        draining: u32,
+        ready: u32,
+        wanted: u32,
+    },
+    /// A new instance's readiness probe keeps failing: it never serves.
+    NotReady,
+    /// The share of a target's traffic the release gets changed.
+    TrafficShifted { version: String, share: f64 },
+    /// A canary analysis check: passed or failed, with what it measured.
+    CanaryCheck {
+        version: String,
+        passed: bool,
+        success_rate: f64,
+        p99_ms: f64,
+        requests: u64,
+        failed_checks: u32,
+    },
+    /// A release reached all of a target's traffic.
+    Promoted { version: String },
+    /// Traffic went back to `to` (automatically or by the Roll back button).
+    RolledBack {
+        version: String,
+        to: String,
+        reason: String,
+    },
+    /// A rollout made no progress within its deadline: reported failed, left as it is.
+    RolloutStalled { version: String, deadline_s: f64 },
+    /// A pipeline stage failed (tests caught a defect, a deploy failed): said in Slack.
+    PipelineFailed { message: String },
 
     /// An alert rule started firing (logged on the node that gave the value).
     AlertFired { rule: String, value: f64 },

@@ -13,7 +13,7 @@ use crate::core::{CallId, Core, Event, LinkIndex, LinkState, NodeIndex, Timer};
 use crate::design::{Design, Fault, Link, ScheduledFault};
 use crate::metrics::{CauseKind, LinkMetrics, LogKind, LogLevel, LogLine, SeriesPoint};
 use crate::nodes::{NodeState, server, worker_count};
-use crate::params::NodeParams;
+use crate::params::{NodeParams, RequestType};
 use crate::random::to_ns;
 use crate::run_event::RunEvent;
 use crate::snapshot::{
@@ -62,6 +62,19 @@ pub enum LiveCommand {
     Explain {
         node: String,
         on: bool,
+    },
+    /// Commit a release to a pipeline (it goes through the stages, then deploys).
+    CommitRelease {
+        pipeline: String,
+        release: crate::release::Release,
+    },
+    /// Approve the release waiting at a pipeline's manual approval.
+    Approve {
+        pipeline: String,
+    },
+    /// Redeploy the version before the one a pipeline is deploying (or deployed last).
+    RollBack {
+        pipeline: String,
     },
 }
 
@@ -378,6 +391,14 @@ impl Simulation {
                     Timer::EvaluateRules => "evaluates alert rules",
                     Timer::Notify => "sends the alert notifications due",
                     Timer::Deregistered { .. } => "a removed backend's deregistration delay ends",
+                    Timer::Stage { .. } => "a pipeline stage ends",
+                    Timer::Deploy { .. } => "a deploy reaches its target",
+                    Timer::DeployReport { .. } => "a target reports how its deploy ended",
+                    Timer::CanaryCheck { .. } => "a canary analysis check is due",
+                    Timer::SwitchWindow { .. } => "the blue fleet's keep window ends",
+                    Timer::ProgressDeadline { .. } => "a rollout's progress deadline is due",
+                    Timer::Leak { .. } => "a leaking instance runs out of memory",
+                    Timer::Commit { .. } => "a scheduled release is committed",
                 };
                 format!("{}: {what}", name(node))
             }
@@ -526,7 +547,15 @@ impl Simulation {
                 log_lines += responses;
             }
             let lookups = metrics.window_hits + metrics.window_misses;
+            let payment = &metrics.by_type[RequestType::Payment.index()];
+            let payments = payment.window_completed + payment.window_failed;
             let point = SeriesPoint {
+                payments: payments as f64,
+                payment_error_rate: if payments > 0 {
+                    payment.window_failed as f64 / payments as f64
+                } else {
+                    0.0
+                },
                 time_s: now as f64 / 1e9,
                 throughput: responses as f64,
                 error_rate: if responses > 0 {

@@ -92,6 +92,45 @@ pub struct NodeSnapshot {
     pub explanation: Option<RouteExplanation>,
     /// What a cache holds and refuses (caches without a fixed hit ratio).
     pub cache: Option<CacheFigures>,
+    /// Servers and groups: the versions their instances run, the design's own first (empty
+    /// until a release is committed anywhere).
+    pub versions: Vec<VersionFigures>,
+    /// Pipelines: where their releases stand.
+    pub pipeline: Option<PipelineFigures>,
+}
+
+/// The instances of one version at a server or group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VersionFigures {
+    /// Its version id (0 for the design's own) and name.
+    pub id: u32,
+    pub version: String,
+    /// Instances serving, starting (booting or not ready), draining, and running out of rotation
+    /// (a blue-green fleet before or after the switch).
+    pub serving: u32,
+    pub starting: u32,
+    pub draining: u32,
+    pub idle: u32,
+    /// The share of new requests it gets, 0..=1.
+    pub share: f64,
+}
+
+/// A pipeline's state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PipelineFigures {
+    /// The release in the stages, its stage, when the stage started and how long it lasts
+    /// (`None`: until someone approves).
+    pub current: Option<(String, crate::release::Stage, f64, Option<f64>)>,
+    /// A release waiting for Approve.
+    pub awaiting_approval: Option<String>,
+    /// The release being deployed.
+    pub deploying: Option<String>,
+    /// The version serving production.
+    pub live: String,
+    /// Releases waiting for their turn.
+    pub queued: u32,
+    /// Whether Roll back has something to go back to.
+    pub can_roll_back: bool,
 }
 
 /// A cache's memory: keys held, evictions and refused stores since the start, and, for Memcached's
@@ -198,6 +237,9 @@ pub struct Snapshot {
     pub events_processed: u64,
     /// When the log store was down, and what its shipper buffered and lost meanwhile.
     pub log_outages: Vec<crate::log_shipping::LogOutage>,
+    /// Every release committed so far, oldest first, and the DORA keys measured from them.
+    pub releases: Vec<crate::release::ReleaseRecord>,
+    pub dora: crate::release::Dora,
 }
 
 impl Snapshot {

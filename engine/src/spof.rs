@@ -157,7 +157,7 @@ impl<'a> Graph<'a> {
                 first.map_or(1.0, next) * others
             }
             NodeParams::Database(_) => 1.0,
-            NodeParams::Users(_) | NodeParams::Monitoring(_) => 0.0,
+            NodeParams::Users(_) | NodeParams::Monitoring(_) | NodeParams::Pipeline(_) => 0.0,
         }
     }
 

@@ -9,8 +9,10 @@ use crate::NodeKind;
 use crate::design::{Design, Fault, RuleKind};
 use crate::params::{
     AutoscalingGroupParams, CacheParams, CdnParams, DatabaseParams, LoadBalancerParams,
-    MonitoringParams, NodeParams, RatePattern, ServerParams, ServiceTime, UsersParams,
+    MonitoringParams, NodeParams, PipelineParams, RatePattern, ServerParams, ServiceTime,
+    UsersParams,
 };
+use crate::release::{Defect, Release};
 
 /// A problem with a design, located by a JSON path such as `nodes[2].params.workers`
 /// (empty for problems with the whole document).
@@ -18,6 +20,14 @@ use crate::params::{
 pub struct DesignError {
     pub path: String,
     pub problem: Problem,
+}
+
+/// The problems of a release about to be committed (its version name and defect's numbers), with
+/// paths inside the release.
+pub fn release_problems(release: &Release) -> Vec<DesignError> {
+    let mut checker = Checker { errors: Vec::new() };
+    checker.release("release", release);
+    checker.errors
 }
 
 /// What is wrong.
@@ -168,6 +178,11 @@ pub fn link_allowed(from: NodeKind, to: NodeKind) -> Result<(), LinkRefusal> {
         (Monitoring, _) | (_, Monitoring) => {
             refuse("monitoring watches every node by itself and takes no requests; no link needed")
         }
+        (Pipeline, Server | AutoscalingGroup) => Ok(()),
+        (Pipeline, _) => refuse(
+            "a pipeline deploys releases to servers and autoscaling groups (its links carry no traffic)",
+        ),
+        (_, Pipeline) => refuse("a pipeline takes no requests; draw its deploy links from it"),
         (_, Users) => refuse("users only send requests, they never receive them"),
         (Database, _) => refuse("a database answers queries and calls nothing further"),
         (Users, Cache | Database) => refuse(
@@ -613,6 +628,99 @@ impl Checker {
         );
     }
 
+    fn release(&mut self, path: &str, release: &Release) {
+        let length = release.version.chars().count();
+        if release.version.trim().is_empty() || length > 40 {
+            self.push(
+                format!("{path}.version"),
+                Problem::OutOfRange {
+                    message: format!("a version needs a name of 1 to 40 characters, got {length}"),
+                },
+            );
+        }
+        let path = format!("{path}.defect");
+        match release.defect {
+            Some(Defect::ErrorRate { rate, .. }) => {
+                self.range(&format!("{path}.rate"), rate, 0.0, 1.0);
+            }
+            Some(Defect::Latency { factor }) => {
+                self.range(&format!("{path}.factor"), factor, 1.0, 1000.0);
+            }
+            Some(Defect::Crash { after_s }) => {
+                self.range(&format!("{path}.after_s"), after_s, 1.0, DAY_S);
+            }
+            Some(Defect::FailingHealthCheck) | None => {}
+        }
+    }
+
+    fn pipeline(&mut self, path: &str, pipeline: &PipelineParams) {
+        for (field, value) in [
+            ("checks_s", pipeline.checks_s),
+            ("build_s", pipeline.build_s),
+            ("test_s", pipeline.test_s),
+            ("approval_wait_s", pipeline.approval_wait_s),
+            ("blue_green_keep_s", pipeline.blue_green_keep_s),
+        ] {
+            self.range(&format!("{path}.{field}"), value, 0.0, DAY_S);
+        }
+        for (field, value) in [
+            ("catches", pipeline.catches),
+            ("max_surge", pipeline.max_surge),
+            ("max_unavailable", pipeline.max_unavailable),
+            ("canary_success_rate", pipeline.canary_success_rate),
+        ] {
+            self.range(&format!("{path}.{field}"), value, 0.0, 1.0);
+        }
+        self.range(
+            &format!("{path}.canary_step"),
+            pipeline.canary_step,
+            0.01,
+            1.0,
+        );
+        self.range(
+            &format!("{path}.canary_max_weight"),
+            pipeline.canary_max_weight,
+            0.01,
+            0.99,
+        );
+        self.range(
+            &format!("{path}.readiness_period_s"),
+            pipeline.readiness_period_s,
+            0.0,
+            3600.0,
+        );
+        self.range(
+            &format!("{path}.progress_deadline_s"),
+            pipeline.progress_deadline_s,
+            1.0,
+            DAY_S,
+        );
+        self.range(
+            &format!("{path}.canary_interval_s"),
+            pipeline.canary_interval_s,
+            1.0,
+            3600.0,
+        );
+        self.count(
+            &format!("{path}.canary_threshold"),
+            pipeline.canary_threshold,
+            1,
+            100,
+        );
+        self.range(
+            &format!("{path}.canary_p99_ms"),
+            pipeline.canary_p99_ms,
+            1.0,
+            3_600_000.0,
+        );
+        self.range(
+            &format!("{path}.cost_per_hour"),
+            pipeline.cost_per_hour,
+            0.0,
+            1e6,
+        );
+    }
+
     fn monitoring(&mut self, path: &str, monitoring: &MonitoringParams) {
         self.range(
             &format!("{path}.scrape_interval_s"),
@@ -693,6 +801,7 @@ impl Design {
                 NodeParams::Cdn(cdn) => checker.cdn(&path, cdn),
                 NodeParams::Database(database) => checker.database(&path, database),
                 NodeParams::Monitoring(monitoring) => checker.monitoring(&path, monitoring),
+                NodeParams::Pipeline(pipeline) => checker.pipeline(&path, pipeline),
             }
         }
         if !self.nodes.iter().any(|node| node.kind() == NodeKind::Users) {
@@ -784,6 +893,47 @@ impl Design {
             };
             checker.range(&format!("{path}.threshold"), rule.threshold, 0.0, max);
             checker.range(&format!("{path}.for_s"), rule.for_s, 0.0, DAY_S);
+        }
+        for (index, scheduled) in self.releases.iter().enumerate() {
+            let path = format!("releases[{index}]");
+            checker.range(&format!("{path}.at_s"), scheduled.at_s, 0.0, 365.0 * DAY_S);
+            match seen.get(scheduled.pipeline.as_str()) {
+                None => checker.push(
+                    format!("{path}.pipeline"),
+                    Problem::UnknownNode {
+                        id: scheduled.pipeline.clone(),
+                    },
+                ),
+                Some(&node) if self.nodes[node].kind() != NodeKind::Pipeline => checker.push(
+                    format!("{path}.pipeline"),
+                    Problem::OutOfRange {
+                        message: format!("\"{}\" is not a pipeline", scheduled.pipeline),
+                    },
+                ),
+                Some(_) => {}
+            }
+            checker.release(&format!("{path}.release"), &scheduled.release);
+        }
+        // Blue-green and canary launch a second fleet: only an autoscaling group can.
+        for (index, link) in self.links.iter().enumerate() {
+            let (Some(from), Some(to)) = (self.node(&link.from), self.node(&link.to)) else {
+                continue;
+            };
+            if let NodeParams::Pipeline(pipeline) = &from.params
+                && pipeline.strategy.needs_group()
+                && to.kind() == NodeKind::Server
+            {
+                checker.push(
+                    format!("links[{index}].to"),
+                    Problem::OutOfRange {
+                        message: format!(
+                            "a {} deploy starts a second fleet, which a single server cannot: \
+                             link the pipeline to an autoscaling group, or deploy rolling or recreate",
+                            pipeline.strategy.label()
+                        ),
+                    },
+                );
+            }
         }
         for (index, fault) in self.faults.iter().enumerate() {
             let path = format!("faults[{index}]");

@@ -64,6 +64,7 @@ fn main() -> ExitCode {
                 Some("vertical") => presets::vertical_scaling(),
                 Some("horizontal") => presets::horizontal_scaling(),
                 Some("distributed") => presets::distributed(),
+                Some("release") => presets::release_day(),
                 _ => return usage(),
             };
             println!("{}", design.to_json());

@@ -14,6 +14,7 @@
 use crate::core::{CallId, Core, NodeIndex, Timer};
 use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
+use crate::nodes::rollout::Rollout;
 use crate::nodes::server::{Crash, Dependencies, Instance, InstanceState, Routing};
 use crate::params::{AutoscalingGroupParams, ScalingMetric};
 use crate::random::to_ns;
@@ -30,6 +31,10 @@ pub(crate) struct AutoscalingGroup {
     pub(crate) slow_factor: f64,
     /// The aggregated resolution's weight, for members created later.
     pub(crate) aggregated: Option<u64>,
+    /// The version new instances run (a release's version id; see `crate::release`).
+    pub(crate) version: u32,
+    /// A deploy in progress (see `crate::nodes::rollout`).
+    pub(crate) rollout: Option<Rollout>,
 }
 
 impl AutoscalingGroup {
@@ -55,6 +60,8 @@ impl AutoscalingGroup {
             last_action_ns: None,
             slow_factor: 1.0,
             aggregated: None,
+            version: 0,
+            rollout: None,
         }
     }
 
@@ -79,9 +86,18 @@ impl AutoscalingGroup {
 
     pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
         let count = self.members.len();
-        let chosen = (0..count)
-            .map(|offset| (self.cursor + offset) % count.max(1))
-            .find(|&slot| self.members[slot].state == InstanceState::Running);
+        let serves = |m: &Instance| m.state == InstanceState::Running && m.in_rotation;
+        let pick = |members: &[Instance], keep: &dyn Fn(&Instance) -> bool| {
+            (0..count)
+                .map(|offset| (self.cursor + offset) % count.max(1))
+                .find(|&slot| serves(&members[slot]) && keep(&members[slot]))
+        };
+        // A canary splits traffic by weight between the new version and the rest.
+        let chosen = match (self.split(core), self.rollout_release()) {
+            (Some(new), Some(release)) => pick(&self.members, &|m| (m.version == release) == new)
+                .or_else(|| pick(&self.members, &|_| true)),
+            _ => pick(&self.members, &|_| true),
+        };
         match chosen {
             Some(slot) => {
                 self.cursor = slot + 1;
@@ -111,7 +127,7 @@ impl AutoscalingGroup {
                 &mut self.routing,
             );
         }
-        self.retire_drained(core);
+        self.after_retire(core);
     }
 
     pub(crate) fn response(
@@ -124,12 +140,15 @@ impl AutoscalingGroup {
         if let Some(member) = self.members.get_mut(slot) {
             member.response(core, self.index, &self.params.server, parent, failure);
         }
-        self.retire_drained(core);
+        self.after_retire(core);
     }
 
-    fn retire_drained(&mut self, core: &mut Core) {
+    /// Terminates the draining members with nothing left inside; whether any went.
+    pub(crate) fn retire_drained(&mut self, core: &mut Core) -> bool {
+        let mut retired = false;
         for (slot, member) in self.members.iter_mut().enumerate() {
             if member.state == InstanceState::Draining && member.inside == 0 {
+                retired = true;
                 member.state = InstanceState::Down;
                 member.epoch += 1;
                 core.log(
@@ -141,6 +160,14 @@ impl AutoscalingGroup {
                     format!("instance {} drained and terminated", slot + 1),
                 );
             }
+        }
+        retired
+    }
+
+    /// After a member terminated: a rollout may move on.
+    fn after_retire(&mut self, core: &mut Core) {
+        if self.retire_drained(core) && self.rollout.is_some() {
+            self.reconcile(core);
         }
     }
 
@@ -156,8 +183,30 @@ impl AutoscalingGroup {
             }
             Timer::Ready { member, epoch } => {
                 if let Some(instance) = self.members.get_mut(member as usize) {
-                    instance.ready(core, self.index, epoch);
+                    instance.ready(core, self.index, member, epoch);
                 }
+                if self.rollout.is_some() {
+                    self.reconcile(core);
+                }
+            }
+            Timer::Leak { member, epoch } => {
+                if let Some(instance) = self.members.get_mut(member as usize)
+                    && instance.epoch == epoch
+                {
+                    instance.crash(
+                        core,
+                        self.index,
+                        member,
+                        &self.params.server,
+                        Crash::OutOfMemory,
+                    );
+                }
+            }
+            Timer::Deploy { release } => self.deploy(core, release),
+            Timer::ProgressDeadline { .. }
+            | Timer::SwitchWindow { .. }
+            | Timer::CanaryCheck { .. } => {
+                self.rollout_timer(core, timer);
             }
             Timer::Restart { member, epoch } => {
                 if let Some(instance) = self.members.get_mut(member as usize)
@@ -190,6 +239,10 @@ impl AutoscalingGroup {
     }
 
     fn evaluate(&mut self, core: &mut Core) {
+        if self.rollout.is_some() {
+            // The autoscaler pauses while a deploy replaces the instances.
+            return;
+        }
         let now = core.now;
         let cooldown = to_ns(self.params.cooldown_s * 1e9);
         if self
@@ -317,6 +370,8 @@ impl AutoscalingGroup {
             }
         };
         self.members[slot].slow_factor = self.slow_factor;
+        self.members[slot].version = self.version;
+        self.members[slot].in_rotation = true;
         self.last_action_ns = Some(core.now);
         let delay = to_ns(self.params.provisioning_s * 1e9);
         self.members[slot].boot(core, self.index, slot as u32, delay);

@@ -9,6 +9,8 @@ pub(crate) mod cdn;
 pub(crate) mod database;
 pub(crate) mod load_balancer;
 pub(crate) mod monitoring;
+pub(crate) mod pipeline;
+pub(crate) mod rollout;
 pub(crate) mod server;
 pub(crate) mod service;
 pub(crate) mod users;
@@ -43,6 +45,7 @@ pub(crate) enum NodeState {
     Cdn(cdn::Cdn),
     Database(database::Database),
     Monitoring(monitoring::Monitoring),
+    Pipeline(pipeline::Pipeline),
 }
 
 impl NodeState {
@@ -75,6 +78,9 @@ impl NodeState {
                 p,
                 &design.alert_rules,
             )),
+            NodeParams::Pipeline(p) => {
+                NodeState::Pipeline(pipeline::Pipeline::new(core, index, p, design))
+            }
         }
     }
 
@@ -99,6 +105,7 @@ impl NodeState {
             (NodeState::Monitoring(monitoring), NodeParams::Monitoring(p)) => {
                 monitoring.set_params(core, p);
             }
+            (NodeState::Pipeline(pipeline), NodeParams::Pipeline(p)) => pipeline.set_params(p),
             _ => {}
         }
     }
@@ -124,7 +131,10 @@ impl NodeState {
             NodeState::AutoscalingGroup(node) => node.follow_links(core),
             NodeState::Cache(node) => node.follow_links(core),
             // The CDN looks its origin up per request; databases and monitoring call nobody.
-            NodeState::Cdn(_) | NodeState::Database(_) | NodeState::Monitoring(_) => {}
+            NodeState::Cdn(_)
+            | NodeState::Database(_)
+            | NodeState::Monitoring(_)
+            | NodeState::Pipeline(_) => {}
         }
     }
 
@@ -136,7 +146,7 @@ impl NodeState {
             NodeState::Cache(node) => node.arrive(core, call),
             NodeState::Cdn(node) => node.arrive(core, call),
             NodeState::Database(node) => node.arrive(core, call),
-            NodeState::Users(_) | NodeState::Monitoring(_) => {
+            NodeState::Users(_) | NodeState::Monitoring(_) | NodeState::Pipeline(_) => {
                 // Validation forbids links into these; answer anyway rather than lose the call.
                 core.arrived(call);
                 let node = core.calls.get(call).map_or(0, |c| c.node.0);
@@ -168,7 +178,7 @@ impl NodeState {
             NodeState::AutoscalingGroup(node) => node.response(core, parent, failure),
             NodeState::Cache(node) => node.response(core, parent, failure),
             NodeState::Cdn(node) => node.response(core, parent, failure),
-            NodeState::Database(_) | NodeState::Monitoring(_) => {}
+            NodeState::Database(_) | NodeState::Monitoring(_) | NodeState::Pipeline(_) => {}
         }
     }
 
@@ -181,6 +191,7 @@ impl NodeState {
             NodeState::Cdn(node) => node.timer(core, timer),
             NodeState::Database(node) => node.timer(core, timer),
             NodeState::Monitoring(node) => node.timer(core, timer),
+            NodeState::Pipeline(node) => node.timer(core, timer),
             NodeState::Cache(_) => {}
         }
     }
@@ -196,6 +207,7 @@ impl NodeState {
             NodeState::Cdn(node) => node.up,
             NodeState::Database(node) => node.is_up(),
             NodeState::Monitoring(node) => node.up,
+            NodeState::Pipeline(node) => node.up,
         }
     }
 
@@ -212,6 +224,7 @@ impl NodeState {
             NodeState::Cdn(node) => node.up = false,
             NodeState::Database(node) => node.kill(core),
             NodeState::Monitoring(node) => node.kill(core),
+            NodeState::Pipeline(node) => node.up = false,
         }
     }
 
@@ -228,6 +241,7 @@ impl NodeState {
             NodeState::Cdn(node) => node.up = true,
             NodeState::Database(node) => node.restart(core),
             NodeState::Monitoring(node) => node.restart(core),
+            NodeState::Pipeline(node) => node.restart(core),
         }
     }
 
@@ -252,6 +266,10 @@ impl NodeState {
             NodeState::Cdn(node) => node.gauges(),
             NodeState::Database(node) => node.gauges(now),
             NodeState::Monitoring(node) => Gauges {
+                instances: u32::from(node.up),
+                ..Gauges::default()
+            },
+            NodeState::Pipeline(node) => Gauges {
                 instances: u32::from(node.up),
                 ..Gauges::default()
             },
@@ -282,7 +300,7 @@ impl NodeState {
                     .iter_mut()
                     .for_each(|i| i.station.make_fluid(now));
             }
-            NodeState::Cdn(_) | NodeState::Monitoring(_) => {}
+            NodeState::Cdn(_) | NodeState::Monitoring(_) | NodeState::Pipeline(_) => {}
         }
     }
 
@@ -304,7 +322,8 @@ impl NodeState {
             NodeState::Users(_)
             | NodeState::LoadBalancer(_)
             | NodeState::Cdn(_)
-            | NodeState::Monitoring(_) => return None,
+            | NodeState::Monitoring(_)
+            | NodeState::Pipeline(_) => return None,
         }
         Some(total)
     }
@@ -334,6 +353,7 @@ impl NodeState {
             NodeState::Cdn(node) => node.params.cost_per_hour,
             NodeState::Database(node) => node.cost_per_hour(),
             NodeState::Monitoring(node) => node.params().cost_per_hour,
+            NodeState::Pipeline(node) => node.params.cost_per_hour,
         }
     }
 }

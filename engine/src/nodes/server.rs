@@ -27,6 +27,7 @@ use crate::metrics::{FailureCause, LogLevel};
 use crate::nodes::Gauges;
 use crate::params::{RequestType, ServerParams};
 use crate::random::to_ns;
+use crate::release::Defect;
 use crate::run_event::{CrashCause, RunEvent};
 use crate::station::{Admission, FluidAdmission, Station};
 
@@ -119,6 +120,42 @@ pub(crate) struct Instance {
     /// PM2 gave up on it and it has not been started since (counted in the node's
     /// `errored_processes`, which the crash-loop alert reads).
     errored: bool,
+    /// The release it runs (a version id, 0 for the design's own version; see `crate::release`).
+    pub(crate) version: u32,
+    /// Whether its group sends it requests (a blue-green fleet waiting for, or kept after, the
+    /// switch is running but out of rotation).
+    pub(crate) in_rotation: bool,
+    /// Its answers since a canary analysis last looked (kept only while releases exist).
+    pub(crate) tally: Tally,
+}
+
+/// Answers of one instance over an analysis window: a canary check reads its success rate and
+/// 99th percentile.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Tally {
+    pub(crate) completed: u64,
+    pub(crate) failed: u64,
+    pub(crate) latency: crate::histogram::Histogram,
+}
+
+impl Tally {
+    pub(crate) fn add(&mut self, other: &Tally) {
+        self.completed += other.completed;
+        self.failed += other.failed;
+        self.latency.merge(&other.latency);
+    }
+}
+
+/// When a new instance becomes ready: at the first readiness probe (every `period_s`, the first at
+/// its start, Kubernetes' `initialDelaySeconds` 0) that finds its cold start over.
+pub(crate) fn readiness_delay_ns(cold_start_ms: f64, period_s: f64) -> u64 {
+    let cold = to_ns(cold_start_ms * 1e6);
+    let period = to_ns(period_s * 1e9);
+    if period == 0 {
+        cold
+    } else {
+        cold.div_ceil(period) * period
+    }
 }
 
 /// PM2's documented defaults: `exp_backoff_restart_delay` starts at 100 ms and grows ×1.5 to 15 s,
@@ -145,6 +182,9 @@ impl Instance {
             unstable_restarts: 0,
             backoff_ms: 0.0,
             errored: false,
+            version: 0,
+            in_rotation: true,
+            tally: Tally::default(),
         }
     }
 
@@ -234,12 +274,11 @@ impl Instance {
         call: CallId,
         request_type: RequestType,
     ) {
-        let service = core.service_ns(
-            call,
-            node,
-            params.service.get(request_type),
-            self.slow_factor,
-        );
+        let slow = match core.defect(self.version) {
+            Some(Defect::Latency { factor }) => self.slow_factor * factor,
+            _ => self.slow_factor,
+        };
+        let service = core.service_ns(call, node, params.service.get(request_type), slow);
         core.schedule(service, crate::core::Event::ServiceDone { call });
     }
 
@@ -263,6 +302,21 @@ impl Instance {
         }
         let request_type = state.request_type;
         self.requests += 1;
+        if let Some(Defect::ErrorRate {
+            request_type: broken,
+            rate,
+        }) = core.defect(self.version)
+            && broken == request_type
+            && core.streams[node.get()].releases.uniform() < rate
+        {
+            self.start_next(core, node, params);
+            let cause = FailureCause::Defect {
+                node: node.0,
+                release: self.version,
+            };
+            self.finish(core, call, Err(cause));
+            return;
+        }
         let targets = &mut routing.targets;
         if routing.fan_out_all {
             targets.clear();
@@ -349,8 +403,20 @@ impl Instance {
         call: CallId,
         outcome: Result<(), FailureCause>,
     ) {
-        if core.calls.get(call).is_some_and(|c| c.epoch == self.epoch) {
+        if let Some(state) = core.calls.get(call)
+            && state.epoch == self.epoch
+        {
             self.inside = self.inside.saturating_sub(1);
+            if !core.releases.is_empty() {
+                let latency = core.now.saturating_sub(state.arrived);
+                if outcome.is_ok() {
+                    self.tally.completed += 1;
+                } else {
+                    self.tally.failed += 1;
+                }
+                self.tally.latency.record(latency);
+                core.count_version(self.version, outcome.is_err());
+            }
         }
         if let Err(cause) = outcome {
             core.log_call_failure(call, cause);
@@ -468,8 +534,23 @@ impl Instance {
         );
     }
 
-    pub(crate) fn ready(&mut self, core: &mut Core, node: NodeIndex, epoch: u32) {
+    /// Its cold start is over: it runs, unless its release's health check never passes (it then
+    /// stays not ready). A leaking release runs out of memory a set time later.
+    pub(crate) fn ready(&mut self, core: &mut Core, node: NodeIndex, member: u32, epoch: u32) {
         if self.state == InstanceState::Booting && epoch == self.epoch {
+            match core.defect(self.version) {
+                Some(Defect::FailingHealthCheck) => {
+                    let version = core.release(self.version).map_or("", |r| &r.version);
+                    let text =
+                        format!("readiness probe failed: {version} never answers its health check");
+                    core.log(LogLevel::Warn, node, RunEvent::NotReady, text);
+                    return;
+                }
+                Some(Defect::Crash { after_s }) => {
+                    core.timer(to_ns(after_s * 1e9), node, Timer::Leak { member, epoch });
+                }
+                _ => {}
+            }
             self.state = InstanceState::Running;
             core.log(
                 LogLevel::Info,
@@ -488,6 +569,8 @@ pub(crate) struct Server {
     pub(crate) params: ServerParams,
     pub(crate) instance: Instance,
     routing: Routing,
+    /// A deploy in place waiting for the new version to be ready: (release, deadline generation).
+    pub(crate) deploying: Option<(u32, u32)>,
 }
 
 impl Server {
@@ -500,6 +583,7 @@ impl Server {
         Server {
             index,
             params: params.clone(),
+            deploying: None,
             instance: Instance::new(params, InstanceState::Running),
             routing: Routing {
                 dependencies: Dependencies::of(core, index),
@@ -536,7 +620,27 @@ impl Server {
 
     pub(crate) fn timer(&mut self, core: &mut Core, timer: Timer) {
         match timer {
-            Timer::Ready { epoch, .. } => self.instance.ready(core, self.index, epoch),
+            Timer::Ready { epoch, .. } => {
+                self.instance.ready(core, self.index, 0, epoch);
+                self.deployed(core);
+            }
+            Timer::Leak { epoch, .. } if epoch == self.instance.epoch => {
+                self.instance
+                    .crash(core, self.index, 0, &self.params, Crash::OutOfMemory);
+            }
+            Timer::Deploy { release } => self.deploy(core, release),
+            Timer::ProgressDeadline {
+                release,
+                generation,
+            } if self.deploying == Some((release, generation)) => {
+                self.deploying = None;
+                crate::nodes::rollout::report(
+                    core,
+                    self.index,
+                    release,
+                    crate::nodes::rollout::Report::Stalled,
+                );
+            }
             Timer::Restart { epoch, .. } if epoch == self.instance.epoch => self.restart(core),
             _ => {}
         }

@@ -75,6 +75,47 @@ impl Simulation {
                 self.set_params(&node, params)?;
             }
             LiveCommand::AddServer { node } => self.add_server(&node)?,
+            LiveCommand::CommitRelease { pipeline, release } => {
+                let index = self.require(&pipeline)?;
+                if let Some(error) = crate::validate::release_problems(&release)
+                    .into_iter()
+                    .next()
+                {
+                    return Err(CommandError::Invalid(error));
+                }
+                match &mut self.nodes[index.get()] {
+                    NodeState::Pipeline(node) => {
+                        node.commit(&mut self.core, release);
+                    }
+                    _ => return Err(self.wrong_kind(index)),
+                }
+            }
+            LiveCommand::Approve { pipeline } => {
+                let index = self.require(&pipeline)?;
+                match &mut self.nodes[index.get()] {
+                    NodeState::Pipeline(node) => {
+                        if !node.approve(&mut self.core) {
+                            return Err(CommandError::AtLimit(format!(
+                                "\"{pipeline}\" has no release waiting for approval"
+                            )));
+                        }
+                    }
+                    _ => return Err(self.wrong_kind(index)),
+                }
+            }
+            LiveCommand::RollBack { pipeline } => {
+                let index = self.require(&pipeline)?;
+                match &mut self.nodes[index.get()] {
+                    NodeState::Pipeline(node) => {
+                        if node.roll_back(&mut self.core).is_none() {
+                            return Err(CommandError::AtLimit(format!(
+                                "\"{pipeline}\" has deployed nothing yet: there is no earlier version to go back to"
+                            )));
+                        }
+                    }
+                    _ => return Err(self.wrong_kind(index)),
+                }
+            }
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::histogram::Histogram;
+use crate::nodes::rollout::version_figures;
 
 impl Simulation {
     /// The design as it is now, live changes included.
@@ -163,6 +164,19 @@ impl Simulation {
                     }
                     _ => None,
                 },
+                versions: match state {
+                    NodeState::Server(server) if self.core.kinds[index] == NodeKind::Server => {
+                        version_figures(&self.core, std::slice::from_ref(&server.instance), None)
+                    }
+                    NodeState::AutoscalingGroup(group) => {
+                        version_figures(&self.core, &group.members, group.canary_split())
+                    }
+                    _ => Vec::new(),
+                },
+                pipeline: match state {
+                    NodeState::Pipeline(pipeline) => Some(pipeline.figures(&self.core)),
+                    _ => None,
+                },
             });
         }
         // Links deleted while running are left out; `InFlight::link` indexes the links shown.
@@ -228,6 +242,15 @@ impl Simulation {
             if self.core.removed[index] {
                 continue;
             }
+            if let NodeState::Pipeline(pipeline) = node {
+                let cursor = &mut self.notification_cursors[index];
+                for (sequence, notification) in pipeline.notifications.iter() {
+                    if *sequence >= *cursor as u64 {
+                        notifications.push(notification.clone());
+                        *cursor = *sequence as usize + 1;
+                    }
+                }
+            }
             if let NodeState::Monitoring(monitoring) = node {
                 alerts.extend(monitoring.alerts.statuses().iter().cloned());
                 let cursor = &mut self.notification_cursors[index];
@@ -261,6 +284,8 @@ impl Simulation {
             cost_per_hour,
             events_processed: self.events_processed,
             log_outages: self.log_outages(),
+            releases: self.core.releases.clone(),
+            dora: crate::release::Dora::measure(&self.core.releases, now as f64 / 1e9),
         }
     }
 
@@ -492,6 +517,11 @@ pub struct Report {
     /// The run's system events, oldest first (the last 1 000): crashes, health-check verdicts,
     /// failovers, scaling, faults, alerts, live edits, each with its typed [`RunEvent`].
     pub events: Vec<LogLine>,
+    /// Every release: commit time, stages with their outcome, when its share of traffic moved,
+    /// promoted or rolled back and when, requests answered and failed by its instances.
+    pub releases: Vec<crate::release::ReleaseRecord>,
+    /// The four DORA keys measured from the releases.
+    pub dora: crate::release::Dora,
 }
 
 impl Simulation {
@@ -518,6 +548,8 @@ impl Simulation {
             alerts: snapshot.alerts,
             cost_per_hour: snapshot.cost_per_hour,
             events: self.core.logs.system_lines.iter().cloned().collect(),
+            releases: snapshot.releases,
+            dora: snapshot.dora,
         }
     }
 }
