@@ -108,6 +108,13 @@ pub(crate) fn shift(core: &mut Core, node: NodeIndex, release: u32, share: f64) 
         time_s: now_s,
         share,
     });
+    if share > 0.0 && record.first_traffic_s.is_none() {
+        record.first_traffic_s = Some(now_s);
+        // A defect that reaches users is a failed change, whether or not anyone notices.
+        if record.defect.is_some() {
+            record.failed_change = true;
+        }
+    }
     let version = record.version.clone();
     core.log(
         LogLevel::Info,
@@ -376,6 +383,15 @@ impl AutoscalingGroup {
         let Some(rollout) = self.rollout.clone() else {
             return;
         };
+        if rollout.phase == Phase::Rolling && rollout.weight == 0.0 {
+            // Without a split, traffic follows the instances: the new ones' share of those serving.
+            let serving = self.ready_of(|m| m.in_rotation);
+            if serving > 0 {
+                let share = self.ready_of(|m| m.in_rotation && m.version == release) as f64
+                    / serving as f64;
+                shift(core, self.index, release, share);
+            }
+        }
         let fleet = rollout.fleet as usize;
         match rollout.phase {
             Phase::Stopping => {
