@@ -60,25 +60,25 @@ pub(crate) fn report(core: &mut Core, target: NodeIndex, release: u32, outcome: 
     else {
         return;
     };
-    if outcome == Report::Stalled {
-        if let Some(record) = core.release_mut(release) {
-            record.outcome = ReleaseOutcome::Stalled;
-            record.failed_change = true;
-            let deadline_s = record.plan.progress_deadline_s;
-            let version = record.version.clone();
-            core.log(
-                LogLevel::Error,
-                target,
-                RunEvent::RolloutStalled {
-                    version: version.clone(),
-                    deadline_s,
-                },
-                format!(
-                    "rollout of {version} failed: no progress within its deadline ({deadline_s} s); \
+    if outcome == Report::Stalled
+        && let Some(record) = core.release_mut(release)
+    {
+        record.outcome = ReleaseOutcome::Stalled;
+        record.failed_change = true;
+        let deadline_s = record.plan.progress_deadline_s;
+        let version = record.version.clone();
+        core.log(
+            LogLevel::Error,
+            target,
+            RunEvent::RolloutStalled {
+                version: version.clone(),
+                deadline_s,
+            },
+            format!(
+                "rollout of {version} failed: no progress within its deadline ({deadline_s} s); \
                      it is reported, not rolled back"
-                ),
-            );
-        }
+            ),
+        );
     }
     core.timer(
         0,

@@ -202,7 +202,7 @@ fn canary_plan() -> PipelineParams {
     }
 }
 
-fn with_plan(mut design: Design, plan: PipelineParams) -> Design {
+fn with_plan(mut design: Design, plan: &PipelineParams) -> Design {
     for node in &mut design.nodes {
         if let NodeParams::Pipeline(params) = &mut node.params {
             *params = plan.clone();
@@ -216,7 +216,7 @@ fn a_good_canary_is_promoted_after_max_over_step_intervals() {
     let plan = canary_plan();
     let earliest = plan.canary_interval_s * plan.canary_max_weight / plan.canary_step;
     for seed in 1..=4 {
-        let design = with_plan(fleet(4, DeployStrategy::Canary, 60.0), plan.clone());
+        let design = with_plan(fleet(4, DeployStrategy::Canary, 60.0), &plan);
         let mut simulation = Simulation::new(&design, seed).expect("valid");
         simulation.advance(1.0);
         commit(&mut simulation, release("v2", None));
@@ -249,7 +249,7 @@ fn a_bad_canary_is_rolled_back_within_threshold_intervals() {
     let plan = canary_plan();
     let latest = plan.canary_interval_s * f64::from(plan.canary_threshold);
     for seed in 1..=4 {
-        let design = with_plan(fleet(4, DeployStrategy::Canary, 60.0), plan.clone());
+        let design = with_plan(fleet(4, DeployStrategy::Canary, 60.0), &plan);
         let mut simulation = Simulation::new(&design, seed).expect("valid");
         simulation.advance(1.0);
         let broken = Defect::ErrorRate {
@@ -287,7 +287,7 @@ fn a_canary_takes_its_weight_of_the_requests() {
         canary_interval_s: 3_000.0,
         ..canary_plan()
     };
-    let design = with_plan(fleet(4, DeployStrategy::Canary, 100.0), plan);
+    let design = with_plan(fleet(4, DeployStrategy::Canary, 100.0), &plan);
     let (mut canary, mut all) = (0.0, 0.0);
     for seed in 12..16 {
         let mut simulation = Simulation::new(&design, seed).expect("valid");
@@ -436,7 +436,7 @@ fn the_test_stage_catches_a_defect_as_often_as_catches_says() {
         catches: 0.6,
         ..PipelineParams::default()
     };
-    let design = with_plan(fleet(2, DeployStrategy::Rolling, 1.0), plan);
+    let design = with_plan(fleet(2, DeployStrategy::Rolling, 1.0), &plan);
     let runs = 1_000;
     let mut caught = 0;
     for seed in 0..runs {
@@ -489,7 +489,7 @@ fn dora_keys_of_a_scripted_run_are_exact() {
     ];
     let design = with_plan(
         design,
-        PipelineParams {
+        &PipelineParams {
             checks_s: 10.0,
             build_s: 10.0,
             test_s: 10.0,
@@ -603,12 +603,12 @@ fn refusals_say_why() {
     });
     assert!(wrong.is_err(), "only a pipeline takes releases");
     // Canary to a single server is refused by validation.
-    let mut single = design.clone();
+    let mut single = design;
     single
         .nodes
         .push(Node::new("solo", NodeKind::Server, 0.0, 0.0));
     single.links.push(Link::new("ci", "solo", 1.0));
-    let single = with_plan(single, canary_plan());
+    let single = with_plan(single, &canary_plan());
     let problems = single.problems();
     assert!(
         problems
