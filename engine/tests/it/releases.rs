@@ -617,3 +617,92 @@ fn refusals_say_why() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn a_release_that_never_gets_ready_stalls_and_is_reported_not_rolled_back() {
+    let design = fleet(4, DeployStrategy::Rolling, 20.0);
+    let mut simulation = Simulation::new(&design, 2).expect("valid");
+    simulation.advance(5.0);
+    commit(
+        &mut simulation,
+        release("v2", Some(Defect::FailingHealthCheck)),
+    );
+    let events = watch(&mut simulation, 700.0, |snapshot| {
+        let ready: u32 = versions(snapshot, "web").iter().map(|f| f.serving).sum();
+        assert!(ready >= 3, "maxUnavailable still holds while stuck");
+    });
+    let stalled = events
+        .iter()
+        .find(|(_, _, event)| matches!(event, RunEvent::RolloutStalled { .. }))
+        .map(|(time, ..)| *time)
+        .expect("reported at the progress deadline");
+    assert!((stalled - 605.0).abs() < 1e-6, "stalled at {stalled}");
+    assert!(
+        !events
+            .iter()
+            .any(|(_, _, event)| matches!(event, RunEvent::RolledBack { .. })),
+        "nothing rolls back by itself"
+    );
+    let snapshot = simulation.snapshot();
+    let v2 = record(&snapshot, "v2");
+    assert_eq!(v2.outcome, ReleaseOutcome::Stalled);
+    assert!(v2.failed_change);
+    // Left as it is: three old instances serve (4 − maxUnavailable), and two new ones (the surge
+    // fills 3 + 2 = 4 + maxSurge) never get ready.
+    let figures = versions(&snapshot, "web");
+    let v1 = figures.iter().find(|f| f.version == "v1").expect("v1");
+    let new = figures.iter().find(|f| f.version == "v2").expect("v2");
+    assert_eq!((v1.serving, new.serving, new.starting), (3, 0, 2));
+    assert!(
+        events.iter().any(|(_, _, event)| matches!(
+            event,
+            RunEvent::PipelineFailed { message } if message.contains("stalled")
+        )),
+        "the pipeline says it in Slack"
+    );
+    // Roll back is the way out.
+    simulation
+        .apply(LiveCommand::RollBack {
+            pipeline: "ci".to_owned(),
+        })
+        .expect("v2 is stuck in production");
+    simulation.advance(120.0);
+    let after = simulation.snapshot();
+    let figures = versions(&after, "web");
+    assert!(figures.iter().all(|f| f.version == "v1"), "{figures:?}");
+    assert_eq!(figures.iter().map(|f| f.serving).sum::<u32>(), 4);
+}
+
+#[test]
+fn a_leaking_release_crashes_its_instances_after_the_delay() {
+    let mut design = fleet(2, DeployStrategy::Recreate, 10.0);
+    for node in &mut design.nodes {
+        if let NodeParams::AutoscalingGroup(group) = &mut node.params {
+            group.server.auto_restart_s = Some(5.0);
+        }
+    }
+    let mut simulation = Simulation::new(&design, 8).expect("valid");
+    simulation.advance(1.0);
+    commit(
+        &mut simulation,
+        release("v2", Some(Defect::Crash { after_s: 30.0 })),
+    );
+    let events = watch(&mut simulation, 100.0, |_| {});
+    let crashes: Vec<f64> = events
+        .iter()
+        .filter(|(_, node, event)| {
+            node == "web"
+                && matches!(
+                    event,
+                    RunEvent::Crashed {
+                        cause: engine::run_event::CrashCause::OutOfMemory
+                    }
+                )
+        })
+        .map(|(time, ..)| *time)
+        .collect();
+    // Ready at 21 s, out of memory 30 s later; restarted 5 s after, ready again at the next
+    // probe, and so on.
+    assert!(crashes.len() >= 2, "{crashes:?}");
+    assert!((crashes[0] - 51.0).abs() < 0.05, "{crashes:?}");
+}
