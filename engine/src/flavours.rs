@@ -18,7 +18,7 @@
 
 use crate::params::{
     CacheFlavour, CacheParams, Eviction, LbFlavour, LoadBalancerParams, LogShipper,
-    MonitoringFlavour, MonitoringParams, NodeParams,
+    MonitoringFlavour, MonitoringParams, NodeParams, PipelineFlavour,
 };
 
 /// A node's flavour, whatever its kind: its name, the settings it fixes (with their sources) and
@@ -67,6 +67,16 @@ impl NodeFlavour {
                 behaviour: monitoring.flavour.behaviour(),
                 defaults: monitoring.flavour.defaults(),
                 custom: monitoring.flavour.custom(monitoring),
+            }),
+            NodeParams::Pipeline(pipeline) => Some(NodeFlavour {
+                label: pipeline.flavour.label(),
+                badge: pipeline.flavour.label(),
+                named: pipeline.flavour != PipelineFlavour::Generic,
+                behaviour: pipeline.flavour.behaviour(),
+                // The CI systems fix no setting of ours: the deploy follows Kubernetes and Flagger
+                // (see `deploy_defaults`) whichever system drives it.
+                defaults: Vec::new(),
+                custom: Vec::new(),
             }),
             NodeParams::Server(server) | NodeParams::Service(server) if server.pm2 => {
                 Some(NodeFlavour {
@@ -909,7 +919,104 @@ pub fn markdown_table() -> String {
         span(PAGERDUTY_ESCALATION_S),
         span(PAGERDUTY_ESCALATION_S)
     ));
+    out.push_str("\n| pipeline flavour | what it models |\n|---|---|\n");
+    for flavour in PipelineFlavour::ALL {
+        let what = match flavour.source() {
+            Some(source) => format!("{} ([docs]({source}))", flavour.behaviour()),
+            None => flavour.behaviour().to_owned(),
+        };
+        out.push_str(&format!("| {} | {} |\n", flavour.label(), what));
+    }
+    out.push_str(&format!(
+        "\nEvery pipeline deploys with {}.\n",
+        defaults_cell(&deploy_defaults(), "")
+    ));
     out
+}
+
+const K8S_DEPLOYMENT: &str =
+    "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/";
+const K8S_PROBES: &str = "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/";
+const FLAGGER_DOCS: &str = "https://docs.flagger.app/usage/how-it-works";
+const GITHUB_ENVIRONMENTS: &str = "https://docs.github.com/en/actions/deployment/targeting-different-environments/using-environments-for-deployment";
+const JENKINS_INPUT: &str = "https://www.jenkins.io/doc/pipeline/steps/pipeline-input-step/";
+
+impl PipelineFlavour {
+    pub const ALL: [PipelineFlavour; 3] = [
+        PipelineFlavour::Generic,
+        PipelineFlavour::GithubActions,
+        PipelineFlavour::Jenkins,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PipelineFlavour::Generic => "Generic",
+            PipelineFlavour::GithubActions => "GitHub Actions",
+            PipelineFlavour::Jenkins => "Jenkins",
+        }
+    }
+
+    /// The identifier in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PipelineFlavour::Generic => "generic",
+            PipelineFlavour::GithubActions => "github_actions",
+            PipelineFlavour::Jenkins => "jenkins",
+        }
+    }
+
+    /// What makes the real one different, in a sentence.
+    pub fn behaviour(self) -> &'static str {
+        match self {
+            PipelineFlavour::Generic => {
+                "Stages one after another; approval by a person or a wait timer."
+            }
+            PipelineFlavour::GithubActions => {
+                "Jobs gated by a deployment environment: approval is its required reviewers (Manual) or its wait timer (Wait, up to 30 days)."
+            }
+            PipelineFlavour::Jenkins => {
+                "A declarative Pipeline: approval is an input step, which waits for a person with no time limit unless wrapped in a timeout."
+            }
+        }
+    }
+
+    /// Where its approval is documented.
+    pub fn source(self) -> Option<&'static str> {
+        match self {
+            PipelineFlavour::Generic => None,
+            PipelineFlavour::GithubActions => Some(GITHUB_ENVIRONMENTS),
+            PipelineFlavour::Jenkins => Some(JENKINS_INPUT),
+        }
+    }
+}
+
+/// The deploy settings every pipeline starts from, with the pages they come from: a Kubernetes
+/// Deployment's rolling update and readiness probe, and Flagger's canary analysis criteria.
+pub fn deploy_defaults() -> Vec<FlavourDefault> {
+    let d = fixed;
+    vec![
+        d("max_surge", "maxSurge", "25 %", K8S_DEPLOYMENT),
+        d("max_unavailable", "maxUnavailable", "25 %", K8S_DEPLOYMENT),
+        d(
+            "progress_deadline_s",
+            "progressDeadlineSeconds",
+            "600 s",
+            K8S_DEPLOYMENT,
+        ),
+        d("readiness_period_s", "periodSeconds", "10 s", K8S_PROBES),
+        d(
+            "canary_success_rate",
+            "request-success-rate min",
+            "99 %",
+            FLAGGER_DOCS,
+        ),
+        d(
+            "canary_p99_ms",
+            "request-duration max",
+            "500 ms",
+            FLAGGER_DOCS,
+        ),
+    ]
 }
 
 /// "label value, label value ([1](…) [2](…))": a flavour's defaults in one table cell with each
