@@ -113,6 +113,9 @@ pub struct VersionFigures {
     pub idle: u32,
     /// The share of new requests it gets, 0..=1.
     pub share: f64,
+    /// Its instances' answers over the last full second: per second, and the failed share 0..=1.
+    pub throughput: f64,
+    pub error_rate: f64,
 }
 
 /// A pipeline's state.

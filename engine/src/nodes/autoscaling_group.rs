@@ -428,6 +428,7 @@ impl AutoscalingGroup {
         let mut gauges = Gauges::default();
         let mut running = 0.0;
         for member in &mut self.members {
+            member.tally.close_second();
             let utilisation = member.station.window_utilisation(now);
             gauges.waits.add(member.station.last_window_waits);
             if member.state == InstanceState::Down {

@@ -422,7 +422,7 @@ impl AutoscalingGroup {
                     let keep = to_ns(rollout.plan.blue_green_keep_s * 1e9);
                     core.timer(keep, self.index, Timer::SwitchWindow { release });
                     for member in &mut self.members {
-                        member.tally = Tally::default();
+                        member.tally.restart_window();
                     }
                     if let Some(rollout) = &mut self.rollout {
                         rollout.phase = Phase::Switched;
@@ -437,7 +437,7 @@ impl AutoscalingGroup {
                     let interval = to_ns(rollout.plan.canary_interval_s * 1e9);
                     core.timer(interval, self.index, Timer::CanaryCheck { release });
                     for &slot in &rollout.canary {
-                        self.members[slot].tally = Tally::default();
+                        self.members[slot].tally.restart_window();
                     }
                 }
             }
@@ -628,7 +628,7 @@ impl AutoscalingGroup {
         for member in &mut self.members {
             if member.version == release {
                 tally.add(&member.tally);
-                member.tally = Tally::default();
+                member.tally.restart_window();
             }
         }
         let requests = tally.completed + tally.failed;
@@ -861,11 +861,19 @@ pub(crate) fn version_figures(
                     draining: 0,
                     idle: 0,
                     share: 0.0,
+                    throughput: 0.0,
+                    error_rate: 0.0,
                 });
                 figures.len() - 1
             }
         };
         let entry = &mut figures[position];
+        let (completed, failed) = member.tally.last_second;
+        let answered = entry.throughput + (completed + failed) as f64;
+        if answered > 0.0 {
+            entry.error_rate = (entry.error_rate * entry.throughput + failed as f64) / answered;
+        }
+        entry.throughput = answered;
         match member.state {
             InstanceState::Running if member.in_rotation => entry.serving += 1,
             InstanceState::Running => entry.idle += 1,

@@ -136,6 +136,9 @@ pub(crate) struct Tally {
     pub(crate) completed: u64,
     pub(crate) failed: u64,
     pub(crate) latency: crate::histogram::Histogram,
+    /// Answers in the open second, and in the last closed one: (completed, failed).
+    pub(crate) second: (u64, u64),
+    pub(crate) last_second: (u64, u64),
 }
 
 impl Tally {
@@ -143,6 +146,18 @@ impl Tally {
         self.completed += other.completed;
         self.failed += other.failed;
         self.latency.merge(&other.latency);
+    }
+
+    /// An analysis looked: its window starts again (the per-second counts go on).
+    pub(crate) fn restart_window(&mut self) {
+        self.completed = 0;
+        self.failed = 0;
+        self.latency.clear();
+    }
+
+    /// A second ends.
+    pub(crate) fn close_second(&mut self) {
+        self.last_second = std::mem::take(&mut self.second);
     }
 }
 
@@ -411,8 +426,10 @@ impl Instance {
                 let latency = core.now.saturating_sub(state.arrived);
                 if outcome.is_ok() {
                     self.tally.completed += 1;
+                    self.tally.second.0 += 1;
                 } else {
                     self.tally.failed += 1;
+                    self.tally.second.1 += 1;
                 }
                 self.tally.latency.record(latency);
                 core.count_version(self.version, outcome.is_err());
@@ -676,6 +693,7 @@ impl Server {
     }
 
     pub(crate) fn gauges(&mut self, now: u64) -> Gauges {
+        self.instance.tally.close_second();
         Gauges {
             cpu: self.instance.station.window_utilisation(now),
             queue: self.instance.station.queue_len() as f64,

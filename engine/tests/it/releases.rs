@@ -544,9 +544,22 @@ fn release_day_pages_payment_failed_and_rolls_back() {
     design.validate().expect("valid preset");
     let mut simulation = Simulation::new(&design, design.seed).expect("valid");
     let mut paged = None;
+    let mut split_seen = false;
     for _ in 0..2_000 {
         simulation.advance(0.1);
         let snapshot = simulation.snapshot();
+        // Throughput and errors by version: v2's own answers fail, v1's do not.
+        let figures = versions(&snapshot, "web");
+        if let (Some(v1), Some(v2)) = (
+            figures.iter().find(|f| f.version == "v1"),
+            figures
+                .iter()
+                .find(|f| f.version == "v2" && f.throughput > 0.0),
+        ) {
+            split_seen = true;
+            assert!(v1.throughput > v2.throughput, "{figures:?}");
+            assert!(v1.error_rate < 0.01, "{figures:?}");
+        }
         if paged.is_none()
             && let Some(notification) = snapshot
                 .notifications
@@ -563,6 +576,7 @@ fn release_day_pages_payment_failed_and_rolls_back() {
     let paged = paged.expect("Payment failed paged");
     assert!(paged > first && paged < v2.restored_s.expect("restored"));
     assert!(v2.failed > 0);
+    assert!(split_seen, "throughput by version while the canary ran");
 }
 
 #[test]
