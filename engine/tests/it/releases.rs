@@ -720,3 +720,120 @@ fn a_leaking_release_crashes_its_instances_after_the_delay() {
     assert!(crashes.len() >= 2, "{crashes:?}");
     assert!((crashes[0] - 51.0).abs() < 0.05, "{crashes:?}");
 }
+
+#[test]
+fn a_failed_post_switch_check_switches_blue_green_back() {
+    let design = fleet(4, DeployStrategy::BlueGreen, 40.0);
+    let mut simulation = Simulation::new(&design, 7).expect("valid");
+    simulation.advance(5.0);
+    let broken = Defect::ErrorRate {
+        request_type: engine::params::RequestType::Read,
+        rate: 0.3,
+    };
+    commit(&mut simulation, release("v2", Some(broken)));
+    let events = watch(&mut simulation, 60.0, |_| {});
+    let back = events
+        .iter()
+        .find_map(|(time, _, event)| match event {
+            RunEvent::RolledBack { reason, .. } => Some((*time, reason.clone())),
+            _ => None,
+        })
+        .expect("switched back");
+    // Switched at 25 s; the check at the end of the 30 s window fails.
+    assert!((back.0 - 55.0).abs() < 1e-6, "{back:?}");
+    assert!(back.1.contains("post-switch check failed"), "{back:?}");
+    let snapshot = simulation.snapshot();
+    let figures = versions(&snapshot, "web");
+    let v1 = figures.iter().find(|f| f.version == "v1").expect("v1");
+    assert_eq!(
+        v1.serving, 4,
+        "the blue fleet serves again at once: {figures:?}"
+    );
+    assert_eq!(record(&snapshot, "v2").outcome, ReleaseOutcome::RolledBack);
+}
+
+#[test]
+fn approval_waits_for_a_person_or_a_timer_and_a_hot_fix_skips_it_and_the_analysis() {
+    use engine::params::Approval;
+    use engine::release::Stage;
+    let manual = PipelineParams {
+        approval: Approval::Manual,
+        ..canary_plan()
+    };
+    let design = with_plan(fleet(4, DeployStrategy::Canary, 40.0), &manual);
+    let mut simulation = Simulation::new(&design, 1).expect("valid");
+    commit(&mut simulation, release("v2", None));
+    simulation.advance(100.0);
+    let waiting = simulation.snapshot();
+    let pipeline = waiting
+        .node("ci")
+        .and_then(|n| n.pipeline.clone())
+        .expect("pipeline");
+    assert_eq!(pipeline.awaiting_approval.as_deref(), Some("v2"));
+    assert_eq!(
+        record(&waiting, "v2").first_traffic_s,
+        None,
+        "nothing deployed yet"
+    );
+    simulation
+        .apply(LiveCommand::Approve {
+            pipeline: "ci".to_owned(),
+        })
+        .expect("waiting");
+    simulation.advance(1.0);
+    let approved = simulation.snapshot();
+    let stage = record(&approved, "v2")
+        .stage(Stage::Approval)
+        .expect("approval");
+    assert_eq!((stage.started_s, stage.ended_s), (0.0, Some(100.0)));
+    assert_eq!(stage.outcome, StageOutcome::Passed);
+
+    // A wait timer lets it through after its wait.
+    let timed = PipelineParams {
+        approval: Approval::Wait,
+        approval_wait_s: 45.0,
+        ..canary_plan()
+    };
+    let design = with_plan(fleet(4, DeployStrategy::Canary, 40.0), &timed);
+    let mut simulation = Simulation::new(&design, 1).expect("valid");
+    commit(&mut simulation, release("v2", None));
+    simulation.advance(50.0);
+    let stage = record(&simulation.snapshot(), "v2")
+        .stage(Stage::Approval)
+        .cloned()
+        .expect("approval");
+    assert_eq!(stage.ended_s, Some(45.0));
+
+    // A hot fix: no approval, no canary analysis — the primary rolls at once.
+    let design = with_plan(fleet(4, DeployStrategy::Canary, 40.0), &manual);
+    let mut simulation = Simulation::new(&design, 1).expect("valid");
+    commit(
+        &mut simulation,
+        Release {
+            expedited: true,
+            ..release("v2", None)
+        },
+    );
+    let events = watch(&mut simulation, 120.0, |_| {});
+    assert!(
+        !events
+            .iter()
+            .any(|(_, _, event)| matches!(event, RunEvent::CanaryCheck { .. })),
+        "no canary analysis for a hot fix"
+    );
+    let snapshot = simulation.snapshot();
+    let v2 = record(&snapshot, "v2");
+    assert_eq!(v2.outcome, ReleaseOutcome::Live);
+    assert_eq!(
+        v2.stage(Stage::Approval).map(|s| s.outcome),
+        Some(StageOutcome::Skipped)
+    );
+    assert!(v2.live_s.expect("live") < 100.0, "rolled without analysis");
+    assert!(events.iter().any(|(_, _, event)| matches!(
+        event,
+        RunEvent::ReleaseCommitted {
+            expedited: true,
+            ..
+        }
+    )));
+}
