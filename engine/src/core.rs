@@ -722,7 +722,21 @@ impl Core {
     /// Logs an error line for `call`, failed with `cause`, at the node that holds it.
     pub(crate) fn log_call_failure(&mut self, call: CallId, cause: FailureCause) {
         if let Some((node, request_type)) = self.calls.get(call).map(|c| (c.node, c.request_type)) {
-            self.log_failure(node, cause, request_type);
+            self.log_failure(node, cause, request_type, None);
+        }
+    }
+
+    /// An instance running `version` failed `call`: its report carries the release, once the run
+    /// has releases.
+    pub(crate) fn log_instance_failure(&mut self, call: CallId, cause: FailureCause, version: u32) {
+        if let Some((node, request_type)) = self.calls.get(call).map(|c| (c.node, c.request_type)) {
+            let release = (!self.releases.is_empty()).then(|| {
+                self.release(version).map_or_else(
+                    || crate::release::INITIAL_VERSION.to_owned(),
+                    |record| record.version.clone(),
+                )
+            });
+            self.log_failure(node, cause, request_type, release);
         }
     }
 
@@ -733,6 +747,7 @@ impl Core {
         node: NodeIndex,
         cause: FailureCause,
         request_type: RequestType,
+        release: Option<String>,
     ) {
         if self.logs.error_budget > 0 {
             self.logs.error_budget -= 1;
@@ -744,7 +759,8 @@ impl Core {
                 .get(node.get())
                 .copied()
                 .unwrap_or(NodeKind::Server);
-            let report = ErrorReport::new(kind, reporter, request_type, &failure);
+            let mut report = ErrorReport::new(kind, reporter, request_type, &failure);
+            report.release = release;
             let event = RunEvent::RequestFailed { failure, report };
             self.log_line(LogLevel::Error, LogKind::Error, node, message, Some(event));
         }

@@ -9,8 +9,10 @@
 //! is a refused connection. The wording follows the real libraries (requests, redis-py, psycopg2,
 //! SQLAlchemy, nginx), so what a student searches for is what they would find in production.
 //!
-//! Leaves out: whole stack traces (one in-app frame, the culprit), chained exceptions, the release a
-//! report came from (the model has no releases yet), breadcrumbs and tags.
+//! A server or group instance tags its reports with the release it runs, once the run has releases.
+//!
+//! Leaves out: whole stack traces (one in-app frame, the culprit), chained exceptions, breadcrumbs
+//! and other tags.
 
 use serde::Serialize;
 
@@ -32,6 +34,10 @@ pub struct ErrorReport {
     /// fingerprinting). Empty, the default grouping applies; no node of the model sets one yet.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fingerprint: Vec<String>,
+    /// The release the reporting instance runs ("v2"), once the run has releases (Sentry's
+    /// `release` tag: an issue is "first seen in" the release of its first event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
 }
 
 impl ErrorReport {
@@ -54,6 +60,7 @@ impl ErrorReport {
             message,
             frame,
             fingerprint: Vec::new(),
+            release: None,
         }
     }
 }

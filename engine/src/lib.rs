@@ -103,6 +103,7 @@ pub mod error_report;
 mod event_queue;
 pub mod flavours;
 pub mod histogram;
+pub mod incident;
 pub mod log_shipping;
 pub mod metrics;
 mod node_kind;
@@ -120,6 +121,7 @@ pub mod simulation;
 pub mod snapshot;
 pub mod speed;
 pub mod spof;
+pub mod staging;
 mod station;
 pub mod validate;
 

@@ -697,6 +697,9 @@ pub struct CacheParams {
     pub slab_automove: bool,
     /// Size of most values, bytes (for slab classes).
     pub value_bytes: u32,
+    /// Starts warm, as a cache that has run for a while: holding the most popular keys it has room
+    /// for (keys-counted caches; Memcached's slabs start empty).
+    pub prewarmed: bool,
     /// Share of keys whose values are `large_value_bytes` instead, 0..=1.
     pub large_share: f64,
     pub large_value_bytes: u32,
@@ -723,6 +726,7 @@ impl Default for CacheParams {
             value_bytes: 1_000,
             large_share: 0.0,
             large_value_bytes: 20_000,
+            prewarmed: false,
         }
     }
 }

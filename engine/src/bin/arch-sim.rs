@@ -9,6 +9,9 @@
 //! arch-sim compare A.json B.json [--seeds 10] [--seconds 120]   A/B under common random numbers, JSON
 //! arch-sim flavours --markdown                                  the README's table of flavours
 //! arch-sim challenges                                           the built-in challenges, one per line
+//! arch-sim incidents                                            the built-in incident scenarios, one per line
+//! arch-sim incident ID [--ack S] [--staging S] [--deploy S]     plays one with a scripted responder (seconds
+//!                                                               after the page): timeline and MTTD/MTTA/MTTR
 //! arch-sim challenge ID DESIGN.json                             grades a design (JSON); exit 1 if not passed
 //! arch-sim pack ID... [--title T] [--seeds 1,2,3]               a classroom pack of built-in challenges
 //! arch-sim grade PACK.json SUBMISSION.json... [--rubric R.json] [--csv]
@@ -26,7 +29,7 @@ use engine::{Design, RunFile, Simulation, presets};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim compare A.json B.json [--seeds N] [--seconds N]\n       arch-sim preset single|vertical|horizontal|distributed|release\n       arch-sim digest [release]\n       arch-sim speed\n       arch-sim flavours --markdown\n       arch-sim challenges\n       arch-sim challenge ID DESIGN.json\n       arch-sim pack ID... [--title T] [--seeds 1,2,3]\n       arch-sim grade PACK.json SUBMISSION.json... [--rubric RUBRIC.json] [--csv]"
+        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim compare A.json B.json [--seeds N] [--seconds N]\n       arch-sim preset single|vertical|horizontal|distributed|release\n       arch-sim digest [release]\n       arch-sim speed\n       arch-sim flavours --markdown\n       arch-sim challenges\n       arch-sim incidents\n       arch-sim incident ID [--seed N] [--ack S] [--staging S] [--deploy S] [--fix ID]\n       arch-sim challenge ID DESIGN.json\n       arch-sim pack ID... [--title T] [--seeds 1,2,3]\n       arch-sim grade PACK.json SUBMISSION.json... [--rubric RUBRIC.json] [--csv]"
     );
     ExitCode::from(64)
 }
@@ -58,6 +61,13 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("challenge") => challenge(&arguments[1..]),
+        Some("incidents") => {
+            for scenario in engine::incident::scenarios() {
+                println!("{}\t{}", scenario.id, scenario.title);
+            }
+            ExitCode::SUCCESS
+        }
+        Some("incident") => incident(&arguments[1..]),
         Some("pack") => pack(&arguments[1..]),
         Some("grade") => grade(&arguments[1..]),
         Some("preset") => {
@@ -280,6 +290,106 @@ fn challenge(arguments: &[String]) -> ExitCode {
         }
     }
     if grade.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Plays a built-in incident scenario with a scripted responder (times in seconds after the page)
+/// and prints its timeline and measures; exit 1 if it is not resolved.
+fn incident(arguments: &[String]) -> ExitCode {
+    let Some(id) = arguments.first() else {
+        return usage();
+    };
+    let Some(scenario) = engine::incident::scenario(id) else {
+        eprintln!("no built-in incident “{id}” (arch-sim incidents lists them)");
+        return ExitCode::from(2);
+    };
+    let (mut seed, mut ack, mut staging, mut deploy) = (1, None, None, None);
+    let mut fix = scenario
+        .fixes
+        .iter()
+        .find(|f| f.works)
+        .map(|f| f.id.to_owned());
+    let mut rest = arguments[1..].iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().map(String::as_str).unwrap_or("");
+        let seconds = value
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0);
+        match flag.as_str() {
+            "--seed" => match value.parse() {
+                Ok(v) => seed = v,
+                Err(_) => return usage(),
+            },
+            "--ack" if seconds.is_some() => ack = seconds,
+            "--staging" if seconds.is_some() => staging = seconds,
+            "--deploy" if seconds.is_some() => deploy = seconds,
+            "--fix" => fix = Some(value.to_owned()),
+            _ => return usage(),
+        }
+    }
+    let Some(chosen) = fix.as_deref().and_then(|f| scenario.fix(f)).cloned() else {
+        eprintln!("no such fix for “{id}”");
+        return ExitCode::from(2);
+    };
+    let (limit, fraction) = (scenario.seconds, scenario.staging_fraction);
+    let mut run = match engine::incident::IncidentRun::start(scenario, seed) {
+        Ok(run) => run,
+        Err(error) => {
+            eprintln!("the scenario's design is invalid: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    while run.timeline.detected_s.is_none() && run.now_s() < limit {
+        run.advance(1.0);
+    }
+    let Some(detected) = run.timeline.detected_s else {
+        eprintln!("the alert never fired within {limit} s");
+        return ExitCode::FAILURE;
+    };
+    // The scripted steps, in time order.
+    let mut steps: Vec<(f64, u8)> = [(ack, 0), (staging, 1), (deploy, 2)]
+        .into_iter()
+        .filter_map(|(at, step)| at.map(|at| (detected + at, step)))
+        .collect();
+    steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (at, step) in steps {
+        while run.now_s() < at - 1e-9 {
+            run.advance(1.0);
+        }
+        match step {
+            0 => run.acknowledge(),
+            1 => {
+                if let Some((issue, _)) = run.issues().first().cloned() {
+                    run.pin(issue);
+                }
+                run.open_staging(fraction);
+                let _ = run.replay_in_staging();
+            }
+            _ => {
+                if let Err(error) = run.deploy(&chosen) {
+                    eprintln!("the fix was refused: {error}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    }
+    while !run.resolved() && run.now_s() < limit.max(detected + 600.0) {
+        run.advance(1.0);
+    }
+    let out = serde_json::json!({
+        "scenario": id,
+        "seed": seed,
+        "fix": chosen.id,
+        "resolved": run.resolved(),
+        "timeline": run.timeline,
+        "measures": run.measures(),
+    });
+    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    if run.resolved() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -568,11 +568,23 @@ pub(crate) struct Cache {
 impl Cache {
     pub(crate) fn new(core: &Core, index: NodeIndex, params: &CacheParams) -> Cache {
         let keyspace = params.keyspace.clamp(1, 1_000_000);
+        let mut store = Store::new(params);
+        if params.prewarmed
+            && params.fixed_hit_ratio.is_none()
+            && let Store::Keys(lru) = &mut store
+        {
+            // The most popular keys (the lowest ranks), the most popular used last.
+            let ttl_ns = to_ns(params.ttl_s * 1e9);
+            let held = params.capacity_keys.min(keyspace);
+            for key in (0..held).rev() {
+                lru.insert(key, core.now, ttl_ns, Policy::Lru);
+            }
+        }
         Cache {
             index,
             params: params.clone(),
             station: Station::new(params.workers, usize::MAX),
-            store: Store::new(params),
+            store,
             zipf: ZipfTable::new(
                 if params.fixed_hit_ratio.is_some() {
                     1

@@ -96,6 +96,13 @@ impl Pipeline {
         }
     }
 
+    /// Takes `production`'s deploy history (a staging copy's pipeline: Roll back there goes back
+    /// to what production ran before).
+    pub(crate) fn adopt_history(&mut self, production: &Pipeline) {
+        self.live.clone_from(&production.live);
+        self.stuck = production.stuck;
+    }
+
     /// The version serving production now.
     pub(crate) fn live(&self) -> u32 {
         self.live.last().copied().unwrap_or(0)

@@ -521,7 +521,11 @@ impl AutoscalingGroup {
         if done {
             self.finish_rollout(core);
         }
-        self.retire_drained(core);
+        // An old instance with nothing inside is gone at once: that is a change the next step
+        // (a Deployment's next sync) acts on.
+        if self.retire_drained(core) && self.rollout.is_some() {
+            self.reconcile(core);
+        }
     }
 
     fn batch(&self, core: &mut Core, rollout: &Rollout, started: u32, draining: u32) {

@@ -127,6 +127,8 @@ pub(crate) struct Instance {
     pub(crate) in_rotation: bool,
     /// Its answers since a canary analysis last looked (kept only while releases exist).
     pub(crate) tally: Tally,
+    /// When it last became ready, nanoseconds (a leak counts from there).
+    pub(crate) ready_at: u64,
 }
 
 /// Answers of one instance over an analysis window: a canary check reads its success rate and
@@ -200,6 +202,7 @@ impl Instance {
             version: 0,
             in_rotation: true,
             tally: Tally::default(),
+            ready_at: 0,
         }
     }
 
@@ -436,7 +439,7 @@ impl Instance {
             }
         }
         if let Err(cause) = outcome {
-            core.log_call_failure(call, cause);
+            core.log_instance_failure(call, cause, self.version);
         }
         core.respond(call, outcome);
     }
@@ -551,6 +554,32 @@ impl Instance {
         );
     }
 
+    /// Runs `version` from now on, as if it had been ready for `up_ns` already (a staging copy of
+    /// a production instance): a leak has that much less to go, a health check that never passes
+    /// takes it out.
+    pub(crate) fn install(
+        &mut self,
+        core: &mut Core,
+        node: NodeIndex,
+        member: u32,
+        version: u32,
+        up_ns: u64,
+    ) {
+        self.version = version;
+        if self.state != InstanceState::Running {
+            return;
+        }
+        match core.defect(version) {
+            Some(Defect::Crash { after_s }) => {
+                let epoch = self.epoch;
+                let left = to_ns(after_s * 1e9).saturating_sub(up_ns);
+                core.timer(left, node, Timer::Leak { member, epoch });
+            }
+            Some(Defect::FailingHealthCheck) => self.state = InstanceState::Booting,
+            _ => {}
+        }
+    }
+
     /// Its cold start is over: it runs, unless its release's health check never passes (it then
     /// stays not ready). A leaking release runs out of memory a set time later.
     pub(crate) fn ready(&mut self, core: &mut Core, node: NodeIndex, member: u32, epoch: u32) {
@@ -568,6 +597,7 @@ impl Instance {
                 }
                 _ => {}
             }
+            self.ready_at = core.now;
             self.state = InstanceState::Running;
             core.log(
                 LogLevel::Info,

@@ -377,7 +377,7 @@ impl Users {
                 if request_type == RequestType::Payment {
                     core.totals.revenue_lost += self.params.payment_value * weight as f64;
                 }
-                core.log_failure(self.index, cause, request_type);
+                core.log_failure(self.index, cause, request_type, None);
             }
         }
         self.in_flight = self.in_flight.saturating_sub(1);

@@ -10,6 +10,7 @@ mod design_format;
 mod determinism;
 mod faults;
 mod flavours;
+mod incidents;
 mod live;
 mod live_edit;
 mod load_balancing;

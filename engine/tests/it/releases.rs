@@ -837,3 +837,24 @@ fn approval_waits_for_a_person_or_a_timer_and_a_hot_fix_skips_it_and_the_analysi
         }
     )));
 }
+
+#[test]
+fn a_rolling_deploy_with_no_traffic_still_finishes() {
+    // Old instances drain at once (nothing inside): each step must still lead to the next.
+    for instances in [1, 3, 4, 10] {
+        let design = fleet(instances, DeployStrategy::Rolling, 0.01);
+        let mut simulation = Simulation::new(&design, 1).expect("valid");
+        commit(&mut simulation, release("v2", None));
+        simulation.advance(400.0);
+        let snapshot = simulation.snapshot();
+        assert_eq!(
+            record(&snapshot, "v2").outcome,
+            ReleaseOutcome::Live,
+            "{instances} instances: {:?}",
+            versions(&snapshot, "web")
+        );
+        let figures = versions(&snapshot, "web");
+        assert_eq!(figures.len(), 1);
+        assert_eq!(figures[0].serving, instances);
+    }
+}

@@ -45,6 +45,7 @@ fn error_line(
                     message: message.to_owned(),
                     frame: frame.to_owned(),
                     fingerprint: fingerprint.iter().map(|part| (*part).to_owned()).collect(),
+                    release: None,
                 },
             },
         ),
