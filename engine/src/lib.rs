@@ -111,6 +111,7 @@ mod nodes;
 pub mod objective;
 pub mod pack;
 pub mod params;
+pub mod postmortem;
 pub mod presets;
 mod random;
 pub mod release;

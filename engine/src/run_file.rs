@@ -75,6 +75,9 @@ pub struct RunFile {
     pub end_ns: u64,
     /// The digest the writer claims the run ends with (checked by [`RunFile::replay`]).
     pub digest: Option<u64>,
+    /// The responder's words for the incident's post-mortem (the rest of it is drafted from the
+    /// re-simulated run: [`crate::postmortem`]).
+    pub postmortem: Option<crate::postmortem::Authored>,
 }
 
 /// What is wrong with a run file, located by a JSON path such as `timeline[3].live.node`.
@@ -332,6 +335,8 @@ struct RawRun {
     timeline: Vec<serde_json::Value>,
     #[serde(default)]
     digest: Option<String>,
+    #[serde(default)]
+    postmortem: Option<serde_json::Value>,
 }
 
 /// A JSON syntax error's line, column and message (without serde's own "at line … column …").
@@ -449,6 +454,7 @@ impl RunFile {
             timeline: Vec::new(),
             end_ns: 0,
             digest: None,
+            postmortem: None,
         }
     }
 
@@ -555,12 +561,17 @@ impl RunFile {
             previous_ns = entry.at_ns;
             timeline.push(entry);
         }
+        let postmortem = match raw.postmortem {
+            None => None,
+            Some(value) => Some(typed("postmortem", value)?),
+        };
         Ok(RunFile {
             seed: raw.seed,
             design,
             timeline,
             end_ns: raw.end_ns,
             digest,
+            postmortem,
         })
     }
 
@@ -622,6 +633,12 @@ impl RunFile {
             serde_json::to_value(&self.design).unwrap_or_default(),
         );
         object.insert("timeline".to_owned(), timeline.into());
+        if let Some(postmortem) = &self.postmortem {
+            object.insert(
+                "postmortem".to_owned(),
+                serde_json::to_value(postmortem).unwrap_or_default(),
+            );
+        }
         serde_json::Value::Object(object)
     }
 
@@ -657,6 +674,7 @@ impl RunFile {
                 .collect(),
             end_ns: at_ns.min(self.end_ns),
             digest: None,
+            postmortem: self.postmortem.clone(),
         }
     }
 }

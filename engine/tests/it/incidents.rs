@@ -228,3 +228,69 @@ fn editing_production_during_an_open_incident_is_debugging_in_production() {
     .expect("scales up");
     assert_eq!(run.timeline.debugged_in_production, vec![during]);
 }
+
+#[test]
+fn a_post_mortem_is_drafted_from_the_run() {
+    use engine::postmortem::{Authored, OBJECTIVE, PostMortem};
+    let scenario = scenario("pool-exhaustion").expect("built in");
+    let fix = scenario.fix("bigger-pool").cloned().expect("bigger pool");
+    let mut run = IncidentRun::start(scenario, 2).expect("valid");
+    until(&mut run, 300.0, |r| r.timeline.detected_s.is_some());
+    run.advance(20.0);
+    run.acknowledge();
+    run.apply_to_production(LiveCommand::ScaleUp {
+        node: "web".to_owned(),
+    })
+    .expect("scales up");
+    run.deploy(&fix).expect("deploys");
+    until(&mut run, 300.0, IncidentRun::resolved);
+    assert!(run.resolved());
+    let authored = Authored {
+        root_cause: "The pool held 4 connections for a doubled load.".to_owned(),
+        action_items: vec!["Alert on pool wait time".to_owned()],
+        went_well: "Paged within 15 s.".to_owned(),
+        went_wrong: "Scaled the web tier first.".to_owned(),
+        got_lucky: String::new(),
+    };
+    let draft = PostMortem::draft(&mut run, "2026-12-02", authored);
+    let totals = run.production.snapshot().totals;
+    assert_eq!(draft.status, "resolved");
+    assert_eq!(draft.impact.requests, totals.requests);
+    assert_eq!(draft.impact.failed_requests, totals.failed);
+    assert_eq!(draft.impact.revenue_lost, totals.revenue_lost);
+    let allowed = (1.0 - OBJECTIVE) * totals.requests as f64;
+    assert!((draft.impact.error_budget_burned - totals.failed as f64 / allowed).abs() < 1e-9);
+    assert!(
+        draft
+            .timeline
+            .windows(2)
+            .all(|w| w[0].time_s <= w[1].time_s)
+    );
+    assert_eq!(draft.debugged_in_production.len(), 1, "the scale-up");
+    let markdown = draft.to_markdown();
+    for heading in [
+        "# Post-mortem: ",
+        "- **Date:** 2026-12-02",
+        "- **Status:** resolved",
+        "## Summary",
+        "## Impact",
+        "## Root cause",
+        "The pool held 4 connections",
+        "## Trigger",
+        "## Resolution",
+        "## Detection",
+        "## Action items",
+        "- [ ] Alert on pool wait time",
+        "### What went well",
+        "### What went wrong",
+        "### Where we got lucky",
+        "## Timeline",
+        "debugged in production",
+        "alert resolved",
+    ] {
+        assert!(
+            markdown.contains(heading),
+            "{heading} missing from:\n{markdown}"
+        );
+    }
+}

@@ -438,3 +438,21 @@ fn a_release_run_replays_through_its_file() {
     assert_eq!(a.releases, b.releases);
     assert_eq!(a.releases.len(), 2, "v2 and its rollback");
 }
+
+#[test]
+fn a_post_mortem_travels_in_the_run_file_and_a_bad_one_is_refused_whole() {
+    let design = presets::release_day();
+    let mut file = RunFile::new(design, 1);
+    file.end_ns = 5 * SECOND;
+    file.postmortem = Some(engine::postmortem::Authored {
+        root_cause: "v2 dropped the currency".to_owned(),
+        action_items: vec!["Test payments in euros".to_owned()],
+        ..engine::postmortem::Authored::default()
+    });
+    let read = RunFile::from_json(&file.to_json()).expect("reads back");
+    assert_eq!(read, file);
+    let mut value: serde_json::Value = serde_json::from_str(&file.to_json()).expect("json");
+    value["postmortem"]["root_cause"] = serde_json::json!(42);
+    let refused = RunFile::from_json(&value.to_string()).expect_err("refused");
+    assert!(refused.path.starts_with("postmortem"), "{refused:?}");
+}
