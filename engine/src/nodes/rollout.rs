@@ -18,7 +18,7 @@
 //! - Every rollout has a progress deadline: no new instance ready for `progress_deadline_s` and it
 //!   is reported failed ("stalled"), and left as it is: nothing rolls back by itself.
 //!
-//! The autoscaler pauses while a rollout runs. Single servers (no spare machine) deploy in place:
+//! The autoscaler pauses while a rollout runs (a stalled one too, until Roll back ends it). Single servers (no spare machine) deploy in place:
 //! stop, then start the new version; a pipeline deploys its targets one after another when rolling.
 //!
 //! Leaves out: pods per node, surge capacity limits, Flagger's webhooks and mirroring, session
