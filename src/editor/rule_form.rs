@@ -59,7 +59,10 @@ pub fn threshold_unit(metric: AlertMetric, kind: RuleKind) -> (&'static str, f64
         return ("σ", 1.0);
     }
     match metric {
-        AlertMetric::ErrorRate | AlertMetric::Cpu | AlertMetric::HitRatio => ("%", 100.0),
+        AlertMetric::ErrorRate
+        | AlertMetric::Cpu
+        | AlertMetric::HitRatio
+        | AlertMetric::PaymentErrorRate => ("%", 100.0),
         AlertMetric::ResponseTimeP95 | AlertMetric::ResponseTimeMean => ("s", 0.001),
         AlertMetric::QueueLength => ("requests", 1.0),
         AlertMetric::Throughput => ("req/s", 1.0),

@@ -165,6 +165,7 @@ fn colour(kind: NodeKind) -> &'static str {
         NodeKind::Database => "#000000",
         NodeKind::Service => "#F0E442",
         NodeKind::Monitoring => "#999999",
+        NodeKind::Pipeline => "#882255",
     }
 }
 

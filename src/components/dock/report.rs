@@ -35,6 +35,8 @@ fn mark_class(mark: Mark) -> &'static str {
         Mark::Alert => "report__entry report__entry--alert",
         Mark::Incident => "report__entry report__entry--incident",
         Mark::Mitigation => "report__entry report__entry--mitigation",
+        Mark::Rollback => "report__entry report__entry--rollback",
+        Mark::Deploy => "report__entry report__entry--deploy",
     }
 }
 

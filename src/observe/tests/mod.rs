@@ -50,5 +50,7 @@ fn node_snapshot(id: &str, kind: NodeKind) -> NodeSnapshot {
         backends: Vec::new(),
         explanation: None,
         cache: None,
+        versions: Vec::new(),
+        pipeline: None,
     }
 }
