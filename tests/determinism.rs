@@ -12,3 +12,10 @@ fn the_reference_run_has_the_native_digest_in_the_browser() {
     let digest = engine::determinism::format_digest(engine::determinism::reference_run());
     assert_eq!(digest, golden);
 }
+
+#[wasm_bindgen_test]
+fn a_release_run_has_the_native_digest_in_the_browser() {
+    let golden = include_str!("../engine/tests/data/release_digest.txt").trim();
+    let digest = engine::determinism::format_digest(engine::determinism::release_run());
+    assert_eq!(digest, golden);
+}

@@ -454,16 +454,12 @@ impl Core {
 
     /// An instance running `version` answered a request.
     pub(crate) fn count_version(&mut self, version: u32, failed: bool) {
-        let now_s = self.now as f64 / 1e9;
         match self.release_mut(version) {
             Some(record) => {
                 if failed {
                     record.failed += 1;
                 } else {
                     record.completed += 1;
-                }
-                if record.first_traffic_s.is_none() {
-                    record.first_traffic_s = Some(now_s);
                 }
             }
             None if failed => self.initial_version_counts.1 += 1,

@@ -455,10 +455,9 @@ impl FaultKind {
     /// primary crash a database, a traffic spike a users node.
     pub fn fits(self, kind: NodeKind) -> bool {
         match self {
-            FaultKind::Kill
-            | FaultKind::Restart
-            | FaultKind::Partition
-            | FaultKind::LinkDegradation => true,
+            FaultKind::Kill | FaultKind::Restart => true,
+            // A pipeline's deploy links carry no traffic to cut or slow.
+            FaultKind::Partition | FaultKind::LinkDegradation => kind != NodeKind::Pipeline,
             FaultKind::SlowDown => kind.has_workers(),
             FaultKind::ZoneOutage => false,
             FaultKind::DatabasePrimaryCrash => kind == NodeKind::Database,

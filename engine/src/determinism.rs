@@ -42,6 +42,23 @@ pub fn reference_run() -> u64 {
     }
 }
 
+/// Simulated seconds of the release reference run.
+pub const RELEASE_SECONDS: f64 = 200.0;
+
+/// The release reference run: the Release day preset (a pipeline's stages, a canary's weighted
+/// split, a defect's failures, three analysis checks and the rollback) for 200 simulated seconds
+/// with seed 42; its digest is the golden file `engine/tests/data/release_digest.txt`
+/// (`arch-sim digest release` prints it).
+pub fn release_run() -> u64 {
+    match Simulation::new(&presets::release_day(), REFERENCE_SEED) {
+        Ok(mut simulation) => {
+            simulation.advance(RELEASE_SECONDS);
+            simulation.digest()
+        }
+        Err(_) => 0,
+    }
+}
+
 /// The digest as stored in the golden file.
 pub fn format_digest(digest: u64) -> String {
     format!("{digest:016x}")

@@ -196,7 +196,7 @@ pub struct ReleaseRecord {
     /// When its share of traffic changed (deploy stage only).
     pub traffic: Vec<TrafficStep>,
     pub outcome: ReleaseOutcome,
-    /// When it first served a request in production.
+    /// When production traffic first went to it (its first share of a target's traffic).
     pub first_traffic_s: Option<f64>,
     /// When it reached all of production (100 %).
     pub live_s: Option<f64>,

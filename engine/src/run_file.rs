@@ -280,6 +280,16 @@ enum RawLive {
         node: String,
         on: bool,
     },
+    CommitRelease {
+        pipeline: String,
+        release: crate::release::Release,
+    },
+    Approve {
+        pipeline: String,
+    },
+    RollBack {
+        pipeline: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -379,6 +389,11 @@ fn live_command(path: &str, value: serde_json::Value) -> Result<LiveCommand, Run
         RawLive::Inject { fault, duration_s } => LiveCommand::Inject { fault, duration_s },
         RawLive::ScaleUp { node } => LiveCommand::ScaleUp { node },
         RawLive::Explain { node, on } => LiveCommand::Explain { node, on },
+        RawLive::CommitRelease { pipeline, release } => {
+            LiveCommand::CommitRelease { pipeline, release }
+        }
+        RawLive::Approve { pipeline } => LiveCommand::Approve { pipeline },
+        RawLive::RollBack { pipeline } => LiveCommand::RollBack { pipeline },
     })
 }
 

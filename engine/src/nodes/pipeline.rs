@@ -49,6 +49,8 @@ pub(crate) struct Pipeline {
     deploys: Vec<Deploying>,
     /// The versions that served production, oldest first (0, the design's own, at the start).
     live: Vec<u32>,
+    /// A release whose rollout stalled: partly in production until something replaces it.
+    stuck: Option<u32>,
     /// The releases the design file schedules for this pipeline.
     scheduled: Vec<ScheduledRelease>,
     /// Notifications of failed stages (numbered from 0).
@@ -88,6 +90,7 @@ impl Pipeline {
             current: None,
             deploys: Vec::new(),
             live: vec![0],
+            stuck: None,
             notifications: RingBuffer::new(200),
             next_notification: 0,
         }
@@ -455,9 +458,13 @@ impl Pipeline {
                     }
                 }
                 self.live.push(release);
+                self.stuck = None;
             }
             Report::RolledBack | Report::Stalled => {
                 self.stage_event(core, release, Stage::Deploy, StageOutcome::Failed);
+                if outcome == Report::Stalled {
+                    self.stuck = Some(release);
+                }
                 let version = core
                     .release(release)
                     .map_or(String::new(), |r| r.version.clone());
@@ -477,16 +484,16 @@ impl Pipeline {
     pub(crate) fn roll_back(&mut self, core: &mut Core) -> Option<u32> {
         let bad = self
             .deploying()
+            .or(self.stuck)
             .or_else(|| (self.live() != 0).then(|| self.live()))?;
-        let to = if Some(bad) == self.deploying() {
+        let to = if Some(bad) == self.deploying() || Some(bad) == self.stuck {
             self.live()
         } else {
             self.live.iter().rev().nth(1).copied().unwrap_or(0)
         };
         // The deploy in progress ends here (its targets take the rollback instead).
         if let Some(position) = self.deploys.iter().position(|d| d.release == bad) {
-            let old = self.deploys.remove(position);
-            let _ = old;
+            self.deploys.remove(position);
             self.stage_event(core, bad, Stage::Deploy, StageOutcome::Failed);
         }
         if let Some(record) = core.release_mut(bad) {
@@ -626,7 +633,7 @@ impl Pipeline {
             deploying: self.deploying().map(name),
             live: name(self.live()),
             queued: self.queue.len() as u32,
-            can_roll_back: self.deploying().is_some() || self.live() != 0,
+            can_roll_back: self.deploying().is_some() || self.stuck.is_some() || self.live() != 0,
         }
     }
 

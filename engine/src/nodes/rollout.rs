@@ -60,25 +60,25 @@ pub(crate) fn report(core: &mut Core, target: NodeIndex, release: u32, outcome: 
     else {
         return;
     };
-    if outcome == Report::Stalled {
-        if let Some(record) = core.release_mut(release) {
-            record.outcome = ReleaseOutcome::Stalled;
-            record.failed_change = true;
-            let deadline_s = record.plan.progress_deadline_s;
-            let version = record.version.clone();
-            core.log(
-                LogLevel::Error,
-                target,
-                RunEvent::RolloutStalled {
-                    version: version.clone(),
-                    deadline_s,
-                },
-                format!(
-                    "rollout of {version} failed: no progress within its deadline ({deadline_s} s); \
+    if outcome == Report::Stalled
+        && let Some(record) = core.release_mut(release)
+    {
+        record.outcome = ReleaseOutcome::Stalled;
+        record.failed_change = true;
+        let deadline_s = record.plan.progress_deadline_s;
+        let version = record.version.clone();
+        core.log(
+            LogLevel::Error,
+            target,
+            RunEvent::RolloutStalled {
+                version: version.clone(),
+                deadline_s,
+            },
+            format!(
+                "rollout of {version} failed: no progress within its deadline ({deadline_s} s); \
                      it is reported, not rolled back"
-                ),
-            );
-        }
+            ),
+        );
     }
     core.timer(
         0,
@@ -108,6 +108,13 @@ pub(crate) fn shift(core: &mut Core, node: NodeIndex, release: u32, share: f64) 
         time_s: now_s,
         share,
     });
+    if share > 0.0 && record.first_traffic_s.is_none() {
+        record.first_traffic_s = Some(now_s);
+        // A defect that reaches users is a failed change, whether or not anyone notices.
+        if record.defect.is_some() {
+            record.failed_change = true;
+        }
+    }
     let version = record.version.clone();
     core.log(
         LogLevel::Info,
@@ -376,6 +383,15 @@ impl AutoscalingGroup {
         let Some(rollout) = self.rollout.clone() else {
             return;
         };
+        if rollout.phase == Phase::Rolling && rollout.weight == 0.0 {
+            // Without a split, traffic follows the instances: the new ones' share of those serving.
+            let serving = self.ready_of(|m| m.in_rotation);
+            if serving > 0 {
+                let share = self.ready_of(|m| m.in_rotation && m.version == release) as f64
+                    / serving as f64;
+                shift(core, self.index, release, share);
+            }
+        }
         let fleet = rollout.fleet as usize;
         match rollout.phase {
             Phase::Stopping => {

@@ -1,12 +1,18 @@
 //! Determinism: the same design and seed give the same event digest, here and in the browser.
 
-use engine::determinism::{REFERENCE_SEED, format_digest, reference_run};
+use engine::determinism::{REFERENCE_SEED, format_digest, reference_run, release_run};
 use engine::{Simulation, presets};
 
 #[test]
 fn reference_digest_matches_the_golden_file() {
     let golden = include_str!("../data/determinism_digest.txt").trim();
     assert_eq!(format_digest(reference_run()), golden);
+}
+
+#[test]
+fn release_digest_matches_the_golden_file() {
+    let golden = include_str!("../data/release_digest.txt").trim();
+    assert_eq!(format_digest(release_run()), golden);
 }
 
 #[test]

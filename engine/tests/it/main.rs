@@ -17,6 +17,7 @@ mod objectives;
 mod packs;
 mod properties;
 mod queueing;
+mod releases;
 mod resolutions;
 mod run_events;
 mod run_files;

@@ -388,3 +388,53 @@ fn keyframes_stay_bounded_on_a_long_run() {
     );
     assert!(KEYFRAME_EVERY_NS <= spacing);
 }
+
+#[test]
+fn a_release_run_replays_through_its_file() {
+    use engine::params::{Approval, PipelineParams};
+    use engine::release::{Defect, Release};
+    let mut design = presets::release_day();
+    design.releases.clear();
+    for node in &mut design.nodes {
+        if let NodeParams::Pipeline(params) = &mut node.params {
+            *params = PipelineParams {
+                approval: Approval::Manual,
+                ..params.clone()
+            };
+        }
+    }
+    let release = |version: &str, defect| Release {
+        version: version.to_owned(),
+        defect,
+        expedited: false,
+    };
+    let script = vec![
+        (
+            2 * SECOND,
+            RunAction::Live(LiveCommand::CommitRelease {
+                pipeline: "ci".to_owned(),
+                release: release("v2", Some(Defect::Latency { factor: 3.0 })),
+            }),
+        ),
+        (
+            70 * SECOND,
+            RunAction::Live(LiveCommand::Approve {
+                pipeline: "ci".to_owned(),
+            }),
+        ),
+        (
+            100 * SECOND,
+            RunAction::Live(LiveCommand::RollBack {
+                pipeline: "ci".to_owned(),
+            }),
+        ),
+    ];
+    let (mut live, file) = play(&design, 4, 130.0, &script);
+    let read = RunFile::from_json(&file.to_json()).expect("a run file reads back");
+    assert_eq!(read, file);
+    let mut replayed = read.replay().expect("replays");
+    assert_eq!(replayed.digest(), live.digest());
+    let (a, b) = (live.snapshot(), replayed.snapshot());
+    assert_eq!(a.releases, b.releases);
+    assert_eq!(a.releases.len(), 2, "v2 and its rollback");
+}

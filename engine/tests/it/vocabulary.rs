@@ -41,7 +41,7 @@ fn alert_and_log_enums_list_and_name_themselves() {
     check_vocabulary(&RuleKind::ALL, RuleKind::as_str, RuleKind::label);
     check_vocabulary(&LogKind::ALL, LogKind::as_str, LogKind::label);
     check_vocabulary(&FaultKind::ALL, FaultKind::as_str, FaultKind::as_str);
-    assert_eq!(AlertMetric::ALL.len(), 7);
+    assert_eq!(AlertMetric::ALL.len(), 8);
     assert_eq!(Severity::ALL[0], Severity::Critical, "most severe first");
     for kind in FaultKind::ALL {
         assert_eq!(FaultKind::parse(kind.as_str()), Some(kind));
@@ -63,8 +63,9 @@ fn check_fits(fault: FaultKind, expected: &str) {
 fn which_fault_fits_which_node_kind() {
     let every =
         "users load_balancer server autoscaling_group cache cdn database service monitoring";
-    check_fits(FaultKind::Kill, every);
-    check_fits(FaultKind::Restart, every);
+    let with_pipeline = format!("{every} pipeline");
+    check_fits(FaultKind::Kill, &with_pipeline);
+    check_fits(FaultKind::Restart, &with_pipeline);
     check_fits(FaultKind::Partition, every);
     check_fits(FaultKind::LinkDegradation, every);
     check_fits(
