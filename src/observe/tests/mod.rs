@@ -11,6 +11,7 @@ mod findings;
 mod format;
 mod incidents;
 mod logs;
+mod releases;
 mod run_marks;
 mod schedule;
 mod timeline;
