@@ -11,12 +11,12 @@ use super::number::{NumberProblem, read_number};
 use crate::observe::format::plain_number;
 
 /// The nodes a rule can watch, as (id, label) for the form's `<select>`: every node but the
-/// monitoring ones, a group marked as such.
+/// monitoring ones and the pipelines (neither takes requests), a group marked as such.
 pub fn watched_node_choices(design: &Design) -> Vec<(String, String)> {
     design
         .nodes
         .iter()
-        .filter(|node| node.kind() != NodeKind::Monitoring)
+        .filter(|node| !matches!(node.kind(), NodeKind::Monitoring | NodeKind::Pipeline))
         .map(|node| {
             let group = if node.kind() == NodeKind::AutoscalingGroup {
                 " (group)"

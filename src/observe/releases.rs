@@ -206,6 +206,31 @@ pub fn instance_pips(versions: &[VersionFigures]) -> (Vec<Pip>, usize) {
     (pips, more)
 }
 
+/// One version at a server or group, for the inspector: "v2: 10 % of new requests · 2 serving,
+/// 1 starting".
+pub fn version_detail(version: &VersionFigures) -> String {
+    let mut instances: Vec<String> = Vec::new();
+    for (count, what) in [
+        (version.serving, "serving"),
+        (version.starting, "starting"),
+        (version.draining, "draining"),
+        (version.idle, "idle"),
+    ] {
+        if count > 0 {
+            instances.push(format!("{count} {what}"));
+        }
+    }
+    if instances.is_empty() {
+        instances.push("no instances".to_owned());
+    }
+    format!(
+        "{}: {} of new requests · {}",
+        version.version,
+        share_text(version.share),
+        instances.join(", ")
+    )
+}
+
 /// A share of traffic as people read it: "10 %", "0.5 %", "100 %".
 pub fn share_text(share: f64) -> String {
     let percent = share * 100.0;

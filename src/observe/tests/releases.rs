@@ -8,7 +8,7 @@ use engine::{Simulation, Snapshot, presets};
 
 use crate::observe::releases::{
     MAX_PIPS, PipState, dora_keys, instance_pips, pipeline_state, release_rows, release_table,
-    share_text, stage_line, version_colour, version_shares, versions_words,
+    share_text, stage_line, version_colour, version_detail, version_shares, versions_words,
 };
 
 /// The Release day preset after `seconds` (v2 is committed at 5 s, takes 10 % at 85 s and is
@@ -118,6 +118,17 @@ fn versions_keep_their_colour_and_neighbours_differ() {
     assert_eq!(version_colour("green"), version_colour("green"));
     assert_eq!(share_text(0.1), "10 %");
     assert_eq!(share_text(0.004), "0.4 %");
+    let mut canary = version("v2", 2, 1, 0.1);
+    assert_eq!(
+        version_detail(&canary),
+        "v2: 10 % of new requests · 2 serving, 1 starting"
+    );
+    canary.serving = 0;
+    canary.starting = 0;
+    assert_eq!(
+        version_detail(&canary),
+        "v2: 10 % of new requests · no instances"
+    );
 }
 
 #[test]
