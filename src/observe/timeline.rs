@@ -223,8 +223,7 @@ pub fn mark_of(event: &RunEvent) -> Option<Mark> {
         RunEvent::MarkedUnhealthy { .. }
         | RunEvent::PassivelySkipped { .. }
         | RunEvent::NotReady
-        | RunEvent::RolloutStalled { .. }
-        | RunEvent::PipelineFailed { .. } => Some(Mark::Detection),
+        | RunEvent::RolloutStalled { .. } => Some(Mark::Detection),
         // A failed canary check is the analysis noticing the bad release; a passed one is routine.
         RunEvent::CanaryCheck { passed, .. } => (!passed).then_some(Mark::Detection),
         RunEvent::DeployStarted { .. } | RunEvent::Promoted { .. } => Some(Mark::Deploy),
@@ -253,7 +252,9 @@ pub fn mark_of(event: &RunEvent) -> Option<Mark> {
         | RunEvent::AlertResolved { .. }
         | RunEvent::FaultSkipped { .. }
         | RunEvent::DesignEdited { .. }
-        // The pipeline's way to production: told by the deploy it leads to (or its failure).
+        // The pipeline's way to production: told by the deploy it leads to; a failed stage is
+        // told by the Slack notification the pipeline sends.
+        | RunEvent::PipelineFailed { .. }
         | RunEvent::ReleaseCommitted { .. }
         | RunEvent::StageChanged { .. }
         | RunEvent::AwaitingApproval { .. }
