@@ -411,20 +411,10 @@ pub fn dora_keys(dora: &Dora) -> [DoraKey; 4] {
     ]
 }
 
-/// Deployments per day: whole from ten up, else with one decimal ("1 440", "2.5").
+/// Deployments per day: whole from ten up, else with one decimal ("1440", "2.5").
 fn per_day(value: f64) -> String {
     if value >= 10.0 {
-        let whole = value.round() as u64;
-        // A thin space between thousands, as the report writes big counts.
-        let digits = whole.to_string();
-        let mut grouped = String::new();
-        for (index, digit) in digits.chars().enumerate() {
-            if index > 0 && (digits.len() - index) % 3 == 0 {
-                grouped.push('\u{2009}');
-            }
-            grouped.push(digit);
-        }
-        grouped
+        format!("{value:.0}")
     } else {
         let text = format!("{value:.1}");
         text.strip_suffix(".0").unwrap_or(&text).to_owned()
