@@ -141,7 +141,8 @@ fn NodeInspector(id: String) -> impl IntoView {
             />
         </LabelledField>
         <p class="inspector__id">"id " <code>{move || id.get_value()}</code></p>
-        <LiveNumbers id=id />
+        // A pipeline serves no requests: its Release panel says where it stands instead.
+        {(kind != NodeKind::Pipeline).then(|| view! { <LiveNumbers id=id /> })}
         {(kind == NodeKind::LoadBalancer).then(|| view! { <Backends id=id /> })}
         <FlavourLine id=id />
         {(kind == NodeKind::Pipeline).then(|| view! { <ReleasePanel id=id /> })}

@@ -67,7 +67,7 @@ pub fn pipeline_state(
                 let done = ((now_s - started_s) / length).clamp(0.0, 1.0);
                 progress = Some(done);
                 parts.push(format!(
-                    "{version} {} {:.0} %",
+                    "{version} {} {:.0}{NO_BREAK}%",
                     stage.label(),
                     (done * 100.0).floor()
                 ));
@@ -231,15 +231,19 @@ pub fn version_detail(version: &VersionFigures) -> String {
     )
 }
 
-/// A share of traffic as people read it: "10 %", "0.5 %", "100 %".
+/// A share of traffic as people read it: "10 %", "0.5 %", "100 %", with a no-break space before
+/// the sign so a narrow box never wraps it onto a line of its own.
 pub fn share_text(share: f64) -> String {
     let percent = share * 100.0;
     if percent > 0.0 && percent < 1.0 {
-        format!("{percent:.1} %")
+        format!("{percent:.1}{NO_BREAK}%")
     } else {
-        format!("{percent:.0} %")
+        format!("{percent:.0}{NO_BREAK}%")
     }
 }
+
+/// A no-break space.
+const NO_BREAK: char = '\u{a0}';
 
 /// A stage of a release in words, at `now_s`: "checks passed in 10.0 s", "build 12.0 s of
 /// 20.0 s", "approval waiting for Approve", "deploy failed after 1 min 50 s", "approval skipped".
@@ -374,14 +378,14 @@ pub fn dora_keys(dora: &Dora) -> [DoraKey; 4] {
             note: if dora.deployments == 0 {
                 "no release has reached all of production yet".to_owned()
             } else {
-                format!("{deployments}, scaled to a day")
+                deployments.clone()
             },
         },
         DoraKey {
             label: "Lead time for changes",
             value: dora.lead_time_s.map_or("—".to_owned(), duration),
             note: if dora.lead_time_s.is_some() {
-                "median from commit to all of production".to_owned()
+                "median, commit → all of production".to_owned()
             } else {
                 "no release has reached all of production yet".to_owned()
             },
@@ -392,7 +396,7 @@ pub fn dora_keys(dora: &Dora) -> [DoraKey; 4] {
                 .change_failure_rate
                 .map_or("—".to_owned(), |rate| format!("{:.0} %", rate * 100.0)),
             note: if dora.change_failure_rate.is_some() {
-                "releases that failed in production (rolled back, stalled or carrying a bug to users), of those that reached it".to_owned()
+                "failed in production (rolled back, stalled or with a bug), of those that reached it".to_owned()
             } else {
                 "no release has reached production yet".to_owned()
             },
@@ -401,9 +405,7 @@ pub fn dora_keys(dora: &Dora) -> [DoraKey; 4] {
             label: "Time to restore service",
             value: dora.time_to_restore_s.map_or("—".to_owned(), duration),
             note: match dora.time_to_restore_s {
-                Some(_) => format!(
-                    "median from a failed change's first traffic to production restored{unrestored}"
-                ),
+                Some(_) => format!("median, first traffic → restored{unrestored}"),
                 None if dora.unrestored > 0 => format!("nothing restored yet{unrestored}"),
                 None => "no change has failed in production".to_owned(),
             },

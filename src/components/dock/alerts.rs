@@ -519,18 +519,26 @@ fn sender_kind(notification: &Notification) -> Option<NodeKind> {
 
 #[component]
 fn SlackMessage(notification: Notification) -> impl IntoView {
-    let (tag, tag_class) = (firing_word(&notification), tag_class(&notification));
     let from = sender_kind(&notification);
     let from_pipeline = from == Some(NodeKind::Pipeline);
+    // A pipeline's message reports a failed stage, not an alert rule's state.
+    let tag = if from_pipeline {
+        "FAILED"
+    } else {
+        firing_word(&notification)
+    };
+    let tag_class = tag_class(&notification);
+    let sender = sender(from);
+    let avatar = sender.chars().next().map(String::from).unwrap_or_default();
     let generic = notification.state == AlertState::Firing
         && !from_pipeline
         && is_generic(&notification.message);
     view! {
         <li class="alerts__message">
-            <span class="alerts__avatar" aria-hidden="true">"A"</span>
+            <span class="alerts__avatar" aria-hidden="true">{avatar}</span>
             <div class="alerts__message-body">
                 <div class="alerts__message-meta">
-                    <strong>{sender(from)}</strong>
+                    <strong>{sender}</strong>
                     <span class="alerts__app-badge">"APP"</span>
                     <time class="alerts__time">{clock(notification.time_s)}</time>
                 </div>
