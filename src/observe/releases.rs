@@ -378,7 +378,7 @@ pub fn dora_keys(dora: &Dora) -> [DoraKey; 4] {
             note: if dora.deployments == 0 {
                 "no release has reached all of production yet".to_owned()
             } else {
-                deployments.clone()
+                deployments
             },
         },
         DoraKey {
