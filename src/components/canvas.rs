@@ -22,7 +22,7 @@ use crate::editor::gesture::{
 };
 use crate::editor::viewport::{self, NODE_SIZE, wheel_zoom_factor};
 use crate::editor::{Command, Point, Rect};
-use crate::observe::figures;
+use crate::observe::{figures, releases};
 use crate::state::AppState;
 
 /// One of the gesture machine's steps: [`GestureMachine::down`], `moved`, `up` or `cancel`.
@@ -465,9 +465,35 @@ fn LinkView(
             })
         }
     };
+    // A pipeline's links deploy releases: drawn dashed, and nothing flows on them.
+    let deploy = {
+        let from = link.from.clone();
+        move || {
+            state.editor.with(|editor| {
+                editor
+                    .document()
+                    .node(&from)
+                    .is_some_and(|node| node.kind() == NodeKind::Pipeline)
+            })
+        }
+    };
+    let rate = {
+        let deploy = deploy.clone();
+        move || if deploy() { None } else { rate() }
+    };
+    let names = {
+        let deploy = deploy.clone();
+        move || {
+            if deploy() {
+                names().replacen("Link", "Deploy link", 1)
+            } else {
+                names()
+            }
+        }
+    };
     let select = move |event| on_link_down(event, link.clone());
     view! {
-        <g class="link" class:link--selected=selected role="button" aria-label=names tabindex="0">
+        <g class="link" class:link--selected=selected class:link--deploy=deploy role="button" aria-label=names tabindex="0">
             <path class="link__hit" d=path.clone() on:pointerdown=select />
             <path class="link__line" d=path.clone() marker-end="url(#arrow)" />
             {move || {
@@ -527,6 +553,32 @@ fn NodeView(
         let live = live.clone();
         move || live().map(|(health, ..)| health)
     };
+    // A pipeline says where its releases stand instead of a request rate.
+    let pipeline_state = (kind == NodeKind::Pipeline).then(|| {
+        let id = id.clone();
+        Memo::new(move |_| {
+            state.runner.snapshot.with(|snapshot| {
+                let snapshot = snapshot.as_ref()?;
+                let figures = snapshot.node(&id)?.pipeline.as_ref()?;
+                Some(releases::pipeline_state(
+                    figures,
+                    &snapshot.releases,
+                    snapshot.time_s,
+                ))
+            })
+        })
+    });
+    // Servers and groups show the versions they run once a release exists.
+    let versions = matches!(kind, NodeKind::Server | NodeKind::AutoscalingGroup).then(|| {
+        let id = id.clone();
+        Memo::new(move |_| {
+            state.runner.snapshot.with(|snapshot| {
+                let versions = &snapshot.as_ref()?.node(&id)?.versions;
+                let shares = releases::version_shares(versions);
+                (!shares.is_empty()).then(|| (shares, releases::instance_pips(versions)))
+            })
+        })
+    });
     let selected = {
         let id = id.clone();
         move || {
@@ -612,8 +664,19 @@ fn NodeView(
         let single_point = single_point.clone();
         let locked = locked.clone();
         move || {
+            let release = pipeline_state
+                .and_then(|state| state.get())
+                .map(|state| format!(", {}", state.line))
+                .or_else(|| {
+                    versions
+                        .and_then(|versions| versions.get())
+                        .map(|(shares, _)| {
+                            format!(", running {}", releases::versions_words(&shares))
+                        })
+                })
+                .unwrap_or_default();
             format!(
-                "{} {}{}{}{}",
+                "{} {}{}{release}{}{}",
                 kind.label(),
                 name(),
                 health()
@@ -668,10 +731,18 @@ fn NodeView(
             <span class="node__icon"><NodeIcon kind=kind /></span>
             <span class="node__text">
                 <span class="node__name">{name}</span>
-                <span class="node__stats">
+                <span
+                    class="node__stats"
+                    class:node__stats--waiting=move || {
+                        pipeline_state.is_some_and(|state| state.with(|state| state.as_ref().is_some_and(|state| state.waiting)))
+                    }
+                >
                     {
                         let live = live.clone();
-                        move || live().map(|(_, _, line)| line)
+                        move || match pipeline_state {
+                            Some(state) => state.get().map(|state| state.line),
+                            None => live().map(|(_, _, line)| line),
+                        }
                     }
                 </span>
             </span>
@@ -688,6 +759,26 @@ fn NodeView(
                         </span>
                     }
                 })}
+            {pipeline_state
+                .map(|state| {
+                    // The current stage's progress along the bottom edge (its words are in the line).
+                    let progress = Memo::new(move |_| state.get().and_then(|state| state.progress));
+                    move || {
+                        progress
+                            .get()
+                            .map(|done| {
+                                view! {
+                                    <span class="node__gauge" aria-hidden="true">
+                                        <span
+                                            class="node__gauge-fill node__gauge-fill--stage"
+                                            style:width=format!("{:.0}%", done * 100.0)
+                                        ></span>
+                                    </span>
+                                }
+                            })
+                    }
+                })}
+            {versions.map(|versions| move || versions.get().map(|(shares, (pips, more))| view! { <VersionBadge shares=shares pips=pips more=more /> }))}
             <span class="node__health" aria-hidden="true">{move || health().map(health_icon)}</span>
             {move || flavour().map(|(badge, window)| view! {
                 {badge.map(|badge| view! { <span class="node__flavour" aria-hidden="true">{badge}</span> })}
@@ -701,7 +792,8 @@ fn NodeView(
                     {if full { "SPOF" } else { "partial" }}
                 </span>
             })}
-            {(kind != NodeKind::Users).then(|| view! { <span class="port port--in" aria-hidden="true"></span> })}
+            // Users send and a pipeline deploys: neither takes requests.
+            {(!matches!(kind, NodeKind::Users | NodeKind::Pipeline)).then(|| view! { <span class="port port--in" aria-hidden="true"></span> })}
             {(kind != NodeKind::Monitoring)
                 .then(|| {
                     view! {
@@ -714,6 +806,52 @@ fn NodeView(
                     }
                 })}
         </div>
+    }
+}
+
+/// Under a server or group: the versions it serves with their shares ("v1 90 % · v2 10 %") and
+/// one pip per instance coloured by its version (hollow while starting, faded while draining).
+#[component]
+fn VersionBadge(
+    shares: Vec<releases::VersionShare>,
+    pips: Vec<releases::Pip>,
+    more: usize,
+) -> impl IntoView {
+    let count = shares.len();
+    view! {
+        <span class="node__versions" aria-hidden="true">
+            <span class="node__version-badge">
+                {shares
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, share)| {
+                        let text = if share.share.is_empty() {
+                            share.version
+                        } else {
+                            format!("{} {}", share.version, share.share)
+                        };
+                        view! {
+                            <span class=format!("node__version version--{}", share.colour)>{text}</span>
+                            {(index + 1 < count).then_some(" · ")}
+                        }
+                    })
+                    .collect_view()}
+            </span>
+            <span class="node__pips">
+                {pips
+                    .into_iter()
+                    .map(|pip| {
+                        view! {
+                            <span
+                                class=format!("node__pip node__pip--{} version--{}", pip.state.class(), pip.colour)
+                                title=format!("{} ({})", pip.version, pip.state.class())
+                            ></span>
+                        }
+                    })
+                    .collect_view()}
+                {(more > 0).then(|| view! { <span class="node__pips-more">{format!("+{more}")}</span> })}
+            </span>
+        </span>
     }
 }
 

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::backends::Backends;
 use super::field::{FieldProblem, FieldWidth, FormLook, LabelledField};
+use super::release_panel::ReleasePanel;
 use crate::editor::command::LinkId;
 use crate::editor::fields::{
     FieldInput, ParamField, Section, flavour_note, option_label, param_fields,
@@ -140,9 +141,11 @@ fn NodeInspector(id: String) -> impl IntoView {
             />
         </LabelledField>
         <p class="inspector__id">"id " <code>{move || id.get_value()}</code></p>
-        <LiveNumbers id=id />
+        // A pipeline serves no requests: its Release panel says where it stands instead.
+        {(kind != NodeKind::Pipeline).then(|| view! { <LiveNumbers id=id /> })}
         {(kind == NodeKind::LoadBalancer).then(|| view! { <Backends id=id /> })}
         <FlavourLine id=id />
+        {(kind == NodeKind::Pipeline).then(|| view! { <ReleasePanel id=id /> })}
         <ChaosControls id=id kind=kind />
         {Section::ALL
             .into_iter()
@@ -418,7 +421,10 @@ fn LiveNumbers(id: StoredValue<String>) -> impl IntoView {
                 ),
             ];
             // Users and monitoring have no servers of their own: no CPU, queue or instances to show.
-            let serves = !matches!(live.kind, NodeKind::Users | NodeKind::Monitoring);
+            let serves = !matches!(
+                live.kind,
+                NodeKind::Users | NodeKind::Monitoring | NodeKind::Pipeline
+            );
             if serves {
                 rows.push(("CPU", format!("{:.0} %", live.cpu * 100.0)));
                 rows.push(("Queue", format!("{:.0}", live.queue)));
@@ -469,6 +475,10 @@ fn LiveNumbers(id: StoredValue<String>) -> impl IntoView {
             }
             if let Some((healthy, total)) = live.healthy_backends {
                 rows.push(("Healthy backends", format!("{healthy} of {total}")));
+            }
+            // The versions its instances run, once a release exists.
+            for version in &live.versions {
+                rows.push(("Version", crate::observe::releases::version_detail(version)));
             }
             if serves {
                 rows.push(("Instances", live.instances.to_string()));

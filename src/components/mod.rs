@@ -14,6 +14,7 @@ mod inspector;
 mod minimap;
 mod palette;
 mod particles;
+mod release_panel;
 mod scrubber;
 mod shortcuts;
 mod status_line;

@@ -61,6 +61,7 @@ impl Clipboard {
             links: self.links.clone(),
             alert_rules: Vec::new(),
             faults: Vec::new(),
+            releases: Vec::new(),
         }
         .to_json()
     }

@@ -45,8 +45,8 @@ pub enum Command {
     },
     /// Removes one link; refused when there is no such link.
     Disconnect(LinkId),
-    /// Removes nodes and links. Removing a node removes its links and the alert rules and faults
-    /// that name it. Ids that no longer exist are skipped, so a stale selection is harmless.
+    /// Removes nodes and links. Removing a node removes its links and the alert rules, faults and
+    /// scheduled releases that name it. Ids that no longer exist are skipped, so a stale selection is harmless.
     Delete {
         nodes: Vec<String>,
         links: Vec<LinkId>,
@@ -588,6 +588,9 @@ fn delete(document: &mut Design, nodes: &[String], links: &[LinkId]) -> Applied 
     document
         .faults
         .retain(|fault| !fault_nodes(&fault.fault).into_iter().any(named));
+    document
+        .releases
+        .retain(|scheduled| !named(&scheduled.pipeline));
     let removed_nodes = nodes_before - document.nodes.len();
     let removed_links = links_before - document.links.len();
     let announcement = match (removed_nodes, removed_links) {

@@ -21,6 +21,10 @@ pub enum Section {
     Traffic,
     /// What serves it: tier, workers, queues, instances, pools, cache size.
     Capacity,
+    /// A pipeline's way to production: its stages, how often tests catch a bug, the approval.
+    Stages,
+    /// How a pipeline's release replaces the running version: the strategy and its limits.
+    Deploy,
     /// What happens when things break: health checks, standby, retries, timeouts, restarts.
     Resilience,
     /// What it costs.
@@ -28,9 +32,11 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [
+    pub const ALL: [Section; 6] = [
         Section::Traffic,
         Section::Capacity,
+        Section::Stages,
+        Section::Deploy,
         Section::Resilience,
         Section::Cost,
     ];
@@ -39,6 +45,8 @@ impl Section {
         match self {
             Section::Traffic => "Traffic",
             Section::Capacity => "Capacity",
+            Section::Stages => "Stages",
+            Section::Deploy => "Deploy",
             Section::Resilience => "Resilience",
             Section::Cost => "Cost",
         }
@@ -101,6 +109,24 @@ const ORDER: &[(&str, Section)] = &[
     ("escalation_timeout_s", Section::Capacity),
     ("log_shipper", Section::Capacity),
     ("buffer_limit_mb", Section::Capacity),
+    ("checks_s", Section::Stages),
+    ("build_s", Section::Stages),
+    ("test_s", Section::Stages),
+    ("catches", Section::Stages),
+    ("approval", Section::Stages),
+    ("approval_wait_s", Section::Stages),
+    ("strategy", Section::Deploy),
+    ("max_surge", Section::Deploy),
+    ("max_unavailable", Section::Deploy),
+    ("readiness_period_s", Section::Deploy),
+    ("progress_deadline_s", Section::Deploy),
+    ("blue_green_keep_s", Section::Deploy),
+    ("canary_interval_s", Section::Deploy),
+    ("canary_step", Section::Deploy),
+    ("canary_max_weight", Section::Deploy),
+    ("canary_threshold", Section::Deploy),
+    ("canary_success_rate", Section::Deploy),
+    ("canary_p99_ms", Section::Deploy),
     ("flavour", Section::Resilience),
     ("health_check", Section::Resilience),
     ("passive_max_fails", Section::Resilience),
@@ -146,8 +172,11 @@ const PART_ORDER: &[&str] = &[
 /// The section of a field and its rank there, from the first segment of its path that the table
 /// knows (an autoscaling group's `server.workers` sorts as `workers`). A load balancer's flavour
 /// decides its health checks (resilience); a cache's decides its memory and a monitoring node's its
-/// timing, so they head Capacity.
+/// timing, so they head Capacity; a pipeline's decides its approval, so it heads Stages.
 fn placement(kind: NodeKind, path: &str) -> (Section, usize) {
+    if path == "flavour" && kind == NodeKind::Pipeline {
+        return (Section::Stages, 0);
+    }
     if path == "flavour" && kind != NodeKind::LoadBalancer {
         return (Section::Capacity, 0);
     }
@@ -236,9 +265,29 @@ pub fn field_label(path: &str) -> String {
 }
 
 /// What an option of a choice says beside its name: a tier's cores, memory and price; a flavour
-/// its real name ("Prometheus + Alertmanager").
+/// its real name ("Prometheus + Alertmanager"); a deploy strategy its usual spelling ("blue-green").
 pub fn option_label(path: &str, option: &str) -> String {
-    use engine::params::{CacheFlavour, LbFlavour, MonitoringFlavour};
+    use engine::params::{CacheFlavour, DeployStrategy, LbFlavour, MonitoringFlavour};
+    // A pipeline's CI systems (the engine gives them no labels of their own).
+    match (path, option) {
+        ("flavour", "github_actions") => return "GitHub Actions".to_owned(),
+        ("flavour", "jenkins") => return "Jenkins".to_owned(),
+        ("approval", "none") => return "none: straight on".to_owned(),
+        ("approval", "manual") => return "manual: someone presses Approve".to_owned(),
+        ("approval", "wait") => return "wait timer".to_owned(),
+        _ => {}
+    }
+    if path == "strategy"
+        && let Some(strategy) = DeployStrategy::ALL.iter().find(|strategy| {
+            serde_json::to_value(strategy)
+                .ok()
+                .as_ref()
+                .and_then(Value::as_str)
+                == Some(option)
+        })
+    {
+        return strategy.label().to_owned();
+    }
     if path == "flavour" {
         let named = LbFlavour::ALL
             .iter()
@@ -488,6 +537,56 @@ pub fn help_for(name: &str) -> Option<&'static str> {
         }
         "escalation_timeout_s" => {
             "PagerDuty's escalation timeout: an incident not acknowledged this long after it opened escalates to the next level (30 min in PagerDuty's escalation policy)."
+        }
+        "checks_s" => "Lint and static checks, the pipeline's first stage.",
+        "build_s" => "Compiling and packaging the release.",
+        "test_s" => {
+            "The test suite; a release whose bug the tests catch stops here and never reaches production."
+        }
+        "catches" => {
+            "Chance (0–1) that the tests catch a release's bug; the rest go on to production with it."
+        }
+        "approval" => {
+            "Who lets a tested release go to production: nobody (straight on), someone pressing Approve (GitHub Actions' required reviewers, a Jenkins input step), or a wait timer. A hot fix skips it."
+        }
+        "approval_wait_s" => {
+            "A wait-timer approval's wait (GitHub Actions environments have a wait timer)."
+        }
+        "strategy" => {
+            "How a release replaces the running version: recreate (all stop, then start: downtime), rolling (a few instances at a time, as a Kubernetes Deployment), blue-green (a whole new fleet, then one switch) or canary (a little traffic first, more after each passed check). Blue-green and canary need an autoscaling group."
+        }
+        "max_surge" => {
+            "Rolling: extra instances allowed during the rollout, as a share of the fleet (rounded up). Kubernetes Deployment's maxSurge, 25 % by default (kubernetes.io/docs/concepts/workloads/controllers/deployment)."
+        }
+        "max_unavailable" => {
+            "Rolling: instances that may be out of service during the rollout, as a share of the fleet (rounded down). Kubernetes Deployment's maxUnavailable, 25 % by default (kubernetes.io/docs/concepts/workloads/controllers/deployment)."
+        }
+        "readiness_period_s" => {
+            "How often a new instance's readiness probe runs: it serves from the first probe after its cold start. Kubernetes probes' periodSeconds, 10 s by default (kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes)."
+        }
+        "progress_deadline_s" => {
+            "A rollout that makes no progress this long is reported failed and left as it is (not rolled back). Kubernetes Deployment's progressDeadlineSeconds, 600 s by default (kubernetes.io/docs/concepts/workloads/controllers/deployment)."
+        }
+        "blue_green_keep_s" => {
+            "Blue-green: how long the old fleet is kept after the switch, so switching back is instant."
+        }
+        "canary_interval_s" => {
+            "Canary: time between two analysis checks (Flagger's analysis interval; docs.flagger.app)."
+        }
+        "canary_step" => {
+            "Canary: traffic weight (0–1) added after each passed check (Flagger's stepWeight)."
+        }
+        "canary_max_weight" => {
+            "Canary: the weight (0–1) at which a passed check promotes the release to all of the traffic (Flagger's maxWeight)."
+        }
+        "canary_threshold" => {
+            "Canary: failed checks that roll the release back (Flagger's threshold)."
+        }
+        "canary_success_rate" => {
+            "Canary: a check passes only if at least this share (0–1) of the new version's requests succeed. Flagger's request-success-rate check, 99 % in its documented analysis (docs.flagger.app/usage/metrics)."
+        }
+        "canary_p99_ms" => {
+            "Canary: … and the new version's 99th-percentile response time is at most this. Flagger's request-duration check, 500 ms in its documented analysis (docs.flagger.app/usage/metrics)."
         }
         "cost_per_hour" => "What this costs per hour.",
         _ => return None,

@@ -32,6 +32,10 @@ pub fn icon_shapes(kind: NodeKind) -> &'static str {
         NodeKind::Monitoring => {
             r#"<rect x="3" y="4" width="18" height="13" rx="1.5"/><path d="M6 13l3-4 3 3 3-5 3 4M9 21h6M12 17v4"/>"#
         }
+        // Build & deploy: a cog (the build) sending an arrow on (the deploy).
+        NodeKind::Pipeline => {
+            r#"<circle cx="8" cy="12" r="3.2"/><circle cx="8" cy="12" r="1"/><path d="M8 5.6v1.6M8 16.8v1.6M1.6 12h1.6M12.8 12h1.6M3.5 7.5l1.1 1.1M11.4 15.4l1.1 1.1M3.5 16.5l1.1-1.1M11.4 8.6l1.1-1.1M16 12h6M19 9l3 3-3 3"/>"#
+        }
     }
 }
 

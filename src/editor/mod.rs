@@ -40,6 +40,8 @@
 //!   fault form, seed).
 //! - `rule_form.rs`: the alert rule form's draft, its choices and its check.
 //! - `fault_form.rs`: the fault form's draft, the targets each fault fits and its check.
+//! - `release_form.rs`: the Release panel's draft (version, bug, hot fix), the next version it
+//!   proposes and its check into an engine `Release` with typed errors.
 //!
 //! # Wiring it to the UI
 //!
@@ -91,6 +93,7 @@ pub mod interview;
 pub mod keymap;
 pub mod number;
 pub mod pattern;
+pub mod release_form;
 pub mod replay_link;
 pub mod rule_form;
 pub mod selection;

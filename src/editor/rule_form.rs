@@ -11,12 +11,12 @@ use super::number::{NumberProblem, read_number};
 use crate::observe::format::plain_number;
 
 /// The nodes a rule can watch, as (id, label) for the form's `<select>`: every node but the
-/// monitoring ones, a group marked as such.
+/// monitoring ones and the pipelines (neither takes requests), a group marked as such.
 pub fn watched_node_choices(design: &Design) -> Vec<(String, String)> {
     design
         .nodes
         .iter()
-        .filter(|node| node.kind() != NodeKind::Monitoring)
+        .filter(|node| !matches!(node.kind(), NodeKind::Monitoring | NodeKind::Pipeline))
         .map(|node| {
             let group = if node.kind() == NodeKind::AutoscalingGroup {
                 " (group)"
@@ -59,7 +59,10 @@ pub fn threshold_unit(metric: AlertMetric, kind: RuleKind) -> (&'static str, f64
         return ("σ", 1.0);
     }
     match metric {
-        AlertMetric::ErrorRate | AlertMetric::Cpu | AlertMetric::HitRatio => ("%", 100.0),
+        AlertMetric::ErrorRate
+        | AlertMetric::Cpu
+        | AlertMetric::HitRatio
+        | AlertMetric::PaymentErrorRate => ("%", 100.0),
         AlertMetric::ResponseTimeP95 | AlertMetric::ResponseTimeMean => ("s", 0.001),
         AlertMetric::QueueLength => ("requests", 1.0),
         AlertMetric::Throughput => ("req/s", 1.0),

@@ -89,9 +89,18 @@ pub fn export_svg(document: &Design, figures: Option<&ExportFigures>) -> String 
     };
     for link in &document.links {
         if let (Some(from), Some(to)) = (position(&link.from), position(&link.to)) {
+            // A pipeline's deploy link is dashed, as on the canvas: nothing flows on it.
+            let deploy = document
+                .node(&link.from)
+                .is_some_and(|node| node.kind() == NodeKind::Pipeline);
+            let dashes = if deploy {
+                r#" stroke-dasharray="6 5""#
+            } else {
+                ""
+            };
             let _ = writeln!(
                 svg,
-                r#"<path class="link" d="{}" marker-end="url(#arrow)"><title>{} → {}</title></path>"#,
+                r#"<path class="link"{dashes} d="{}" marker-end="url(#arrow)"><title>{} → {}</title></path>"#,
                 link_path(output_port(from), input_port(to)),
                 escape(&link.from),
                 escape(&link.to)
@@ -165,6 +174,7 @@ fn colour(kind: NodeKind) -> &'static str {
         NodeKind::Database => "#000000",
         NodeKind::Service => "#F0E442",
         NodeKind::Monitoring => "#999999",
+        NodeKind::Pipeline => "#882255",
     }
 }
 

@@ -112,6 +112,16 @@ pub fn email_subject(notification: &Notification) -> String {
     )
 }
 
+/// Who a notification comes from, as its chat message or email says: Alertmanager for alert
+/// rules, the CI system for a pipeline's failed stage (its message says what failed; it measured
+/// nothing, so it has no [`measured`] line).
+pub fn sender(from: Option<engine::NodeKind>) -> &'static str {
+    match from {
+        Some(engine::NodeKind::Pipeline) => "CI/CD",
+        _ => "Alertmanager",
+    }
+}
+
 /// "CPU 87.3 % > 80 %": the value measured at the scrape that changed the state, against the rule.
 pub fn measured(notification: &Notification) -> String {
     let metric = notification.metric.label();

@@ -480,14 +480,14 @@ pub fn redraw_step(speed: f64) -> f64 {
     (speed / REDRAWS_PER_SECOND).ceil().max(1.0)
 }
 
-/// The node the charts follow: the selected node unless it is a monitoring node (which has no
-/// traffic), else the users (entry) node, else the first node.
+/// The node the charts follow: the selected node unless it is a monitoring node or a pipeline
+/// (which have no traffic), else the users (entry) node, else the first node.
 pub fn followed_node(selected: Option<&str>, nodes: &[ChartNode]) -> Option<String> {
     selected
         .filter(|id| {
-            nodes
-                .iter()
-                .any(|(node, _, kind)| node == id && *kind != NodeKind::Monitoring)
+            nodes.iter().any(|(node, _, kind)| {
+                node == id && !matches!(kind, NodeKind::Monitoring | NodeKind::Pipeline)
+            })
         })
         .map(str::to_owned)
         .or_else(|| {

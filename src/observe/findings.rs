@@ -201,7 +201,10 @@ pub fn find_bottleneck(
                     format!("connections {:.0} of {:.0}", node.connections, limit),
                 ));
             }
-            NodeParams::Users(_) | NodeParams::Cdn(_) | NodeParams::Monitoring(_) => {}
+            NodeParams::Users(_)
+            | NodeParams::Cdn(_)
+            | NodeParams::Monitoring(_)
+            | NodeParams::Pipeline(_) => {}
         }
         // The fullest resource names the bottleneck; a tie goes to the earlier (CPU before queue:
         // a full queue behind a busy CPU is the CPU's doing).
@@ -273,7 +276,7 @@ pub fn fault_touches(fault: &TimelineEntry, node: &str, design: &Design) -> bool
 }
 
 /// The paragraph at the top of the report, in plain language. Each fault (at most three) is told
-/// with the failures it caused — a failure belongs to the latest fault before it that touches the
+/// with the failures it caused (a deploy too, when failures followed it where it went) — a failure belongs to the latest fault before it that touches the
 /// node where it failed, never merely to the first fault of the run — and failures no fault explains
 /// are told on their own.
 pub fn summary(
@@ -304,24 +307,44 @@ pub fn summary(
         .iter()
         .filter(|entry| entry.mark == Mark::Error)
         .collect();
-    let cause_of = |error: &TimelineEntry| {
-        faults.iter().rposition(|fault| {
-            fault.time_s <= error.time_s && fault_touches(fault, &error.about, design)
+    // A release reaching a node can break it too (a bug in the release): a deploy is told like a
+    // fault, but only when failures followed it there.
+    let latest_cause = |causes: &[&TimelineEntry], error: &TimelineEntry| {
+        causes.iter().rposition(|cause| {
+            cause.time_s <= error.time_s && fault_touches(cause, &error.about, design)
         })
     };
+    let mut candidates: Vec<&TimelineEntry> = faults.clone();
+    candidates.extend(entries.iter().filter(|entry| entry.mark == Mark::Deploy));
+    candidates.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+    let blamed: Vec<usize> = errors
+        .iter()
+        .filter_map(|error| latest_cause(&candidates, error))
+        .collect();
+    let faults: Vec<&TimelineEntry> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(index, cause)| cause.mark == Mark::Fault || blamed.contains(index))
+        .map(|(_, cause)| *cause)
+        .collect();
+    let cause_of = |error: &TimelineEntry| latest_cause(&faults, error);
     for (index, fault) in faults.iter().enumerate().take(3) {
         let mut sentence = format!("At {} {}", clock(fault.time_s), fault.text);
         let caused = errors.iter().find(|error| cause_of(error) == Some(index));
+        // A bad release ends when it is rolled back; a dead node when health checks find it.
+        let (ends, how) = if fault.mark == Mark::Deploy {
+            (Mark::Rollback, "it was rolled back")
+        } else {
+            (Mark::Detection, "health checks took it out of rotation")
+        };
         let detection = caused.and_then(|error| {
             entries.iter().find(|entry| {
-                entry.mark == Mark::Detection
-                    && entry.time_s >= error.time_s
-                    && entry.about == error.about
+                entry.mark == ends && entry.time_s >= error.time_s && entry.about == error.about
             })
         });
         match (caused, detection) {
             (Some(errors), Some(detection)) => sentence.push_str(&format!(
-                "; requests failed ({}) for {} until health checks took it out of rotation",
+                "; requests failed ({}) for {} until {how}",
                 errors
                     .text
                     .trim_start_matches("First errors: ")

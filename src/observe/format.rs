@@ -60,7 +60,10 @@ pub fn percent(label: &str, fraction: f64) -> String {
 /// A value of `metric` in the engine's unit, as people read it: `20 %`, `5 s`, `180 ms`, `72 req/s`.
 pub fn metric_value(metric: AlertMetric, value: f64) -> String {
     match metric {
-        AlertMetric::ErrorRate | AlertMetric::Cpu | AlertMetric::HitRatio => {
+        AlertMetric::ErrorRate
+        | AlertMetric::Cpu
+        | AlertMetric::HitRatio
+        | AlertMetric::PaymentErrorRate => {
             format!("{} %", plain_number((value * 100.0 * 10.0).round() / 10.0))
         }
         AlertMetric::ResponseTimeP95 | AlertMetric::ResponseTimeMean => {

@@ -26,6 +26,9 @@
 //! - `clip.rs`: what the clip form reads (instants) and a clip's plan (speed, frames, length).
 //! - `compare.rs`: the Compare tab's table (A, B, B − A with its 95 % interval, a verdict that never
 //!   claims more than the interval allows) and its summary.
+//! - `releases.rs`: releases in words: a pipeline's state on its box, the versions a server or
+//!   group runs (badge and pips, a stable colour per version), a release's stages, the Release
+//!   panel's list, the four DORA keys and the report's table of releases.
 //! - `run_marks.rs`: time travel: the scrubber's marks and keys, the words for a recorded action, and
 //!   the responder's actions read from the run's timeline up to the instant in view.
 //!
@@ -47,6 +50,7 @@ pub mod findings;
 pub mod format;
 pub mod incidents;
 pub mod logs;
+pub mod releases;
 pub mod run_marks;
 pub mod schedule;
 pub mod timeline;

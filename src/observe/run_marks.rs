@@ -29,6 +29,8 @@ pub enum MarkKind {
     Command,
     /// A bookmark with a note.
     Bookmark,
+    /// A release deployed, promoted or rolled back (a commit by hand is a [`MarkKind::Command`]).
+    Release,
 }
 
 impl MarkKind {
@@ -42,6 +44,7 @@ impl MarkKind {
             MarkKind::Edit => "edit",
             MarkKind::Command => "command",
             MarkKind::Bookmark => "bookmark",
+            MarkKind::Release => "release",
         }
     }
 }
@@ -70,6 +73,12 @@ pub fn command_label(command: &LiveCommand) -> String {
             let state = if *on { "on" } else { "off" };
             format!("Explanations {state} for {node}")
         }
+        LiveCommand::CommitRelease { pipeline, release } => {
+            let hot_fix = if release.expedited { " (hot fix)" } else { "" };
+            format!("Committed {}{hot_fix} to {pipeline}", release.version)
+        }
+        LiveCommand::Approve { pipeline } => format!("Approved the release at {pipeline}"),
+        LiveCommand::RollBack { pipeline } => format!("Rolled back at {pipeline}"),
     }
 }
 
@@ -127,6 +136,26 @@ pub fn marks(
         });
     }
     for line in logs {
+        let release = match &line.event {
+            Some(RunEvent::DeployStarted { version, .. }) => {
+                Some(format!("{}: deploying {version}", line.node))
+            }
+            Some(RunEvent::Promoted { version }) => {
+                Some(format!("{}: {version} promoted", line.node))
+            }
+            Some(RunEvent::RolledBack { version, to, .. }) => {
+                Some(format!("{}: {version} rolled back to {to}", line.node))
+            }
+            _ => None,
+        };
+        if let Some(label) = release {
+            marks.push(Mark {
+                time_s: line.time_s,
+                kind: MarkKind::Release,
+                label,
+            });
+            continue;
+        }
         let label = match &line.event {
             // Scheduled faults (a live one is already a recorded command).
             Some(RunEvent::FaultInjected { fault }) => format!("Fault: {fault}"),

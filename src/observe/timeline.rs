@@ -39,6 +39,11 @@ pub enum Mark {
     Incident,
     /// Something put capacity back: a restart, a new server, a fault healed, a backend healthy again.
     Mitigation,
+    /// Traffic went back from a release to the version before it.
+    Rollback,
+    /// A release reached production: its deploy started, it took a share of the traffic, it was
+    /// promoted to all of it. A change is the usual suspect of an incident, so each is told.
+    Deploy,
 }
 
 impl Mark {
@@ -51,6 +56,8 @@ impl Mark {
             Mark::Alert => "▲",
             Mark::Incident => "⚑",
             Mark::Mitigation => "↻",
+            Mark::Rollback => "↶",
+            Mark::Deploy => "⤴",
         }
     }
 }
@@ -157,6 +164,15 @@ impl LogMoments {
             | RunEvent::DeregistrationCutOff { backend, .. } => backend.as_str(),
             _ => line.node.as_str(),
         };
+        // A rollout that ends moves all traffic and says it is promoted in the same instant: one
+        // moment, in the promotion's words.
+        let retold = matches!(event, RunEvent::Promoted { .. })
+            && self.entries.back().is_some_and(|last| {
+                last.mark == Mark::Deploy && last.about == about && last.time_s == line.time_s
+            });
+        if retold {
+            self.entries.pop_back();
+        }
         if let Some(text) = text {
             self.entries.push_back(at(mark, about, text));
         }
@@ -204,9 +220,15 @@ pub fn mark_of(event: &RunEvent) -> Option<Mark> {
         | RunEvent::LogBufferFull { .. }
         | RunEvent::FaultInjected { .. } => Some(Mark::Fault),
         RunEvent::RequestFailed { .. } | RunEvent::DeregistrationCutOff { .. } => Some(Mark::Error),
-        RunEvent::MarkedUnhealthy { .. } | RunEvent::PassivelySkipped { .. } => {
-            Some(Mark::Detection)
-        }
+        RunEvent::MarkedUnhealthy { .. }
+        | RunEvent::PassivelySkipped { .. }
+        | RunEvent::NotReady
+        | RunEvent::RolloutStalled { .. } => Some(Mark::Detection),
+        // A failed canary check is the analysis noticing the bad release; a passed one is routine.
+        RunEvent::CanaryCheck { passed, .. } => (!passed).then_some(Mark::Detection),
+        RunEvent::DeployStarted { .. } | RunEvent::Promoted { .. } => Some(Mark::Deploy),
+        // Traffic moving to a release is a deploy; moving away from it is told by the rollback.
+        RunEvent::TrafficShifted { share, .. } => (*share > 0.0).then_some(Mark::Deploy),
         RunEvent::MarkedHealthy { .. }
         | RunEvent::Restarted
         | RunEvent::Restarting { .. }
@@ -216,6 +238,7 @@ pub fn mark_of(event: &RunEvent) -> Option<Mark> {
         | RunEvent::ScaledOut { .. }
         | RunEvent::ReplicaPromoted { .. }
         | RunEvent::FaultHealed { .. } => Some(Mark::Mitigation),
+        RunEvent::RolledBack { .. } => Some(Mark::Rollback),
         // Alerts reach the timeline through the notifications; the rest is routine.
         RunEvent::HealthCheckFailed { .. }
         | RunEvent::CacheFlushed
@@ -228,7 +251,14 @@ pub fn mark_of(event: &RunEvent) -> Option<Mark> {
         | RunEvent::AlertFired { .. }
         | RunEvent::AlertResolved { .. }
         | RunEvent::FaultSkipped { .. }
-        | RunEvent::DesignEdited { .. } => None,
+        | RunEvent::DesignEdited { .. }
+        // The pipeline's way to production: told by the deploy it leads to; a failed stage is
+        // told by the Slack notification the pipeline sends.
+        | RunEvent::PipelineFailed { .. }
+        | RunEvent::ReleaseCommitted { .. }
+        | RunEvent::StageChanged { .. }
+        | RunEvent::AwaitingApproval { .. }
+        | RunEvent::RolloutBatch { .. } => None,
     }
 }
 

@@ -14,6 +14,7 @@ const NODE_KINDS = [
   'Database',
   'Service',
   'Monitoring',
+  'CI/CD pipeline',
 ];
 
 const app = useServerAndBrowser();

@@ -19,7 +19,7 @@ use crate::editor::rule_form::{
 };
 use crate::observe::alerts::{
     announcement, describe_route, describe_rule, email_subject, firing_word, is_generic,
-    live_value, measured, state_words, status_of,
+    live_value, measured, sender, state_words, status_of,
 };
 use crate::observe::clock;
 use crate::observe::incidents::{
@@ -506,16 +506,39 @@ fn tag_class(notification: &Notification) -> &'static str {
     }
 }
 
+/// The kind of node a notification came from, if it is still in the design.
+fn sender_kind(notification: &Notification) -> Option<NodeKind> {
+    let state = AppState::get();
+    state.editor.with_untracked(|editor| {
+        editor
+            .document()
+            .node(&notification.node)
+            .map(engine::Node::kind)
+    })
+}
+
 #[component]
 fn SlackMessage(notification: Notification) -> impl IntoView {
-    let (tag, tag_class) = (firing_word(&notification), tag_class(&notification));
-    let generic = notification.state == AlertState::Firing && is_generic(&notification.message);
+    let from = sender_kind(&notification);
+    let from_pipeline = from == Some(NodeKind::Pipeline);
+    // A pipeline's message reports a failed stage, not an alert rule's state.
+    let tag = if from_pipeline {
+        "FAILED"
+    } else {
+        firing_word(&notification)
+    };
+    let tag_class = tag_class(&notification);
+    let sender = sender(from);
+    let avatar = sender.chars().next().map(String::from).unwrap_or_default();
+    let generic = notification.state == AlertState::Firing
+        && !from_pipeline
+        && is_generic(&notification.message);
     view! {
         <li class="alerts__message">
-            <span class="alerts__avatar" aria-hidden="true">"A"</span>
+            <span class="alerts__avatar" aria-hidden="true">{avatar}</span>
             <div class="alerts__message-body">
                 <div class="alerts__message-meta">
-                    <strong>"Alertmanager"</strong>
+                    <strong>{sender}</strong>
                     <span class="alerts__app-badge">"APP"</span>
                     <time class="alerts__time">{clock(notification.time_s)}</time>
                 </div>
@@ -526,7 +549,7 @@ fn SlackMessage(notification: Notification) -> impl IntoView {
                     <span class="alerts__muted">{format!(" · {} · {}", notification.node, notification.severity.label())}</span>
                 </div>
                 <div class="alerts__message-text">{notification.message.clone()}</div>
-                <div class="alerts__muted">{measured(&notification)}</div>
+                {(!from_pipeline).then(|| view! { <div class="alerts__muted">{measured(&notification)}</div> })}
                 {notification.repeat.then(|| view! { <div class="alerts__muted">"Sent again: still firing after repeat_interval"</div> })}
                 {generic.then(|| view! { <div class="alerts__hint">"Generic message: it does not say what broke."</div> })}
             </div>

@@ -451,7 +451,7 @@ pub(super) fn InterviewPanel(visible: Signal<bool>) -> impl IntoView {
             let mut options = vec![("busiest".to_owned(), "Kill an instance of the busiest tier".to_owned())];
             for node in &design.nodes {
                 match node.kind() {
-                    engine::NodeKind::Users | engine::NodeKind::Monitoring => {}
+                    engine::NodeKind::Users | engine::NodeKind::Monitoring | engine::NodeKind::Pipeline => {}
                     engine::NodeKind::Database => {
                         options.push((format!("crash:{}", node.id), format!("Crash the primary of {}", node.display_name())));
                     }

@@ -16,6 +16,7 @@ mod compare;
 mod interview;
 mod issues;
 mod logs;
+mod releases;
 mod report;
 
 use std::collections::HashMap;

@@ -1,6 +1,7 @@
 //! The report tab: what happened when (an incident timeline in simulated time), failures by cause,
 //! a bottleneck finder that names the node and resource limiting throughput, a one-paragraph summary
-//! on top, and the design's scheduled faults on a time axis with a form to schedule more.
+//! on top, the releases with the DORA keys (`releases.rs`, when the design has a pipeline), and the
+//! design's scheduled faults on a time axis with a form to schedule more.
 //!
 //! A view only: the timeline, findings and summary are decided by `observe::timeline` and
 //! `observe::findings` from what the run already publishes (the bounded logs and notifications, the
@@ -14,6 +15,7 @@ use engine::Notification;
 use leptos::prelude::*;
 
 use super::IncidentResponses;
+use super::releases::ReleasesReport;
 use crate::components::field::{FieldWidth, FormDraft, FormLook, LabelledField, TextField};
 use crate::editor::Command;
 use crate::editor::fault_form::{FAULT_KINDS, FaultDraft, FaultProblems};
@@ -35,6 +37,8 @@ fn mark_class(mark: Mark) -> &'static str {
         Mark::Alert => "report__entry report__entry--alert",
         Mark::Incident => "report__entry report__entry--incident",
         Mark::Mitigation => "report__entry report__entry--mitigation",
+        Mark::Rollback => "report__entry report__entry--rollback",
+        Mark::Deploy => "report__entry report__entry--deploy",
     }
 }
 
@@ -227,6 +231,7 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
     view! {
         <div class="report">
             <p class="report__summary" aria-label="Run summary">{summary_text}</p>
+            <ReleasesReport visible=visible />
             <div class="report__columns">
                 <section class="report__column" aria-label="Timeline">
                     <h3 class="report__heading">"Incident timeline"</h3>

@@ -22,6 +22,7 @@ fn design() -> Design {
         links: Vec::new(),
         alert_rules: Vec::new(),
         faults: Vec::new(),
+        releases: Vec::new(),
     }
 }
 

@@ -294,3 +294,38 @@ fn errors_and_choices_speak_in_labels() {
     );
     assert_eq!(option_label("flavour", "aws_alb"), "AWS ALB");
 }
+
+#[test]
+fn a_pipeline_lists_its_stages_then_its_deploy_with_the_sources_of_the_defaults() {
+    use crate::editor::fields::{Section, option_label};
+    let fields = fields(NodeKind::Pipeline);
+    let placed: Vec<(&str, Section)> = fields
+        .iter()
+        .map(|field| (field.path.as_str(), field.section))
+        .collect();
+    assert_eq!(placed[0], ("flavour", Section::Stages), "{placed:?}");
+    assert_eq!(placed[1], ("checks_s", Section::Stages), "{placed:?}");
+    let strategy = placed.iter().position(|(path, _)| *path == "strategy");
+    let first_deploy = placed
+        .iter()
+        .position(|(_, section)| *section == Section::Deploy);
+    assert_eq!(
+        strategy, first_deploy,
+        "the strategy heads Deploy: {placed:?}"
+    );
+    assert_eq!(placed.last(), Some(&("cost_per_hour", Section::Cost)));
+    let help = |path: &str| {
+        fields
+            .iter()
+            .find(|field| field.path == path)
+            .and_then(|field| field.help)
+            .unwrap_or_default()
+    };
+    assert!(help("max_surge").contains("maxSurge, 25 %"));
+    assert!(help("progress_deadline_s").contains("progressDeadlineSeconds, 600 s"));
+    assert!(help("readiness_period_s").contains("periodSeconds, 10 s"));
+    assert!(help("canary_success_rate").contains("99 %"));
+    assert!(help("canary_p99_ms").contains("500 ms"));
+    assert_eq!(option_label("strategy", "blue_green"), "blue-green");
+    assert_eq!(option_label("flavour", "github_actions"), "GitHub Actions");
+}

@@ -10,6 +10,7 @@ mod interview;
 mod keymap;
 mod number;
 mod pattern;
+mod release_form;
 mod replay_link;
 mod rule_form;
 mod share_link;

@@ -114,7 +114,7 @@ fn import_refuses_a_bad_file_naming_what_is_wrong() {
         "{\"version\": 2, \"nodes\": [{\"id\": \"u\", \"kind\": \"spaceship\"}]}",
         "the file cannot be opened: nodes[0].kind: unknown variant `spaceship`, expected one of \
          `users`, `load_balancer`, `server`, `autoscaling_group`, `cache`, `cdn`, `database`, \
-         `service`, `monitoring`",
+         `service`, `monitoring`, `pipeline`",
     );
     check(
         "{\"version\": 3}",

@@ -133,3 +133,12 @@ fn a_picture_carries_the_title_icons_and_optionally_the_live_figures() {
     );
     assert_balanced(&live);
 }
+
+#[test]
+fn a_pipelines_deploy_link_is_dashed_and_the_others_are_not() {
+    let svg = export_svg(&presets::release_day(), None);
+    assert_eq!(occurrences(&svg, "stroke-dasharray=\"6 5\""), 1);
+    assert!(
+        svg.contains("stroke-dasharray=\"6 5\" d=\"") && svg.contains("<title>ci → web</title>")
+    );
+}

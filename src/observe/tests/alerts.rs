@@ -89,3 +89,12 @@ fn a_generic_message_is_pointed_out() {
     assert!(is_generic("ERROR"));
     assert!(!is_generic("Payment failed"));
 }
+
+#[test]
+fn a_pipelines_message_comes_from_ci_and_the_rest_from_alertmanager() {
+    use crate::observe::alerts::sender;
+    use engine::NodeKind;
+    assert_eq!(sender(Some(NodeKind::Pipeline)), "CI/CD");
+    assert_eq!(sender(Some(NodeKind::Server)), "Alertmanager");
+    assert_eq!(sender(None), "Alertmanager");
+}

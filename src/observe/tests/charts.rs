@@ -71,6 +71,8 @@ fn series_of(run: &Run, id: &str) -> Vec<SeriesPoint> {
             memory_mb: 100.0,
             connections: level * 5.0,
             hit_ratio: level / 10.0,
+            payments: 0.0,
+            payment_error_rate: 0.0,
         })
         .collect()
 }

@@ -11,6 +11,7 @@ mod findings;
 mod format;
 mod incidents;
 mod logs;
+mod releases;
 mod run_marks;
 mod schedule;
 mod timeline;
@@ -50,5 +51,7 @@ fn node_snapshot(id: &str, kind: NodeKind) -> NodeSnapshot {
         backends: Vec::new(),
         explanation: None,
         cache: None,
+        versions: Vec::new(),
+        pipeline: None,
     }
 }

@@ -364,3 +364,62 @@ fn a_primary_crash_is_told_as_writes_failing_while_reads_succeed() {
     calm.advance(40.0);
     assert!(crate::observe::findings::split_failures(&calm.snapshot()).is_empty());
 }
+
+#[test]
+fn a_bad_release_is_told_as_deploy_then_errors_then_failed_checks_then_rollback() {
+    let run = run(&presets::release_day(), 1, 200, &[]);
+    let entries = timeline(&run.moments, &VecDeque::new(), &[]);
+    let at = |mark: Mark| {
+        entries
+            .iter()
+            .find(|entry| entry.about == "web" && entry.mark == mark)
+            .map(|entry| clock_with_tenths(entry.time_s))
+            .unwrap_or_else(|| panic!("no {mark:?} about web in {entries:#?}"))
+    };
+    // The deploy starts at 01:05, v2 takes 10 % at 01:25, its payments fail at once, and the
+    // first failed canary check comes 30 s later.
+    assert_eq!(at(Mark::Deploy), "01:05.0");
+    let shifted = entries
+        .iter()
+        .filter(|entry| entry.mark == Mark::Deploy)
+        .nth(1)
+        .expect("v2 takes traffic");
+    assert_eq!(clock_with_tenths(shifted.time_s), "01:25.0");
+    assert!(at(Mark::Error).starts_with("01:25"), "{entries:#?}");
+    assert_eq!(at(Mark::Detection), "01:55.0");
+    let rollback = first(&entries, Mark::Rollback);
+    assert_eq!(
+        (
+            clock_with_tenths(rollback.time_s).as_str(),
+            rollback.about.as_str()
+        ),
+        ("02:55.0", "web")
+    );
+    assert!(
+        rollback.text.contains("rolled back v2 to v1"),
+        "{rollback:?}"
+    );
+    // The pipeline's stages are routine, and its failure is told by its Slack message.
+    assert!(
+        !entries.iter().any(|entry| entry.about == "ci"),
+        "{entries:#?}"
+    );
+    let with_slack = timeline(&run.moments, &run.notifications, &[]);
+    assert!(
+        with_slack
+            .iter()
+            .any(|entry| entry.about == "ci" && entry.text.contains("deploy of v2 failed")),
+        "{with_slack:#?}"
+    );
+
+    // The summary blames the failures on the release that reached the group, until the rollback.
+    let totals = engine::snapshot::Totals::default();
+    let summary =
+        crate::observe::findings::summary(&entries, &totals, None, 200.0, &presets::release_day());
+    assert!(
+        summary.starts_with(
+            "At 01:25 web: v2 now takes 10 % of the traffic; requests failed (bug in the release at web) for 1 min 30 s until it was rolled back."
+        ),
+        "{summary}"
+    );
+}
