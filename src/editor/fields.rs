@@ -90,6 +90,7 @@ const ORDER: &[(&str, Section)] = &[
     ("large_value_bytes", Section::Capacity),
     ("growth_factor", Section::Capacity),
     ("slab_automove", Section::Capacity),
+    ("prewarmed", Section::Capacity),
     ("keyspace", Section::Capacity),
     ("zipf_s", Section::Capacity),
     ("ttl_s", Section::Capacity),
@@ -267,11 +268,10 @@ pub fn field_label(path: &str) -> String {
 /// What an option of a choice says beside its name: a tier's cores, memory and price; a flavour
 /// its real name ("Prometheus + Alertmanager"); a deploy strategy its usual spelling ("blue-green").
 pub fn option_label(path: &str, option: &str) -> String {
-    use engine::params::{CacheFlavour, DeployStrategy, LbFlavour, MonitoringFlavour};
-    // A pipeline's CI systems (the engine gives them no labels of their own).
+    use engine::params::{
+        CacheFlavour, DeployStrategy, LbFlavour, MonitoringFlavour, PipelineFlavour,
+    };
     match (path, option) {
-        ("flavour", "github_actions") => return "GitHub Actions".to_owned(),
-        ("flavour", "jenkins") => return "Jenkins".to_owned(),
         ("approval", "none") => return "none: straight on".to_owned(),
         ("approval", "manual") => return "manual: someone presses Approve".to_owned(),
         ("approval", "wait") => return "wait timer".to_owned(),
@@ -298,6 +298,7 @@ pub fn option_label(path: &str, option: &str) -> String {
                     .iter()
                     .map(|f| (f.as_str(), f.label())),
             )
+            .chain(PipelineFlavour::ALL.iter().map(|f| (f.as_str(), f.label())))
             .find(|(code, _)| *code == option);
         if let Some((_, label)) = named {
             return label.to_owned();
@@ -457,6 +458,9 @@ pub fn help_for(name: &str) -> Option<&'static str> {
             "Let Memcached move a page now and then (here one per 30 s) from the class with the oldest items to one that is evicting."
         }
         "value_bytes" => "Size of most cached values.",
+        "prewarmed" => {
+            "Start warm, as a cache that has run for a while: holding the most popular keys it has room for (a flush then empties it). Memcached's slabs start empty."
+        }
         "large_share" => {
             "Share of keys whose values are large instead (0–1): change it while running to see a new size starve for pages."
         }

@@ -72,6 +72,8 @@ fn version(name: &str, serving: u32, starting: u32, share: f64) -> VersionFigure
         draining: 0,
         idle: 0,
         share,
+        throughput: 0.0,
+        error_rate: 0.0,
     }
 }
 
