@@ -96,7 +96,7 @@ pub(super) fn ReleasesReport(visible: Signal<bool>) -> impl IntoView {
                                 <th scope="col">"Outcome"</th>
                                 <th scope="col">"First traffic"</th>
                                 <th scope="col">"Live / rolled back"</th>
-                                <th scope="col">"Failed requests"</th>
+                                <th scope="col">"Failed at its instances"</th>
                             </tr>
                         </thead>
                         <tbody>{body}</tbody>
