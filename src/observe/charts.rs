@@ -16,6 +16,11 @@ pub const WINDOW_SECONDS: f64 = 120.0;
 pub const KEPT_BUSINESS_SECONDS: usize = 3_600;
 /// How many line colours the charts have; a chart draws at most this many lines of one kind.
 pub const LINE_COLOUR_COUNT: usize = 4;
+/// Version lines take the version's own colour (as on its badge): line colour
+/// `VERSION_LINE_COLOUR + version_colour(name)`.
+pub const VERSION_LINE_COLOUR: usize = LINE_COLOUR_COUNT;
+/// A neutral grey for a node's total when its versions have lines of their own.
+pub const TOTAL_LINE_COLOUR: usize = VERSION_LINE_COLOUR + 6;
 
 /// A node as the charts know it: id, name as people read it, kind.
 pub type ChartNode = (String, String, NodeKind);
@@ -117,6 +122,17 @@ pub struct BusinessSample {
     pub revenue_lost: f64,
 }
 
+/// One version's answers at one server or group over one simulated second (the engine reports the
+/// last second's; one sample per second is kept here, like the business totals).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionSample {
+    pub time_s: f64,
+    pub node: String,
+    pub version: String,
+    pub throughput: f64,
+    pub error_rate: f64,
+}
+
 /// What the chart data is built from at one redraw.
 pub struct ChartInputs<'a> {
     pub snapshot: &'a Snapshot,
@@ -126,6 +142,8 @@ pub struct ChartInputs<'a> {
     pub subject: &'a str,
     pub series: &'a dyn Fn(&str) -> Vec<SeriesPoint>,
     pub business: &'a [BusinessSample],
+    /// Per-version samples of every server and group running releases.
+    pub versions: &'a [VersionSample],
 }
 
 /// A node's name as people read it, or its id when the design does not have it.
@@ -223,6 +241,31 @@ pub fn build_charts(inputs: &ChartInputs<'_>) -> Vec<ChartData> {
     let subject_label = label_of(inputs.nodes, inputs.subject);
     let last = subject_points.last().copied().unwrap_or_default();
     let subject_kind = find_node(inputs.nodes, inputs.subject).map(|(_, _, kind)| *kind);
+    // A line per version the followed node ran in the window (throughput and errors by version).
+    let mut version_names: Vec<&str> = Vec::new();
+    for sample in inputs.versions {
+        if sample.node == inputs.subject
+            && sample.time_s >= from
+            && !version_names.contains(&sample.version.as_str())
+        {
+            version_names.push(&sample.version);
+        }
+    }
+    let version_lines = |value: fn(&VersionSample) -> f64| -> Vec<Line> {
+        version_names
+            .iter()
+            .map(|name| Line {
+                label: (*name).to_owned(),
+                colour: VERSION_LINE_COLOUR + crate::observe::releases::version_colour(name),
+                points: inputs
+                    .versions
+                    .iter()
+                    .filter(|s| s.node == inputs.subject && s.version == *name && s.time_s >= from)
+                    .map(|s| (s.time_s, value(s)))
+                    .collect(),
+            })
+            .collect()
+    };
 
     ChartKind::ALL
         .into_iter()
@@ -245,6 +288,14 @@ pub fn build_charts(inputs: &ChartInputs<'_>) -> Vec<ChartData> {
                         .push(series_line(&subject_points, "req/s", 0, |point| {
                             point.throughput
                         }));
+                    let by_version = version_lines(|s| s.throughput);
+                    if !by_version.is_empty()
+                        && let Some(total) = chart.lines.first_mut()
+                    {
+                        "all".clone_into(&mut total.label);
+                        total.colour = TOTAL_LINE_COLOUR;
+                    }
+                    chart.lines.extend(by_version);
                     chart.latest = metric_value(AlertMetric::Throughput, last.throughput);
                 }
                 ChartKind::Latency => {
@@ -270,6 +321,14 @@ pub fn build_charts(inputs: &ChartInputs<'_>) -> Vec<ChartData> {
                         .push(series_line(&subject_points, "errors", 2, |point| {
                             point.error_rate * 100.0
                         }));
+                    let by_version = version_lines(|s| s.error_rate * 100.0);
+                    if !by_version.is_empty()
+                        && let Some(total) = chart.lines.first_mut()
+                    {
+                        "all".clone_into(&mut total.label);
+                        total.colour = TOTAL_LINE_COLOUR;
+                    }
+                    chart.lines.extend(by_version);
                     chart.latest = metric_value(AlertMetric::ErrorRate, last.error_rate);
                     let causes = inputs
                         .snapshot
@@ -505,6 +564,33 @@ pub fn following_heading(name: &str, selected: bool) -> String {
         format!("Following {name} (selected)")
     } else {
         format!("Following {name} — select a node on the canvas to chart it")
+    }
+}
+
+/// Keeps one sample per simulated second of every version at every server or group that runs
+/// releases: a time going backwards starts a new run; the last [`KEPT_BUSINESS_SECONDS`] seconds
+/// are kept.
+pub fn record_versions(samples: &mut Vec<VersionSample>, snapshot: &Snapshot) {
+    if samples
+        .last()
+        .is_some_and(|last| last.time_s > snapshot.time_s)
+    {
+        samples.clear();
+    }
+    for node in &snapshot.nodes {
+        for version in &node.versions {
+            samples.push(VersionSample {
+                time_s: snapshot.time_s,
+                node: node.id.clone(),
+                version: version.version.clone(),
+                throughput: version.throughput,
+                error_rate: version.error_rate,
+            });
+        }
+    }
+    let oldest = snapshot.time_s - KEPT_BUSINESS_SECONDS as f64;
+    if samples.first().is_some_and(|first| first.time_s < oldest) {
+        samples.retain(|sample| sample.time_s >= oldest);
     }
 }
 

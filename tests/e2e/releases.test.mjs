@@ -61,6 +61,12 @@ test('Release day: a canary of a bad release, its rollback, the page and DORA; t
   await screenshot(page, 'releases-canary');
   await closeUp(page, [pipeline, web], 'releases-canary-closeup');
 
+  // Followed in the charts, the web group's throughput and errors are split by version.
+  await web.click();
+  const charts = page.locator('.charts');
+  await eventually(() => charts.innerText(), (text) => /Following Web servers/.test(text) && /\bv2\b/.test(text), { what: 'lines by version in the charts' });
+  await screenshot(page, 'releases-charts-by-version');
+
   // The canary analysis fails three checks and rolls v2 back; the logs tell each step.
   await page.getByRole('tab', { name: 'Logs' }).click();
   const logs = page.getByRole('list', { name: 'Log lines' });

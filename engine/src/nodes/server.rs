@@ -425,14 +425,18 @@ impl Instance {
             && state.epoch == self.epoch
         {
             self.inside = self.inside.saturating_sub(1);
+            // Answers per second by instance (for figures by version), from the start.
+            if outcome.is_ok() {
+                self.tally.second.0 += 1;
+            } else {
+                self.tally.second.1 += 1;
+            }
             if !core.releases.is_empty() {
                 let latency = core.now.saturating_sub(state.arrived);
                 if outcome.is_ok() {
                     self.tally.completed += 1;
-                    self.tally.second.0 += 1;
                 } else {
                     self.tally.failed += 1;
-                    self.tally.second.1 += 1;
                 }
                 self.tally.latency.record(latency);
                 core.count_version(self.version, outcome.is_err());

@@ -18,8 +18,9 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
 use crate::observe::charts::{
-    BusinessSample, ChartData, ChartInputs, ChartKind, LINE_COLOUR_COUNT, build_charts,
-    followed_node, following_heading, label_of, record_business, redraw_step, y_top,
+    BusinessSample, ChartData, ChartInputs, ChartKind, LINE_COLOUR_COUNT, VersionSample,
+    build_charts, followed_node, following_heading, label_of, record_business, record_versions,
+    redraw_step, y_top,
 };
 use crate::observe::clock;
 use crate::observe::format::short_number;
@@ -27,11 +28,20 @@ use crate::state::AppState;
 
 /// Line colours from the Okabe–Ito palette the app uses: readable on light and dark panels and for
 /// colour-blind readers.
-const LINE_COLOURS: [RGBColor; LINE_COLOUR_COUNT] = [
+/// Then the six version colours, as on the version badges (`.version--0` … `.version--5`).
+/// Last, the grey of a total drawn beside its versions.
+const LINE_COLOURS: [RGBColor; LINE_COLOUR_COUNT + 7] = [
     RGBColor(0x00, 0x72, 0xb2),
     RGBColor(0xe6, 0x9f, 0x00),
     RGBColor(0xd5, 0x5e, 0x00),
     RGBColor(0x00, 0x9e, 0x73),
+    RGBColor(0x00, 0x72, 0xb2),
+    RGBColor(0xe6, 0x9f, 0x00),
+    RGBColor(0x00, 0x9e, 0x73),
+    RGBColor(0xcc, 0x79, 0xa7),
+    RGBColor(0x56, 0xb4, 0xe9),
+    RGBColor(0xd5, 0x5e, 0x00),
+    RGBColor(0x8a, 0x93, 0x9e),
 ];
 const THRESHOLD_COLOUR: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
 
@@ -125,6 +135,7 @@ pub(super) fn ChartsPanel(visible: Signal<bool>) -> impl IntoView {
     let state = AppState::get();
     let runner = state.runner;
     let business = StoredValue::new(Vec::<BusinessSample>::new());
+    let versions = StoredValue::new(Vec::<VersionSample>::new());
 
     // Business totals have no series in the engine, so one sample per simulated second is kept here,
     // whichever tab is open.
@@ -140,6 +151,7 @@ pub(super) fn ChartsPanel(visible: Signal<bool>) -> impl IntoView {
         runner.snapshot.with_untracked(|snapshot| {
             let Some(snapshot) = snapshot else { return };
             business.update_value(|samples| record_business(samples, snapshot));
+            versions.update_value(|samples| record_versions(samples, snapshot));
         });
     });
 
@@ -190,18 +202,21 @@ pub(super) fn ChartsPanel(visible: Signal<bool>) -> impl IntoView {
                         return Vec::new();
                     };
                     business.with_value(|business| {
-                        let series = |node: &str| {
-                            runner
-                                .with_simulation(|simulation| simulation.series(node))
-                                .unwrap_or_default()
-                        };
-                        build_charts(&ChartInputs {
-                            snapshot,
-                            rules,
-                            nodes,
-                            subject: &subject,
-                            series: &series,
-                            business,
+                        versions.with_value(|versions| {
+                            let series = |node: &str| {
+                                runner
+                                    .with_simulation(|simulation| simulation.series(node))
+                                    .unwrap_or_default()
+                            };
+                            build_charts(&ChartInputs {
+                                snapshot,
+                                rules,
+                                nodes,
+                                subject: &subject,
+                                series: &series,
+                                business,
+                                versions,
+                            })
                         })
                     })
                 })

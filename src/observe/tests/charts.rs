@@ -134,6 +134,7 @@ fn check(run: &Run, subject: &str, expected: &[&str]) {
         subject,
         series: &series,
         business: &run.business,
+        versions: &[],
     });
     let kinds: Vec<ChartKind> = charts.iter().map(|chart| chart.kind).collect();
     assert_eq!(kinds, ChartKind::ALL, "one chart of each kind, in order");
@@ -264,6 +265,7 @@ fn a_design_without_servers_says_so_and_a_young_run_shows_ten_seconds() {
         subject: "users",
         series: &series,
         business: &[],
+        versions: &[],
     });
     assert!(charts.iter().all(|chart| chart.x_range == (0.0, 10.0)));
     check(
@@ -386,4 +388,107 @@ fn business_samples_are_bounded_and_start_again_with_a_new_run() {
             revenue_lost: 0.0
         }]
     );
+}
+
+#[test]
+fn a_node_running_releases_charts_throughput_and_errors_by_version() {
+    use crate::observe::charts::{VersionSample, record_versions};
+    use engine::snapshot::VersionFigures;
+    let figures = |v2_share: f64| {
+        vec![
+            VersionFigures {
+                id: 0,
+                version: "v1".to_owned(),
+                serving: 4,
+                starting: 0,
+                draining: 0,
+                idle: 0,
+                share: 1.0 - v2_share,
+                throughput: 90.0,
+                error_rate: 0.0,
+            },
+            VersionFigures {
+                id: 1,
+                version: "v2".to_owned(),
+                serving: 1,
+                starting: 0,
+                draining: 0,
+                idle: 0,
+                share: v2_share,
+                throughput: 10.0,
+                error_rate: 0.25,
+            },
+        ]
+    };
+    let mut samples: Vec<VersionSample> = Vec::new();
+    for second in 1..=3 {
+        let snapshot = Snapshot {
+            time_s: f64::from(second),
+            nodes: vec![NodeSnapshot {
+                versions: figures(0.1),
+                ..node_snapshot("web", NodeKind::AutoscalingGroup)
+            }],
+            ..Snapshot::default()
+        };
+        record_versions(&mut samples, &snapshot);
+    }
+    assert_eq!(samples.len(), 6);
+    let nodes = vec![(
+        "web".to_owned(),
+        "Web".to_owned(),
+        NodeKind::AutoscalingGroup,
+    )];
+    let snapshot = Snapshot {
+        time_s: 3.0,
+        nodes: vec![node_snapshot("web", NodeKind::AutoscalingGroup)],
+        ..Snapshot::default()
+    };
+    let series = |_: &str| Vec::new();
+    let charts = build_charts(&ChartInputs {
+        snapshot: &snapshot,
+        rules: &[],
+        nodes: &nodes,
+        subject: "web",
+        series: &series,
+        business: &[],
+        versions: &samples,
+    });
+    let chart = |kind| {
+        charts
+            .iter()
+            .find(|chart| chart.kind == kind)
+            .expect("the chart")
+    };
+    let throughput = chart(ChartKind::Throughput);
+    let labels: Vec<&str> = throughput.lines.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(labels, ["all", "v1", "v2"]);
+    assert_eq!(
+        throughput.lines[2].points,
+        [(1.0, 10.0), (2.0, 10.0), (3.0, 10.0)]
+    );
+    let errors = chart(ChartKind::ErrorRate);
+    assert_eq!(errors.lines[2].label, "v2");
+    assert_eq!(errors.lines[2].points.last(), Some(&(3.0, 25.0)));
+    // Each version in its badge colour, the total in grey.
+    use crate::observe::charts::{TOTAL_LINE_COLOUR, VERSION_LINE_COLOUR};
+    use crate::observe::releases::version_colour;
+    assert_eq!(throughput.lines[0].colour, TOTAL_LINE_COLOUR);
+    assert_eq!(
+        throughput.lines[1].colour,
+        VERSION_LINE_COLOUR + version_colour("v1")
+    );
+    assert_eq!(
+        throughput.lines[2].colour,
+        VERSION_LINE_COLOUR + version_colour("v2")
+    );
+    assert_ne!(throughput.lines[1].colour, throughput.lines[2].colour);
+    // A new run (time going back) starts the samples again.
+    record_versions(
+        &mut samples,
+        &Snapshot {
+            time_s: 0.5,
+            ..Snapshot::default()
+        },
+    );
+    assert!(samples.is_empty());
 }
