@@ -21,7 +21,7 @@ use crate::design::{
     ScheduledFault, Severity,
 };
 use crate::params::{DeployStrategy, NodeParams, RequestType, ServiceTime, Tier};
-use crate::presets::named;
+use crate::presets::{classroom_pipeline, named};
 use crate::release::{Defect, Release, ScheduledRelease};
 use crate::run_event::RunEvent;
 use crate::simulation::{CommandError, LiveCommand};
@@ -122,21 +122,6 @@ fn group(instances: u32) -> Node {
     node
 }
 
-fn pipeline() -> Node {
-    let mut node = named(
-        Node::new("ci", NodeKind::Pipeline, 680.0, 110.0),
-        "Build & Deploy",
-    );
-    if let NodeParams::Pipeline(params) = &mut node.params {
-        params.checks_s = 10.0;
-        params.build_s = 20.0;
-        params.test_s = 30.0;
-        params.catches = 0.0;
-        params.strategy = DeployStrategy::Rolling;
-    }
-    node
-}
-
 fn rule(name: &str, metric: AlertMetric, threshold: f64, message: &str) -> AlertRule {
     AlertRule {
         name: name.to_owned(),
@@ -166,7 +151,13 @@ fn shop(
         Node::new("lb", NodeKind::LoadBalancer, 380.0, 320.0),
         "Load balancer",
     );
-    let mut nodes = vec![users(rate), lb, group(instances), pipeline(), database];
+    let mut nodes = vec![
+        users(rate),
+        lb,
+        group(instances),
+        classroom_pipeline(DeployStrategy::Rolling),
+        database,
+    ];
     let mut links = vec![
         Link::new("users", "lb", 30.0),
         Link::new("lb", "web", 1.0),
@@ -229,6 +220,25 @@ fn scale_up(node: &str) -> LiveCommand {
     }
 }
 
+/// The fixes of a bad release: roll back, or ship a hot fix; and a tempting `wrong` one.
+fn release_fixes(wrong: Fix) -> Vec<Fix> {
+    vec![
+        Fix {
+            id: "rollback",
+            label: "Roll back to v1",
+            works: true,
+            commands: vec![roll_back()],
+        },
+        Fix {
+            id: "hotfix",
+            label: "Ship hot fix v3 (expedited)",
+            works: true,
+            commands: vec![hot_fix("v3")],
+        },
+        wrong,
+    ]
+}
+
 /// v2 breaks payments: half of them fail once it is rolled out.
 pub fn bad_payment_release() -> Scenario {
     let mut design = shop(
@@ -268,26 +278,12 @@ pub fn bad_payment_release() -> Scenario {
         objective: 0.01,
         staging_fraction: 0.1,
         replay: Vec::new(),
-        fixes: vec![
-            Fix {
-                id: "rollback",
-                label: "Roll back to v1",
-                works: true,
-                commands: vec![roll_back()],
-            },
-            Fix {
-                id: "hotfix",
-                label: "Ship hot fix v3 (expedited)",
-                works: true,
-                commands: vec![hot_fix("v3")],
-            },
-            Fix {
-                id: "scale-up",
-                label: "Bigger web servers",
-                works: false,
-                commands: vec![scale_up("web")],
-            },
-        ],
+        fixes: release_fixes(Fix {
+            id: "scale-up",
+            label: "Bigger web servers",
+            works: false,
+            commands: vec![scale_up("web")],
+        }),
         seconds: 360.0,
     }
 }
@@ -407,28 +403,14 @@ pub fn memory_leak() -> Scenario {
         // survivors) needs production's load.
         staging_fraction: 1.0,
         replay: Vec::new(),
-        fixes: vec![
-            Fix {
-                id: "rollback",
-                label: "Roll back to v1",
-                works: true,
-                commands: vec![roll_back()],
-            },
-            Fix {
-                id: "hotfix",
-                label: "Ship hot fix v3 (expedited)",
-                works: true,
-                commands: vec![hot_fix("v3")],
-            },
-            Fix {
-                id: "restart",
-                label: "Restart the web servers",
-                works: false,
-                commands: vec![LiveCommand::Restart {
-                    node: "web".to_owned(),
-                }],
-            },
-        ],
+        fixes: release_fixes(Fix {
+            id: "restart",
+            label: "Restart the web servers",
+            works: false,
+            commands: vec![LiveCommand::Restart {
+                node: "web".to_owned(),
+            }],
+        }),
         seconds: 420.0,
     }
 }

@@ -252,6 +252,23 @@ pub fn million_requests_per_second() -> Design {
     }
 }
 
+/// A "Build & Deploy" pipeline with classroom stage times (checks 10 s, build 20 s, tests 30 s)
+/// whose tests miss the bug (`catches` 0), deploying with `strategy`.
+pub(crate) fn classroom_pipeline(strategy: DeployStrategy) -> Node {
+    let mut pipeline = named(
+        Node::new("ci", NodeKind::Pipeline, 680.0, 110.0),
+        "Build & Deploy",
+    );
+    if let NodeParams::Pipeline(params) = &mut pipeline.params {
+        params.checks_s = 10.0;
+        params.build_s = 20.0;
+        params.test_s = 30.0;
+        params.catches = 0.0;
+        params.strategy = strategy;
+    }
+    pipeline
+}
+
 /// Release day: a canary catches a bad payment release. The tests miss the bug (they never pay in
 /// euros), the pipeline sends v2 to 10 % of the traffic, half of its payments fail, "Payment
 /// failed" pages, and three failed canary checks send the traffic back to v1.
@@ -272,17 +289,7 @@ pub fn release_day() -> Design {
         group.initial_instances = 4;
         group.server.cold_start_ms = 20_000.0;
     }
-    let mut pipeline = named(
-        Node::new("ci", NodeKind::Pipeline, 680.0, 110.0),
-        "Build & Deploy",
-    );
-    if let NodeParams::Pipeline(params) = &mut pipeline.params {
-        params.checks_s = 10.0;
-        params.build_s = 20.0;
-        params.test_s = 30.0;
-        params.catches = 0.0;
-        params.strategy = DeployStrategy::Canary;
-    }
+    let pipeline = classroom_pipeline(DeployStrategy::Canary);
     let plain = design(
         "Release day",
         vec![

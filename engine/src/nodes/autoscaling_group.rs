@@ -355,9 +355,9 @@ impl AutoscalingGroup {
         );
     }
 
-    /// Boots one more instance (in a free slot or a new one) after the provisioning time.
-    fn launch(&mut self, core: &mut Core) -> usize {
-        let slot = match self
+    /// A member slot to start an instance in: a down one, or a new one.
+    pub(crate) fn free_slot(&mut self) -> usize {
+        match self
             .members
             .iter()
             .position(|m| m.state == InstanceState::Down)
@@ -368,7 +368,12 @@ impl AutoscalingGroup {
                     .push(Instance::new(&self.params.server, InstanceState::Down));
                 self.members.len() - 1
             }
-        };
+        }
+    }
+
+    /// Boots one more instance (in a free slot or a new one) after the provisioning time.
+    fn launch(&mut self, core: &mut Core) -> usize {
+        let slot = self.free_slot();
         self.members[slot].slow_factor = self.slow_factor;
         self.members[slot].version = self.version;
         self.members[slot].in_rotation = true;

@@ -144,7 +144,19 @@ impl Pipeline {
                 }
             ),
         );
-        core.releases.push(ReleaseRecord {
+        let mut record = self.record(core, id, release, now_s);
+        record.outcome = ReleaseOutcome::InPipeline;
+        core.releases.push(record);
+        self.queue.push_back(id);
+        if self.current.is_none() && self.deploys.is_empty() {
+            self.start_next(core);
+        }
+        id
+    }
+
+    /// A new record of `release`, committed now to this pipeline with its current settings.
+    fn record(&self, core: &Core, id: u32, release: Release, now_s: f64) -> ReleaseRecord {
+        ReleaseRecord {
             id,
             version: release.version,
             defect: release.defect,
@@ -163,12 +175,7 @@ impl Pipeline {
             completed: 0,
             failed: 0,
             plan: self.params.clone(),
-        });
-        self.queue.push_back(id);
-        if self.current.is_none() && self.deploys.is_empty() {
-            self.start_next(core);
         }
-        id
     }
 
     fn start_next(&mut self, core: &mut Core) {
@@ -518,26 +525,15 @@ impl Pipeline {
         let bad_name = core
             .release(bad)
             .map_or(String::new(), |r| r.version.clone());
-        core.releases.push(ReleaseRecord {
-            id,
+        let restore = Release {
             version: version.clone(),
             defect,
             expedited: true,
-            rollback_to: Some(to),
-            pipeline: core.ids[self.index.get()].clone(),
-            strategy: self.params.strategy,
-            committed_s: now_s,
-            stages: Vec::new(),
-            traffic: Vec::new(),
-            outcome: ReleaseOutcome::Deploying,
-            first_traffic_s: None,
-            live_s: None,
-            restored_s: None,
-            failed_change: false,
-            completed: 0,
-            failed: 0,
-            plan: self.params.clone(),
-        });
+        };
+        let mut record = self.record(core, id, restore, now_s);
+        record.rollback_to = Some(to);
+        record.outcome = ReleaseOutcome::Deploying;
+        core.releases.push(record);
         core.log(
             LogLevel::Warn,
             self.index,

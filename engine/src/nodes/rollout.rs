@@ -324,18 +324,7 @@ impl AutoscalingGroup {
         in_rotation: bool,
         plan: &PipelineParams,
     ) -> usize {
-        let slot = match self
-            .members
-            .iter()
-            .position(|m| m.state == InstanceState::Down)
-        {
-            Some(slot) => slot,
-            None => {
-                self.members
-                    .push(Instance::new(&self.params.server, InstanceState::Down));
-                self.members.len() - 1
-            }
-        };
+        let slot = self.free_slot();
         let weight = self.aggregated;
         let member = &mut self.members[slot];
         member.slow_factor = self.slow_factor;
