@@ -1,7 +1,9 @@
 // Releases on the release build. The Release day preset: the pipeline takes v2 (with a payment
 // bug) through its stages, the canary gives it 10 % of the web group's traffic, "Payment failed"
 // pages, three failed canary checks roll it back, and the report's DORA keys and table say so.
-// Then a hot fix committed by hand through the pipeline's Release panel reaches "live".
+// Then a hot fix committed by hand through the pipeline's Release panel reaches "live". And by
+// hand from the start: a pipeline dragged onto the Distributed preset, linked to its server group,
+// set to canary, deploys a payment bug that three failed checks roll back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -137,5 +139,70 @@ test('Release day: a canary of a bad release, its rollback, the page and DORA; t
   await eventually(() => releases.innerText(), (text) => /Deployment frequency\s*[\d.]+ per day/.test(text), { what: 'a deployment frequency' });
   assert.match(await releases.getByRole('row', { name: /^v3/ }).innerText(), /live at \d\d:\d\d/);
   await screenshot(page, 'releases-report-after-hot-fix');
+  assert.deepEqual(problems(), []);
+});
+
+async function centreOf(locator) {
+  const box = await locator.boundingBox();
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+async function drag(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let step = 1; step <= 8; step += 1) {
+    await page.mouse.move(from.x + ((to.x - from.x) * step) / 8, from.y + ((to.y - from.y) * step) / 8);
+  }
+  await page.mouse.up();
+}
+
+test('by hand: a pipeline dragged in and linked to the server group canary-deploys a bad release, which rolls back', async () => {
+  const { page, problems } = await openRecordedPage(app.browser, { viewport: { width: 1440, height: 960 } });
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('combobox', { name: 'Open a preset' }).selectOption('Distributed');
+  const web = page.locator('[data-node-id="web"]');
+  await web.waitFor();
+  // Drag a CI/CD pipeline from the palette above the group and draw its deploy link to it.
+  const canvas = page.getByRole('main', { name: 'Design canvas' });
+  const area = await canvas.boundingBox();
+  const palette = page.getByRole('navigation', { name: 'Palette' });
+  const webBox = await web.boundingBox();
+  await drag(page, await centreOf(palette.getByRole('button', { name: 'CI/CD pipeline', exact: true })), {
+    x: webBox.x + webBox.width / 2,
+    y: Math.max(area.y + 60, webBox.y - 130),
+  });
+  const pipeline = page.locator('[data-node-id].node--pipeline');
+  await pipeline.waitFor();
+  await drag(page, await centreOf(pipeline.locator('.port--out')), await centreOf(web));
+  await page.getByRole('button', { name: /^Deploy link from/ }).waitFor();
+  // Canary, with tests that miss the bug.
+  await pipeline.click();
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
+  await inspector.getByRole('combobox', { name: 'Strategy' }).selectOption('canary');
+  const catches = inspector.getByRole('textbox', { name: 'Catches' });
+  await catches.fill('0');
+  await catches.press('Enter');
+  // A payment bug in v2, committed through the Release panel.
+  const form = inspector.getByRole('form', { name: 'Commit a release' });
+  assert.equal(await form.getByRole('textbox', { name: 'Version' }).inputValue(), 'v2');
+  await form.getByRole('combobox', { name: 'Bug it carries' }).selectOption('error_rate');
+  await form.getByRole('combobox', { name: 'Failing request type' }).selectOption({ label: 'payments' });
+  await form.getByRole('textbox', { name: 'Failing share' }).fill('50');
+  await form.getByRole('button', { name: 'Commit release' }).click();
+  const list = inspector.getByRole('list', { name: 'Releases' });
+  await eventually(() => list.innerText(), (text) => /v2/.test(text), { what: 'v2 committed' });
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('50');
+  // The stages (4 min), then the canary takes 10 % of the group: its badge says so.
+  await eventually(() => web.innerText(), (text) => /v2 10\s%/.test(text), { what: 'the canary on the group', timeout: 90_000 });
+  await screenshot(page, 'releases-by-hand-canary');
+  // Three failed checks send the traffic back; the panel and Slack tell it.
+  await eventually(() => list.innerText(), (text) => /v2\s*rolled back/.test(text), { what: 'v2 rolled back', timeout: 90_000 });
+  await eventually(() => web.innerText(), (text) => !/v2/.test(text), { what: 'v2 gone from the group' });
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('1');
+  await page.getByRole('tab', { name: 'Alerts' }).click();
+  const slack = page.getByRole('region', { name: 'Slack #alerts channel' });
+  await eventually(() => slack.innerText(), (text) => /deploy of v2 failed: rolled back/.test(text), { what: 'the failed deploy in Slack' });
+  await screenshot(page, 'releases-by-hand-rolled-back');
   assert.deepEqual(problems(), []);
 });
