@@ -139,6 +139,15 @@ test('Release day: a canary of a bad release, its rollback, the page and DORA; t
   await eventually(() => releases.innerText(), (text) => /Deployment frequency\s*[\d.]+ per day/.test(text), { what: 'a deployment frequency' });
   assert.match(await releases.getByRole('row', { name: /^v3/ }).innerText(), /live at \d\d:\d\d/);
   await screenshot(page, 'releases-report-after-hot-fix');
+
+  // Roll back by hand: v1 comes back (rolling, no build or tests) and v3 reads rolled back.
+  await inspector.getByRole('group', { name: 'Release controls' }).getByRole('button', { name: 'Roll back' }).click();
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('10');
+  await eventually(() => list.innerText(), (text) => /v3 \(hot fix\)\s*rolled back/.test(text), { what: 'v3 rolled back', timeout: 90_000 });
+  await eventually(() => pipeline.innerText(), (text) => /live v1/.test(text), { what: 'live v1 again on the pipeline', timeout: 90_000 });
+  await eventually(() => web.innerText(), (text) => /v1/.test(text) && !/v3/.test(text), { what: 'v1 serving the web group again' });
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('1');
+  await screenshot(page, 'releases-rolled-back-by-hand');
   assert.deepEqual(problems(), []);
 });
 
