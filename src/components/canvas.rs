@@ -568,12 +568,23 @@ fn NodeView(
             })
         })
     });
-    // Servers and groups show the versions they run once a release exists.
-    let versions = matches!(kind, NodeKind::Server | NodeKind::AutoscalingGroup).then(|| {
+    // Servers and groups show the versions they run once a release exists; a load balancer how it
+    // splits between the versions behind it (no instances of its own).
+    let versions = matches!(
+        kind,
+        NodeKind::Server | NodeKind::AutoscalingGroup | NodeKind::LoadBalancer
+    )
+    .then(|| {
         let id = id.clone();
         Memo::new(move |_| {
             state.runner.snapshot.with(|snapshot| {
-                let versions = &snapshot.as_ref()?.node(&id)?.versions;
+                let snapshot = snapshot.as_ref()?;
+                if kind == NodeKind::LoadBalancer {
+                    let behind = releases::behind_load_balancer(snapshot, &id);
+                    let shares = releases::version_shares(&behind);
+                    return (!shares.is_empty()).then(|| (shares, (Vec::new(), 0)));
+                }
+                let versions = &snapshot.node(&id)?.versions;
                 let shares = releases::version_shares(versions);
                 (!shares.is_empty()).then(|| (shares, releases::instance_pips(versions)))
             })
@@ -780,9 +791,17 @@ fn NodeView(
                 })}
             {versions.map(|versions| move || versions.get().map(|(shares, (pips, more))| view! { <VersionBadge shares=shares pips=pips more=more /> }))}
             <span class="node__health" aria-hidden="true">{move || health().map(health_icon)}</span>
-            {move || flavour().map(|(badge, window)| view! {
-                {badge.map(|badge| view! { <span class="node__flavour" aria-hidden="true">{badge}</span> })}
-                {window.map(|window| view! { <span class="node__detection" aria-hidden="true">{window}</span> })}
+            {move || flavour().map(|(badge, window)| {
+                // Under a version badge (a load balancer in front of a canary), the note moves down.
+                let detection = if versions.is_some_and(|versions| versions.get().is_some()) {
+                    "node__detection node__detection--low"
+                } else {
+                    "node__detection"
+                };
+                view! {
+                    {badge.map(|badge| view! { <span class="node__flavour" aria-hidden="true">{badge}</span> })}
+                    {window.map(|window| view! { <span class=detection aria-hidden="true">{window}</span> })}
+                }
             })}
             {move || locked().then(|| view! {
                 <span class="node__locked" title="Locked by the challenge: changing it breaks the rules" aria-hidden="true">"locked"</span>

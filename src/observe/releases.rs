@@ -134,6 +134,44 @@ pub fn version_shares(versions: &[VersionFigures]) -> Vec<VersionShare> {
         .collect()
 }
 
+/// What a load balancer sends to each version: its backends' versions, each backend weighted by
+/// the share of the balancer's traffic it answered in the last second (a canary behind it reads
+/// "v1 90 % · v2 10 %" on the balancer too). Empty when no backend runs a release.
+pub fn behind_load_balancer(snapshot: &engine::Snapshot, id: &str) -> Vec<VersionFigures> {
+    let Some(node) = snapshot.node(id) else {
+        return Vec::new();
+    };
+    let backends: Vec<&engine::snapshot::NodeSnapshot> = node
+        .backends
+        .iter()
+        .filter_map(|backend| snapshot.node(&backend.node))
+        .filter(|backend| !backend.versions.is_empty())
+        .collect();
+    let total: f64 = backends.iter().map(|backend| backend.throughput).sum();
+    let mut combined: Vec<VersionFigures> = Vec::new();
+    for backend in &backends {
+        let weight = if total > 0.0 {
+            backend.throughput / total
+        } else {
+            1.0 / backends.len() as f64
+        };
+        for version in &backend.versions {
+            match combined.iter_mut().find(|v| v.version == version.version) {
+                Some(entry) => {
+                    entry.share += version.share * weight;
+                    entry.serving += version.serving;
+                    entry.throughput += version.throughput;
+                }
+                None => combined.push(VersionFigures {
+                    share: version.share * weight,
+                    ..version.clone()
+                }),
+            }
+        }
+    }
+    combined
+}
+
 /// The badge in words, for a screen reader and a tooltip: "v1 90 %, v2 10 %".
 pub fn versions_words(shares: &[VersionShare]) -> String {
     shares

@@ -60,6 +60,8 @@ test('Release day: a canary of a bad release, its rollback, the page and DORA; t
   assert.match(await pipeline.innerText(), /deploying v2 10\s%/);
   assert.ok((await web.locator('.node__pip.version--1').count()) >= 1, 'a v2 instance pip');
   assert.match(await web.getAttribute('aria-label'), /running v1 90\s%, v2 10\s%/);
+  // The load balancer in front shows how its traffic splits between the versions behind it.
+  await eventually(() => page.locator('[data-node-id="lb"]').innerText(), (text) => /v1 \d+\s%\s*·\s*v2 \d+\s%/.test(text), { what: 'the split on the load balancer' });
   await screenshot(page, 'releases-canary');
   await closeUp(page, [pipeline, web], 'releases-canary-closeup');
 

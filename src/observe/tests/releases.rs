@@ -7,8 +7,9 @@ use engine::snapshot::{PipelineFigures, VersionFigures};
 use engine::{Simulation, Snapshot, presets};
 
 use crate::observe::releases::{
-    MAX_PIPS, PipState, dora_keys, instance_pips, pipeline_state, release_rows, release_table,
-    share_text, stage_line, version_colour, version_detail, version_shares, versions_words,
+    MAX_PIPS, PipState, behind_load_balancer, dora_keys, instance_pips, pipeline_state,
+    release_rows, release_table, share_text, stage_line, version_colour, version_detail,
+    version_shares, versions_words,
 };
 
 /// The Release day preset after `seconds` (v2 is committed at 5 s, takes 10 % at 85 s and is
@@ -292,4 +293,16 @@ fn the_report_tables_every_release() {
     );
     assert!(record.failed > 0);
     assert_eq!(record.outcome, ReleaseOutcome::RolledBack);
+}
+
+#[test]
+fn a_load_balancer_in_front_of_a_canary_shows_its_split() {
+    let snapshot = release_day(100.0);
+    let behind = behind_load_balancer(&snapshot, "lb");
+    let shares = version_shares(&behind);
+    assert_eq!(versions_words(&shares), "v1 90\u{a0}%, v2 10\u{a0}%");
+    // Before any release, nothing to show.
+    let before = release_day(2.0);
+    assert!(behind_load_balancer(&before, "lb").is_empty());
+    assert!(behind_load_balancer(&snapshot, "nobody").is_empty());
 }
