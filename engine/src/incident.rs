@@ -20,8 +20,8 @@ use crate::design::{
     AlertMetric, AlertRule, Channel, Comparison, Design, Fault, Link, Node, RuleKind,
     ScheduledFault, Severity,
 };
-use crate::params::{DeployStrategy, NodeParams, RequestType, ServiceTime, Tier};
-use crate::presets::{classroom_pipeline, named};
+use crate::params::{DeployStrategy, NodeParams, ServiceTime, Tier};
+use crate::presets::{classroom_pipeline, named, payment_bug_release};
 use crate::release::{Defect, Release, ScheduledRelease};
 use crate::run_event::RunEvent;
 use crate::simulation::{CommandError, LiveCommand};
@@ -254,18 +254,7 @@ pub fn bad_payment_release() -> Scenario {
             "Payment failed",
         ),
     );
-    design.releases.push(ScheduledRelease {
-        at_s: 10.0,
-        pipeline: "ci".to_owned(),
-        release: Release {
-            version: "v2".to_owned(),
-            defect: Some(Defect::ErrorRate {
-                request_type: RequestType::Payment,
-                rate: 0.5,
-            }),
-            expedited: false,
-        },
-    });
+    design.releases.push(payment_bug_release(10.0));
     Scenario {
         id: "bad-payment-release",
         title: "A bad payment release",

@@ -269,6 +269,22 @@ pub(crate) fn classroom_pipeline(strategy: DeployStrategy) -> Node {
     pipeline
 }
 
+/// v2, committed to the pipeline "ci" at `at_s`, breaking half of the payments.
+pub(crate) fn payment_bug_release(at_s: f64) -> ScheduledRelease {
+    ScheduledRelease {
+        at_s,
+        pipeline: "ci".to_owned(),
+        release: Release {
+            version: "v2".to_owned(),
+            defect: Some(Defect::ErrorRate {
+                request_type: RequestType::Payment,
+                rate: 0.5,
+            }),
+            expedited: false,
+        },
+    }
+}
+
 /// Release day: a canary catches a bad payment release. The tests miss the bug (they never pay in
 /// euros), the pipeline sends v2 to 10 % of the traffic, half of its payments fail, "Payment
 /// failed" pages, and three failed canary checks send the traffic back to v1.
@@ -319,17 +335,6 @@ pub fn release_day() -> Design {
         channel: Channel::Pagerduty,
         message: "Payment failed".to_owned(),
     });
-    design.releases.push(ScheduledRelease {
-        at_s: 5.0,
-        pipeline: "ci".to_owned(),
-        release: Release {
-            version: "v2".to_owned(),
-            defect: Some(Defect::ErrorRate {
-                request_type: RequestType::Payment,
-                rate: 0.5,
-            }),
-            expedited: false,
-        },
-    });
+    design.releases.push(payment_bug_release(5.0));
     design
 }

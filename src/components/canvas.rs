@@ -577,17 +577,10 @@ fn NodeView(
     .then(|| {
         let id = id.clone();
         Memo::new(move |_| {
-            state.runner.snapshot.with(|snapshot| {
-                let snapshot = snapshot.as_ref()?;
-                if kind == NodeKind::LoadBalancer {
-                    let behind = releases::behind_load_balancer(snapshot, &id);
-                    let shares = releases::version_shares(&behind);
-                    return (!shares.is_empty()).then(|| (shares, (Vec::new(), 0)));
-                }
-                let versions = &snapshot.node(&id)?.versions;
-                let shares = releases::version_shares(versions);
-                (!shares.is_empty()).then(|| (shares, releases::instance_pips(versions)))
-            })
+            state
+                .runner
+                .snapshot
+                .with(|snapshot| releases::node_versions(snapshot.as_ref()?, &id, kind))
         })
     });
     let selected = {

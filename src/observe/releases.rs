@@ -172,6 +172,31 @@ pub fn behind_load_balancer(snapshot: &engine::Snapshot, id: &str) -> Vec<Versio
     combined
 }
 
+/// A box's version badge: the shares, and its pips with how many more there are.
+pub type NodeVersions = (Vec<VersionShare>, (Vec<Pip>, usize));
+
+/// What a node's box shows of versions: a server or group its shares and one pip per instance
+/// (pips and how many more), a load balancer the split behind it (no pips); `None` for other kinds
+/// and before any release.
+pub fn node_versions(
+    snapshot: &engine::Snapshot,
+    id: &str,
+    kind: engine::NodeKind,
+) -> Option<NodeVersions> {
+    let (shares, pips) = match kind {
+        engine::NodeKind::LoadBalancer => (
+            version_shares(&behind_load_balancer(snapshot, id)),
+            (Vec::new(), 0),
+        ),
+        engine::NodeKind::Server | engine::NodeKind::AutoscalingGroup => {
+            let versions = &snapshot.node(id)?.versions;
+            (version_shares(versions), instance_pips(versions))
+        }
+        _ => return None,
+    };
+    (!shares.is_empty()).then_some((shares, pips))
+}
+
 /// The badge in words, for a screen reader and a tooltip: "v1 90 %, v2 10 %".
 pub fn versions_words(shares: &[VersionShare]) -> String {
     shares

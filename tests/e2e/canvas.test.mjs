@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot, centreOf } from './support.mjs';
 
 const app = useServerAndBrowser();
 
@@ -25,11 +25,6 @@ async function viewOf(page) {
   const style = await page.locator('.canvas__viewport').getAttribute('style');
   const [, x, y, zoom] = style.match(/translate\(([-\d.e]+)px, ([-\d.e]+)px\) scale\(([-\d.e]+)\)/).map(Number);
   return { x, y, zoom };
-}
-
-async function centreOf(locator) {
-  const box = await locator.boundingBox();
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
 /** Where every node is in the document (its box's left/top on the canvas, not on the screen). */

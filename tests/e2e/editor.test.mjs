@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot, centreOf, drag } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -16,20 +16,6 @@ const app = useServerAndBrowser();
 /** Node boxes on the canvas, by their accessible names ("Server Web server, healthy"). */
 const nodes = (page) => page.getByRole('main', { name: 'Design canvas' }).locator('[data-node-id]');
 const links = (page) => page.getByRole('main', { name: 'Design canvas' }).locator('g.link');
-
-async function centreOf(locator) {
-  const box = await locator.boundingBox();
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-async function drag(page, from, to) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  for (let step = 1; step <= 8; step += 1) {
-    await page.mouse.move(from.x + ((to.x - from.x) * step) / 8, from.y + ((to.y - from.y) * step) / 8);
-  }
-  await page.mouse.up();
-}
 
 async function freshPage(options) {
   const recorded = await openRecordedPage(app.browser, options);

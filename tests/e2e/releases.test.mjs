@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot, eventually, ARTIFACTS_DIR } from './support.mjs';
+import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot, eventually, ARTIFACTS_DIR, centreOf, drag } from './support.mjs';
 
 const app = useServerAndBrowser();
 
@@ -152,20 +152,6 @@ test('Release day: a canary of a bad release, its rollback, the page and DORA; t
   await screenshot(page, 'releases-rolled-back-by-hand');
   assert.deepEqual(problems(), []);
 });
-
-async function centreOf(locator) {
-  const box = await locator.boundingBox();
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-async function drag(page, from, to) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  for (let step = 1; step <= 8; step += 1) {
-    await page.mouse.move(from.x + ((to.x - from.x) * step) / 8, from.y + ((to.y - from.y) * step) / 8);
-  }
-  await page.mouse.up();
-}
 
 test('by hand: a pipeline dragged in and linked to the server group canary-deploys a bad release, which rolls back', async () => {
   const { page, problems } = await openRecordedPage(app.browser, { viewport: { width: 1440, height: 960 } });

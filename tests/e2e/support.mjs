@@ -158,3 +158,19 @@ export async function eventually(read, accept, { timeout = 20_000, what = 'condi
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** The middle of an element on the screen. */
+export async function centreOf(locator) {
+  const box = await locator.boundingBox();
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** A mouse drag in eight steps (so the app sees a move, not a jump). */
+export async function drag(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let step = 1; step <= 8; step += 1) {
+    await page.mouse.move(from.x + ((to.x - from.x) * step) / 8, from.y + ((to.y - from.y) * step) / 8);
+  }
+  await page.mouse.up();
+}

@@ -93,6 +93,22 @@ impl DockTab {
     }
 }
 
+/// The whole simulated second while `visible` (−1 when hidden or before a run): a panel that works
+/// its figures out once a second reads this, so it neither recomputes per frame nor while hidden.
+fn visible_second(visible: Signal<bool>) -> Memo<i64> {
+    let state = crate::state::AppState::get();
+    Memo::new(move |_| {
+        if !visible.get() {
+            return -1;
+        }
+        state.runner.snapshot.with(|snapshot| {
+            snapshot
+                .as_ref()
+                .map_or(-1, |snapshot| snapshot.time_s as i64)
+        })
+    })
+}
+
 /// The panel along the bottom.
 #[component]
 pub fn Dock() -> impl IntoView {

@@ -23,16 +23,7 @@ pub(super) fn ReleasesReport(visible: Signal<bool>) -> impl IntoView {
                 .any(|node| node.kind() == NodeKind::Pipeline)
         })
     });
-    let second = Memo::new(move |_| {
-        if !visible.get() {
-            return -1;
-        }
-        state.runner.snapshot.with(|snapshot| {
-            snapshot
-                .as_ref()
-                .map_or(-1, |snapshot| snapshot.time_s as i64)
-        })
-    });
+    let second = super::visible_second(visible);
     let figures = Memo::new(move |_| {
         if second.get() < 0 {
             return None;

@@ -14,8 +14,8 @@ use std::collections::VecDeque;
 use engine::Notification;
 use leptos::prelude::*;
 
-use super::IncidentResponses;
 use super::releases::ReleasesReport;
+use super::{IncidentResponses, visible_second};
 use crate::components::field::{FieldWidth, FormDraft, FormLook, LabelledField, TextField};
 use crate::editor::Command;
 use crate::editor::fault_form::{FAULT_KINDS, FaultDraft, FaultProblems};
@@ -89,16 +89,7 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
         moments.with(|moments| timeline(moments, &this_run, &incidents))
     });
     // Once a second of simulated time is plenty for the numbers (and keeps the text readable).
-    let second = Memo::new(move |_| {
-        if !visible.get() {
-            return -1;
-        }
-        state.runner.snapshot.with(|snapshot| {
-            snapshot
-                .as_ref()
-                .map_or(-1, |snapshot| snapshot.time_s as i64)
-        })
-    });
+    let second = visible_second(visible);
     let findings = Memo::new(move |_| {
         if second.get() < 0 {
             return None;

@@ -4,12 +4,12 @@
 
 use engine::release::{Dora, ReleaseOutcome, Stage, StageOutcome, StageRecord};
 use engine::snapshot::{PipelineFigures, VersionFigures};
-use engine::{Simulation, Snapshot, presets};
+use engine::{NodeKind, Simulation, Snapshot, presets};
 
 use crate::observe::releases::{
-    MAX_PIPS, PipState, behind_load_balancer, dora_keys, instance_pips, pipeline_state,
-    release_rows, release_table, share_text, stage_line, version_colour, version_detail,
-    version_shares, versions_words,
+    MAX_PIPS, PipState, behind_load_balancer, dora_keys, instance_pips, node_versions,
+    pipeline_state, release_rows, release_table, share_text, stage_line, version_colour,
+    version_detail, version_shares, versions_words,
 };
 
 /// The Release day preset after `seconds` (v2 is committed at 5 s, takes 10 % at 85 s and is
@@ -305,4 +305,13 @@ fn a_load_balancer_in_front_of_a_canary_shows_its_split() {
     let before = release_day(2.0);
     assert!(behind_load_balancer(&before, "lb").is_empty());
     assert!(behind_load_balancer(&snapshot, "nobody").is_empty());
+    // What each box shows: the balancer its split without pips, the group pips too, others nothing.
+    let (lb, (pips, _)) = node_versions(&snapshot, "lb", NodeKind::LoadBalancer).expect("a split");
+    assert_eq!(versions_words(&lb), "v1 90\u{a0}%, v2 10\u{a0}%");
+    assert!(pips.is_empty());
+    let (_, (pips, _)) =
+        node_versions(&snapshot, "web", NodeKind::AutoscalingGroup).expect("versions");
+    assert_eq!(pips.len(), 6);
+    assert!(node_versions(&snapshot, "database", NodeKind::Database).is_none());
+    assert!(node_versions(&before, "web", NodeKind::AutoscalingGroup).is_none());
 }
