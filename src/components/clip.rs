@@ -40,10 +40,12 @@ pub fn ClipMenu() -> impl IntoView {
     let to_text = RwSignal::new(String::new());
     let progress = RwSignal::new(None::<f64>);
     let problem = RwSignal::new(None::<String>);
-    // Opening the menu proposes the last 30 seconds of the run.
-    let on_toggle = move |_| {
-        let open = menu.get_untracked().is_some_and(|menu| menu.open());
-        if open && progress.get_untracked().is_none() {
+    // Opening the menu proposes the last 30 seconds of the run. Decided on the summary's click (which
+    // comes before the menu opens, and also answers Enter and Space), not on `toggle`: that event is
+    // queued, so text typed right after opening would be overwritten by the proposal.
+    let on_open = move |_| {
+        let closed = menu.get_untracked().is_some_and(|menu| !menu.open());
+        if closed && progress.get_untracked().is_none() {
             let end = runner.head_s.get_untracked();
             from_text.set(clock((end - 30.0).max(0.0)));
             to_text.set(clock(end));
@@ -108,8 +110,8 @@ pub fn ClipMenu() -> impl IntoView {
         });
     };
     view! {
-        <details class="menu scrubber__clip" node_ref=menu on:toggle=on_toggle>
-            <summary class="button" aria-label="Export a clip">"Clip"</summary>
+        <details class="menu scrubber__clip" node_ref=menu>
+            <summary class="button" aria-label="Export a clip" on:click=on_open>"Clip"</summary>
             <div class="menu__panel menu__panel--up" role="group" aria-label="Export a clip of the run">
                 <label class="report__field report__field--narrow">
                     "From"

@@ -236,6 +236,8 @@ test('a clip of a time range downloads as a WebM video re-simulated from the run
   const timeline = page.getByRole('region', { name: 'Run timeline' });
   await timeline.getByLabel('Export a clip', { exact: true }).click();
   const menu = timeline.getByRole('group', { name: 'Export a clip of the run' });
+  // Opening proposes the last 30 seconds (to the paused instant); typing right away is not overwritten.
+  assert.match(await menu.getByRole('textbox', { name: 'Clip to' }).inputValue(), /^00:\d\d$/);
   // A range past the run's end is refused with the reason.
   await menu.getByRole('textbox', { name: 'Clip to' }).fill('5:00');
   await menu.getByRole('button', { name: 'Export WebM' }).click();
