@@ -474,9 +474,10 @@ fn apply(
             }
             simulation.reconfigure(&design).map_err(|e| e.to_string())
         }
-        RunAction::Acknowledge { .. } | RunAction::Resolve { .. } | RunAction::Marker { .. } => {
-            Ok(())
-        }
+        RunAction::Acknowledge { .. }
+        | RunAction::Resolve { .. }
+        | RunAction::Marker { .. }
+        | RunAction::Incident(_) => Ok(()),
     }
 }
 

@@ -14,18 +14,22 @@
 //! opened, MTTR = resolved − fault. A production change other than a rollback or a deploy while the
 //! incident is open is recorded as "debugged in production".
 
-use serde::Serialize;
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
 
 use crate::design::{
     AlertMetric, AlertRule, Channel, Comparison, Design, Fault, Link, Node, RuleKind,
     ScheduledFault, Severity,
 };
+use crate::metrics::LogLine;
 use crate::params::{DeployStrategy, NodeParams, ServiceTime, Tier};
 use crate::presets::{classroom_pipeline, named, payment_bug_release};
 use crate::release::{Defect, Release, ScheduledRelease};
 use crate::run_event::RunEvent;
+use crate::run_file::{RunAction, RunError, RunFile, RunProblem, design_error, error as run_error};
 use crate::simulation::{CommandError, LiveCommand};
-use crate::{AlertState, NodeKind, Simulation};
+use crate::{AlertState, NodeKind, Simulation, Snapshot};
 
 /// Times the pinned issue must appear in staging to count as reproduced.
 pub const REPRODUCED_AFTER: u32 = 5;
@@ -528,115 +532,123 @@ impl IncidentTimeline {
 }
 
 /// An issue as pinned: the exception and frame its error lines carry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pinned {
     pub exception: String,
     pub frame: String,
 }
 
-/// A scenario played: production, its staging copy once opened, and the incident's timeline.
-pub struct IncidentRun {
+/// A role in a drill run by a group (the incident command system's three).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Commander,
+    Operations,
+    Communications,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Commander, Role::Operations, Role::Communications];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Commander => "Incident commander",
+            Role::Operations => "Operations",
+            Role::Communications => "Communications",
+        }
+    }
+}
+
+/// A step of the incident workflow, as a run file records it (`{"incident": {"type": …}}`). The
+/// production changes a step makes (a deploy's commands, a game master's fault) are recorded
+/// apart, as live commands at the same instant; the step says whose they are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum IncidentStep {
+    /// The run is a drill of this built-in scenario.
+    Drill { scenario: String },
+    /// A person takes a role.
+    Assign { role: Role, person: String },
+    /// The responder pins the issue they suspect.
+    Pin { exception: String, frame: String },
+    /// A staging copy of production as it is now, at this share of its traffic.
+    OpenStaging { fraction: f64 },
+    /// The scenario's trigger replayed in staging.
+    ReplayInStaging,
+    /// One of the scenario's fixes, tried in staging.
+    TryInStaging { fix: String },
+    /// One of the scenario's fixes shipped to production (its commands follow at this instant).
+    Deploy { fix: String },
+    /// The game master changes production (the live commands that follow at this instant).
+    GameMaster { what: String },
+}
+
+/// Watches an incident: production's snapshots (the alert, the trigger, the issues), the
+/// responder's steps, and the staging copy it owns and advances in step with production, a whole
+/// second at a time from when it was opened (so how production is advanced — per frame in the app,
+/// per second in a test — never changes what staging does).
+pub struct IncidentWatch {
     pub scenario: Scenario,
-    pub production: Simulation,
-    pub staging: Option<Simulation>,
     pub timeline: IncidentTimeline,
+    pub staging: Option<Simulation>,
+    /// Production's nanoseconds when staging was opened.
+    staging_opened_ns: u64,
     pinned: Option<Pinned>,
     /// The pinned issue's error lines seen in staging.
     reproductions: u32,
     /// Staging's seconds since the last fix was tried: (error rate, pinned issue seen).
     since_fix: Vec<(f64, bool)>,
     staging_counts: (u64, u64),
+    /// Staging's latest snapshot and its recent log lines, for a view of it.
+    staging_snapshot: Option<Snapshot>,
+    staging_logs: VecDeque<LogLine>,
     /// Whether the alert fires now.
     firing: bool,
     /// Production's error lines since the fault, by issue (exception and frame), in first-seen
-    /// order.
-    issues: Vec<(Pinned, u64)>,
+    /// order, with the version each was first seen in.
+    issues: Vec<(Pinned, u64, Option<String>)>,
+    /// Production's time as last observed, seconds.
+    now_s: f64,
+    /// The instant of the last deploy or game-master step: production changes at it are theirs.
+    exempt_ns: Option<u64>,
+    roles: Vec<(Role, String)>,
 }
 
-impl IncidentRun {
-    pub fn start(scenario: Scenario, seed: u64) -> Result<IncidentRun, crate::DesignError> {
-        let production = Simulation::new(&scenario.design, seed)?;
+/// Staging log lines kept for a view of it.
+const STAGING_LOG_LINES: usize = 1_000;
+
+impl IncidentWatch {
+    pub fn new(scenario: Scenario) -> IncidentWatch {
         let fault_s = match &scenario.trigger {
             Trigger::Fault { index } => scenario.design.faults.get(*index).map(|f| f.at_s),
             Trigger::Release { .. } => None,
         };
-        Ok(IncidentRun {
+        IncidentWatch {
             scenario,
-            production,
-            staging: None,
             timeline: IncidentTimeline {
                 fault_s,
                 ..IncidentTimeline::default()
             },
+            staging: None,
+            staging_opened_ns: 0,
             pinned: None,
             reproductions: 0,
             since_fix: Vec::new(),
             staging_counts: (0, 0),
+            staging_snapshot: None,
+            staging_logs: VecDeque::new(),
             firing: false,
             issues: Vec::new(),
-        })
-    }
-
-    pub fn now_s(&self) -> f64 {
-        self.production.now_s()
-    }
-
-    /// Advances production (and staging) by `seconds`, one second at a time, watching the alert,
-    /// the trigger and staging's reproduction.
-    pub fn advance(&mut self, seconds: f64) {
-        let mut left = seconds;
-        while left > 1e-9 {
-            let step = left.min(1.0);
-            left -= step;
-            self.production.advance(step);
-            self.watch_production();
-            if let Some(staging) = &mut self.staging {
-                staging.advance(step);
-                let snapshot = staging.snapshot();
-                let mut pinned_seen = false;
-                for line in &snapshot.logs {
-                    if let Some(RunEvent::RequestFailed { report, .. }) = &line.event
-                        && self.pinned.as_ref().is_some_and(|p| {
-                            p.exception == report.exception && p.frame == report.frame
-                        })
-                    {
-                        pinned_seen = true;
-                        self.reproductions += 1;
-                        if self.reproductions >= REPRODUCED_AFTER
-                            && self.timeline.reproduced_s.is_none()
-                        {
-                            self.timeline.reproduced_s = Some(self.production.now_s());
-                        }
-                    }
-                }
-                let totals = &snapshot.totals;
-                let (completed, failed) = (
-                    totals.completed - self.staging_counts.0,
-                    totals.failed - self.staging_counts.1,
-                );
-                self.staging_counts = (totals.completed, totals.failed);
-                let answered = completed + failed;
-                let rate = if answered > 0 {
-                    failed as f64 / answered as f64
-                } else {
-                    0.0
-                };
-                if self.timeline.tried_s.is_some() && self.timeline.verified_s.is_none() {
-                    self.since_fix.push((rate, pinned_seen));
-                    let held = self.since_fix.len() >= VERIFY_SECONDS
-                        && self.since_fix[self.since_fix.len() - VERIFY_SECONDS..]
-                            .iter()
-                            .all(|(rate, seen)| *rate < self.scenario.objective && !seen);
-                    if held {
-                        self.timeline.verified_s = Some(self.production.now_s());
-                    }
-                }
-            }
+            now_s: 0.0,
+            exempt_ns: None,
+            roles: Vec::new(),
         }
     }
 
-    fn watch_production(&mut self) {
-        let snapshot = self.production.snapshot();
+    /// Reads one of production's snapshots (every one, in order: their log lines and
+    /// notifications are what is new since the last).
+    pub fn observe(&mut self, snapshot: &Snapshot) {
+        self.now_s = snapshot.time_s;
         if self.timeline.fault_s.is_none()
             && let Trigger::Release { version } = &self.scenario.trigger
             && let Some(first) = snapshot
@@ -647,16 +659,16 @@ impl IncidentRun {
         {
             self.timeline.fault_s = Some(first);
         }
-        if self.timeline.fault_s.is_some() {
-            for line in &snapshot.logs {
+        if let Some(fault) = self.timeline.fault_s {
+            for line in snapshot.logs.iter().filter(|line| line.time_s >= fault) {
                 if let Some(RunEvent::RequestFailed { report, .. }) = &line.event {
                     let issue = Pinned {
                         exception: report.exception.clone(),
                         frame: report.frame.clone(),
                     };
-                    match self.issues.iter_mut().find(|(known, _)| *known == issue) {
-                        Some((_, count)) => *count += 1,
-                        None => self.issues.push((issue, 1)),
+                    match self.issues.iter_mut().find(|(known, ..)| *known == issue) {
+                        Some((_, count, _)) => *count += 1,
+                        None => self.issues.push((issue, 1, report.release.clone())),
                     }
                 }
             }
@@ -690,6 +702,65 @@ impl IncidentRun {
         }
     }
 
+    /// Advances staging (if open) to production's `now_ns`, a whole second at a time from when it
+    /// was opened, watching the reproduction and a tried fix.
+    pub fn follow(&mut self, now_ns: u64) {
+        let Some(staging) = &mut self.staging else {
+            return;
+        };
+        let target_ns = now_ns.saturating_sub(self.staging_opened_ns);
+        while staging.now_ns() + 1_000_000_000 <= target_ns {
+            let next = staging.now_ns() + 1_000_000_000;
+            while !staging.advance_with_budget(next, u64::MAX) {}
+            let at_s = (self.staging_opened_ns + next) as f64 / 1e9;
+            let snapshot = staging.snapshot();
+            let mut pinned_seen = false;
+            for line in &snapshot.logs {
+                if let Some(RunEvent::RequestFailed { report, .. }) = &line.event
+                    && self
+                        .pinned
+                        .as_ref()
+                        .is_some_and(|p| p.exception == report.exception && p.frame == report.frame)
+                {
+                    pinned_seen = true;
+                    self.reproductions += 1;
+                    if self.reproductions >= REPRODUCED_AFTER
+                        && self.timeline.reproduced_s.is_none()
+                    {
+                        self.timeline.reproduced_s = Some(at_s);
+                    }
+                }
+            }
+            self.staging_logs.extend(snapshot.logs.iter().cloned());
+            while self.staging_logs.len() > STAGING_LOG_LINES {
+                self.staging_logs.pop_front();
+            }
+            let totals = &snapshot.totals;
+            let (completed, failed) = (
+                totals.completed - self.staging_counts.0,
+                totals.failed - self.staging_counts.1,
+            );
+            self.staging_counts = (totals.completed, totals.failed);
+            let answered = completed + failed;
+            let rate = if answered > 0 {
+                failed as f64 / answered as f64
+            } else {
+                0.0
+            };
+            if self.timeline.tried_s.is_some() && self.timeline.verified_s.is_none() {
+                self.since_fix.push((rate, pinned_seen));
+                let held = self.since_fix.len() >= VERIFY_SECONDS
+                    && self.since_fix[self.since_fix.len() - VERIFY_SECONDS..]
+                        .iter()
+                        .all(|(rate, seen)| *rate < self.scenario.objective && !seen);
+                if held {
+                    self.timeline.verified_s = Some(at_s);
+                }
+            }
+            self.staging_snapshot = Some(snapshot);
+        }
+    }
+
     /// Whether the scenario's alert fires now.
     pub fn firing(&self) -> bool {
         self.firing
@@ -700,10 +771,10 @@ impl IncidentRun {
     pub fn resolved(&self) -> bool {
         self.timeline
             .resolved_s
-            .is_some_and(|at| !self.firing && self.now_s() - at >= SETTLE_SECONDS)
+            .is_some_and(|at| !self.firing && self.now_s - at >= SETTLE_SECONDS)
     }
 
-    /// MTTD, MTTA, time to reproduce, and MTTR once [`IncidentRun::resolved`].
+    /// MTTD, MTTA, time to reproduce, and MTTR once [`IncidentWatch::resolved`].
     pub fn measures(&self) -> Measures {
         let mut measures = self.timeline.measures();
         if !self.resolved() {
@@ -714,92 +785,321 @@ impl IncidentRun {
 
     /// Production's issues since the fault, the most frequent first (ties: the first seen).
     pub fn issues(&self) -> Vec<(Pinned, u64)> {
+        self.issues_seen()
+            .into_iter()
+            .map(|(issue, count, _)| (issue, count))
+            .collect()
+    }
+
+    /// [`IncidentWatch::issues`] with the release each was first seen in.
+    pub fn issues_seen(&self) -> Vec<(Pinned, u64, Option<String>)> {
         let mut issues = self.issues.clone();
         issues.sort_by_key(|issue| std::cmp::Reverse(issue.1));
         issues
     }
 
-    /// Replays the scenario's trigger in staging.
-    pub fn replay_in_staging(&mut self) -> Result<(), CommandError> {
-        let Some(staging) = &mut self.staging else {
-            return Err(CommandError::AtLimit(
-                "open a staging copy first".to_owned(),
-            ));
-        };
-        for command in &self.scenario.replay {
-            staging.apply(command.clone())?;
+    /// The pinned issue.
+    pub fn pinned(&self) -> Option<&Pinned> {
+        self.pinned.as_ref()
+    }
+
+    /// The pinned issue's error lines seen in staging so far.
+    pub fn reproductions(&self) -> u32 {
+        self.reproductions
+    }
+
+    /// Who took which role.
+    pub fn roles(&self) -> &[(Role, String)] {
+        &self.roles
+    }
+
+    /// Staging's latest snapshot (a whole second of it), once open.
+    pub fn staging_snapshot(&self) -> Option<&Snapshot> {
+        self.staging_snapshot.as_ref()
+    }
+
+    /// Staging's recent log lines, oldest first.
+    pub fn staging_logs(&self) -> &VecDeque<LogLine> {
+        &self.staging_logs
+    }
+
+    /// The responder acknowledged the page (at production's `now_s`).
+    pub fn acknowledge(&mut self, now_s: f64) {
+        if self.timeline.acknowledged_s.is_none() && self.timeline.detected_s.is_some() {
+            self.timeline.acknowledged_s = Some(now_s);
+        }
+    }
+
+    /// Takes a step of the workflow at production's instant `now_ns`; `production` is production
+    /// at that instant (a staging copy is made of it). A step the scenario does not offer is refused.
+    pub fn step(
+        &mut self,
+        step: &IncidentStep,
+        production: &Simulation,
+        now_ns: u64,
+    ) -> Result<(), CommandError> {
+        let now_s = now_ns as f64 / 1e9;
+        match step {
+            IncidentStep::Drill { .. } => {}
+            IncidentStep::Assign { role, person } => {
+                self.roles.retain(|(r, _)| r != role);
+                if !person.trim().is_empty() {
+                    self.roles.push((*role, person.trim().to_owned()));
+                }
+            }
+            IncidentStep::Pin { exception, frame } => {
+                self.pinned = Some(Pinned {
+                    exception: exception.clone(),
+                    frame: frame.clone(),
+                });
+                self.timeline.pinned_s = Some(now_s);
+                // A new suspect: what staging showed of the old one no longer counts.
+                self.reproductions = 0;
+            }
+            IncidentStep::OpenStaging { fraction } => {
+                let mut staging = production.staging(*fraction);
+                // Lines from before now are none: staging starts at its own 0.
+                let _ = staging.snapshot();
+                self.staging = Some(staging);
+                self.staging_opened_ns = now_ns;
+                self.staging_counts = (0, 0);
+                self.staging_snapshot = None;
+                self.staging_logs.clear();
+                self.reproductions = 0;
+                self.since_fix.clear();
+                self.timeline.staging_s = Some(now_s);
+                self.timeline.reproduced_s = None;
+                self.timeline.tried_s = None;
+                self.timeline.verified_s = None;
+            }
+            IncidentStep::ReplayInStaging => {
+                let staging = self.staging.as_mut().ok_or_else(no_staging)?;
+                for command in &self.scenario.replay {
+                    staging.apply(command.clone())?;
+                }
+            }
+            IncidentStep::TryInStaging { fix } => {
+                let fix = self
+                    .scenario
+                    .fix(fix)
+                    .cloned()
+                    .ok_or_else(|| unknown(fix))?;
+                let staging = self.staging.as_mut().ok_or_else(no_staging)?;
+                for command in &fix.commands {
+                    staging.apply(command.clone())?;
+                }
+                self.since_fix.clear();
+                self.timeline.tried_s = Some(now_s);
+                self.timeline.verified_s = None;
+            }
+            IncidentStep::Deploy { fix } => {
+                if self.scenario.fix(fix).is_none() {
+                    return Err(unknown(fix));
+                }
+                self.timeline.deployed_s = Some(now_s);
+                self.exempt_ns = Some(now_ns);
+            }
+            IncidentStep::GameMaster { .. } => self.exempt_ns = Some(now_ns),
         }
         Ok(())
+    }
+
+    /// Production changed at `now_ns` (a live command or an edit): recorded as "debugged in
+    /// production" while the incident is open, unless it went through the pipeline (`pipeline`:
+    /// a release, an approval, a rollback) or belongs to a deploy or a game master's step at the
+    /// same instant.
+    pub fn production_changed(&mut self, now_ns: u64, pipeline: bool) {
+        let now_s = now_ns as f64 / 1e9;
+        if !pipeline && self.exempt_ns != Some(now_ns) && self.timeline.open_at(now_s) {
+            self.timeline.debugged_in_production.push(now_s);
+        }
+    }
+}
+
+/// Whether a live command goes through the pipeline (not "debugged in production").
+pub fn through_pipeline(command: &LiveCommand) -> bool {
+    matches!(
+        command,
+        LiveCommand::RollBack { .. }
+            | LiveCommand::CommitRelease { .. }
+            | LiveCommand::Approve { .. }
+    )
+}
+
+fn no_staging() -> CommandError {
+    CommandError::AtLimit("open a staging copy first".to_owned())
+}
+
+fn unknown(fix: &str) -> CommandError {
+    CommandError::AtLimit(format!("this scenario offers no fix called {fix:?}"))
+}
+
+/// A scenario played: production and its [`IncidentWatch`] (read through it: `run.timeline`,
+/// `run.staging`, `run.issues()`…).
+pub struct IncidentRun {
+    pub production: Simulation,
+    pub watch: IncidentWatch,
+}
+
+impl std::ops::Deref for IncidentRun {
+    type Target = IncidentWatch;
+
+    fn deref(&self) -> &IncidentWatch {
+        &self.watch
+    }
+}
+
+impl IncidentRun {
+    pub fn start(scenario: Scenario, seed: u64) -> Result<IncidentRun, crate::DesignError> {
+        let production = Simulation::new(&scenario.design, seed)?;
+        Ok(IncidentRun {
+            production,
+            watch: IncidentWatch::new(scenario),
+        })
+    }
+
+    /// Re-simulates a drill's run file (one whose timeline holds a [`IncidentStep::Drill`]): its
+    /// production with every recorded action, its staging copy and its incident timeline, to the
+    /// file's end. `None` for a run that is not a drill.
+    pub fn replay(file: &RunFile) -> Result<Option<IncidentRun>, RunError> {
+        let Some(id) = file.timeline.iter().find_map(|entry| match &entry.action {
+            RunAction::Incident(IncidentStep::Drill { scenario }) => Some(scenario.clone()),
+            _ => None,
+        }) else {
+            return Ok(None);
+        };
+        let Some(scenario) = scenario(&id) else {
+            return Err(run_error(
+                "timeline",
+                RunProblem::Refused {
+                    message: format!("no built-in incident scenario is called {id:?}"),
+                },
+            ));
+        };
+        let production =
+            Simulation::new(&file.design, file.seed).map_err(|e| design_error("design", e))?;
+        let mut run = IncidentRun {
+            production,
+            watch: IncidentWatch::new(scenario),
+        };
+        for (index, entry) in file.timeline.iter().enumerate() {
+            run.advance_to(entry.at_ns);
+            let refused = |message: String| {
+                run_error(
+                    format!("timeline[{index}]"),
+                    RunProblem::Refused { message },
+                )
+            };
+            let now_ns = run.production.now_ns();
+            match &entry.action {
+                RunAction::Live(command) => {
+                    run.production
+                        .apply(command.clone())
+                        .map_err(|e| refused(e.to_string()))?;
+                    run.watch
+                        .production_changed(now_ns, through_pipeline(command));
+                }
+                RunAction::Edit(design) => {
+                    run.production
+                        .reconfigure(design)
+                        .map_err(|e| refused(e.to_string()))?;
+                    run.watch.production_changed(now_ns, false);
+                }
+                RunAction::Acknowledge { .. } => run.watch.acknowledge(now_ns as f64 / 1e9),
+                RunAction::Incident(step) => run
+                    .watch
+                    .step(step, &run.production, now_ns)
+                    .map_err(|e| refused(e.to_string()))?,
+                RunAction::Resolve { .. } | RunAction::Marker { .. } => {}
+            }
+        }
+        run.advance_to(file.end_ns);
+        Ok(Some(run))
+    }
+
+    pub fn now_s(&self) -> f64 {
+        self.production.now_s()
+    }
+
+    /// Whether the incident is over ([`IncidentWatch::resolved`]).
+    pub fn resolved(&self) -> bool {
+        self.watch.resolved()
+    }
+
+    /// Advances production (and staging) by `seconds`, one second at a time.
+    pub fn advance(&mut self, seconds: f64) {
+        let target = self
+            .production
+            .now_ns()
+            .saturating_add((seconds.max(0.0) * 1e9).round() as u64);
+        self.advance_to(target);
+    }
+
+    /// Advances production (and staging) to `target_ns`, observing production every second.
+    fn advance_to(&mut self, target_ns: u64) {
+        while self.production.now_ns() < target_ns {
+            let next = (self.production.now_ns() + 1_000_000_000).min(target_ns);
+            while !self.production.advance_with_budget(next, u64::MAX) {}
+            let snapshot = self.production.snapshot();
+            self.watch.observe(&snapshot);
+            self.watch.follow(self.production.now_ns());
+        }
+    }
+
+    fn take(&mut self, step: &IncidentStep) -> Result<(), CommandError> {
+        let now_ns = self.production.now_ns();
+        self.watch.step(step, &self.production, now_ns)
+    }
+
+    /// Replays the scenario's trigger in staging.
+    pub fn replay_in_staging(&mut self) -> Result<(), CommandError> {
+        self.take(&IncidentStep::ReplayInStaging)
     }
 
     /// The responder acknowledged the page.
     pub fn acknowledge(&mut self) {
-        if self.timeline.acknowledged_s.is_none() && self.timeline.detected_s.is_some() {
-            self.timeline.acknowledged_s = Some(self.now_s());
-        }
+        let now_s = self.now_s();
+        self.watch.acknowledge(now_s);
     }
 
     /// The responder pinned the issue they suspect.
     pub fn pin(&mut self, issue: Pinned) {
-        self.pinned = Some(issue);
-        self.timeline.pinned_s = Some(self.now_s());
+        let _ = self.take(&IncidentStep::Pin {
+            exception: issue.exception,
+            frame: issue.frame,
+        });
     }
 
     /// Opens a staging copy of production as it is now, at `fraction` of its traffic.
     pub fn open_staging(&mut self, fraction: f64) {
-        let mut staging = self.production.staging(fraction);
-        // Lines from before now are none: staging starts at its own 0.
-        let _ = staging.snapshot();
-        self.staging = Some(staging);
-        self.staging_counts = (0, 0);
-        self.reproductions = 0;
-        self.timeline.staging_s = Some(self.now_s());
+        let _ = self.take(&IncidentStep::OpenStaging { fraction });
     }
 
     /// Tries a fix in staging (production is untouched).
     pub fn try_in_staging(&mut self, fix: &Fix) -> Result<(), CommandError> {
-        let Some(staging) = &mut self.staging else {
-            return Err(CommandError::AtLimit(
-                "open a staging copy first".to_owned(),
-            ));
-        };
-        for command in &fix.commands {
-            staging.apply(command.clone())?;
-        }
-        self.since_fix.clear();
-        self.timeline.tried_s = Some(self.now_s());
-        self.timeline.verified_s = None;
-        Ok(())
+        self.take(&IncidentStep::TryInStaging {
+            fix: fix.id.to_owned(),
+        })
     }
 
     /// Deploys a fix to production (the change the incident ends with, not debugging).
     pub fn deploy(&mut self, fix: &Fix) -> Result<(), CommandError> {
+        self.take(&IncidentStep::Deploy {
+            fix: fix.id.to_owned(),
+        })?;
         for command in &fix.commands {
-            self.production.apply(command.clone())?;
+            self.apply_to_production(command.clone())?;
         }
-        self.timeline.deployed_s = Some(self.now_s());
         Ok(())
     }
 
     /// Any production change: recorded as "debugged in production" while the incident is open,
     /// unless it is a rollback or a deploy through the pipeline.
     pub fn apply_to_production(&mut self, command: LiveCommand) -> Result<(), CommandError> {
-        let through_pipeline = matches!(
-            command,
-            LiveCommand::RollBack { .. }
-                | LiveCommand::CommitRelease { .. }
-                | LiveCommand::Approve { .. }
-        );
+        let pipeline = through_pipeline(&command);
         self.production.apply(command)?;
-        let now = self.now_s();
-        if !through_pipeline && self.timeline.open_at(now) {
-            self.timeline.debugged_in_production.push(now);
-        }
+        let now_ns = self.production.now_ns();
+        self.watch.production_changed(now_ns, pipeline);
         Ok(())
-    }
-
-    /// The pinned issue's error lines seen in staging so far.
-    pub fn reproductions(&self) -> u32 {
-        self.reproductions
     }
 }

@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::incident::{IncidentRun, IncidentTimeline, Trigger};
+use crate::incident::{IncidentRun, IncidentTimeline, IncidentWatch, Trigger};
+use crate::snapshot::Totals;
 
 /// The availability objective the error budget is counted against (99.9 % of requests).
 pub const OBJECTIVE: f64 = 0.999;
@@ -104,11 +105,23 @@ pub fn moments(timeline: &IncidentTimeline) -> Vec<Moment> {
 impl PostMortem {
     /// Drafts the post-mortem of `run` (its production's totals at this instant), dated `date`.
     pub fn draft(run: &mut IncidentRun, date: &str, authored: Authored) -> PostMortem {
-        let scenario = &run.scenario;
-        let timeline = run.timeline.clone();
-        let resolved = run.resolved();
-        let measures = run.measures();
-        let totals = run.production.snapshot().totals;
+        let snapshot = run.production.snapshot();
+        run.watch.observe(&snapshot);
+        PostMortem::draft_from(&run.watch, &snapshot.totals, date, authored)
+    }
+
+    /// Drafts the post-mortem of the incident `watch` follows, with production's `totals` at the
+    /// instant it last observed.
+    pub fn draft_from(
+        watch: &IncidentWatch,
+        totals: &Totals,
+        date: &str,
+        authored: Authored,
+    ) -> PostMortem {
+        let scenario = &watch.scenario;
+        let timeline = watch.timeline.clone();
+        let resolved = watch.resolved();
+        let measures = watch.measures();
         let allowed = (1.0 - OBJECTIVE) * totals.requests as f64;
         let impact = Impact {
             requests: totals.requests,

@@ -24,9 +24,10 @@ fn apply(simulation: &mut Simulation, index: usize, entry: &RunEntry) -> Result<
         RunAction::Edit(design) => simulation
             .reconfigure(design)
             .map_err(|e| refused(e.to_string())),
-        RunAction::Acknowledge { .. } | RunAction::Resolve { .. } | RunAction::Marker { .. } => {
-            Ok(())
-        }
+        RunAction::Acknowledge { .. }
+        | RunAction::Resolve { .. }
+        | RunAction::Marker { .. }
+        | RunAction::Incident(_) => Ok(()),
     }
 }
 

@@ -47,6 +47,9 @@ pub enum RunAction {
     Resolve { incident: u32 },
     /// A bookmark with a note.
     Marker { note: String },
+    /// A step of an incident drill's workflow (annotates the run: a staging copy is apart from
+    /// it, and what a step changes in production is recorded as live commands beside it).
+    Incident(crate::incident::IncidentStep),
 }
 
 impl RunAction {
@@ -321,6 +324,8 @@ struct RawEntry {
     resolve: Option<RawIncident>,
     #[serde(default)]
     marker: Option<RawMarker>,
+    #[serde(default)]
+    incident: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -415,13 +420,14 @@ fn entry(index: usize, value: serde_json::Value) -> Result<RunEntry, RunError> {
         + usize::from(raw.edit.is_some())
         + usize::from(raw.acknowledge.is_some())
         + usize::from(raw.resolve.is_some())
-        + usize::from(raw.marker.is_some());
+        + usize::from(raw.marker.is_some())
+        + usize::from(raw.incident.is_some());
     if given != 1 {
         return Err(error(
             path,
             RunProblem::Schema {
                 message: format!(
-                    "an entry holds exactly one of live, edit, acknowledge, resolve, marker (this one holds {given})"
+                    "an entry holds exactly one of live, edit, acknowledge, resolve, marker, incident (this one holds {given})"
                 ),
             },
         ));
@@ -436,6 +442,8 @@ fn entry(index: usize, value: serde_json::Value) -> Result<RunEntry, RunError> {
         RunAction::Resolve { incident }
     } else if let Some(RawMarker { note }) = raw.marker {
         RunAction::Marker { note }
+    } else if let Some(step) = raw.incident {
+        RunAction::Incident(typed(&format!("{path}.incident"), step)?)
     } else {
         unreachable!("exactly one action was counted")
     };
@@ -613,6 +621,9 @@ impl RunFile {
                         ("resolve", serde_json::json!({ "incident": incident }))
                     }
                     RunAction::Marker { note } => ("marker", serde_json::json!({ "note": note })),
+                    RunAction::Incident(step) => {
+                        ("incident", serde_json::to_value(step).unwrap_or_default())
+                    }
                 };
                 let mut object = serde_json::Map::new();
                 object.insert("at_ns".to_owned(), entry.at_ns.into());

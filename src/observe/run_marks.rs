@@ -7,6 +7,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use engine::metrics::LogLine;
+use engine::incident::IncidentStep;
 use engine::{AlertState, LiveCommand, Notification, RunAction, RunEntry, RunEvent};
 
 use super::format::clock;
@@ -91,6 +92,27 @@ pub fn action_label(action: &RunAction) -> String {
         RunAction::Resolve { incident } => format!("Incident #{incident} resolved"),
         RunAction::Marker { note } if note.is_empty() => "Bookmark".to_owned(),
         RunAction::Marker { note } => format!("Bookmark: {note}"),
+        RunAction::Incident(step) => step_label(step),
+    }
+}
+
+/// The words for a step of an incident drill.
+pub fn step_label(step: &IncidentStep) -> String {
+    match step {
+        IncidentStep::Drill { scenario } => format!("Drill started: {scenario}"),
+        IncidentStep::Assign { role, person } if person.trim().is_empty() => {
+            format!("{} unassigned", role.label())
+        }
+        IncidentStep::Assign { role, person } => format!("{person} is {}", role.label()),
+        IncidentStep::Pin { exception, frame } => format!("Pinned {exception} at {frame}"),
+        IncidentStep::OpenStaging { fraction } => format!(
+            "Staging copy opened ({:.0} % of production traffic)",
+            fraction * 100.0
+        ),
+        IncidentStep::ReplayInStaging => "Trigger replayed in staging".to_owned(),
+        IncidentStep::TryInStaging { fix } => format!("Tried {fix} in staging"),
+        IncidentStep::Deploy { fix } => format!("Deployed the fix {fix} to production"),
+        IncidentStep::GameMaster { what } => format!("Game master: {what}"),
     }
 }
 
@@ -114,7 +136,9 @@ pub fn marks(
                 }
                 RunAction::Live(_) => MarkKind::Command,
                 RunAction::Edit(_) => MarkKind::Edit,
-                RunAction::Acknowledge { .. } | RunAction::Resolve { .. } => MarkKind::Response,
+                RunAction::Acknowledge { .. }
+                | RunAction::Resolve { .. }
+                | RunAction::Incident(_) => MarkKind::Response,
                 RunAction::Marker { .. } => MarkKind::Bookmark,
             },
             label: action_label(&entry.action),

@@ -2,10 +2,13 @@
 //! open; identify → staging → fix → deploy resolves it); a scripted incident's measures are the
 //! differences of its own moments; staging never touches production and reproduces the same way for
 //! the same production seed; a production edit during an open incident is "debugged in
-//! production", after it is not.
+//! production", after it is not; a drill saved as a run file re-simulates to the same incident.
 
-use engine::LiveCommand;
-use engine::incident::{IncidentRun, REPRODUCED_AFTER, Scenario, scenario, scenarios};
+use engine::incident::{
+    IncidentRun, IncidentStep, REPRODUCED_AFTER, Scenario, scenario, scenarios,
+};
+use engine::postmortem::{Authored, PostMortem};
+use engine::{LiveCommand, Replayer, RunAction, RunEntry, RunFile};
 
 /// Advances until `done` or `limit` more seconds.
 fn until(run: &mut IncidentRun, limit: f64, done: impl Fn(&IncidentRun) -> bool) -> bool {
@@ -293,4 +296,119 @@ fn a_post_mortem_is_drafted_from_the_run() {
             "{heading} missing from:\n{markdown}"
         );
     }
+}
+
+/// The intended path as a run file records it in the app: a drill step at t = 0, then the
+/// responder's steps and the deploy's commands at the instants they happened.
+fn drill_file(id: &str, seed: u64) -> (RunFile, IncidentRun) {
+    let scenario = scenario(id).expect("built in");
+    let run = intended(scenario.clone(), seed);
+    let t = &run.timeline;
+    let fix = scenario.fixes.iter().find(|f| f.works).expect("works");
+    let issue = run.issues().first().cloned().expect("an issue").0;
+    let at = |s: Option<f64>| (s.expect("happened") * 1e9).round() as u64;
+    let mut file = RunFile::new(scenario.design.clone(), seed);
+    let mut push = |at_ns: u64, action: RunAction| file.timeline.push(RunEntry { at_ns, action });
+    push(
+        0,
+        RunAction::Incident(IncidentStep::Drill {
+            scenario: id.to_owned(),
+        }),
+    );
+    push(at(t.acknowledged_s), RunAction::Acknowledge { incident: 1 });
+    push(
+        at(t.pinned_s),
+        RunAction::Incident(IncidentStep::Pin {
+            exception: issue.exception,
+            frame: issue.frame,
+        }),
+    );
+    push(
+        at(t.staging_s),
+        RunAction::Incident(IncidentStep::OpenStaging {
+            fraction: scenario.staging_fraction,
+        }),
+    );
+    push(
+        at(t.staging_s),
+        RunAction::Incident(IncidentStep::ReplayInStaging),
+    );
+    push(
+        at(t.tried_s),
+        RunAction::Incident(IncidentStep::TryInStaging {
+            fix: fix.id.to_owned(),
+        }),
+    );
+    push(
+        at(t.deployed_s),
+        RunAction::Incident(IncidentStep::Deploy {
+            fix: fix.id.to_owned(),
+        }),
+    );
+    for command in &fix.commands {
+        push(at(t.deployed_s), RunAction::Live(command.clone()));
+    }
+    file.end_ns = run.production.now_ns();
+    file.digest = Some(run.production.digest());
+    (file, run)
+}
+
+#[test]
+fn a_drill_run_file_re_simulates_to_the_same_incident() {
+    for id in ["bad-payment-release", "pool-exhaustion"] {
+        let (file, played) = drill_file(id, 5);
+        // Through JSON and back, as a saved run is.
+        let read = RunFile::from_json(&file.to_json()).expect("reads back");
+        assert_eq!(read, file);
+        let replayed = IncidentRun::replay(&read)
+            .expect("re-simulates")
+            .expect("a drill");
+        assert_eq!(replayed.timeline, played.timeline, "{id}");
+        assert_eq!(replayed.measures(), played.measures(), "{id}");
+        assert!(replayed.resolved(), "{id}");
+        assert_eq!(replayed.production.digest(), played.production.digest());
+        // Production's digest does not see the drill's steps: the plain replay ends the same.
+        let plain = Replayer::new(read.clone())
+            .expect("valid")
+            .seek(read.end_ns)
+            .expect("replays");
+        assert_eq!(plain.digest(), played.production.digest(), "{id}");
+        // A post-mortem drafted from the re-simulated file equals the one of the live run.
+        let mut replayed = replayed;
+        let mut played = played;
+        let from_file = PostMortem::draft(&mut replayed, "2026-12-03", Authored::default());
+        let live = PostMortem::draft(&mut played, "2026-12-03", Authored::default());
+        assert_eq!(from_file, live, "{id}");
+    }
+}
+
+#[test]
+fn a_run_that_is_not_a_drill_has_no_incident_and_a_bad_step_is_refused_with_its_path() {
+    let scenario = scenario("memory-leak").expect("built in");
+    let mut file = RunFile::new(scenario.design, 1);
+    assert!(IncidentRun::replay(&file).expect("runs").is_none());
+    file.timeline.push(RunEntry {
+        at_ns: 0,
+        action: RunAction::Incident(IncidentStep::Drill {
+            scenario: "memory-leak".to_owned(),
+        }),
+    });
+    file.timeline.push(RunEntry {
+        at_ns: 2_000_000_000,
+        action: RunAction::Incident(IncidentStep::TryInStaging {
+            fix: "restart".to_owned(),
+        }),
+    });
+    file.end_ns = 3_000_000_000;
+    let refused = IncidentRun::replay(&file)
+        .err()
+        .expect("no staging to try it in");
+    assert_eq!(refused.path, "timeline[1]");
+    assert!(refused.to_string().contains("staging"), "{refused}");
+    // A step the format does not know is refused whole with its JSON path.
+    let json = file
+        .to_json()
+        .replace("\"try_in_staging\"", "\"reboot_everything\"");
+    let error = RunFile::from_json(&json).expect_err("refused");
+    assert_eq!(error.path, "timeline[1].incident.type");
 }
