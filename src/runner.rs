@@ -16,6 +16,7 @@
 
 use std::collections::VecDeque;
 
+use engine::incident::{IncidentRun, IncidentStep, IncidentWatch, scenario, through_pipeline};
 use engine::metrics::LogLine;
 use engine::run_file::{Seek, format_digest};
 use engine::simulation::same_model;
@@ -27,6 +28,8 @@ use leptos::prelude::*;
 use leptos_use_raf_fn::{UseRafFnCallbackArgs, use_raf_fn};
 
 use crate::editor::Editor;
+use crate::observe::drill::{DrillView, drill_view};
+use engine::postmortem::Authored;
 
 /// The engine's time budget per animation frame, milliseconds: it runs events in chunks of
 /// [`EVENT_CHUNK`] until the frame's target time or this budget, whichever comes first. Beyond it the
@@ -96,6 +99,26 @@ pub struct Runner {
     /// browser frame-time benchmark.
     pub engine_ms_per_frame: RwSignal<f64>,
     pub events_per_second: RwSignal<f64>,
+    /// An incident drill's watch (its staging copy inside), following the live run.
+    watch: StoredValue<Option<IncidentWatch>, LocalStorage>,
+    /// A drill to start with the next new document (the scenario's id).
+    pending_drill: StoredValue<Option<String>>,
+    /// What the drill shows, decided by `crate::observe::drill` (`None`: no drill).
+    pub drill: RwSignal<Option<DrillView>>,
+    /// Which environment the canvas, charts and logs show during a drill.
+    pub environment: RwSignal<Environment>,
+    /// The feed of the environment not in view (production's lines while staging is shown).
+    aside_logs: StoredValue<VecDeque<LogLine>>,
+    /// The responder's words for the post-mortem; saved in the run file.
+    pub postmortem: RwSignal<Authored>,
+}
+
+/// The environment in view during an incident drill.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Environment {
+    #[default]
+    Production,
+    Staging,
 }
 
 impl Runner {
@@ -129,6 +152,12 @@ impl Runner {
             opening: StoredValue::new_local(None),
             read_only: RwSignal::new(false),
             verified: RwSignal::new(None),
+            watch: StoredValue::new_local(None),
+            pending_drill: StoredValue::new(None),
+            drill: RwSignal::new(None),
+            environment: RwSignal::new(Environment::Production),
+            aside_logs: StoredValue::new(VecDeque::new()),
+            postmortem: RwSignal::new(Authored::default()),
         };
         // Keep the running model in step with the document: watching the editor is syncing with the
         // outside world (the engine), which is what an effect is for.
@@ -247,10 +276,117 @@ impl Runner {
             }
         });
         if outcome.is_ok() {
+            let pipeline = through_pipeline(&command);
+            self.watch.update_value(|watch| {
+                if let Some(watch) = watch {
+                    watch.production_changed(at_ns, pipeline);
+                }
+            });
             self.record_action(at_ns, RunAction::Live(command));
         }
         self.publish();
         outcome
+    }
+
+    /// Starts an incident drill of the built-in scenario `id` with the next new document (the
+    /// caller replaces the document with the scenario's design right after).
+    pub fn start_drill(&self, id: &str) {
+        self.pending_drill.set_value(Some(id.to_owned()));
+        self.postmortem.set(Authored::default());
+    }
+
+    /// Ends the drill in progress (the run goes on as a plain run).
+    pub fn end_drill(&self) {
+        self.show_environment(Environment::Production);
+        self.watch.set_value(None);
+        self.drill.set(None);
+    }
+
+    /// Takes a step of the drill's workflow at the live instant, recording it in the run's file.
+    pub fn incident_step(&self, step: IncidentStep) -> Result<(), String> {
+        if self.read_only.get_untracked() {
+            return Err(READ_ONLY.to_owned());
+        }
+        if self.seeking.get_untracked().is_some() {
+            return Err(
+                "wait until the run has been re-simulated to the instant in view".to_owned(),
+            );
+        }
+        self.fork_if_viewing();
+        let mut outcome = Err("no incident drill is running".to_owned());
+        let mut at_ns = 0;
+        self.simulation.with_value(|simulation| {
+            let Some(simulation) = simulation else {
+                return;
+            };
+            at_ns = simulation.now_ns();
+            self.watch.update_value(|watch| {
+                if let Some(watch) = watch {
+                    outcome = watch
+                        .step(&step, simulation, at_ns)
+                        .map_err(|error| error.to_string());
+                }
+            });
+        });
+        if outcome.is_ok() {
+            self.record_action(at_ns, RunAction::Incident(step));
+            self.publish_drill();
+        }
+        outcome
+    }
+
+    /// Shows production or the drill's staging copy on the canvas, the charts and the logs.
+    pub fn show_environment(&self, environment: Environment) {
+        if self.environment.get_untracked() == environment {
+            return;
+        }
+        let staging_open = self
+            .watch
+            .with_value(|watch| watch.as_ref().is_some_and(|w| w.staging.is_some()));
+        if environment == Environment::Staging && !staging_open {
+            return;
+        }
+        // The feed in view goes aside; the other one comes back.
+        let shown = self.logs.get_untracked();
+        let aside = std::mem::replace(&mut *self.aside_logs.write_value(), shown);
+        self.environment.set(environment);
+        match environment {
+            Environment::Production => self.logs.set(aside),
+            Environment::Staging => {
+                let (lines, latest) = self.watch.with_value(|watch| {
+                    watch.as_ref().map_or((VecDeque::new(), None), |w| {
+                        (w.staging_logs().clone(), w.staging_snapshot().cloned())
+                    })
+                });
+                self.logs.set(lines);
+                if latest.is_some() {
+                    self.snapshot.set(latest);
+                }
+            }
+        }
+        self.publish();
+    }
+
+    /// The drill's watch rebuilt from the run's file (after a fork, a branch switch or an opened
+    /// run): the file is re-simulated with its steps, so what the drill shows is what the file
+    /// says happened.
+    fn rebuild_watch(&self) {
+        let file = self.run_file();
+        let drill = file
+            .as_ref()
+            .and_then(|file| IncidentRun::replay(file).ok().flatten());
+        let had = self.watch.with_value(Option::is_some);
+        if let Some(file) = &file
+            && let Some(authored) = &file.postmortem
+        {
+            self.postmortem.set(authored.clone());
+        }
+        match drill {
+            Some(run) => self.watch.set_value(Some(run.watch)),
+            None if had => self.end_drill(),
+            None => {}
+        }
+        self.publish_drill();
     }
 
     /// Records the responder's action (acknowledge, resolve) or a bookmark at the live instant.
@@ -260,6 +396,14 @@ impl Runner {
         }
         self.fork_if_viewing();
         let at_ns = self.with_simulation(Simulation::now_ns).unwrap_or_default();
+        if matches!(action, RunAction::Acknowledge { .. }) {
+            self.watch.update_value(|watch| {
+                if let Some(watch) = watch {
+                    watch.acknowledge(at_ns as f64 / 1e9);
+                }
+            });
+            self.publish_drill();
+        }
         self.record_action(at_ns, action);
     }
 
@@ -305,6 +449,9 @@ impl Runner {
                 file.end_ns = now_ns;
                 file.digest = Some(digest);
             }
+        }
+        if self.watch.with_value(Option::is_some) {
+            file.postmortem = Some(self.postmortem.get_untracked());
         }
         Some(file)
     }
@@ -450,6 +597,7 @@ impl Runner {
         self.recording_full_at.set(None);
         self.has_branch.set(self.branch.with_value(Option::is_some));
         self.playing.set(false);
+        self.rebuild_watch();
         self.republish();
     }
 
@@ -482,6 +630,9 @@ impl Runner {
         self.recording_full_at.set(None);
         self.viewing.set(None);
         self.note_head_time();
+        if self.watch.with_value(Option::is_some) {
+            self.rebuild_watch();
+        }
     }
 
     /// Runs the seek in progress for this frame's budget; on arrival, shows its instant.
@@ -529,6 +680,7 @@ impl Runner {
                     self.verified.set(claimed.map(format_digest));
                     self.viewing.set(None);
                     self.note_head_time();
+                    self.rebuild_watch();
                 }
                 self.republish();
             }
@@ -611,6 +763,11 @@ impl Runner {
                 }
             });
             if let (Some(Ok(())), Some(true), Some(at_ns)) = (&outcome, changes_model, seen) {
+                self.watch.update_value(|watch| {
+                    if let Some(watch) = watch {
+                        watch.production_changed(at_ns, false);
+                    }
+                });
                 self.record_action(at_ns, RunAction::Edit(document.clone()));
             }
         }
@@ -646,6 +803,13 @@ impl Runner {
         self.has_branch.set(false);
         self.recording_full_at.set(None);
         self.verified.set(None);
+        self.end_drill();
+        let drill = self
+            .pending_drill
+            .write_value()
+            .take()
+            .and_then(|id| scenario(&id))
+            .filter(|scenario| same_model(&scenario.design, document));
         // An opened run file whose design this is: its run is re-simulated to its end.
         let opened = self
             .opening
@@ -666,6 +830,13 @@ impl Runner {
                 self.simulation.set_value(Some(start));
                 self.problem.set(None);
                 self.head_s.set(0.0);
+                if let Some(drill) = drill {
+                    let step = IncidentStep::Drill {
+                        scenario: drill.id.to_owned(),
+                    };
+                    self.watch.set_value(Some(IncidentWatch::new(drill)));
+                    self.record_action(0, RunAction::Incident(step));
+                }
                 if let Some(seek) = seek {
                     self.playing.set(false);
                     self.viewing.set(Some(end_ns as f64 / 1e9));
@@ -697,10 +868,32 @@ impl Runner {
         else {
             return;
         };
-        if !snapshot.logs.is_empty() {
+        // A drill's watch reads every production snapshot of the live run (not of a past instant
+        // in view) and brings staging along.
+        let live = self.viewing.get_untracked().is_none();
+        let mut staging_moved = false;
+        if live {
+            self.watch.update_value(|watch| {
+                if let Some(watch) = watch {
+                    watch.observe(&snapshot);
+                    let before = watch.staging_snapshot().map(|s| s.time_s);
+                    watch.follow((snapshot.time_s * 1e9).round() as u64);
+                    staging_moved = watch.staging_snapshot().map(|s| s.time_s) != before;
+                }
+            });
+        }
+        let staging_in_view = self.environment.get_untracked() == Environment::Staging;
+        if staging_in_view {
+            if !snapshot.logs.is_empty() {
+                self.aside_logs.update_value(|aside| {
+                    keep_last(aside, snapshot.logs.iter().cloned(), KEPT_LOG_LINES);
+                });
+            }
+        } else if !snapshot.logs.is_empty() {
             self.logs
                 .update(|logs| keep_last(logs, snapshot.logs.iter().cloned(), KEPT_LOG_LINES));
         }
+        self.publish_drill();
         if !snapshot.notifications.is_empty() {
             self.notifications.update(|notifications| {
                 keep_last(
@@ -710,7 +903,33 @@ impl Runner {
                 );
             });
         }
+        if staging_in_view {
+            // Staging's view moves a whole second at a time (the pace its watch advances it).
+            let first = self.snapshot.with_untracked(Option::is_none);
+            if staging_moved || first {
+                let (lines, latest) = self.watch.with_value(|watch| {
+                    watch.as_ref().map_or((VecDeque::new(), None), |w| {
+                        (w.staging_logs().clone(), w.staging_snapshot().cloned())
+                    })
+                });
+                self.logs.set(lines);
+                self.snapshot.set(latest);
+            }
+            return;
+        }
         self.snapshot.set(Some(snapshot));
+    }
+}
+
+impl Runner {
+    /// Publishes what the drill shows, when it changed.
+    fn publish_drill(&self) {
+        let view = self
+            .watch
+            .with_value(|watch| watch.as_ref().map(drill_view));
+        if self.drill.with_untracked(|shown| *shown != view) {
+            self.drill.set(view);
+        }
     }
 }
 

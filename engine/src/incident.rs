@@ -612,6 +612,9 @@ pub struct IncidentWatch {
     /// The instant of the last deploy or game-master step: production changes at it are theirs.
     exempt_ns: Option<u64>,
     roles: Vec<(Role, String)>,
+    /// The fix last tried in staging and the fix last deployed, by id.
+    tried: Option<String>,
+    deployed: Option<String>,
 }
 
 /// Staging log lines kept for a view of it.
@@ -642,6 +645,8 @@ impl IncidentWatch {
             now_s: 0.0,
             exempt_ns: None,
             roles: Vec::new(),
+            tried: None,
+            deployed: None,
         }
     }
 
@@ -808,6 +813,21 @@ impl IncidentWatch {
         self.reproductions
     }
 
+    /// The fix last tried in staging, by id.
+    pub fn tried(&self) -> Option<&str> {
+        self.tried.as_deref()
+    }
+
+    /// The fix last deployed to production, by id.
+    pub fn deployed(&self) -> Option<&str> {
+        self.deployed.as_deref()
+    }
+
+    /// Production's time as last observed, seconds.
+    pub fn now_s(&self) -> f64 {
+        self.now_s
+    }
+
     /// Who took which role.
     pub fn roles(&self) -> &[(Role, String)] {
         &self.roles
@@ -891,12 +911,14 @@ impl IncidentWatch {
                 self.since_fix.clear();
                 self.timeline.tried_s = Some(now_s);
                 self.timeline.verified_s = None;
+                self.tried = Some(fix.id.to_owned());
             }
             IncidentStep::Deploy { fix } => {
                 if self.scenario.fix(fix).is_none() {
                     return Err(unknown(fix));
                 }
                 self.timeline.deployed_s = Some(now_s);
+                self.deployed = Some(fix.clone());
                 self.exempt_ns = Some(now_ns);
             }
             IncidentStep::GameMaster { .. } => self.exempt_ns = Some(now_ns),

@@ -44,6 +44,7 @@ pub mod challenge;
 pub mod charts;
 pub mod clip;
 pub mod compare;
+pub mod drill;
 pub mod error_groups;
 pub mod figures;
 pub mod findings;

@@ -6,8 +6,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use engine::metrics::LogLine;
 use engine::incident::IncidentStep;
+use engine::metrics::LogLine;
 use engine::{AlertState, LiveCommand, Notification, RunAction, RunEntry, RunEvent};
 
 use super::format::clock;

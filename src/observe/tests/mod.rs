@@ -5,6 +5,7 @@ mod challenge;
 mod charts;
 mod clip;
 mod compare;
+mod drill;
 mod error_groups;
 mod figures;
 mod findings;
