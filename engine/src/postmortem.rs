@@ -56,6 +56,8 @@ pub struct PostMortem {
     pub resolution: String,
     pub detection: String,
     pub authored: Authored,
+    /// Who took which role in the drill.
+    pub responders: Vec<(crate::incident::Role, String)>,
     pub timeline: Vec<Moment>,
     /// Production changes made while the incident was open, other than rollbacks and deploys.
     pub debugged_in_production: Vec<f64>,
@@ -193,6 +195,7 @@ impl PostMortem {
             resolution,
             detection,
             authored,
+            responders: watch.roles().to_vec(),
             debugged_in_production: timeline.debugged_in_production.clone(),
             timeline: moments(&timeline),
         }
@@ -221,6 +224,18 @@ impl PostMortem {
             self.impact.error_budget_burned * 100.0,
             OBJECTIVE * 100.0
         );
+        if !self.responders.is_empty() {
+            let names: Vec<String> = self
+                .responders
+                .iter()
+                .map(|(role, person)| format!("{person} ({})", role.label()))
+                .collect();
+            out = out.replacen(
+                "\n\n## Summary",
+                &format!("\n- **Responders:** {}\n\n## Summary", names.join(", ")),
+                1,
+            );
+        }
         out.push_str(&format!(
             "## Root cause\n\n{}\n\n## Trigger\n\n{}\n\n## Resolution\n\n{}\n\n## Detection\n\n{}\n\n",
             or_dash(&self.authored.root_cause),

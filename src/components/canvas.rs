@@ -173,7 +173,7 @@ pub fn Canvas() -> impl IntoView {
             .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
             .and_then(|element| {
                 element
-                    .closest(".canvas__controls, .canvas__minimap, .canvas__banner, .node-rename")
+                    .closest(".canvas__controls, .canvas__minimap, .canvas__banner, .canvas__staging, .node-rename")
                     .ok()
                     .flatten()
             })
@@ -314,6 +314,7 @@ pub fn Canvas() -> impl IntoView {
                         }
                     })
             }}
+            <crate::components::dock::StagingBadge />
             <Minimap canvas_ref=canvas_ref />
             <ZoomControls canvas_ref=canvas_ref />
         </main>

@@ -3,10 +3,13 @@
 //! production's issues with the release each was first seen in, staging's reproduction, the fixes
 //! on offer with what was tried and verified, and the measures read off the run.
 
+use engine::design::Fault;
 use engine::incident::{
     IncidentTimeline, IncidentWatch, Measures, Pinned, REPRODUCED_AFTER, Role, SETTLE_SECONDS,
     VERIFY_SECONDS,
 };
+
+use engine::{Design, NodeKind};
 
 use super::format::{clock, duration};
 
@@ -57,6 +60,8 @@ pub struct FixRow {
 /// Everything the Incident tab shows of a drill.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DrillView {
+    /// The scenario's id.
+    pub id: String,
     pub title: String,
     pub story: String,
     pub alert: String,
@@ -128,6 +133,7 @@ pub fn drill_view(watch: &IncidentWatch) -> DrillView {
         })
         .collect();
     DrillView {
+        id: scenario.id.to_owned(),
         title: scenario.title.to_owned(),
         story: scenario.story.to_owned(),
         alert: scenario.alert.to_owned(),
@@ -205,4 +211,55 @@ fn next_step(watch: &IncidentWatch, status: Status) -> String {
              did not work."
         ),
     }
+}
+
+/// What a game master can do to production during a drill: a fault with how long it lasts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Misfortune {
+    pub label: String,
+    pub fault: Fault,
+    pub duration_s: Option<f64>,
+}
+
+/// The misfortunes a game master can inject into `design` (the drill's production): a traffic
+/// spike, a slow database, a flushed cache, a restart of the web servers, each where the design
+/// has the node for it.
+pub fn misfortunes(design: &Design) -> Vec<Misfortune> {
+    let first = |kind: NodeKind| {
+        design
+            .nodes
+            .iter()
+            .find(|node| node.kind() == kind)
+            .map(|node| node.id.clone())
+    };
+    let mut out = vec![Misfortune {
+        label: "Traffic spike: three times the users for 60 s".to_owned(),
+        fault: Fault::TrafficSpike {
+            node: None,
+            factor: 3.0,
+        },
+        duration_s: Some(60.0),
+    }];
+    if let Some(node) = first(NodeKind::Database) {
+        out.push(Misfortune {
+            label: "Slow database: queries five times slower for 60 s".to_owned(),
+            fault: Fault::SlowDown { node, factor: 5.0 },
+            duration_s: Some(60.0),
+        });
+    }
+    if let Some(node) = first(NodeKind::Cache) {
+        out.push(Misfortune {
+            label: "Flush the cache".to_owned(),
+            fault: Fault::CacheFlush { node },
+            duration_s: None,
+        });
+    }
+    if let Some(node) = first(NodeKind::AutoscalingGroup).or_else(|| first(NodeKind::Server)) {
+        out.push(Misfortune {
+            label: "Restart the web servers".to_owned(),
+            fault: Fault::Restart { node },
+            duration_s: None,
+        });
+    }
+    out
 }

@@ -634,6 +634,10 @@ fn IncidentList() -> impl IntoView {
                             let number = incident.number as u32;
                             let can_acknowledge = incident.can_acknowledge();
                             let can_resolve = incident.can_resolve();
+                            let drill_page = state
+                                .runner
+                                .drill
+                                .with(|d| d.as_ref().is_some_and(|d| d.alert == incident.rule));
                             view! {
                                 <li class=class>
                                     <div class="alerts__message-meta">
@@ -662,6 +666,16 @@ fn IncidentList() -> impl IntoView {
                                         >
                                             "Resolve"
                                         </button>
+                                        {drill_page.then(|| view! {
+                                            <button
+                                                class="button button--primary"
+                                                type="button"
+                                                aria-label=format!("Open the incident page of incident {}", incident.number)
+                                                on:click=move |_| super::incident::open_incident_tab()
+                                            >
+                                                "Open incident page"
+                                            </button>
+                                        })}
                                     </div>
                                 </li>
                             }

@@ -5,7 +5,8 @@
 //! history the charts draw) lives on. Each panel gets a `visible` signal and skips its work while hidden.
 //! The fourth tab, the report, reads what the others show: logs, notifications and the incidents.
 //! The fifth, Compare, runs this design against another on the same traffic (A/B). The sixth,
-//! Interview, is interview mode: the clock in phases, the sheets and the failure drill.
+//! Interview, is interview mode: the clock in phases, the sheets and the failure drill. The
+//! seventh, Incident, is incident response as a workflow (a drill of a built-in scenario).
 //!
 //! Every panel is a view: what it shows is decided by `crate::observe` (and, for the forms, by
 //! `crate::editor`), tested natively there.
@@ -13,6 +14,7 @@
 mod alerts;
 mod charts;
 mod compare;
+mod incident;
 mod interview;
 mod issues;
 mod logs;
@@ -26,6 +28,8 @@ use leptos::prelude::*;
 use alerts::{AlertsPanel, announce_alerts};
 use charts::ChartsPanel;
 use compare::ComparePanel;
+use incident::IncidentPanel;
+pub use incident::StagingBadge;
 use interview::InterviewPanel;
 use logs::LogsPanel;
 use report::ReportPanel;
@@ -40,6 +44,11 @@ use crate::observe::run_marks::responses;
 #[derive(Clone, Copy)]
 struct IncidentResponses(Memo<HashMap<IncidentKey, Response>>);
 
+/// The tab in view, shared so a panel can send the user to another (a drill's page to its
+/// Incident tab).
+#[derive(Clone, Copy)]
+struct DockSelection(RwSignal<DockTab>);
+
 /// The dock's tabs, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DockTab {
@@ -49,16 +58,18 @@ enum DockTab {
     Report,
     Compare,
     Interview,
+    Incident,
 }
 
 impl DockTab {
-    const ALL: [DockTab; 6] = [
+    const ALL: [DockTab; 7] = [
         DockTab::Charts,
         DockTab::Alerts,
         DockTab::Logs,
         DockTab::Report,
         DockTab::Compare,
         DockTab::Interview,
+        DockTab::Incident,
     ];
 
     fn label(self) -> &'static str {
@@ -69,6 +80,7 @@ impl DockTab {
             DockTab::Report => "Report",
             DockTab::Compare => "Compare",
             DockTab::Interview => "Interview",
+            DockTab::Incident => "Incident",
         }
     }
 
@@ -80,6 +92,7 @@ impl DockTab {
             DockTab::Report => "dock-report",
             DockTab::Compare => "dock-compare",
             DockTab::Interview => "dock-interview",
+            DockTab::Incident => "dock-incident",
         }
     }
 
@@ -119,6 +132,7 @@ pub fn Dock() -> impl IntoView {
     } else {
         DockTab::Charts
     });
+    provide_context(DockSelection(selected));
     let runner = state.runner;
     provide_context(IncidentResponses(Memo::new(move |_| {
         let until_s = runner.viewing.get().unwrap_or(f64::INFINITY);
@@ -177,6 +191,7 @@ pub fn Dock() -> impl IntoView {
             DockTab::Report => view! { <ReportPanel visible=visible /> }.into_any(),
             DockTab::Compare => view! { <ComparePanel visible=visible /> }.into_any(),
             DockTab::Interview => view! { <InterviewPanel visible=visible /> }.into_any(),
+            DockTab::Incident => view! { <IncidentPanel visible=visible /> }.into_any(),
         };
         view! {
             <div

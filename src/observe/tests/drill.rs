@@ -36,7 +36,7 @@ fn the_next_step_follows_the_workflow_to_the_post_mortem() {
     assert_eq!(top.first_seen_in.as_deref(), Some("v2"));
     assert!(top.count > 0 && !top.pinned);
 
-    run.pin(top.issue.clone());
+    run.pin(top.issue);
     let view = drill_view(&run.watch);
     assert!(view.issues[0].pinned);
     assert!(view.next.starts_with("Replicate"), "{}", view.next);
@@ -100,4 +100,32 @@ fn roles_are_kept_one_person_each_and_cleared_by_an_empty_name() {
     }
     let view = drill_view(&run.watch);
     assert_eq!(view.roles, vec![(Role::Commander, "Grace".to_owned())]);
+}
+
+#[test]
+fn a_game_master_gets_the_misfortunes_the_design_has_nodes_for() {
+    use engine::design::Fault;
+    let stampede = scenario("cache-stampede").expect("built in").design;
+    let labels: Vec<String> = crate::observe::drill::misfortunes(&stampede)
+        .into_iter()
+        .map(|m| m.label)
+        .collect();
+    assert_eq!(labels.len(), 4, "{labels:?}");
+    assert!(labels.iter().any(|l| l.contains("cache")));
+    let leak = scenario("memory-leak").expect("built in").design;
+    let all = crate::observe::drill::misfortunes(&leak);
+    assert!(
+        all.iter()
+            .all(|m| !matches!(m.fault, Fault::CacheFlush { .. }))
+    );
+    // Every one of them is a fault production accepts.
+    let mut production = engine::Simulation::new(&leak, 1).expect("valid");
+    for misfortune in all {
+        production
+            .apply(engine::LiveCommand::Inject {
+                fault: misfortune.fault,
+                duration_s: misfortune.duration_s,
+            })
+            .expect("accepted");
+    }
 }
