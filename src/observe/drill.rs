@@ -9,7 +9,7 @@ use engine::incident::{
     VERIFY_SECONDS,
 };
 
-use engine::{Design, NodeKind};
+use engine::{Design, LiveCommand, NodeKind};
 
 use super::format::{clock, duration};
 
@@ -55,6 +55,8 @@ pub struct FixRow {
     pub state: Option<String>,
     pub verified: bool,
     pub deployed: bool,
+    /// An expedited release (it may also go through the full pipeline).
+    pub hot_fix: bool,
 }
 
 /// Everything the Incident tab shows of a drill.
@@ -129,6 +131,9 @@ pub fn drill_view(watch: &IncidentWatch) -> DrillView {
                 state,
                 verified,
                 deployed: watch.deployed() == Some(fix.id),
+                hot_fix: fix.commands.iter().any(|command| {
+                    matches!(command, LiveCommand::CommitRelease { release, .. } if release.expedited)
+                }),
             }
         })
         .collect();

@@ -113,5 +113,36 @@ test('a bad payment release drill: page → ack → pin → staging → reproduc
     at = found;
   }
   assert.match(markdown, /debugged in production/);
+
+  // The drill is a run file: its steps and the post-mortem's words are in it, and a fresh page
+  // that opens it re-simulates the drill to the same incident.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const measured = await panel.locator('.incident__measures').innerText();
+  await page.getByLabel('Run file', { exact: true }).click();
+  const [saved] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save the run as a file' }).click(),
+  ]);
+  const runFile = path.join(folder, saved.suggestedFilename());
+  await saved.saveAs(runFile);
+  const run = JSON.parse(fs.readFileSync(runFile, 'utf8'));
+  const steps = run.timeline.filter((entry) => entry.incident).map((entry) => entry.incident.type);
+  for (const type of ['drill', 'assign', 'pin', 'open_staging', 'try_in_staging', 'deploy']) {
+    assert.ok(steps.includes(type), `the run file records the ${type} step: ${steps}`);
+  }
+  assert.match(run.postmortem.root_cause, /stale API version/);
   assert.deepEqual(problems(), []);
+
+  const fresh = await openRecordedPage(app.browser, { viewport: { width: 1440, height: 1000 } });
+  await fresh.page.goto(app.server.url);
+  await waitForApp(fresh.page);
+  await fresh.page.locator('[data-input="run-file"]').setInputFiles(runFile);
+  await fresh.page.getByText(/Opened the run/).waitFor();
+  await fresh.page.getByRole('region', { name: 'Observability dock' }).getByRole('tab', { name: 'Incident' }).click();
+  const reopened = fresh.page.locator('#dock-incident');
+  await eventually(() => reopened.locator('.incident__status').innerText().catch(() => ''), (text) => text === 'Resolved', { what: 'the reopened drill resolved', timeout: 60_000 });
+  assert.equal(await reopened.locator('.incident__measures').innerText(), measured);
+  assert.match(await reopened.getByRole('textbox', { name: 'Root cause' }).inputValue(), /stale API version/);
+  await screenshot(fresh.page, 'incident-reopened');
+  assert.deepEqual(fresh.problems(), []);
 });

@@ -671,7 +671,7 @@ fn IncidentList() -> impl IntoView {
                                                 class="button button--primary"
                                                 type="button"
                                                 aria-label=format!("Open the incident page of incident {}", incident.number)
-                                                on:click=move |_| super::incident::open_incident_tab()
+                                                on:click=move |_| super::open_incident_tab()
                                             >
                                                 "Open incident page"
                                             </button>

@@ -13,7 +13,7 @@ use engine::postmortem::{Authored, PostMortem};
 use engine::{LiveCommand, RunAction};
 use leptos::prelude::*;
 
-use super::{DockSelection, DockTab, IncidentResponses};
+use super::IncidentResponses;
 use crate::components::file_menu::download;
 use crate::editor::Command;
 use crate::observe::drill::{DrillView, Status, misfortunes};
@@ -256,6 +256,8 @@ fn DrillPanel() -> impl IntoView {
                 .map(|fix| {
                     let (id, label) = (fix.id.clone(), fix.label.clone());
                     let deploy_id = id.clone();
+                    let normal_id = id.clone();
+                    let hot_fix = fix.hot_fix;
                     view! {
                         <li class="incident__fix" class:incident__fix--verified=fix.verified>
                             <div>
@@ -276,10 +278,21 @@ fn DrillPanel() -> impl IntoView {
                                 class="button"
                                 type="button"
                                 aria-label=format!("Deploy to production: {label}")
-                                on:click=move |_| deploy(deploy_id.clone(), problem)
+                                on:click=move |_| deploy(deploy_id.clone(), false, problem)
                             >
                                 "Deploy"
                             </button>
+                            {hot_fix.then(|| view! {
+                                <button
+                                    class="button"
+                                    type="button"
+                                    title="Through approval and the canary analysis, as a normal release"
+                                    aria-label=format!("Deploy through the full pipeline: {label}")
+                                    on:click=move |_| deploy(normal_id.clone(), true, problem)
+                                >
+                                    "Full pipeline"
+                                </button>
+                            })}
                         </li>
                     }
                 })
@@ -346,8 +359,9 @@ fn DrillPanel() -> impl IntoView {
     }
 }
 
-/// Ships a fix to production: the deploy step, then its commands at the same instant.
-fn deploy(fix: String, problem: RwSignal<Option<String>>) {
+/// Ships a fix to production: the deploy step, then its commands at the same instant. A hot fix
+/// release goes expedited (skipping the approval and the canary analysis) unless `full_pipeline`.
+fn deploy(fix: String, full_pipeline: bool, problem: RwSignal<Option<String>>) {
     let state = AppState::get();
     let runner = state.runner;
     let commands = runner
@@ -355,7 +369,16 @@ fn deploy(fix: String, problem: RwSignal<Option<String>>) {
         .with_untracked(|d| d.as_ref().map(|d| d.id.clone()))
         .and_then(|id| scenario(&id))
         .and_then(|s| s.fix(&fix).map(|f| f.commands.clone()))
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut command| {
+            if let LiveCommand::CommitRelease { release, .. } = &mut command
+                && full_pipeline
+            {
+                release.expedited = false;
+            }
+            command
+        });
     if let Err(error) = runner.incident_step(IncidentStep::Deploy { fix }) {
         problem.set(Some(error));
         return;
@@ -520,13 +543,6 @@ fn PostMortemEditor() -> impl IntoView {
             <button class="button button--primary" type="button" on:click=export>"Export post-mortem (Markdown)"</button>
             {move || problem.get().map(|p| view! { <p class="field__error" role="alert">{p}</p> })}
         </section>
-    }
-}
-
-/// Opens the Incident tab (from a PagerDuty incident of the drill's alert).
-pub fn open_incident_tab() {
-    if let Some(selection) = use_context::<DockSelection>() {
-        selection.0.set(DockTab::Incident);
     }
 }
 

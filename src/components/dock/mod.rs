@@ -49,6 +49,13 @@ struct IncidentResponses(Memo<HashMap<IncidentKey, Response>>);
 #[derive(Clone, Copy)]
 struct DockSelection(RwSignal<DockTab>);
 
+/// Opens the Incident tab (from a PagerDuty incident of the drill's alert).
+fn open_incident_tab() {
+    if let Some(selection) = use_context::<DockSelection>() {
+        selection.0.set(DockTab::Incident);
+    }
+}
+
 /// The dock's tabs, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DockTab {

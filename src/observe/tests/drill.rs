@@ -23,6 +23,14 @@ fn the_next_step_follows_the_workflow_to_the_post_mortem() {
     assert!(view.next.contains("Payments failing"), "{}", view.next);
     assert!(view.issues.is_empty());
     assert_eq!(view.fixes.len(), 3);
+    // Only the hot fix is an expedited release (it may also go through the full pipeline).
+    let hot: Vec<&str> = view
+        .fixes
+        .iter()
+        .filter(|f| f.hot_fix)
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(hot, ["hotfix"]);
 
     until(&mut run, 300.0, |r| r.timeline.detected_s.is_some());
     let view = drill_view(&run.watch);
