@@ -189,8 +189,9 @@ impl Simulation {
 
     /// Builds a simulation with a chosen resolution (tests compare both on the same design).
     ///
-    /// The aggregated resolution is exact in distribution for stations with Poisson arrivals and
-    /// exponential service (M/M/c/K steady state at the measured rate), approximate otherwise
+    /// The aggregated resolution draws each wait from the M/M/c/K steady state at the measured
+    /// rate, debiased for the estimate's noise to second order (within about 1 % of Erlang C at
+    /// ρ 0.85 for Poisson arrivals and exponential service: see the engine README), approximate otherwise
     /// (Allen–Cunneen for other service distributions, a fluid backlog under overload, waits that
     /// follow rate changes with a one-second lag, load-balancer connection counts in weighted calls,
     /// LRU caches that see one lookup in `weight`).
