@@ -67,9 +67,14 @@ test('a primary crash shows writes failing and reads served, not a total outage'
     { what: 'the database box to say which requests fail' },
   );
   const live = page.getByRole('complementary', { name: 'Inspector' }).locator('.inspector__live');
-  const text = await live.innerText();
+  // The inspector's figures cover the last whole second: the second the primary crashed in still
+  // holds writes served before it, so wait for a second wholly after the crash.
+  const text = await eventually(
+    () => live.innerText(),
+    (text) => /Writes\s+[\d.]+ req\/s · (9\d|100)\.\d % errors/.test(text),
+    { what: 'a whole second of failing writes in the inspector' },
+  );
   assert.match(text, /Reads\s+[\d.]+ req\/s · 0\.0 % errors/, text);
-  assert.match(text, /Writes\s+[\d.]+ req\/s · (9\d|100)\.\d % errors/, text);
   await screenshot(page, 'first-hour-primary-crash');
   // The report blames the failures on the crash, not on the flush before it, and splits them by type.
   const dock = page.getByRole('region', { name: 'Observability dock' });
