@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
@@ -24,15 +25,27 @@ const CONTENT_TYPES = {
   '.ico': 'image/x-icon',
 };
 
-/** Serves DIST_DIR at PUBLIC_URL on an ephemeral port; unknown paths get 404.html with status 404, like Pages. */
-export async function startStaticServer() {
+/**
+ * Serves DIST_DIR at PUBLIC_URL on an ephemeral port; unknown paths get 404.html with status 404, like Pages.
+ * With `gzip`, bodies go gzip-compressed to clients that accept it, as GitHub Pages serves them.
+ */
+export async function startStaticServer({ gzip = false } = {}) {
+  const compressed = new Map();
   const server = http.createServer((request, response) => {
     const url = new URL(request.url, 'http://localhost');
     const send = (status, file) => {
-      response.writeHead(status, {
+      const headers = {
         'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
-      });
+      };
+      if (gzip && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+        if (!compressed.has(file)) compressed.set(file, zlib.gzipSync(fs.readFileSync(file), { level: 6 }));
+        const body = compressed.get(file);
+        response.writeHead(status, { ...headers, 'content-encoding': 'gzip', 'content-length': body.length });
+        response.end(body);
+        return;
+      }
+      response.writeHead(status, headers);
       fs.createReadStream(file).pipe(response);
     };
     const notFound = () => {

@@ -7,8 +7,8 @@
 //! - `cargo xtask test` — every check, in order, stopping at the first failure.
 //! - `cargo xtask build [--public-url /repo/]` — the release bundle in `dist/` (what GitHub Pages serves).
 //! - `cargo xtask setup` — only install the tools.
-//! - `cargo xtask bench-browser` — frame times and time-travel seeks of the release build in headless
-//!   Chromium.
+//! - `cargo xtask bench-browser` — load time to the first frame (gzip-served, localhost and throttled),
+//!   frame times and time-travel seeks of the release build in headless Chromium.
 //! - `cargo xtask bench-wasm` — the engine's speed as wasm in headless Chromium against native, and the ratio.
 //! - `cargo xtask csp` — fills the Content-Security-Policy hashes; Trunk runs it as a post-build hook.
 
@@ -199,11 +199,15 @@ fn test() -> Result<(), String> {
     Ok(())
 }
 
-/// The browser frame-time benchmark on the release build (figures for the README's Performance section).
+/// The browser benchmarks on the release build: load time, frame times, seeks (figures for the README's
+/// Performance section).
 fn bench_browser() -> Result<(), String> {
     let root = project_root();
     prepare(&root, tools::Needs::everything())?;
     release_build(&root, E2E_PUBLIC_URL)?;
+    let mut load = node_on_release_build(&root);
+    load.arg(root.join("tests").join("bench").join("load.mjs"));
+    step(&root, "Browser load-time benchmark", load)?;
     let mut bench = node_on_release_build(&root);
     bench.arg(root.join("tests").join("bench").join("frames.mjs"));
     step(&root, "Browser frame-time benchmark", bench)?;
