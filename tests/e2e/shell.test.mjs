@@ -1,5 +1,6 @@
 // The app shell, from the release build served under a GitHub Pages-like sub-path: it loads without a
-// console error, failed request or CSP violation, lists every node kind, and survives a reload on a deep path.
+// console error, failed request or CSP violation (a loading screen until the wasm is there), lists every node
+// kind, and survives a reload on a deep path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot } from './support.mjs';
@@ -18,6 +19,28 @@ const NODE_KINDS = [
 ];
 
 const app = useServerAndBrowser();
+
+test('a loading screen shows while the wasm downloads and is gone once the app has mounted', async () => {
+  const { page, problems, context } = await openRecordedPage(app.browser);
+  // Hold the wasm back until the loading screen has been seen.
+  let release;
+  const held = new Promise((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(app.server.url, { waitUntil: 'domcontentloaded' });
+  const loading = page.getByRole('status').filter({ hasText: 'Loading the traffic model' });
+  await loading.waitFor({ state: 'visible' });
+  assert.equal(await page.getByRole('navigation', { name: 'Palette' }).count(), 0, 'the app is not there yet');
+  release();
+  await waitForApp(page);
+  await loading.waitFor({ state: 'hidden' });
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
 
 test('the shell loads cleanly under the sub-path and shows every region', async () => {
   const { page, problems, context } = await openRecordedPage(app.browser);
