@@ -1,7 +1,8 @@
 // Browser frame-time benchmark (not a test): the release build in headless Chromium runs a 60-node design
 // at 10 000 virtual requests per second with particles on, and reports the frame times seen by
 // requestAnimationFrame and the engine's share of each frame. Then a 1 M requests/second design: does it
-// keep up with real time? Run with `cargo xtask bench-browser`; figures go in the README.
+// keep up with real time? Then the largest per-request rate at 60 nodes that keeps real time, and memory
+// over a long run. Run with `cargo xtask bench-browser`; figures go in the README.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,12 +131,39 @@ async function memoryOverTime(browser, server, document, seconds) {
   return { label: `memory over ${seconds} s at 100×`, samples, problems: problems() };
 }
 
+/** "01:02.5" (or "1:02:03.5") as seconds. */
+function clockSeconds(text) {
+  return text
+    .trim()
+    .split(':')
+    .reduce((total, part) => total * 60 + Number(part), 0);
+}
+
+/**
+ * The largest per-request design that keeps real time: 60 nodes at rising rates (all under the
+ * per-request limit), each played for SECONDS at 1×; a rate keeps up when the simulated clock
+ * advances at least 97 % of the wall time.
+ */
+async function perRequestCeiling(browser, server) {
+  const rates = (process.env.BENCH_CEILING_RATES ?? '20000,30000,40000,50000').split(',').map(Number);
+  const runs = [];
+  for (const rate of rates) {
+    const result = await measure(browser, server, `ceiling-${rate}`, design(`Benchmark: 60 nodes at ${rate} req/s`, rate, 54));
+    const [before, after] = result.simulated.split(' in ')[0].split(' → ').map(clockSeconds);
+    const pace = (after - before) / SECONDS;
+    runs.push({ rate, pace: pace.toFixed(2), keeps_real_time: pace >= 0.97, p95_ms: result.p95_ms, engine_ms_per_frame: result.engine_ms_per_frame, status: result.status });
+  }
+  const kept = runs.filter((run) => run.keeps_real_time).map((run) => run.rate);
+  return { label: 'per-request ceiling at 60 nodes', largest_rate_keeping_real_time: kept.length ? Math.max(...kept) : 0, runs };
+}
+
 const server = await startStaticServer();
 const browser = await launchBrowser();
 try {
   const results = [
     await measure(browser, server, '60-nodes-10k-rps', design('Benchmark: 60 nodes at 10 000 req/s', 10_000, 54)),
     await measure(browser, server, '1M-rps', design('Benchmark: 1 M req/s', 1_000_000, 54)),
+    await perRequestCeiling(browser, server),
     await memoryOverTime(browser, server, design('Benchmark: memory', 2_000, 10), Number(process.env.MEMORY_SECONDS ?? 60)),
   ];
   console.log(JSON.stringify(results, null, 2));
