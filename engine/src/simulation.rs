@@ -25,6 +25,31 @@ use crate::validate::DesignError;
 /// Above this total users rate (requests per second) a design runs in the aggregated resolution.
 pub const PER_REQUEST_RATE_LIMIT: f64 = 50_000.0;
 
+/// The users nodes' peak rates together (requests per second): what the resolution is chosen on.
+pub fn users_peak_rate(design: &Design) -> f64 {
+    design
+        .nodes
+        .iter()
+        .filter_map(|node| match &node.params {
+            NodeParams::Users(users) => Some(crate::nodes::users::Users::peak_rate(users)),
+            _ => None,
+        })
+        .sum()
+}
+
+/// The resolution [`Simulation::new`] runs `design` at: per request up to
+/// [`PER_REQUEST_RATE_LIMIT`], else aggregated with the smallest weight that brings it under.
+pub fn resolution_for(design: &Design) -> Resolution {
+    let peak = users_peak_rate(design);
+    if peak > PER_REQUEST_RATE_LIMIT {
+        Resolution::Aggregated {
+            weight: libm::ceil(peak / PER_REQUEST_RATE_LIMIT) as u64,
+        }
+    } else {
+        Resolution::PerRequest
+    }
+}
+
 /// One simulated second, nanoseconds.
 pub const SECOND_NS: u64 = 1_000_000_000;
 
@@ -169,22 +194,7 @@ impl Simulation {
     /// per request unless the users' peak rate exceeds [`PER_REQUEST_RATE_LIMIT`], in which case it is
     /// aggregated with the smallest weight that brings it under.
     pub fn new(design: &Design, seed: u64) -> Result<Simulation, DesignError> {
-        let peak: f64 = design
-            .nodes
-            .iter()
-            .filter_map(|node| match &node.params {
-                NodeParams::Users(users) => Some(crate::nodes::users::Users::peak_rate(users)),
-                _ => None,
-            })
-            .sum();
-        let resolution = if peak > PER_REQUEST_RATE_LIMIT {
-            Resolution::Aggregated {
-                weight: libm::ceil(peak / PER_REQUEST_RATE_LIMIT) as u64,
-            }
-        } else {
-            Resolution::PerRequest
-        };
-        Simulation::with_resolution(design, seed, resolution)
+        Simulation::with_resolution(design, seed, resolution_for(design))
     }
 
     /// Builds a simulation with a chosen resolution (tests compare both on the same design).

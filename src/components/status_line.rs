@@ -1,31 +1,38 @@
 //! The status line in the canvas's corner: what the engine costs per frame, how many events it runs per
-//! simulated second, and which resolution it is in — so a slow design explains itself. The browser
-//! frame-time benchmark reads the same figures from its data attributes.
+//! simulated second, and which resolution it is in and why (its tooltip, from `observe::resolution`) —
+//! so a slow design explains itself. The browser frame-time benchmark reads the same figures from its
+//! data attributes.
 
-use engine::Resolution;
+use engine::simulation;
 use leptos::prelude::*;
 
+use crate::observe::resolution::resolution_status;
 use crate::state::AppState;
 
 /// Engine milliseconds per frame, events per second, and the resolution.
 #[component]
 pub fn StatusLine() -> impl IntoView {
-    let runner = AppState::get().runner;
-    let mode = move || {
-        runner.snapshot.with(|snapshot| {
-            match snapshot.as_ref().map(|snapshot| snapshot.resolution) {
-                Some(Resolution::Aggregated { weight }) => {
-                    format!("aggregated: 1 simulated request stands for {weight}")
-                }
-                Some(Resolution::PerRequest) => "per request".to_string(),
-                None => "stopped".to_string(),
-            }
+    let state = AppState::get();
+    let runner = state.runner;
+    let editor = state.editor;
+    let status = Memo::new(move |_| {
+        let running = runner
+            .snapshot
+            .with(|snapshot| snapshot.as_ref().map(|snapshot| snapshot.resolution));
+        editor.with(|editor| {
+            let design = editor.document();
+            resolution_status(
+                running,
+                simulation::users_peak_rate(design),
+                simulation::resolution_for(design),
+            )
         })
-    };
+    });
     view! {
         <p
             class="status-line"
             aria-label="Engine status"
+            title=move || status.with(|status| status.why.clone())
             data-engine-ms=move || format!("{:.3}", runner.engine_ms_per_frame.get())
             data-events-per-second=move || format!("{:.0}", runner.events_per_second.get())
         >
@@ -33,7 +40,7 @@ pub fn StatusLine() -> impl IntoView {
             " · "
             {move || format!("{} events/s", compact(runner.events_per_second.get()))}
             " · "
-            {mode}
+            {move || status.with(|status| status.label.clone())}
         </p>
     }
 }

@@ -29,6 +29,8 @@
 //! - `releases.rs`: releases in words: a pipeline's state on its box, the versions a server or
 //!   group runs (badge and pips, a stable colour per version), a release's stages, the Release
 //!   panel's list, the four DORA keys and the report's table of releases.
+//! - `resolution.rs`: the status line's resolution in words: which one runs and why, and when the
+//!   design has changed under it since the run started.
 //! - `run_marks.rs`: time travel: the scrubber's marks and keys, the words for a recorded action, and
 //!   the responder's actions read from the run's timeline up to the instant in view.
 //!
@@ -52,6 +54,7 @@ pub mod format;
 pub mod incidents;
 pub mod logs;
 pub mod releases;
+pub mod resolution;
 pub mod run_marks;
 pub mod schedule;
 pub mod timeline;

@@ -48,6 +48,29 @@ test('the first screen is a running design: the clock moves, particles are drawn
   await context.close();
 });
 
+test('the status line says which resolution runs and why, and that a rate edited across the limit waits for Reset', async () => {
+  const { page, problems, context } = await openRecordedPage(app.browser);
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  const status = page.getByLabel('Engine status');
+  await page.waitForFunction(() => document.querySelector('[aria-label="Engine status"]')?.textContent.includes('per request'));
+  assert.match(await status.getAttribute('title'), /one by one \(exact\).*at most 50 000 req\/s.*The users now peak at [\d ]+ req\/s\.$/);
+  await page.locator('[data-node-id="users"]').click();
+  const rate = page.getByRole('complementary', { name: 'Inspector' }).getByRole('textbox', { name: 'Rate' });
+  await rate.fill('80000');
+  await rate.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[aria-label="Engine status"]')?.title.includes('Reset'));
+  assert.match(await status.innerText(), /per request$/, 'a run keeps its resolution');
+  assert.match(await status.getAttribute('title'), /peak at 80 000 req\/s\. The resolution is chosen when a run starts: Reset to run aggregated with weight 2\.$/);
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.waitForFunction(() => document.querySelector('[aria-label="Engine status"]')?.textContent.includes('aggregated'));
+  assert.match(await status.innerText(), /aggregated: 1 simulated request stands for 2$/);
+  assert.doesNotMatch(await status.getAttribute('title'), /Reset/);
+  await screenshot(page, 'run-status-aggregated');
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
+
 test('a killed server is found by health checks after the detection window and the shares rebalance', async () => {
   const { page, problems, context } = await openRecordedPage(app.browser);
   await page.goto(app.server.url);

@@ -13,6 +13,7 @@ mod format;
 mod incidents;
 mod logs;
 mod releases;
+mod resolution;
 mod run_marks;
 mod schedule;
 mod timeline;
