@@ -10,10 +10,11 @@
 //! front while it is not later than the current instant, then the FIFO, and the order is exactly
 //! that of a single heap by (time, sequence) (a property test checks it against such a reference).
 //!
-//! The heap is 4-ary and holds only compact keys (time, sequence, slot); the events themselves wait
-//! in a slab (a `Vec` with a free list) at `slot`. A sift then moves 24-byte keys, and a 4-ary heap
-//! is half as deep as a binary one with its four children side by side in memory, which is what an
-//! event list of a few dozen to a few thousand entries, popped once per event, spends its time on.
+//! The heap holds only compact keys (time, sequence, slot); the events themselves wait in a slab (a
+//! `Vec` with a free list) at `slot`, so a sift moves 24-byte keys and writes each once (a hole moves,
+//! not the entries). Its arity is a constant: 4 (half as deep, the children side by side) took fewer
+//! instructions on M/M/1 and the tandem but more on the distributed preset and the load balancer
+//! than 2, which is kept (valgrind instruction counts, 2026-12-03: see the engine README, "Speed").
 
 use std::collections::VecDeque;
 
@@ -41,7 +42,7 @@ impl Key {
 }
 
 /// Children per heap node.
-const ARITY: usize = 4;
+const ARITY: usize = 2;
 
 #[derive(Clone)]
 pub(crate) struct EventQueue<E> {
