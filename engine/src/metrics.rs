@@ -253,7 +253,8 @@ pub(crate) struct NodeMetrics {
     pub window_misses: u64,
     pub series: RingBuffer<SeriesPoint>,
     /// Time-integral of requests inside the node, request·nanoseconds (for Little's law).
-    pub occupancy_integral: f64,
+    /// An exact integer: no float conversion per arrival or answer, no rounding in long runs.
+    pub occupancy_integral: u128,
     pub inside: u64,
     pub inside_changed_at: u64,
     /// When the cumulative figures started (0, or the last statistics reset), nanoseconds.
@@ -285,7 +286,7 @@ impl NodeMetrics {
             window_hits: 0,
             window_misses: 0,
             series: RingBuffer::new(SERIES_SECONDS),
-            occupancy_integral: 0.0,
+            occupancy_integral: 0,
             inside: 0,
             inside_changed_at: 0,
             since: 0,
@@ -307,13 +308,13 @@ impl NodeMetrics {
         self.latency.clear();
         self.hits = 0;
         self.misses = 0;
-        self.occupancy_integral = 0.0;
+        self.occupancy_integral = 0;
         self.since = now;
     }
 
     fn accrue(&mut self, now: u64) {
         self.occupancy_integral +=
-            self.inside as f64 * now.saturating_sub(self.inside_changed_at) as f64;
+            u128::from(self.inside) * u128::from(now.saturating_sub(self.inside_changed_at));
         self.inside_changed_at = now;
     }
 
@@ -413,7 +414,7 @@ impl NodeMetrics {
         if now <= self.since {
             0.0
         } else {
-            self.occupancy_integral / (now - self.since) as f64
+            self.occupancy_integral as f64 / (now - self.since) as f64
         }
     }
 
