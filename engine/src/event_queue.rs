@@ -261,6 +261,25 @@ mod order_tests {
         ]
     }
 
+    /// Pops the next event due by `limit` and checks it is the reference's first (by time, then
+    /// sequence); removes it from the reference and returns its time, or `None` when none is due.
+    fn pop_due_matches(
+        queue: &mut EventQueue<u64>,
+        reference: &mut BTreeMap<(u64, u64), u64>,
+        limit: u64,
+    ) -> Result<Option<u64>, TestCaseError> {
+        let expected = reference
+            .first_key_value()
+            .filter(|((time, _), _)| *time <= limit)
+            .map(|(&key, &event)| (key, event));
+        let got = queue.pop_due(limit).map(|s| (s.time, s.event));
+        prop_assert_eq!(got, expected.map(|((time, _), event)| (time, event)));
+        Ok(expected.map(|(key, _)| {
+            reference.remove(&key);
+            key.0
+        }))
+    }
+
     proptest! {
         /// The queue gives exactly the order of a reference ordered by (time, sequence): earliest
         /// time first, and among equal times the one scheduled first, whether it waited in the heap
@@ -281,16 +300,8 @@ mod order_tests {
                     }
                     Step::PopDue { ahead, to_limit } => {
                         let limit = now.saturating_add(ahead);
-                        loop {
-                            let expected = reference
-                                .first_key_value()
-                                .filter(|((time, _), _)| *time <= limit)
-                                .map(|(&key, &event)| (key, event));
-                            let got = queue.pop_due(limit).map(|s| (s.time, s.event));
-                            prop_assert_eq!(got, expected.map(|((time, _), event)| (time, event)));
-                            let Some((key, _)) = expected else { break };
-                            reference.remove(&key);
-                            now = key.0;
+                        while let Some(time) = pop_due_matches(&mut queue, &mut reference, limit)? {
+                            now = time;
                         }
                         if to_limit && ahead < u64::MAX / 2 {
                             now = limit;
@@ -298,15 +309,8 @@ mod order_tests {
                     }
                     Step::PopOne { ahead } => {
                         let limit = now.saturating_add(ahead);
-                        let expected = reference
-                            .first_key_value()
-                            .filter(|((time, _), _)| *time <= limit)
-                            .map(|(&key, &event)| (key, event));
-                        let got = queue.pop_due(limit).map(|s| (s.time, s.event));
-                        prop_assert_eq!(got, expected.map(|((time, _), event)| (time, event)));
-                        if let Some((key, _)) = expected {
-                            reference.remove(&key);
-                            now = key.0;
+                        if let Some(time) = pop_due_matches(&mut queue, &mut reference, limit)? {
+                            now = time;
                         }
                     }
                 }

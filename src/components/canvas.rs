@@ -7,7 +7,7 @@
 //! one pinches, Space makes any press a pan) and carries out the effects it returns. Double-click or F2
 //! on a node renames it in place.
 
-use engine::{Health, NodeKind};
+use engine::NodeKind;
 use leptos::ev;
 use leptos::html::{Canvas as CanvasElement, Input, Main};
 use leptos::prelude::*;
@@ -621,7 +621,7 @@ fn NodeView(
             format!(
                 "node node--{} node--{}",
                 kind.as_str(),
-                health().map(health_css).unwrap_or("idle")
+                health().map(figures::health_word).unwrap_or("idle")
             )
         }
     };
@@ -685,7 +685,7 @@ fn NodeView(
                 kind.label(),
                 name(),
                 health()
-                    .map(|health| format!(", {}", health_label(health)))
+                    .map(|health| format!(", {}", figures::health_word(health)))
                     .unwrap_or_default(),
                 single_point()
                     .map(|(full, reason)| {
@@ -758,7 +758,7 @@ fn NodeView(
                     view! {
                         <span class="node__gauge" aria-hidden="true">
                             <span
-                                class=move || gauge_class(cpu.get())
+                                class=move || if figures::cpu_is_hot(cpu.get()) { "node__gauge-fill node__gauge-fill--hot" } else { "node__gauge-fill" }
                                 style:width=move || format!("{:.0}%", cpu.get() * 100.0)
                             ></span>
                         </span>
@@ -784,7 +784,7 @@ fn NodeView(
                     }
                 })}
             {versions.map(|versions| move || versions.get().map(|(shares, (pips, more))| view! { <VersionBadge shares=shares pips=pips more=more /> }))}
-            <span class="node__health" aria-hidden="true">{move || health().map(health_icon)}</span>
+            <span class="node__health" aria-hidden="true">{move || health().map(figures::health_icon)}</span>
             {move || flavour().map(|(badge, window)| {
                 // Under a version badge (a load balancer in front of a canary), the note moves down.
                 let detection = if versions.is_some_and(|versions| versions.get().is_some()) {
@@ -992,35 +992,3 @@ fn typing_in(target: Option<web_sys::EventTarget>) -> bool {
 
 /// Names longer than this may be cut with "…" in a node's box.
 const LONG_NAME_CHARS: usize = 12;
-
-/// The gauge turns hot at the default CPU alert's threshold.
-fn gauge_class(cpu: f64) -> &'static str {
-    if cpu >= 0.8 {
-        "node__gauge-fill node__gauge-fill--hot"
-    } else {
-        "node__gauge-fill"
-    }
-}
-
-fn health_label(health: Health) -> &'static str {
-    match health {
-        Health::Up => "healthy",
-        Health::Degraded => "degraded",
-        Health::Starting => "starting",
-        Health::Down => "down",
-    }
-}
-
-fn health_css(health: Health) -> &'static str {
-    health_label(health)
-}
-
-/// States carry an icon as well as a colour, for colour-blind users.
-fn health_icon(health: Health) -> &'static str {
-    match health {
-        Health::Up => "✓",
-        Health::Degraded => "!",
-        Health::Starting => "…",
-        Health::Down => "✕",
-    }
-}

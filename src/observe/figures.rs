@@ -1,12 +1,40 @@
 //! A node's live figures in a few characters: the line under its name on the canvas, the line under
-//! it on an exported picture, and the request rate on a link. One place decides them, so the canvas
+//! it on an exported picture, the request rate on a link, and its health and CPU gauge at a glance. One place decides them, so the canvas
 //! and a picture of it say the same thing the same way.
 
 use std::collections::BTreeMap;
 
 use engine::params::RequestType;
 use engine::snapshot::{CacheFigures, NodeSnapshot};
-use engine::{NodeKind, RequestTypeFigures, Snapshot};
+use engine::{Health, NodeKind, RequestTypeFigures, Snapshot};
+
+/// CPU from which a node's gauge shows hot: the default CPU alert's threshold (80 %).
+pub const CPU_HOT: f64 = 0.8;
+
+/// Whether a node's CPU gauge shows hot.
+pub fn cpu_is_hot(cpu: f64) -> bool {
+    cpu >= CPU_HOT
+}
+
+/// A node's health in a word (its box's label for screen readers, and its CSS modifier).
+pub fn health_word(health: Health) -> &'static str {
+    match health {
+        Health::Up => "healthy",
+        Health::Degraded => "degraded",
+        Health::Starting => "starting",
+        Health::Down => "down",
+    }
+}
+
+/// A node's health as an icon beside its colour, for colour-blind users.
+pub fn health_icon(health: Health) -> &'static str {
+    match health {
+        Health::Up => "✓",
+        Health::Degraded => "!",
+        Health::Starting => "…",
+        Health::Down => "✕",
+    }
+}
 
 /// "1.2k/s" style request rates.
 pub fn rate(per_second: f64) -> String {

@@ -4,7 +4,10 @@ use engine::params::RequestType;
 use engine::{NodeKind, RequestTypeFigures};
 
 use super::node_snapshot as node;
-use crate::observe::figures::{box_line, failing_types, has_cpu, picture_line, rate};
+use crate::observe::figures::{
+    CPU_HOT, box_line, cpu_is_hot, failing_types, has_cpu, health_icon, health_word, picture_line,
+    rate,
+};
 
 fn figures(request_type: RequestType, throughput: f64, error_rate: f64) -> RequestTypeFigures {
     RequestTypeFigures {
@@ -111,4 +114,26 @@ fn a_cache_says_what_it_holds_refuses_and_how_its_pages_are_shared() {
         )
     );
     assert_eq!(rows[4], ("Free pages", "0".to_owned()));
+}
+
+#[test]
+fn the_gauge_turns_hot_where_the_default_cpu_alert_fires() {
+    let cpu_rule = engine::design::AlertRule::defaults()
+        .into_iter()
+        .find(|rule| rule.metric == engine::design::AlertMetric::Cpu)
+        .expect("a default CPU rule");
+    assert_eq!(CPU_HOT, cpu_rule.threshold);
+    assert!(!cpu_is_hot(0.79));
+    assert!(cpu_is_hot(0.8));
+}
+
+#[test]
+fn every_health_has_a_word_and_an_icon_of_its_own() {
+    use engine::Health;
+    let all = [Health::Up, Health::Degraded, Health::Starting, Health::Down];
+    let words: Vec<_> = all.iter().map(|health| health_word(*health)).collect();
+    assert_eq!(words, ["healthy", "degraded", "starting", "down"]);
+    let icons: std::collections::BTreeSet<_> =
+        all.iter().map(|health| health_icon(*health)).collect();
+    assert_eq!(icons.len(), all.len());
 }
