@@ -71,6 +71,9 @@ pub(crate) struct Call {
     pub(crate) depth: u32,
     /// A thread-per-request worker is held for this call until its dependencies answer.
     pub(crate) holding: bool,
+    /// Its wait and service at its current station were drawn (aggregated resolution) rather than
+    /// queued: it holds no worker there (see `Station::drawn_done`).
+    pub(crate) drawn: bool,
     /// Requests this call stands for (1, or more in the aggregated resolution).
     pub(crate) weight: u64,
     /// Part of a client's retry (attempt 2 or later), for the animation.
@@ -558,6 +561,7 @@ impl Core {
             returning: false,
             depth: 0,
             holding: false,
+            drawn: false,
             retry: false,
             hit: false,
             weight,
@@ -632,6 +636,7 @@ impl Core {
             returning: false,
             depth: depth + 1,
             holding: false,
+            drawn: false,
             retry,
             hit: false,
             weight,

@@ -252,7 +252,7 @@ impl Simulation {
         }
         if let Resolution::Aggregated { weight } = resolution {
             for node in &mut nodes {
-                node.aggregate(&mut core, weight.max(1));
+                node.set_weight(&mut core, weight.max(1));
             }
         }
         let monitoring_count = nodes.len();

@@ -140,6 +140,16 @@ pub(crate) struct Station {
     pub(crate) waits: WaitTally,
     window_waits: WaitTally,
     pub(crate) last_window_waits: WaitTally,
+    /// The last closed window: CPU worker·nanoseconds used and its span (what a switch to the
+    /// aggregated resolution starts its estimates from).
+    last_window_used: f64,
+    last_window_span: f64,
+    /// Requests whose wait and service were drawn here and have not finished.
+    pub(crate) drawn: u64,
+    /// After a switch back to per request: workers held for the drawn requests still in flight,
+    /// freed as the last of them finish (counted busy but not computing: their work was counted
+    /// when they were drawn).
+    phantom: u32,
 }
 
 impl Station {
@@ -160,6 +170,10 @@ impl Station {
             waits: WaitTally::default(),
             window_waits: WaitTally::default(),
             last_window_waits: WaitTally::default(),
+            last_window_used: 0.0,
+            last_window_span: 0.0,
+            drawn: 0,
+            phantom: 0,
         }
     }
 
@@ -219,17 +233,69 @@ impl Station {
     /// Calls in the waiting room (the estimate, in the aggregated resolution).
     pub(crate) fn queue_len(&self) -> usize {
         match &self.fluid {
-            Some(fluid) => fluid.waiting.round() as usize,
+            // Calls queued before a switch to the aggregated resolution drain one by one.
+            Some(fluid) => fluid.waiting.round() as usize + self.waiting.len(),
             None => self.waiting.len(),
         }
     }
 
-    /// Switches to the aggregated resolution.
-    pub(crate) fn make_fluid(&mut self, now: u64) {
-        self.fluid = Some(Fluid {
+    /// Follows the resolution: aggregated when each call stands for more than one request (a
+    /// `weight` above 1), per request otherwise. Switching keeps every call where it is: calls
+    /// queued or in service per request finish per request on the workers they hold, and drawn
+    /// calls in flight keep their drawn times.
+    pub(crate) fn follow_weight(&mut self, weight: u64, now: u64) {
+        match (weight > 1, self.fluid.is_some()) {
+            (true, false) => self.to_fluid(now),
+            (false, true) => self.to_discrete(now),
+            _ => {}
+        }
+    }
+
+    /// Switches to the aggregated resolution. The estimates start from the last closed window
+    /// (requests that took a worker, and the CPU they used), so waits go on from the measured load
+    /// rather than from an empty station.
+    fn to_fluid(&mut self, now: u64) {
+        let mut fluid = Fluid {
             window_started_at: now,
             ..Fluid::default()
-        });
+        };
+        let started = self.last_window_waits.started;
+        if started > 0.0 && self.last_window_span > 0.0 && self.last_window_used > 0.0 {
+            fluid.rate = started / self.last_window_span;
+            fluid.mean_service = self.last_window_used / started;
+            fluid.estimate_calls = started.min(TRUSTED_CALLS);
+            // A Poisson count and exponential service: relative variance (1 + 1) / n.
+            fluid.rel_var = 2.0 / started;
+            fluid.set_draw_load(self.workers, self.queue_capacity as f64);
+        }
+        self.fluid = Some(fluid);
+    }
+
+    /// Switches to the per-request resolution: workers are held for the drawn requests still in
+    /// flight (up to every worker), and freed as the last of them finish (`drawn_done`).
+    fn to_discrete(&mut self, now: u64) {
+        self.fluid = None;
+        self.accrue(now);
+        let free = self.workers.saturating_sub(self.busy);
+        let held = self.drawn.min(u64::from(free)) as u32;
+        self.phantom += held;
+        self.busy += held;
+        self.blocked += held;
+    }
+
+    /// A drawn call of `weight` requests finished here: returns how many workers that frees (held
+    /// since a switch back to per request); each freed worker takes the next waiting call
+    /// (`next`), as when a queued call finishes.
+    pub(crate) fn drawn_done(&mut self, now: u64, weight: u64) -> u32 {
+        self.drawn = self.drawn.saturating_sub(weight);
+        let mut freed = 0;
+        while u64::from(self.phantom) > self.drawn {
+            self.accrue(now);
+            self.phantom -= 1;
+            self.blocked = self.blocked.saturating_sub(1);
+            freed += 1;
+        }
+        freed
     }
 
     pub(crate) fn is_fluid(&self) -> bool {
@@ -358,6 +424,7 @@ impl Station {
         }
         fluid.window_wait += weight_f * wait;
         self.busy_integral += weight_f * service_ns as f64;
+        self.drawn += weight;
         self.record_wait(wait, weight_f);
         FluidAdmission::Admitted {
             delay_ns: crate::random::to_ns(wait) + service_ns,
@@ -431,6 +498,7 @@ impl Station {
         self.accrue(now);
         self.busy = 0;
         self.blocked = 0;
+        self.phantom = 0;
         self.waiting.drain(..).collect()
     }
 
@@ -440,8 +508,11 @@ impl Station {
         self.close_fluid_window(now);
         self.last_window_waits = std::mem::take(&mut self.window_waits);
         self.accrue(now);
-        let span = now.saturating_sub(self.window_started_at) as f64 * f64::from(self.workers);
+        let elapsed = now.saturating_sub(self.window_started_at) as f64;
+        let span = elapsed * f64::from(self.workers);
         let used = self.busy_integral - self.window_start;
+        self.last_window_used = used;
+        self.last_window_span = elapsed;
         self.window_start = self.busy_integral;
         self.window_started_at = now;
         if span > 0.0 {

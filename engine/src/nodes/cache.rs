@@ -663,6 +663,9 @@ impl Cache {
                 weight,
                 u64::MAX,
             ) {
+                if let Some(state) = core.calls.get_mut(call) {
+                    state.drawn = true;
+                }
                 core.schedule(delay_ns, crate::core::Event::ServiceDone { call });
             }
             return;
@@ -678,16 +681,25 @@ impl Cache {
     }
 
     pub(crate) fn service_done(&mut self, core: &mut Core, call: CallId) {
-        let Some(state) = core.calls.get(call) else {
+        let Some(state) = core.calls.get_mut(call) else {
             return;
+        };
+        // A drawn call held no thread; it may free threads held for drawn calls since a switch
+        // back to per request.
+        let freed = if std::mem::take(&mut state.drawn) {
+            self.station.drawn_done(core.now, state.weight)
+        } else {
+            1
         };
         if state.epoch != self.epoch {
             core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             return;
         }
         let is_write = state.request_type.is_write();
-        if let Some((next, _)) = self.station.next(core.now) {
-            self.start(core, next);
+        for _ in 0..freed {
+            if let Some((next, _)) = self.station.next(core.now) {
+                self.start(core, next);
+            }
         }
         let now = core.now;
         let hit = if let Some(ratio) = self.params.fixed_hit_ratio {

@@ -31,6 +31,8 @@ pub(crate) struct DatabaseInstance {
     /// Taken out by a live edit that lowered `replicas`: it gets no new queries and is never promoted,
     /// but the queries it holds finish (it drains). It serves again if `replicas` goes back up.
     pub(crate) retired: bool,
+    /// Requests inside it (queued, in service or drawn), each holding a pool connection.
+    held: u64,
 }
 
 impl DatabaseInstance {
@@ -40,6 +42,7 @@ impl DatabaseInstance {
             up: true,
             epoch: 0,
             retired: false,
+            held: 0,
         }
     }
 }
@@ -50,7 +53,8 @@ pub(crate) struct Database {
     pub(crate) params: DatabaseParams,
     pub(crate) instances: Vec<DatabaseInstance>,
     pub(crate) primary: usize,
-    pub(crate) in_use: u32,
+    /// Pool connections in use, in requests (a call holds as many as it stands for).
+    pub(crate) in_use: u64,
     waiting: VecDeque<CallId>,
     cursor: usize,
     promotion_pending: bool,
@@ -117,16 +121,17 @@ impl Database {
         self.instances.iter().filter(|i| !i.retired).count()
     }
 
-    /// Pool limits in calls: each call stands for `weight` requests in the aggregated resolution.
-    fn max_connections(&self) -> u32 {
-        (u64::from(self.params.max_connections) / self.weight.max(1)) as u32
+    /// Whether the pool has connections for a call of `weight` requests.
+    fn has_room(&self, weight: u64) -> bool {
+        self.in_use + weight <= u64::from(self.params.max_connections)
     }
 
     pub(crate) fn arrive(&mut self, core: &mut Core, call: CallId) {
         core.arrived(call);
-        if self.in_use < self.max_connections() {
-            self.in_use += 1;
-            self.dispatch(core, call);
+        let weight = core.calls.get(call).map_or(1, |c| c.weight);
+        if self.has_room(weight) {
+            self.in_use += weight;
+            self.dispatch(core, call, weight);
         } else if (self.waiting.len() as u64)
             < u64::from(self.params.max_waiting) / self.weight.max(1)
         {
@@ -142,10 +147,10 @@ impl Database {
     }
 
     /// With a connection in hand, send the query to an instance.
-    fn dispatch(&mut self, core: &mut Core, call: CallId) {
-        // On failure the connection is returned without handing it out: the caller's loop does.
+    fn dispatch(&mut self, core: &mut Core, call: CallId, weight: u64) {
+        // On failure the connections are returned without handing them out: the caller's loop does.
         let Some(request_type) = core.calls.get(call).map(|c| c.request_type) else {
-            self.in_use = self.in_use.saturating_sub(1);
+            self.in_use = self.in_use.saturating_sub(weight);
             return;
         };
         let target = if request_type.is_write() || self.serving() == 1 {
@@ -161,16 +166,15 @@ impl Database {
             replica.or(Some(self.primary).filter(|&p| self.instances[p].up))
         };
         let Some(target) = target else {
-            self.in_use = self.in_use.saturating_sub(1);
+            self.in_use = self.in_use.saturating_sub(weight);
             core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             return;
         };
         let instance = &mut self.instances[target];
-        let mut weight = 1;
+        instance.held += weight;
         if let Some(state) = core.calls.get_mut(call) {
             state.member = target as u32;
             state.epoch = instance.epoch;
-            weight = state.weight;
         }
         if instance.station.is_fluid() {
             let time = if request_type.is_write() {
@@ -189,6 +193,9 @@ impl Database {
                 weight,
                 u64::MAX,
             ) {
+                if let Some(state) = core.calls.get_mut(call) {
+                    state.drawn = true;
+                }
                 core.schedule(delay_ns, crate::core::Event::ServiceDone { call });
             }
             return;
@@ -209,46 +216,58 @@ impl Database {
     }
 
     pub(crate) fn service_done(&mut self, core: &mut Core, call: CallId) {
-        let Some(state) = core.calls.get(call) else {
+        let Some(state) = core.calls.get_mut(call) else {
             return;
         };
-        let (slot, epoch) = (state.member as usize, state.epoch);
+        let (slot, epoch, weight) = (state.member as usize, state.epoch, state.weight);
+        let drawn = std::mem::take(&mut state.drawn);
         let Some(instance) = self.instances.get_mut(slot) else {
             return;
+        };
+        // A drawn query held no worker; it may free workers held for drawn queries since a switch
+        // back to per request.
+        let freed = if drawn {
+            instance.station.drawn_done(core.now, weight)
+        } else {
+            1
         };
         if instance.epoch != epoch {
             // Its instance crashed while it was running; the crash already gave its connection back.
             core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             return;
         }
-        if let Some((next, _)) = instance.station.next(core.now)
-            && let Some(request_type) = core.calls.get(next).map(|c| c.request_type)
-        {
-            self.start(core, next, request_type);
+        instance.held = instance.held.saturating_sub(weight);
+        for _ in 0..freed {
+            if let Some((next, _)) = self.instances[slot].station.next(core.now)
+                && let Some(request_type) = core.calls.get(next).map(|c| c.request_type)
+            {
+                self.start(core, next, request_type);
+            }
         }
         core.respond(call, Ok(()));
-        self.release(core);
+        self.release(core, weight);
     }
 
-    /// A connection goes back to the pool.
-    fn release(&mut self, core: &mut Core) {
-        self.in_use = self.in_use.saturating_sub(1);
+    /// A call's connections go back to the pool.
+    fn release(&mut self, core: &mut Core, weight: u64) {
+        self.in_use = self.in_use.saturating_sub(weight);
         self.hand_out(core);
     }
 
     /// Free connections go to live waiters, oldest first.
     fn hand_out(&mut self, core: &mut Core) {
-        while self.in_use < self.max_connections() {
+        while self.has_room(self.weight) {
             let Some(next) = self.waiting.pop_front() else {
                 break;
             };
-            let still_waiting = core
+            let waiting_weight = core
                 .calls
                 .get(next)
-                .is_some_and(|c| c.member == WAITING_FOR_CONNECTION);
-            if still_waiting {
-                self.in_use += 1;
-                self.dispatch(core, next);
+                .filter(|c| c.member == WAITING_FOR_CONNECTION)
+                .map(|c| c.weight);
+            if let Some(weight) = waiting_weight {
+                self.in_use += weight;
+                self.dispatch(core, next, weight);
             }
         }
     }
@@ -309,10 +328,11 @@ impl Database {
         }
         instance.up = false;
         instance.epoch += 1;
-        let busy = instance.station.busy;
         let waiting = instance.station.clear(core.now);
         // Every query inside the instance held a connection: give them all back.
-        self.in_use = self.in_use.saturating_sub(busy + waiting.len() as u32);
+        self.in_use = self
+            .in_use
+            .saturating_sub(std::mem::take(&mut instance.held));
         for (call, _) in waiting {
             core.fail(call, FailureCause::BackendDown { node: self.index.0 });
         }
@@ -383,7 +403,7 @@ impl Database {
             gauges.cpu /= up;
         }
         gauges.queue += self.waiting.len() as f64;
-        gauges.connections = f64::from(self.in_use) * self.weight as f64;
+        gauges.connections = self.in_use as f64;
         gauges.memory_mb = up * 1024.0;
         gauges.instances = up as u32;
         gauges

@@ -118,13 +118,12 @@ pub(crate) struct LoadBalancer {
     cursor: usize,
     pub(crate) up: bool,
     standby_ready: bool,
-    pub(crate) connections: u32,
+    /// Open connections, in requests (a call holds as many as it stands for).
+    pub(crate) connections: u64,
     ring: Vec<(u32, u32)>,
     pub(crate) explain: bool,
     pub(crate) last_explanation: Option<RouteExplanation>,
     scratch: Vec<usize>,
-    /// Requests each call stands for (the aggregated resolution's weight).
-    pub(crate) weight: u64,
     /// Probe timers of an older chain (before health checks were switched off and on) are ignored.
     probe_chain: u32,
 }
@@ -153,7 +152,6 @@ impl LoadBalancer {
             explain: false,
             last_explanation: None,
             scratch: Vec::new(),
-            weight: 1,
             probe_chain: 0,
         };
         let links = core.outgoing[index.get()].clone();
@@ -303,18 +301,18 @@ impl LoadBalancer {
             core.fail(call, FailureCause::BackendDown { node: self.index.0 });
             return;
         }
-        if u64::from(self.connections) * self.weight >= u64::from(self.params.max_connections) {
+        if self.connections >= u64::from(self.params.max_connections) {
             core.fail(call, FailureCause::Overloaded { node: self.index.0 });
             return;
         }
-        let user = core.calls.get(call).map_or(0, |c| c.user);
+        let (user, weight) = core.calls.get(call).map_or((0, 1), |c| (c.user, c.weight));
         let Some(slot) = self.choose(core, user) else {
             core.fail(call, FailureCause::NoHealthyBackend { node: self.index.0 });
             return;
         };
         let backend = &mut self.backends[slot];
         backend.connections += 1;
-        self.connections += 1;
+        self.connections += weight;
         let link = backend.link;
         if let Some(state) = core.calls.get_mut(call) {
             state.member = slot as u32;
@@ -489,14 +487,14 @@ impl LoadBalancer {
         parent: CallId,
         failure: Option<FailureCause>,
     ) {
-        let slot = core
+        let (slot, weight) = core
             .calls
             .get(parent)
-            .map_or(usize::MAX, |c| c.member as usize);
+            .map_or((usize::MAX, 1), |c| (c.member as usize, c.weight));
         if let Some(backend) = self.backends.get_mut(slot) {
             backend.connections = backend.connections.saturating_sub(1);
         }
-        self.connections = self.connections.saturating_sub(1);
+        self.connections = self.connections.saturating_sub(weight);
         if let Some(cause) = failure {
             self.passive_check(core, slot, cause);
         }
@@ -507,13 +505,13 @@ impl LoadBalancer {
     /// (their replies, if they ever come, go nowhere).
     fn cut_off(&mut self, core: &mut Core, slot: u32) {
         let me = self.index;
-        let held: Vec<(CallId, CallId)> = core
+        let held: Vec<(CallId, CallId, u64)> = core
             .calls
             .iter()
             .filter_map(|(child, call)| {
                 let parent = call.caller?;
                 let at = core.calls.get(parent)?;
-                (at.node == me && at.member == slot).then_some((child, parent))
+                (at.node == me && at.member == slot).then_some((child, parent, at.weight))
             })
             .collect();
         if held.is_empty() {
@@ -536,14 +534,14 @@ impl LoadBalancer {
                 core.ids[node.get()]
             ),
         );
-        for (child, parent) in held {
+        for (child, parent, weight) in held {
             if let Some(orphan) = core.calls.get_mut(child) {
                 orphan.caller = None;
             }
             if let Some(backend) = self.backends.get_mut(slot as usize) {
                 backend.connections = backend.connections.saturating_sub(1);
             }
-            self.connections = self.connections.saturating_sub(1);
+            self.connections = self.connections.saturating_sub(weight);
             core.fail(parent, FailureCause::BackendDown { node: node.0 });
         }
     }
@@ -775,7 +773,7 @@ impl LoadBalancer {
 
     pub(crate) fn gauges(&self) -> Gauges {
         Gauges {
-            connections: f64::from(self.connections) * self.weight as f64,
+            connections: self.connections as f64,
             instances: u32::from(self.up),
             ..Gauges::default()
         }

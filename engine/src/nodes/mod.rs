@@ -276,31 +276,34 @@ impl NodeState {
         }
     }
 
-    /// Switches to the aggregated resolution: every call stands for `weight` requests and stations
-    /// draw waits from their steady state instead of queueing calls one by one.
-    pub(crate) fn aggregate(&mut self, core: &mut Core, weight: u64) {
+    /// Follows the resolution: every new call stands for `weight` requests, and stations draw waits
+    /// from their steady state instead of queueing calls one by one while `weight` is above 1
+    /// (calls already in flight keep their weight; see `Station::follow_weight`).
+    pub(crate) fn set_weight(&mut self, core: &mut Core, weight: u64) {
         let now = core.now;
         match self {
             NodeState::Users(node) => {
                 node.weight = weight;
                 node.rearm(core);
             }
-            NodeState::LoadBalancer(node) => node.weight = weight,
-            NodeState::Server(node) => node.instance.aggregate(weight, now),
+            NodeState::Server(node) => node.instance.set_weight(weight, now),
             NodeState::AutoscalingGroup(node) => {
-                node.aggregated = Some(weight);
+                node.aggregated = (weight > 1).then_some(weight);
                 node.members
                     .iter_mut()
-                    .for_each(|m| m.aggregate(weight, now));
+                    .for_each(|m| m.set_weight(weight, now));
             }
-            NodeState::Cache(node) => node.station.make_fluid(now),
+            NodeState::Cache(node) => node.station.follow_weight(weight, now),
             NodeState::Database(node) => {
                 node.weight = weight;
                 node.instances
                     .iter_mut()
-                    .for_each(|i| i.station.make_fluid(now));
+                    .for_each(|i| i.station.follow_weight(weight, now));
             }
-            NodeState::Cdn(_) | NodeState::Monitoring(_) | NodeState::Pipeline(_) => {}
+            NodeState::LoadBalancer(_)
+            | NodeState::Cdn(_)
+            | NodeState::Monitoring(_)
+            | NodeState::Pipeline(_) => {}
         }
     }
 

@@ -332,7 +332,7 @@ impl AutoscalingGroup {
         member.in_rotation = in_rotation;
         member.tally = Tally::default();
         if let Some(weight) = weight {
-            member.aggregate(weight, core.now);
+            member.set_weight(weight, core.now);
         }
         let delay = readiness_delay_ns(self.params.server.cold_start_ms, plan.readiness_period_s);
         member.boot(core, self.index, slot as u32, delay);

@@ -206,10 +206,10 @@ impl Instance {
         }
     }
 
-    /// Switches this instance to the aggregated resolution.
-    pub(crate) fn aggregate(&mut self, weight: u64, now: u64) {
+    /// Follows the resolution: each call stands for `weight` requests (1: per request).
+    pub(crate) fn set_weight(&mut self, weight: u64, now: u64) {
         self.weight = weight;
-        self.station.make_fluid(now);
+        self.station.follow_weight(weight, now);
     }
 
     pub(crate) fn memory_mb(&self, params: &ServerParams) -> f64 {
@@ -263,6 +263,9 @@ impl Instance {
             ) {
                 FluidAdmission::Admitted { delay_ns } => {
                     self.inside += 1;
+                    if let Some(state) = core.calls.get_mut(call) {
+                        state.drawn = true;
+                    }
                     core.schedule(delay_ns, crate::core::Event::ServiceDone { call });
                 }
                 FluidAdmission::Blocked => {
@@ -310,6 +313,13 @@ impl Instance {
         call: CallId,
         routing: &mut Routing,
     ) {
+        let Some(state) = core.calls.get_mut(call) else {
+            return;
+        };
+        // A drawn call held no worker; it may free workers held for drawn calls since a switch
+        // back to per request.
+        let freed = std::mem::take(&mut state.drawn)
+            .then(|| self.station.drawn_done(core.now, state.weight));
         let Some(state) = core.calls.get(call) else {
             return;
         };
@@ -327,7 +337,7 @@ impl Instance {
             && broken == request_type
             && core.streams[node.get()].releases.uniform() < rate
         {
-            self.start_next(core, node, params);
+            self.free_worker(core, node, params, freed);
             let cause = FailureCause::Defect {
                 node: node.0,
                 release: self.version,
@@ -342,8 +352,7 @@ impl Instance {
         } else {
             routing.dependencies.for_request(request_type, targets);
         }
-        let hold =
-            params.hold_worker_during_calls && !targets.is_empty() && !self.station.is_fluid();
+        let hold = params.hold_worker_during_calls && !targets.is_empty() && freed.is_none();
         if hold {
             // Thread-per-request: the worker waits with the request for its dependencies.
             self.station.block(core.now);
@@ -351,7 +360,7 @@ impl Instance {
                 state.holding = true;
             }
         } else {
-            self.start_next(core, node, params);
+            self.free_worker(core, node, params, freed);
         }
         if targets.is_empty() {
             self.finish(core, call, Ok(()));
@@ -359,6 +368,20 @@ impl Instance {
         }
         for &link in targets.iter() {
             core.forward(call, link, 0);
+        }
+    }
+
+    /// A call's CPU work is done: the worker it held takes the next waiting call. A drawn call
+    /// held none, but frees `freed` workers held for drawn calls (`Station::drawn_done`).
+    fn free_worker(
+        &mut self,
+        core: &mut Core,
+        node: NodeIndex,
+        params: &ServerParams,
+        freed: Option<u32>,
+    ) {
+        for _ in 0..freed.unwrap_or(1) {
+            self.start_next(core, node, params);
         }
     }
 

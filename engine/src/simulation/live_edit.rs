@@ -156,7 +156,7 @@ impl Simulation {
         for (index, node) in &added {
             let mut state = NodeState::build(&mut self.core, *index, node, edited, &worker_counts);
             if let crate::Resolution::Aggregated { weight } = self.resolution {
-                state.aggregate(&mut self.core, weight.max(1));
+                state.set_weight(&mut self.core, weight.max(1));
             }
             self.nodes.push(state);
             self.notification_cursors.push(0);
