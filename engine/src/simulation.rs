@@ -22,8 +22,15 @@ use crate::snapshot::{
 };
 use crate::validate::DesignError;
 
-/// Above this total users rate (requests per second) a design runs in the aggregated resolution.
+/// Above this total users rate (requests per second) a design runs in the aggregated resolution:
+/// the largest rate at which a 60-node design keeps real time per request in Chromium (README,
+/// Performance).
 pub const PER_REQUEST_RATE_LIMIT: f64 = 50_000.0;
+
+/// A run goes back to a smaller weight (or per request) once the users' rate is this share of
+/// the limit that weight stands for: the gap keeps a rate hovering at the limit from switching
+/// back and forth.
+pub const RETURN_SHARE: f64 = 0.8;
 
 /// The users nodes' peak rates together (requests per second): what the resolution is chosen on.
 pub fn users_peak_rate(design: &Design) -> f64 {
@@ -37,14 +44,44 @@ pub fn users_peak_rate(design: &Design) -> f64 {
         .sum()
 }
 
-/// The resolution [`Simulation::new`] runs `design` at: per request up to
-/// [`PER_REQUEST_RATE_LIMIT`], else aggregated with the smallest weight that brings it under.
+/// The users nodes' rates together at the start of a run (requests per second).
+pub fn users_start_rate(design: &Design) -> f64 {
+    design
+        .nodes
+        .iter()
+        .filter_map(|node| match &node.params {
+            NodeParams::Users(users) => Some(crate::nodes::users::Users::rate_at(users, 0.0)),
+            _ => None,
+        })
+        .sum()
+}
+
+/// The resolution [`Simulation::new`] starts `design` at: per request up to
+/// [`PER_REQUEST_RATE_LIMIT`] at the start, else aggregated with the smallest weight that brings
+/// it under. It then follows the load ([`resolution_at`]).
 pub fn resolution_for(design: &Design) -> Resolution {
-    let peak = users_peak_rate(design);
-    if peak > PER_REQUEST_RATE_LIMIT {
-        Resolution::Aggregated {
-            weight: libm::ceil(peak / PER_REQUEST_RATE_LIMIT) as u64,
-        }
+    resolution_at(users_start_rate(design), Resolution::PerRequest)
+}
+
+/// The resolution for users sending `rate` requests per second, coming from `current`: up as soon
+/// as the rate is above what the current weight keeps under [`PER_REQUEST_RATE_LIMIT`] (to the
+/// smallest weight that does), down once it is under [`RETURN_SHARE`] of what a smaller weight
+/// keeps under it.
+pub fn resolution_at(rate: f64, current: Resolution) -> Resolution {
+    let weight = match current {
+        Resolution::PerRequest => 1,
+        Resolution::Aggregated { weight } => weight.max(1),
+    };
+    let needed = libm::ceil(rate / PER_REQUEST_RATE_LIMIT).max(1.0) as u64;
+    let weight = if needed > weight {
+        needed
+    } else if weight > 1 && rate <= RETURN_SHARE * (weight - 1) as f64 * PER_REQUEST_RATE_LIMIT {
+        (libm::ceil(rate / (RETURN_SHARE * PER_REQUEST_RATE_LIMIT)).max(1.0) as u64).min(weight)
+    } else {
+        weight
+    };
+    if weight > 1 {
+        Resolution::Aggregated { weight }
     } else {
         Resolution::PerRequest
     }
@@ -179,6 +216,8 @@ pub struct Simulation {
     log_cursor: u64,
     notification_cursors: Vec<usize>,
     resolution: Resolution,
+    /// Whether the resolution follows the load (built by [`Simulation::new`]) or stays as chosen.
+    adaptive: bool,
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -190,14 +229,18 @@ fn fnv(hash: u64, value: u64) -> u64 {
 }
 
 impl Simulation {
-    /// Builds a simulation of a valid design; `seed` drives every random draw. The resolution is
-    /// per request unless the users' peak rate exceeds [`PER_REQUEST_RATE_LIMIT`], in which case it is
-    /// aggregated with the smallest weight that brings it under.
+    /// Builds a simulation of a valid design; `seed` drives every random draw. The resolution
+    /// follows the load: per request while the users send up to [`PER_REQUEST_RATE_LIMIT`],
+    /// aggregated above with the smallest weight that brings it under, switching at each simulated
+    /// second and after every live command or fault ([`resolution_at`]; calls in flight keep
+    /// theirs, see `Station::follow_weight`).
     pub fn new(design: &Design, seed: u64) -> Result<Simulation, DesignError> {
-        Simulation::with_resolution(design, seed, resolution_for(design))
+        let mut simulation = Simulation::with_resolution(design, seed, resolution_for(design))?;
+        simulation.adaptive = true;
+        Ok(simulation)
     }
 
-    /// Builds a simulation with a chosen resolution (tests compare both on the same design).
+    /// Builds a simulation that keeps a chosen resolution (tests compare both on the same design).
     ///
     /// The aggregated resolution draws each wait from the M/M/c/K steady state at the measured
     /// rate, debiased for the estimate's noise to second order (within about 1 % of Erlang C at
@@ -268,7 +311,68 @@ impl Simulation {
             log_cursor: 0,
             notification_cursors: vec![0; monitoring_count],
             resolution,
+            adaptive: false,
         }
+    }
+
+    /// The users nodes' rate over the coming second (the higher of now and a second from now, so
+    /// a step or a ramp is met before it arrives), live spike factors included, requests per second.
+    pub fn users_rate(&self) -> f64 {
+        let now_s = self.core.now as f64 / 1e9;
+        self.nodes
+            .iter()
+            .filter_map(|node| match node {
+                NodeState::Users(users) if users.up => {
+                    let rate_at = |t| crate::nodes::users::Users::rate_at(&users.params, t);
+                    Some(rate_at(now_s).max(rate_at(now_s + 1.0)) * users.spike)
+                }
+                _ => None,
+            })
+            .sum()
+    }
+
+    /// Switches the resolution if the users' rate calls for another one ([`resolution_at`]); a
+    /// simulation built with a chosen resolution keeps it.
+    fn follow_load(&mut self) {
+        if !self.adaptive {
+            return;
+        }
+        let rate = self.users_rate();
+        let target = resolution_at(rate, self.resolution);
+        if target == self.resolution {
+            return;
+        }
+        let weight = match target {
+            Resolution::PerRequest => 1,
+            Resolution::Aggregated { weight } => weight,
+        };
+        for node in &mut self.nodes {
+            node.set_weight(&mut self.core, weight);
+        }
+        self.resolution = target;
+        let users = self
+            .nodes
+            .iter()
+            .position(|node| matches!(node, NodeState::Users(_)))
+            .unwrap_or(0);
+        let message = match target {
+            Resolution::PerRequest => format!(
+                "resolution: per request again (users send {rate:.0} req/s, at most {:.0} % of the {:.0} req/s limit)",
+                RETURN_SHARE * 100.0,
+                PER_REQUEST_RATE_LIMIT
+            ),
+            Resolution::Aggregated { weight } => format!(
+                "resolution: aggregated, 1 simulated request stands for {weight} (users send {rate:.0} req/s, over the {:.0} req/s a run keeps per request)",
+                PER_REQUEST_RATE_LIMIT
+            ),
+        };
+        self.core.log_line(
+            LogLevel::Info,
+            LogKind::System,
+            NodeIndex(users as u32),
+            message,
+            None,
+        );
     }
 
     /// Adds a link between two nodes of the model (looked up by id, never a removed node).
@@ -537,9 +641,18 @@ impl Simulation {
                     core.timer(delay, load_balancer, Timer::ProbeReply { slot, sequence });
                 }
             }
-            Event::Tick => self.tick(),
-            Event::FaultStart { index } => self.start_fault(index as usize),
-            Event::FaultEnd { index } => self.end_fault(index as usize),
+            Event::Tick => {
+                self.tick();
+                self.follow_load();
+            }
+            Event::FaultStart { index } => {
+                self.start_fault(index as usize);
+                self.follow_load();
+            }
+            Event::FaultEnd { index } => {
+                self.end_fault(index as usize);
+                self.follow_load();
+            }
         }
     }
 

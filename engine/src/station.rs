@@ -39,6 +39,10 @@ pub(crate) struct Fluid {
     rel_var: f64,
     /// The per-worker load waits are drawn at: the estimate, debiased (`debiased_load`).
     draw_load: f64,
+    /// In the first window (of a run, or after a switch to this resolution): the window's calls
+    /// at which the estimates are next taken from the window so far (100, then doubling), so they
+    /// settle within a fraction of a second instead of a whole window.
+    next_estimate: f64,
 }
 
 impl Fluid {
@@ -52,6 +56,9 @@ impl Fluid {
 
 /// Calls a rate estimate should rest on (relative noise about 1 %).
 const TRUSTED_CALLS: f64 = 10_000.0;
+
+/// Calls of a first window before its first estimate.
+const FIRST_ESTIMATE_CALLS: f64 = 100.0;
 
 /// What the aggregated resolution decides for one (weighted) request.
 pub(crate) enum FluidAdmission {
@@ -257,13 +264,15 @@ impl Station {
     fn to_fluid(&mut self, now: u64) {
         let mut fluid = Fluid {
             window_started_at: now,
+            next_estimate: FIRST_ESTIMATE_CALLS,
             ..Fluid::default()
         };
         let started = self.last_window_waits.started;
         if started > 0.0 && self.last_window_span > 0.0 && self.last_window_used > 0.0 {
+            // A start only: a switch usually comes with a new rate, which the first window's
+            // estimates soon measure (`next_estimate`), and its close replaces this one.
             fluid.rate = started / self.last_window_span;
             fluid.mean_service = self.last_window_used / started;
-            fluid.estimate_calls = started.min(TRUSTED_CALLS);
             // A Poisson count and exponential service: relative variance (1 + 1) / n.
             fluid.rel_var = 2.0 / started;
             fluid.set_draw_load(self.workers, self.queue_capacity as f64);
@@ -325,13 +334,17 @@ impl Station {
         fluid.window_calls += 1.0;
         fluid.window_service += weight_f * service_ns as f64;
         fluid.window_scv += scv;
-        if fluid.rate == 0.0 && fluid.window_calls >= 100.0 && now > fluid.window_started_at {
-            // The first window: estimate from what arrived so far (until then, no waiting).
+        if fluid.window_calls >= fluid.next_estimate && now > fluid.window_started_at {
+            // The first window: estimate from what arrived so far (until the first estimate, no
+            // waiting, or the estimate a switch started from), again each time its calls double.
+            // n Poisson arrivals over the time to the n-th: (n − 1) / T is the unbiased rate.
             let elapsed = (now - fluid.window_started_at) as f64;
-            fluid.rate = fluid.window_arrivals / elapsed;
+            let calls = fluid.window_calls;
+            fluid.rate = fluid.window_arrivals * (calls - 1.0) / calls / elapsed;
             fluid.mean_service = fluid.window_service / fluid.window_arrivals;
-            fluid.rel_var = (1.0 + fluid.window_scv / fluid.window_calls) / fluid.window_calls;
+            fluid.rel_var = (1.0 + fluid.window_scv / calls) / calls;
             fluid.set_draw_load(self.workers, capacity);
+            fluid.next_estimate *= 2.0;
         }
         let mean_service = if fluid.mean_service > 0.0 {
             fluid.mean_service
@@ -491,6 +504,7 @@ impl Station {
         fluid.window_service = 0.0;
         fluid.window_wait = 0.0;
         fluid.window_started_at = now;
+        fluid.next_estimate = f64::INFINITY;
     }
 
     /// A crash: every waiting call is returned to be failed, all workers are freed.

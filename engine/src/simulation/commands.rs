@@ -117,6 +117,7 @@ impl Simulation {
                 }
             }
         }
+        self.follow_load();
         Ok(())
     }
 

@@ -217,6 +217,7 @@ impl Simulation {
             };
             self.log_event(LogLevel::Info, event, message);
         }
+        self.follow_load();
         Ok(())
     }
 

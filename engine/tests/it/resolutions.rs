@@ -241,3 +241,136 @@ fn mean_wait_at_rho_085(label: &str, rate: f64, seconds: f64, resolution: Resolu
         0.005,
     );
 }
+
+/// The M/M/4 of `mmc.json` with service fast enough for `rate_at_70` requests per second to load
+/// it to ρ 0.7, starting at `rate` requests per second.
+fn fast_mmc(rate: f64, rate_at_70: f64) -> engine::Design {
+    let mut design = design("mmc.json");
+    if let engine::NodeParams::Users(users) = &mut design.nodes[0].params {
+        users.rate_per_second = rate;
+    }
+    let mean_ms = 1000.0 * 4.0 * 0.7 / rate_at_70;
+    if let engine::NodeParams::Server(server) = &mut design.nodes[1].params {
+        for service in [
+            &mut server.service.static_asset,
+            &mut server.service.read,
+            &mut server.service.write,
+            &mut server.service.payment,
+        ] {
+            service.mean_ms = mean_ms;
+        }
+    }
+    design
+}
+
+/// Sets the users' rate live, as the inspector does.
+fn set_rate(simulation: &mut Simulation, rate: f64) {
+    let mut params = simulation
+        .design()
+        .node("users")
+        .expect("users")
+        .params
+        .clone();
+    if let engine::NodeParams::Users(users) = &mut params {
+        users.rate_per_second = rate;
+    }
+    simulation
+        .apply(engine::LiveCommand::SetParams {
+            node: "users".to_owned(),
+            params,
+        })
+        .expect("a valid rate");
+}
+
+/// Requests are conserved: every request the users sent is answered, failed or still in flight
+/// (counted from the request slab, apart from the totals).
+fn check_conserved(simulation: &Simulation, when: &str) {
+    let totals = simulation.totals();
+    assert_eq!(
+        totals.requests,
+        totals.completed + totals.failed + simulation.requests_in_flight(),
+        "{when}: requests not conserved ({totals:?})"
+    );
+}
+
+/// One phase of a switching run: its figures over `seconds` from now (end-to-end mean latency,
+/// the server's utilisation, mean wait and throughput).
+fn phase(simulation: &mut Simulation, seconds: f64) -> [f64; 4] {
+    simulation.reset_statistics();
+    simulation.advance(seconds);
+    crate::support::check_little(simulation);
+    let users = simulation.node_stats("users").expect("users");
+    let server = simulation.node_stats("server").expect("server");
+    [
+        users.mean_ms,
+        server.utilisation.unwrap_or(0.0),
+        server.mean_wait_ms.unwrap_or(0.0),
+        server.throughput,
+    ]
+}
+
+/// A run whose rate is edited across the per-request limit and back: `adaptive` follows it (per
+/// request, aggregated with weight 2, per request again), the other stays per request. Returns the
+/// three phases' figures (each measured from the instant of the switch).
+fn switching_run(seed: u64, adaptive: bool) -> [[f64; 4]; 3] {
+    let design = fast_mmc(35_000.0, 60_000.0);
+    let mut simulation = if adaptive {
+        Simulation::new(&design, seed).expect("valid")
+    } else {
+        Simulation::with_resolution(&design, seed, Resolution::PerRequest).expect("valid")
+    };
+    assert_eq!(simulation.resolution(), Resolution::PerRequest);
+    let before = phase(&mut simulation, 4.0);
+    check_conserved(&simulation, "before the switch");
+    set_rate(&mut simulation, 60_000.0);
+    if adaptive {
+        assert_eq!(
+            simulation.resolution(),
+            Resolution::Aggregated { weight: 2 },
+            "a rate edited above the limit switches at once"
+        );
+    }
+    let during = phase(&mut simulation, 4.0);
+    check_conserved(&simulation, "while aggregated");
+    set_rate(&mut simulation, 35_000.0);
+    assert_eq!(simulation.resolution(), Resolution::PerRequest);
+    let after = phase(&mut simulation, 4.0);
+    check_conserved(&simulation, "after switching back");
+    [before, during, after]
+}
+
+#[test]
+fn the_resolution_follows_a_rate_across_the_limit_and_back() {
+    let seeds = 8;
+    let runs: Vec<[[[f64; 4]; 3]; 2]> = (0..seeds)
+        .map(|seed| {
+            [
+                switching_run(500 + seed, true),
+                switching_run(500 + seed, false),
+            ]
+        })
+        .collect();
+    let names = [
+        "end-to-end mean (ms)",
+        "server utilisation",
+        "server mean wait (ms)",
+        "server throughput (req/s)",
+    ];
+    for (p, phase_name) in ["per request", "aggregated", "per request again"]
+        .iter()
+        .enumerate()
+    {
+        for (f, name) in names.iter().enumerate() {
+            let adaptive = Interval::of(&runs.iter().map(|r| r[0][p][f]).collect::<Vec<_>>());
+            let exact = Interval::of(&runs.iter().map(|r| r[1][p][f]).collect::<Vec<_>>());
+            println!(
+                "{phase_name}, {name}: following the load {:.5} ± {:.5}, per request throughout {:.5} ± {:.5}",
+                adaptive.mean, adaptive.half_width, exact.mean, exact.half_width
+            );
+            assert!(
+                (adaptive.mean - exact.mean).abs() <= adaptive.half_width + exact.half_width,
+                "{phase_name}, {name}: the switching run disagrees with the per-request one"
+            );
+        }
+    }
+}
