@@ -252,8 +252,8 @@ impl Station {
     /// calls in flight keep their drawn times.
     pub(crate) fn follow_weight(&mut self, weight: u64, now: u64) {
         match (weight > 1, self.fluid.is_some()) {
-            (true, false) => self.to_fluid(now),
-            (false, true) => self.to_discrete(now),
+            (true, false) => self.become_fluid(now),
+            (false, true) => self.become_discrete(now),
             _ => {}
         }
     }
@@ -261,7 +261,7 @@ impl Station {
     /// Switches to the aggregated resolution. The estimates start from the last closed window
     /// (requests that took a worker, and the CPU they used), so waits go on from the measured load
     /// rather than from an empty station.
-    fn to_fluid(&mut self, now: u64) {
+    fn become_fluid(&mut self, now: u64) {
         let mut fluid = Fluid {
             window_started_at: now,
             next_estimate: FIRST_ESTIMATE_CALLS,
@@ -282,7 +282,7 @@ impl Station {
 
     /// Switches to the per-request resolution: workers are held for the drawn requests still in
     /// flight (up to every worker), and freed as the last of them finish (`drawn_done`).
-    fn to_discrete(&mut self, now: u64) {
+    fn become_discrete(&mut self, now: u64) {
         self.fluid = None;
         self.accrue(now);
         let free = self.workers.saturating_sub(self.busy);
