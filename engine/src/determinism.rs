@@ -59,6 +59,42 @@ pub fn release_run() -> u64 {
     }
 }
 
+/// Simulated seconds of the switching reference run.
+pub const SWITCHING_SECONDS: f64 = 8.0;
+
+/// The switching reference run: the distributed preset at 30 000 req/s with a threefold traffic
+/// spike from 2 s to 5 s, so the resolution switches live from per request to aggregated (weight
+/// 2) and back, for 8 simulated seconds with seed 42; its digest is the golden file
+/// `engine/tests/data/switching_digest.txt` (`arch-sim digest switching` prints it).
+pub fn switching_run() -> u64 {
+    match Simulation::new(&switching_design(), REFERENCE_SEED) {
+        Ok(mut simulation) => {
+            simulation.advance(SWITCHING_SECONDS);
+            simulation.digest()
+        }
+        Err(_) => 0,
+    }
+}
+
+/// The design of [`switching_run`].
+pub fn switching_design() -> crate::Design {
+    let mut design = presets::distributed();
+    for node in &mut design.nodes {
+        if let crate::NodeParams::Users(users) = &mut node.params {
+            users.rate_per_second = 30_000.0;
+        }
+    }
+    design.faults = vec![crate::design::ScheduledFault {
+        at_s: 2.0,
+        duration_s: Some(3.0),
+        fault: crate::design::Fault::TrafficSpike {
+            node: None,
+            factor: 3.0,
+        },
+    }];
+    design
+}
+
 /// The digest as stored in the golden file.
 pub fn format_digest(digest: u64) -> String {
     format!("{digest:016x}")

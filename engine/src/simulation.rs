@@ -32,18 +32,6 @@ pub const PER_REQUEST_RATE_LIMIT: f64 = 50_000.0;
 /// back and forth.
 pub const RETURN_SHARE: f64 = 0.8;
 
-/// The users nodes' peak rates together (requests per second): what the resolution is chosen on.
-pub fn users_peak_rate(design: &Design) -> f64 {
-    design
-        .nodes
-        .iter()
-        .filter_map(|node| match &node.params {
-            NodeParams::Users(users) => Some(crate::nodes::users::Users::peak_rate(users)),
-            _ => None,
-        })
-        .sum()
-}
-
 /// The users nodes' rates together at the start of a run (requests per second).
 pub fn users_start_rate(design: &Design) -> f64 {
     design

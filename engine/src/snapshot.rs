@@ -225,6 +225,9 @@ pub struct Snapshot {
     /// Simulated time, seconds.
     pub time_s: f64,
     pub resolution: Resolution,
+    /// What the resolution follows: the users' rate over the coming second, requests per second
+    /// (`Simulation::users_rate`).
+    pub users_rate: f64,
     pub nodes: Vec<NodeSnapshot>,
     pub links: Vec<LinkSnapshot>,
     /// A bounded, deterministic sample (chosen by request id).

@@ -3,7 +3,6 @@
 //! so a slow design explains itself. The browser frame-time benchmark reads the same figures from its
 //! data attributes.
 
-use engine::simulation;
 use leptos::prelude::*;
 
 use crate::observe::resolution::resolution_status;
@@ -14,17 +13,12 @@ use crate::state::AppState;
 pub fn StatusLine() -> impl IntoView {
     let state = AppState::get();
     let runner = state.runner;
-    let editor = state.editor;
     let status = Memo::new(move |_| {
-        let running = runner
-            .snapshot
-            .with(|snapshot| snapshot.as_ref().map(|snapshot| snapshot.resolution));
-        editor.with(|editor| {
-            let design = editor.document();
+        runner.snapshot.with(|snapshot| {
             resolution_status(
-                running,
-                simulation::users_peak_rate(design),
-                simulation::resolution_for(design),
+                snapshot
+                    .as_ref()
+                    .map(|snapshot| (snapshot.resolution, snapshot.users_rate)),
             )
         })
     });

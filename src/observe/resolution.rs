@@ -1,8 +1,8 @@
-//! The status line's resolution, in words: which one runs, and why (the users' peak rate against
-//! the per-request limit), and when the design has changed under it since the run started.
+//! The status line's resolution, in words: which one runs, and why (the users' rate against the
+//! per-request limit, which the run follows by itself).
 
 use engine::Resolution;
-use engine::simulation::PER_REQUEST_RATE_LIMIT;
+use engine::simulation::{PER_REQUEST_RATE_LIMIT, RETURN_SHARE};
 
 /// What the status line shows: a short label, and the reason (its tooltip).
 #[derive(Clone, Debug, PartialEq)]
@@ -28,47 +28,43 @@ fn rate(value: f64) -> String {
     format!("{grouped} req/s")
 }
 
-/// The words for `running` (none when stopped), given the peak rate the users of the document now
-/// send, all together (`engine::simulation::users_peak_rate`), and the resolution that peak would
-/// start at (`engine::simulation::resolution_for`).
-pub fn resolution_status(
-    running: Option<Resolution>,
-    peak_now: f64,
-    would_start_at: Resolution,
-) -> ResolutionStatus {
+/// The words for `running` (none when stopped): the resolution the run is in and the users' rate
+/// it follows (`Snapshot::users_rate`).
+pub fn resolution_status(running: Option<(Resolution, f64)>) -> ResolutionStatus {
     let limit = rate(PER_REQUEST_RATE_LIMIT);
-    let (label, mut why) = match running {
-        None => (
-            "stopped".to_owned(),
-            "No run: press Play to start one.".to_owned(),
-        ),
-        Some(Resolution::PerRequest) => (
-            "per request".to_owned(),
-            format!(
-                "Every request is simulated one by one (exact). A run starts per request when its \
-                 users send at most {limit} together."
-            ),
-        ),
-        Some(Resolution::Aggregated { weight }) => (
-            format!("aggregated: 1 simulated request stands for {weight}"),
-            format!(
-                "Above {limit} a run starts aggregated: each simulated request stands for {weight} \
-                 identical ones on scaled-down copies of each station, and waits are drawn from \
-                 queueing theory at the measured load (within about 1 % of it at steady state)."
-            ),
-        ),
+    let Some((resolution, users_rate)) = running else {
+        return ResolutionStatus {
+            label: "stopped".to_owned(),
+            why: "No run: press Play to start one.".to_owned(),
+        };
     };
-    if let Some(running) = running {
-        why.push_str(&format!(" The users now peak at {}.", rate(peak_now)));
-        if running != would_start_at {
-            let needed = match would_start_at {
-                Resolution::PerRequest => "per request".to_owned(),
-                Resolution::Aggregated { weight } => format!("aggregated with weight {weight}"),
+    let now = rate(users_rate);
+    match resolution {
+        Resolution::PerRequest => ResolutionStatus {
+            label: "per request".to_owned(),
+            why: format!(
+                "Every request is simulated one by one (exact). The users send {now} now; above \
+                 {limit} together the run switches to aggregated by itself, and back when they \
+                 slow down."
+            ),
+        },
+        Resolution::Aggregated { weight } => {
+            let back = rate(RETURN_SHARE * (weight - 1) as f64 * PER_REQUEST_RATE_LIMIT);
+            let next = if weight > 2 {
+                "a smaller weight".to_owned()
+            } else {
+                "per request".to_owned()
             };
-            why.push_str(&format!(
-                " The resolution is chosen when a run starts: Reset to run {needed}."
-            ));
+            ResolutionStatus {
+                label: format!("aggregated: 1 simulated request stands for {weight}"),
+                why: format!(
+                    "The users send {now} now, above the {limit} a run keeps per request: each \
+                     simulated request stands for {weight} identical ones on scaled-down copies \
+                     of each station, and waits are drawn from queueing theory at the measured \
+                     load (within about 1 % of it at steady state). The run goes back to {next} \
+                     by itself once the users send at most {back}."
+                ),
+            }
         }
     }
-    ResolutionStatus { label, why }
 }

@@ -48,25 +48,29 @@ test('the first screen is a running design: the clock moves, particles are drawn
   await context.close();
 });
 
-test('the status line says which resolution runs and why, and that a rate edited across the limit waits for Reset', async () => {
+test('the resolution follows a rate edited across the limit and back, live, and the status line says why', async () => {
   const { page, problems, context } = await openRecordedPage(app.browser);
   await page.goto(app.server.url);
   await waitForApp(page);
   const status = page.getByLabel('Engine status');
-  await page.waitForFunction(() => document.querySelector('[aria-label="Engine status"]')?.textContent.includes('per request'));
-  assert.match(await status.getAttribute('title'), /one by one \(exact\).*at most 50 000 req\/s.*The users now peak at [\d ]+ req\/s\.$/);
+  const statusHas = (text) => page.waitForFunction((wanted) => document.querySelector('[aria-label="Engine status"]')?.textContent.includes(wanted), text);
+  await statusHas('per request');
+  assert.match(await status.getAttribute('title'), /one by one \(exact\)\. The users send [\d ]+ req\/s now; above 50 000 req\/s together the run switches to aggregated by itself/);
   await page.locator('[data-node-id="users"]').click();
   const rate = page.getByRole('complementary', { name: 'Inspector' }).getByRole('textbox', { name: 'Rate' });
   await rate.fill('80000');
   await rate.press('Enter');
-  await page.waitForFunction(() => document.querySelector('[aria-label="Engine status"]')?.title.includes('Reset'));
-  assert.match(await status.innerText(), /per request$/, 'a run keeps its resolution');
-  assert.match(await status.getAttribute('title'), /peak at 80 000 req\/s\. The resolution is chosen when a run starts: Reset to run aggregated with weight 2\.$/);
-  await page.getByRole('button', { name: 'Reset' }).click();
-  await page.waitForFunction(() => document.querySelector('[aria-label="Engine status"]')?.textContent.includes('aggregated'));
+  await statusHas('aggregated');
+  const switched = await clock(page);
   assert.match(await status.innerText(), /aggregated: 1 simulated request stands for 2$/);
+  assert.match(await status.getAttribute('title'), /^The users send 80 000 req\/s now, above the 50 000 req\/s a run keeps per request.*back to per request by itself once the users send at most 40 000 req\/s\.$/);
   assert.doesNotMatch(await status.getAttribute('title'), /Reset/);
   await screenshot(page, 'run-status-aggregated');
+  await rate.fill('20000');
+  await rate.press('Enter');
+  await statusHas('per request');
+  assert.ok((await clock(page)) >= switched, 'the run went on through both switches (no restart)');
+  assert.match(await status.getAttribute('title'), /The users send 20 000 req\/s now/);
   assert.deepEqual(problems(), []);
   await context.close();
 });

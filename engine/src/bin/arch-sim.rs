@@ -3,7 +3,7 @@
 //! ```text
 //! arch-sim run design.json [--seconds 60] [--seed 7]
 //! arch-sim preset <single|vertical|horizontal|distributed|release>  prints a preset design
-//! arch-sim digest [release]                                     digest of the reference (or release) run
+//! arch-sim digest [release|switching]                                     digest of the reference (or release) run
 //! arch-sim speed                                                events/s and customers/s, one line per workload
 //! arch-sim replay RUN.run.json [--expect DIGEST]                re-simulates a run file: report + digest
 //! arch-sim compare A.json B.json [--seeds 10] [--seconds 120]   A/B under common random numbers, JSON
@@ -29,7 +29,7 @@ use engine::{Design, RunFile, Simulation, presets};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim compare A.json B.json [--seeds N] [--seconds N]\n       arch-sim preset single|vertical|horizontal|distributed|release\n       arch-sim digest [release]\n       arch-sim speed\n       arch-sim flavours --markdown\n       arch-sim challenges\n       arch-sim incidents\n       arch-sim incident ID [--seed N] [--ack S] [--staging S] [--deploy S] [--fix ID]\n       arch-sim challenge ID DESIGN.json\n       arch-sim pack ID... [--title T] [--seeds 1,2,3]\n       arch-sim grade PACK.json SUBMISSION.json... [--rubric RUBRIC.json] [--csv]"
+        "usage: arch-sim run DESIGN.json [--seconds N] [--seed N]\n       arch-sim replay RUN.run.json [--expect DIGEST]\n       arch-sim compare A.json B.json [--seeds N] [--seconds N]\n       arch-sim preset single|vertical|horizontal|distributed|release\n       arch-sim digest [release|switching]\n       arch-sim speed\n       arch-sim flavours --markdown\n       arch-sim challenges\n       arch-sim incidents\n       arch-sim incident ID [--seed N] [--ack S] [--staging S] [--deploy S] [--fix ID]\n       arch-sim challenge ID DESIGN.json\n       arch-sim pack ID... [--title T] [--seeds 1,2,3]\n       arch-sim grade PACK.json SUBMISSION.json... [--rubric RUBRIC.json] [--csv]"
     );
     ExitCode::from(64)
 }
@@ -41,10 +41,10 @@ fn main() -> ExitCode {
         Some("replay") => replay(&arguments[1..]),
         Some("compare") => compare(&arguments[1..]),
         Some("digest") => {
-            let digest = if arguments.get(1).map(String::as_str) == Some("release") {
-                engine::determinism::release_run()
-            } else {
-                engine::determinism::reference_run()
+            let digest = match arguments.get(1).map(String::as_str) {
+                Some("release") => engine::determinism::release_run(),
+                Some("switching") => engine::determinism::switching_run(),
+                _ => engine::determinism::reference_run(),
             };
             println!("{}", engine::determinism::format_digest(digest));
             ExitCode::SUCCESS

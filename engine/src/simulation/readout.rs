@@ -274,6 +274,7 @@ impl Simulation {
         Snapshot {
             time_s: now as f64 / 1e9,
             resolution: self.resolution,
+            users_rate: self.users_rate(),
             nodes,
             links,
             in_flight,

@@ -67,3 +67,39 @@ fn stepping_one_event_at_a_time_is_the_same_run_and_says_what_happened() {
     assert!(said.iter().any(|what| what.contains("reply to request #")));
     assert!(said.iter().all(|what| !what.is_empty()));
 }
+
+/// The switching reference run switches both ways (per request, aggregated under the spike, per
+/// request again), conserves requests, and its digest is the golden file (which the browser test
+/// checks inside Chromium too).
+#[test]
+fn switching_digest_matches_the_golden_file_and_switches_both_ways() {
+    use engine::determinism::{SWITCHING_SECONDS, switching_design, switching_run};
+    use engine::{Resolution, Simulation};
+    let golden = include_str!("../data/switching_digest.txt").trim();
+    assert_eq!(format_digest(switching_run()), golden);
+    let mut simulation = Simulation::new(&switching_design(), REFERENCE_SEED).expect("valid");
+    let mut seen = Vec::new();
+    while simulation.now_s() < SWITCHING_SECONDS {
+        simulation.advance(0.5);
+        let resolution = simulation.resolution();
+        if seen.last() != Some(&resolution) {
+            seen.push(resolution);
+        }
+        let totals = simulation.totals();
+        assert_eq!(
+            totals.requests,
+            totals.completed + totals.failed + simulation.requests_in_flight(),
+            "requests not conserved at {} s",
+            simulation.now_s()
+        );
+    }
+    assert_eq!(
+        seen,
+        [
+            Resolution::PerRequest,
+            Resolution::Aggregated { weight: 2 },
+            Resolution::PerRequest
+        ]
+    );
+    assert_eq!(simulation.digest(), switching_run());
+}
