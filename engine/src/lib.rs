@@ -68,8 +68,10 @@
 //! Up to [`simulation::PER_REQUEST_RATE_LIMIT`] requests per second every request is simulated.
 //! Above it the simulation is aggregated: each simulated call stands for `weight` requests and every
 //! queue draws waits from its M/M/c/K steady state at its measured rate; see
-//! [`Simulation::with_resolution`] for what that keeps exact and what it approximates. The snapshot
-//! says which resolution runs ([`Resolution`]).
+//! [`Simulation::with_resolution`] for what that keeps exact and what it approximates. A run built by
+//! [`Simulation::new`] follows the load, switching both ways while it runs
+//! ([`simulation::resolution_at`]). The snapshot says which resolution runs ([`Resolution`]) and the
+//! users' rate it follows.
 //!
 //! # Codemap
 //!
