@@ -43,14 +43,7 @@ fn aggregated_and_per_request_agree_on_a_jackson_network() {
         .iter()
         .zip(analytic),
     ) {
-        println!(
-            "{what}: per request {:.4} ± {:.4}, aggregated {:.4} ± {:.4}, analytic {analytic:.4}",
-            exact.mean, exact.half_width, aggregated.mean, aggregated.half_width
-        );
-        assert!(
-            (exact.mean - aggregated.mean).abs() <= exact.half_width + aggregated.half_width,
-            "{what}: the two resolutions disagree"
-        );
+        exact.check_agrees(what, ["per request", "aggregated"], aggregated);
         aggregated.check(&format!("aggregated {what}"), analytic, 0.08);
     }
 }
@@ -363,13 +356,10 @@ fn the_resolution_follows_a_rate_across_the_limit_and_back() {
         for (f, name) in names.iter().enumerate() {
             let adaptive = Interval::of(&runs.iter().map(|r| r[0][p][f]).collect::<Vec<_>>());
             let exact = Interval::of(&runs.iter().map(|r| r[1][p][f]).collect::<Vec<_>>());
-            println!(
-                "{phase_name}, {name}: following the load {:.5} ± {:.5}, per request throughout {:.5} ± {:.5}",
-                adaptive.mean, adaptive.half_width, exact.mean, exact.half_width
-            );
-            assert!(
-                (adaptive.mean - exact.mean).abs() <= adaptive.half_width + exact.half_width,
-                "{phase_name}, {name}: the switching run disagrees with the per-request one"
+            adaptive.check_agrees(
+                &format!("{phase_name}, {name}"),
+                ["following the load", "per request throughout"],
+                &exact,
             );
         }
     }

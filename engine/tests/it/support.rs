@@ -77,6 +77,19 @@ impl Interval {
             self.half_width
         );
     }
+
+    /// Prints two estimates of one figure and asserts they agree: their means are within the sum
+    /// of their half-widths.
+    pub fn check_agrees(&self, what: &str, [mine, theirs]: [&str; 2], other: &Interval) {
+        println!(
+            "{what}: {mine} {:.5} ± {:.5}, {theirs} {:.5} ± {:.5}",
+            self.mean, self.half_width, other.mean, other.half_width
+        );
+        assert!(
+            (self.mean - other.mean).abs() <= self.half_width + other.half_width,
+            "{what}: {mine} and {theirs} disagree"
+        );
+    }
 }
 
 /// Runs a warm-up, then `batches` batches of `batch_s` seconds; after each batch `measure` reads the
