@@ -28,6 +28,8 @@ pub(crate) struct Fluid {
     window_started_at: u64,
     /// Calls the current estimates rest on (up to [`TRUSTED_CALLS`]).
     estimate_calls: f64,
+    /// Calls of the last closed window: what the next window's weight is set from.
+    last_window_calls: f64,
     /// Requests waiting while overloaded (fluid), and the waiting count to report.
     backlog: f64,
     waiting: f64,
@@ -458,11 +460,19 @@ impl Station {
         // An exponentially weighted estimate that always rests on about TRUSTED_CALLS calls (but
         // looks back at most 30 windows): waits are convex in the rate, so a noisy rate would bias
         // them upwards. Until the estimate rests on that many, it is the plain mean of every window
-        // so far, so a first estimate from a few calls does not linger.
-        let trusted = (fluid.window_calls / TRUSTED_CALLS).clamp(1.0 / 30.0, 1.0);
-        let mean = fluid.window_calls / (fluid.estimate_calls + fluid.window_calls).max(1.0);
-        let weight = trusted.max(mean);
+        // so far, so a first estimate from a few calls does not linger. The weight is set from the
+        // calls of the window before, never this one's: a weight growing with this window's count
+        // favours busy windows and biased the rate up by 1/n (+0.06 % at 1 700 calls a window,
+        // +0.5 % in the wait at ρ 0.85).
+        let weight = if fluid.estimate_calls == 0.0 {
+            1.0
+        } else {
+            let calls = fluid.last_window_calls;
+            let trusted = (calls / TRUSTED_CALLS).clamp(1.0 / 30.0, 1.0);
+            trusted.max(calls / (fluid.estimate_calls + calls).max(1.0))
+        };
         fluid.estimate_calls = (fluid.estimate_calls + fluid.window_calls).min(TRUSTED_CALLS);
+        fluid.last_window_calls = fluid.window_calls;
         let window_rate = fluid.window_arrivals / elapsed;
         // The window's own relative variance: a Poisson count of calls (1/n) and the mean of their
         // service times (cs²/n); an empty window tells nothing new.

@@ -61,7 +61,7 @@ pub fn resolution_status(running: Option<(Resolution, f64)>) -> ResolutionStatus
                     "The users send {now} now, above the {limit} a run keeps per request: each \
                      simulated request stands for {weight} identical ones on scaled-down copies \
                      of each station, and waits are drawn from queueing theory at the measured \
-                     load (within about 1 % of it at steady state). The run goes back to {next} \
+                     load (within half a percent of it at steady state). The run goes back to {next} \
                      by itself once the users send at most {back}."
                 ),
             }

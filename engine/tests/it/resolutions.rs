@@ -103,23 +103,30 @@ fn a_million_requests_per_second_runs_aggregated() {
     );
 }
 
+/// Independent replications (one value per seed), not batches of one run: the aggregated
+/// station's load estimate remembers about 30 s, so consecutive batches are correlated and their
+/// interval would be too narrow.
 #[test]
 fn aggregated_waits_match_erlang_c() {
-    let mut simulation = Simulation::with_resolution(
-        &design("mmc.json"),
-        43,
-        Resolution::Aggregated { weight: 2 },
-    )
-    .expect("valid");
-    let [wait, p_wait] = batch_means(&mut simulation, 30.0, 30, 40.0, |s| {
-        let stats = s.node_stats("server").expect("server");
-        [
-            stats.mean_wait_ms.expect("a server has workers"),
-            stats.wait_probability.expect("a server has workers"),
-        ]
-    });
-    // The same M/M/4 at ρ 0.8 as the per-request test: a = 3.2, P(wait) = (a⁴/4! · 5) / (Σ_{k<4}
-    // a^k/k! + a⁴/4! · 5), Wq = P(wait) / (4μ − λ).
+    let design = design("mmc.json");
+    let runs: Vec<[f64; 2]> = (43..59)
+        .map(|seed| {
+            let mut simulation =
+                Simulation::with_resolution(&design, seed, Resolution::Aggregated { weight: 2 })
+                    .expect("valid");
+            simulation.advance(30.0);
+            simulation.reset_statistics();
+            simulation.advance(300.0);
+            crate::support::check_little(&mut simulation);
+            let stats = simulation.node_stats("server").expect("server");
+            [
+                stats.mean_wait_ms.expect("a server has workers"),
+                stats.wait_probability.expect("a server has workers"),
+            ]
+        })
+        .collect();
+    let wait = Interval::of(&runs.iter().map(|r| r[0]).collect::<Vec<_>>());
+    let p_wait = Interval::of(&runs.iter().map(|r| r[1]).collect::<Vec<_>>());
     let a: f64 = 3.2;
     let top = a.powi(4) / 24.0 * 5.0;
     let p = top / (1.0 + a + a * a / 2.0 + a.powi(3) / 6.0 + top);
