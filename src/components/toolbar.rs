@@ -161,11 +161,20 @@ pub fn Toolbar() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    // The badge of an aggregated run, and why (the status line's words).
     let mode = move || {
         runner.snapshot.with(|snapshot| {
-            match snapshot.as_ref().map(|snapshot| snapshot.resolution) {
-                Some(Resolution::Aggregated { weight }) => Some(format!("aggregated ×{weight}")),
-                _ => None,
+            let snapshot = snapshot.as_ref()?;
+            match snapshot.resolution {
+                Resolution::Aggregated { weight } => Some((
+                    format!("aggregated ×{weight}"),
+                    crate::observe::resolution::resolution_status(Some((
+                        snapshot.resolution,
+                        snapshot.users_rate,
+                    )))
+                    .why,
+                )),
+                Resolution::PerRequest => None,
             }
         })
     };
@@ -232,7 +241,7 @@ pub fn Toolbar() -> impl IntoView {
             <div class="toolbar__readout" aria-label="Cost per hour" title="What this design costs per hour">
                 {cost}
             </div>
-            {move || mode().map(|mode| view! { <span class="badge" title="Requests travel as weighted batches">{mode}</span> })}
+            {move || mode().map(|(mode, why)| view! { <span class="badge" title=why>{mode}</span> })}
             {move || runner.behind.get().then(|| view! { <span class="badge badge--warn" title="The model needs more time per frame than its 8 ms budget: it runs slower than real time">"slower than real time"</span> })}
             <Show when=move || runner.read_only.get()>
                 <span class="badge" title="Nothing here changes the run: it is re-simulated from its link">"Replay · read-only"</span>

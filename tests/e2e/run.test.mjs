@@ -65,12 +65,18 @@ test('the resolution follows a rate edited across the limit and back, live, and 
   assert.match(await status.innerText(), /aggregated: 1 simulated request stands for 2$/);
   assert.match(await status.getAttribute('title'), /^The users send 80 000 req\/s now, above the 50 000 req\/s a run keeps per request.*back to per request by itself once the users send at most 40 000 req\/s\.$/);
   assert.doesNotMatch(await status.getAttribute('title'), /Reset/);
+  assert.match(await page.locator('.toolbar .badge', { hasText: 'aggregated ×2' }).getAttribute('title'), /^The users send 80 000 req\/s now/);
+  const dock = page.getByRole('region', { name: 'Observability dock' });
+  await dock.getByRole('tab', { name: 'Logs' }).click();
+  await dock.getByRole('searchbox').fill('resolution');
+  await dock.locator('.logs__message', { hasText: 'resolution: aggregated, 1 simulated request stands for 2 (users send 80000 req/s' }).first().waitFor();
   await screenshot(page, 'run-status-aggregated');
   await rate.fill('20000');
   await rate.press('Enter');
   await statusHas('per request');
   assert.ok((await clock(page)) >= switched, 'the run went on through both switches (no restart)');
   assert.match(await status.getAttribute('title'), /The users send 20 000 req\/s now/);
+  await dock.locator('.logs__message', { hasText: 'resolution: per request again (users send 20000 req/s' }).first().waitFor();
   assert.deepEqual(problems(), []);
   await context.close();
 });
