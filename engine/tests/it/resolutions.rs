@@ -103,22 +103,41 @@ fn a_million_requests_per_second_runs_aggregated() {
     );
 }
 
+/// The M/M/4 of `mmc.json` (ρ 0.8) aggregated with weight 2, measured for `seconds` after a 30 s
+/// warm-up (Little's law checked).
+fn aggregated_mmc(seed: u64, seconds: f64) -> Simulation {
+    let mut simulation = Simulation::with_resolution(
+        &design("mmc.json"),
+        seed,
+        Resolution::Aggregated { weight: 2 },
+    )
+    .expect("valid");
+    simulation.advance(30.0);
+    simulation.reset_statistics();
+    simulation.advance(seconds);
+    crate::support::check_little(&mut simulation);
+    simulation
+}
+
+/// Erlang C for the M/M/4 of `mmc.json`: a = 3.2, P(wait) = (a⁴/4! · 5) / (Σ_{k<4} a^k/k! + a⁴/4! · 5),
+/// and Wq = P(wait) / (4μ − λ) in milliseconds.
+fn mmc_erlang_c() -> (f64, f64) {
+    let a: f64 = 3.2;
+    let top = a.powi(4) / 24.0 * 5.0;
+    let p = top / (1.0 + a + a * a / 2.0 + a.powi(3) / 6.0 + top);
+    (p, 1000.0 * p / 80.0)
+}
+
 /// Independent replications (one value per seed), not batches of one run: the aggregated
 /// station's load estimate remembers about 30 s, so consecutive batches are correlated and their
 /// interval would be too narrow.
 #[test]
 fn aggregated_waits_match_erlang_c() {
-    let design = design("mmc.json");
     let runs: Vec<[f64; 2]> = (43..59)
         .map(|seed| {
-            let mut simulation =
-                Simulation::with_resolution(&design, seed, Resolution::Aggregated { weight: 2 })
-                    .expect("valid");
-            simulation.advance(30.0);
-            simulation.reset_statistics();
-            simulation.advance(300.0);
-            crate::support::check_little(&mut simulation);
-            let stats = simulation.node_stats("server").expect("server");
+            let stats = aggregated_mmc(seed, 300.0)
+                .node_stats("server")
+                .expect("server");
             [
                 stats.mean_wait_ms.expect("a server has workers"),
                 stats.wait_probability.expect("a server has workers"),
@@ -127,10 +146,8 @@ fn aggregated_waits_match_erlang_c() {
         .collect();
     let wait = Interval::of(&runs.iter().map(|r| r[0]).collect::<Vec<_>>());
     let p_wait = Interval::of(&runs.iter().map(|r| r[1]).collect::<Vec<_>>());
-    let a: f64 = 3.2;
-    let top = a.powi(4) / 24.0 * 5.0;
-    let p = top / (1.0 + a + a * a / 2.0 + a.powi(3) / 6.0 + top);
-    wait.check("aggregated M/M/4 mean wait (ms)", 1000.0 * p / 80.0, 0.1);
+    let (p, analytic_wait_ms) = mmc_erlang_c();
+    wait.check("aggregated M/M/4 mean wait (ms)", analytic_wait_ms, 0.1);
     p_wait.check("aggregated M/M/4 probability of waiting", p, 0.03);
 }
 
@@ -140,19 +157,9 @@ fn aggregated_waits_match_erlang_c() {
 /// for hours of simulated time (Little's law at the users: L = 309 against λW = 7).
 #[test]
 fn a_noisy_first_estimate_does_not_linger() {
-    let design = design("mmc.json");
-    let a: f64 = 3.2;
-    let top = a.powi(4) / 24.0 * 5.0;
-    let analytic_wait_ms = 1000.0 * top / (1.0 + a + a * a / 2.0 + a.powi(3) / 6.0 + top) / 80.0;
+    let (_, analytic_wait_ms) = mmc_erlang_c();
     for seed in 40..50 {
-        let mut simulation =
-            Simulation::with_resolution(&design, seed, Resolution::Aggregated { weight: 2 })
-                .expect("valid");
-        simulation.advance(30.0);
-        simulation.reset_statistics();
-        simulation.advance(40.0);
-        crate::support::check_little(&mut simulation);
-        let wait = simulation
+        let wait = aggregated_mmc(seed, 40.0)
             .node_stats("server")
             .and_then(|stats| stats.mean_wait_ms)
             .expect("a server has workers");
@@ -191,21 +198,8 @@ fn per_request_mean_wait_bias_at_rho_085() {
 /// M/M/4 at ρ 0.85 (λ = `rate`, μ = rate / 3.4 per worker) over 48 seeds of `seconds` after a
 /// warm-up: prints the mean wait's relative bias against Erlang C and checks it within a 99 % interval.
 fn mean_wait_at_rho_085(label: &str, rate: f64, seconds: f64, resolution: Resolution) {
-    let mut design = design("mmc.json");
-    if let engine::NodeParams::Users(users) = &mut design.nodes[0].params {
-        users.rate_per_second = rate;
-    }
     let mu = rate / 3.4;
-    if let engine::NodeParams::Server(server) = &mut design.nodes[1].params {
-        for service in [
-            &mut server.service.static_asset,
-            &mut server.service.read,
-            &mut server.service.write,
-            &mut server.service.payment,
-        ] {
-            service.mean_ms = 1000.0 / mu;
-        }
-    }
+    let design = mmc_with(rate, 1000.0 / mu);
     // M/M/4 with a = λ/μ = 3.4.
     let a: f64 = 3.4;
     let top = a.powi(4) / 24.0 / (1.0 - a / 4.0);
@@ -245,11 +239,16 @@ fn mean_wait_at_rho_085(label: &str, rate: f64, seconds: f64, resolution: Resolu
 /// The M/M/4 of `mmc.json` with service fast enough for `rate_at_70` requests per second to load
 /// it to ρ 0.7, starting at `rate` requests per second.
 fn fast_mmc(rate: f64, rate_at_70: f64) -> engine::Design {
+    mmc_with(rate, 1000.0 * 4.0 * 0.7 / rate_at_70)
+}
+
+/// The M/M/4 of `mmc.json` with users at `rate` requests per second and a mean service of
+/// `mean_ms` for every request type.
+fn mmc_with(rate: f64, mean_ms: f64) -> engine::Design {
     let mut design = design("mmc.json");
     if let engine::NodeParams::Users(users) = &mut design.nodes[0].params {
         users.rate_per_second = rate;
     }
-    let mean_ms = 1000.0 * 4.0 * 0.7 / rate_at_70;
     if let engine::NodeParams::Server(server) = &mut design.nodes[1].params {
         for service in [
             &mut server.service.static_asset,
