@@ -7,6 +7,9 @@
 //! Allen–Cunneen factor (1 + cs²)/2 for other service distributions, and a fluid backlog growing
 //! at λ − cμ while overloaded. Waits are convex in the load, so drawing at a noisy estimate would
 //! lengthen them on average: the load drawn at is debiased to second order (`debiased_load`).
+//! A station switches resolution while running (`follow_weight`) without moving a call: queued
+//! calls finish on the workers they hold, drawn calls keep their drawn times and hold workers
+//! until they finish (`drawn_done`).
 
 use std::collections::VecDeque;
 
