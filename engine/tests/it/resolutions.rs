@@ -370,3 +370,58 @@ fn the_resolution_follows_a_rate_across_the_limit_and_back() {
         }
     }
 }
+
+/// The rule the resolution follows: up as soon as the rate needs it, to the smallest weight that
+/// keeps calls under the limit; down only at 80 % of what a smaller weight allows.
+#[test]
+fn the_resolution_rule_steps_up_at_the_limit_and_down_with_a_gap() {
+    use engine::simulation::resolution_at;
+    let per_request = Resolution::PerRequest;
+    let weight = |weight| Resolution::Aggregated { weight };
+    assert_eq!(resolution_at(50_000.0, per_request), per_request);
+    assert_eq!(resolution_at(50_001.0, per_request), weight(2));
+    assert_eq!(resolution_at(1_000_000.0, per_request), weight(20));
+    assert_eq!(resolution_at(1_000_001.0, weight(20)), weight(21));
+    // A rate hovering between 40 000 and 50 000 keeps what it has, either way.
+    for rate in [40_001.0, 45_000.0, 50_000.0] {
+        assert_eq!(resolution_at(rate, weight(2)), weight(2), "{rate}");
+        assert_eq!(resolution_at(rate, per_request), per_request, "{rate}");
+    }
+    assert_eq!(resolution_at(40_000.0, weight(2)), per_request);
+    // From weight 20 (up to 1 000 000 req/s), a smaller weight only below 80 % of 19 × 50 000.
+    assert_eq!(resolution_at(760_001.0, weight(20)), weight(20));
+    assert_eq!(resolution_at(760_000.0, weight(20)), weight(19));
+    // A fall goes down several steps at once, to the weight whose gap it clears.
+    assert_eq!(resolution_at(100_000.0, weight(20)), weight(3));
+    assert_eq!(resolution_at(0.0, weight(20)), per_request);
+}
+
+/// A ramp crosses the limit with no command: the run switches at the simulated second before the
+/// rate gets there (it looks a second ahead), and keeps conserving requests.
+#[test]
+fn a_ramp_across_the_limit_switches_a_second_ahead() {
+    let mut design = fast_mmc(70_000.0, 90_000.0);
+    if let engine::NodeParams::Users(users) = &mut design.nodes[0].params {
+        // 30 000 req/s rising to 70 000 over 8 s: 50 000 at 4 s.
+        users.pattern = engine::params::RatePattern::Ramp {
+            start_rate_per_second: 30_000.0,
+            duration_s: 8.0,
+        };
+    }
+    let mut simulation = Simulation::new(&design, 7).expect("valid");
+    assert_eq!(simulation.resolution(), Resolution::PerRequest);
+    simulation.advance(2.5);
+    assert_eq!(simulation.resolution(), Resolution::PerRequest);
+    // At the tick of 3 s the rate a second ahead is 50 000: not above. At 4 s, 55 000 is.
+    simulation.advance(1.0);
+    assert_eq!(simulation.resolution(), Resolution::PerRequest);
+    simulation.advance(1.0);
+    assert_eq!(
+        simulation.resolution(),
+        Resolution::Aggregated { weight: 2 }
+    );
+    simulation.advance(5.0);
+    check_conserved(&simulation, "after the ramp");
+    let server = simulation.node_stats("server").expect("server");
+    assert_eq!(server.failed, 0, "the M/M/4 at ρ 0.54 loses nothing");
+}
