@@ -29,6 +29,7 @@ use leptos_use_raf_fn::{UseRafFnCallbackArgs, use_raf_fn};
 
 use crate::editor::Editor;
 use crate::observe::drill::{DrillView, drill_view};
+use crate::observe::resolution::{ResolutionStatus, resolution_status};
 use engine::postmortem::Authored;
 
 /// The engine's time budget per animation frame, milliseconds: it runs events in chunks of
@@ -99,6 +100,9 @@ pub struct Runner {
     /// browser frame-time benchmark.
     pub engine_ms_per_frame: RwSignal<f64>,
     pub events_per_second: RwSignal<f64>,
+    /// Which resolution the run is in and why (`observe::resolution`), for the status line and
+    /// the toolbar's badge; it changes only when the words do.
+    pub resolution: Memo<ResolutionStatus>,
     /// An incident drill's watch (its staging copy inside), following the live run.
     watch: StoredValue<Option<IncidentWatch>, LocalStorage>,
     /// A drill to start with the next new document (the scenario's id).
@@ -125,9 +129,20 @@ impl Runner {
     /// A runner on the editor's document, already playing (the first screen is a running example).
     pub fn new(editor: RwSignal<Editor>) -> Runner {
         let seed = editor.with_untracked(|editor| editor.document().seed);
+        let snapshot: RwSignal<Option<Snapshot>> = RwSignal::new(None);
+        let resolution = Memo::new(move |_| {
+            snapshot.with(|snapshot| {
+                resolution_status(
+                    snapshot
+                        .as_ref()
+                        .map(|snapshot| (snapshot.resolution, snapshot.users_rate)),
+                )
+            })
+        });
         let runner = Runner {
             simulation: StoredValue::new_local(None),
-            snapshot: RwSignal::new(None),
+            snapshot,
+            resolution,
             playing: RwSignal::new(true),
             speed: RwSignal::new(1.0),
             seed: RwSignal::new(seed),

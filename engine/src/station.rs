@@ -302,12 +302,12 @@ impl Station {
     /// (`next`), as when a queued call finishes.
     pub(crate) fn drawn_done(&mut self, now: u64, weight: u64) -> u32 {
         self.drawn = self.drawn.saturating_sub(weight);
-        let mut freed = 0;
-        while u64::from(self.phantom) > self.drawn {
+        let held = self.drawn.min(u64::from(self.phantom)) as u32;
+        let freed = self.phantom - held;
+        if freed > 0 {
             self.accrue(now);
-            self.phantom -= 1;
-            self.blocked = self.blocked.saturating_sub(1);
-            freed += 1;
+            self.phantom = held;
+            self.blocked = self.blocked.saturating_sub(freed);
         }
         freed
     }

@@ -462,7 +462,7 @@ fn LinkView(
                         .map(|node| node.display_name().to_string())
                         .unwrap_or_default()
                 };
-                format!("Link from {} to {}", name(&link.from), name(&link.to))
+                (name(&link.from), name(&link.to))
             })
         }
     };
@@ -485,11 +485,8 @@ fn LinkView(
     let names = {
         let deploy = deploy.clone();
         move || {
-            if deploy() {
-                names().replacen("Link", "Deploy link", 1)
-            } else {
-                names()
-            }
+            let (from, to) = names();
+            figures::link_label(&from, &to, deploy())
         }
     };
     let select = move |event| on_link_down(event, link.clone());
@@ -671,38 +668,19 @@ fn NodeView(
         move || {
             let release = pipeline_state
                 .and_then(|state| state.get())
-                .map(|state| format!(", {}", state.line))
+                .map(|state| state.line)
                 .or_else(|| {
                     versions
                         .and_then(|versions| versions.get())
-                        .map(|(shares, _)| {
-                            format!(", running {}", releases::versions_words(&shares))
-                        })
-                })
-                .unwrap_or_default();
-            format!(
-                "{} {}{}{release}{}{}",
-                kind.label(),
-                name(),
-                health()
-                    .map(|health| format!(", {}", figures::health_word(health)))
-                    .unwrap_or_default(),
-                single_point()
-                    .map(|(full, reason)| {
-                        let what = if full {
-                            "single point of failure"
-                        } else {
-                            "partial single point of failure"
-                        };
-                        format!(", {what}: {reason}")
-                    })
-                    .unwrap_or_default(),
-                if locked() {
-                    ", locked by the challenge"
-                } else {
-                    ""
-                },
-            )
+                        .map(|(shares, _)| format!("running {}", releases::versions_words(&shares)))
+                });
+            let label = figures::NodeLabel {
+                health: health(),
+                release,
+                single_point: single_point(),
+                locked: locked(),
+            };
+            figures::node_label(kind, &name(), &label)
         }
     };
     view! {

@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 
-use crate::observe::resolution::resolution_status;
 use crate::state::AppState;
 
 /// Engine milliseconds per frame, events per second, and the resolution.
@@ -13,15 +12,7 @@ use crate::state::AppState;
 pub fn StatusLine() -> impl IntoView {
     let state = AppState::get();
     let runner = state.runner;
-    let status = Memo::new(move |_| {
-        runner.snapshot.with(|snapshot| {
-            resolution_status(
-                snapshot
-                    .as_ref()
-                    .map(|snapshot| (snapshot.resolution, snapshot.users_rate)),
-            )
-        })
-    });
+    let status = runner.resolution;
     view! {
         <p
             class="status-line"

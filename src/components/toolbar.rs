@@ -163,20 +163,14 @@ pub fn Toolbar() -> impl IntoView {
     };
     // The badge of an aggregated run, and why (the status line's words).
     let mode = move || {
-        runner.snapshot.with(|snapshot| {
-            let snapshot = snapshot.as_ref()?;
-            match snapshot.resolution {
-                Resolution::Aggregated { weight } => Some((
-                    format!("aggregated ×{weight}"),
-                    crate::observe::resolution::resolution_status(Some((
-                        snapshot.resolution,
-                        snapshot.users_rate,
-                    )))
-                    .why,
-                )),
-                Resolution::PerRequest => None,
-            }
-        })
+        let resolution = runner.snapshot.with(|s| s.as_ref().map(|s| s.resolution));
+        match resolution {
+            Some(Resolution::Aggregated { weight }) => Some((
+                format!("aggregated ×{weight}"),
+                runner.resolution.with(|status| status.why.clone()),
+            )),
+            _ => None,
+        }
     };
     // A replay's design as a share link, for "Open in the editor" (a new tab: an embed stays put).
     let editor_link = move || {

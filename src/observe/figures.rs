@@ -26,6 +26,49 @@ pub fn health_word(health: Health) -> &'static str {
     }
 }
 
+/// What a node's box says to a screen reader, beyond its kind and name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeLabel {
+    /// Its health while a run shows it.
+    pub health: Option<Health>,
+    /// A release it is going through or the versions it runs, in words.
+    pub release: Option<String>,
+    /// It is a single point of failure: fully (`true`) or partly, and why.
+    pub single_point: Option<(bool, String)>,
+    /// The challenge being played locks it.
+    pub locked: bool,
+}
+
+/// A node's accessible name: "Server Web server, healthy, running v2, single point of failure:
+/// …, locked by the challenge".
+pub fn node_label(kind: NodeKind, name: &str, label: &NodeLabel) -> String {
+    let mut words = format!("{} {name}", kind.label());
+    if let Some(health) = label.health {
+        words.push_str(&format!(", {}", health_word(health)));
+    }
+    if let Some(release) = &label.release {
+        words.push_str(&format!(", {release}"));
+    }
+    if let Some((full, reason)) = &label.single_point {
+        let what = if *full {
+            "single point of failure"
+        } else {
+            "partial single point of failure"
+        };
+        words.push_str(&format!(", {what}: {reason}"));
+    }
+    if label.locked {
+        words.push_str(", locked by the challenge");
+    }
+    words
+}
+
+/// A link's accessible name, by its ends' names; a pipeline's link deploys releases.
+pub fn link_label(from: &str, to: &str, deploys: bool) -> String {
+    let what = if deploys { "Deploy link" } else { "Link" };
+    format!("{what} from {from} to {to}")
+}
+
 /// A node's health as an icon beside its colour, for colour-blind users.
 pub fn health_icon(health: Health) -> &'static str {
     match health {

@@ -320,15 +320,12 @@ impl Instance {
         // back to per request.
         let freed = std::mem::take(&mut state.drawn)
             .then(|| self.station.drawn_done(core.now, state.weight));
-        let Some(state) = core.calls.get(call) else {
-            return;
-        };
-        if state.epoch != self.epoch {
+        let (epoch, request_type) = (state.epoch, state.request_type);
+        if epoch != self.epoch {
             // The instance crashed while this call was in service: it dies with the process.
             core.fail(call, FailureCause::BackendDown { node: node.0 });
             return;
         }
-        let request_type = state.request_type;
         self.requests += 1;
         if let Some(Defect::ErrorRate {
             request_type: broken,

@@ -1,7 +1,7 @@
 //! A node's figures in a line: on its canvas box, on a picture, and which request types fail.
 
 use engine::params::RequestType;
-use engine::{NodeKind, RequestTypeFigures};
+use engine::{Health, NodeKind, RequestTypeFigures};
 
 use super::node_snapshot as node;
 use crate::observe::figures::{
@@ -136,4 +136,42 @@ fn every_health_has_a_word_and_an_icon_of_its_own() {
     let icons: std::collections::BTreeSet<_> =
         all.iter().map(|health| health_icon(*health)).collect();
     assert_eq!(icons.len(), all.len());
+}
+
+#[test]
+fn a_node_label_says_kind_name_health_release_single_point_and_lock_in_that_order() {
+    use crate::observe::figures::{NodeLabel, node_label};
+    assert_eq!(
+        node_label(NodeKind::Server, "Web server", &NodeLabel::default()),
+        "Server Web server"
+    );
+    let label = NodeLabel {
+        health: Some(Health::Degraded),
+        release: Some("running v1 80 %, v2 20 %".to_owned()),
+        single_point: Some((false, "one of two zones".to_owned())),
+        locked: true,
+    };
+    assert_eq!(
+        node_label(NodeKind::Database, "Orders", &label),
+        "Database Orders, degraded, running v1 80 %, v2 20 %, partial single point of failure: \
+         one of two zones, locked by the challenge"
+    );
+    let full = NodeLabel {
+        single_point: Some((true, "every request goes through it".to_owned())),
+        ..NodeLabel::default()
+    };
+    assert!(
+        node_label(NodeKind::LoadBalancer, "LB", &full)
+            .ends_with(", single point of failure: every request goes through it")
+    );
+}
+
+#[test]
+fn a_link_label_names_its_ends_and_says_when_it_deploys() {
+    use crate::observe::figures::link_label;
+    assert_eq!(link_label("Users", "Web", false), "Link from Users to Web");
+    assert_eq!(
+        link_label("Pipeline", "Web", true),
+        "Deploy link from Pipeline to Web"
+    );
 }
