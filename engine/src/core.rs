@@ -522,6 +522,18 @@ impl Core {
         self.logs.push(self.now, level, kind, &id, message, event);
     }
 
+    /// A sampled access line at `node`: a request of `request_type` served in `latency_ns`.
+    pub(crate) fn log_access(
+        &mut self,
+        node: NodeIndex,
+        request_type: RequestType,
+        latency_ns: u64,
+    ) {
+        let id = self.ids.get(node.get()).map_or("", String::as_str);
+        self.logs
+            .push_access(self.now, id, request_type, latency_ns);
+    }
+
     pub(crate) fn partitioned(&self, a: NodeIndex, b: NodeIndex) -> bool {
         self.partitions
             .iter()

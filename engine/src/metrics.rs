@@ -507,10 +507,56 @@ impl LogKind {
     }
 }
 
+/// A line as the log keeps it: written out when it happened, or — for a sampled access line, the
+/// only kind a healthy run writes every second — kept as figures and written out only when someone
+/// reads it (formatting a float costs more than the rest of a request's bookkeeping at a users node).
+#[derive(Clone)]
+pub(crate) enum Entry {
+    Written(LogLine),
+    Access {
+        sequence: u64,
+        now: u64,
+        node: String,
+        request_type: RequestType,
+        latency_ns: u64,
+    },
+}
+
+impl Entry {
+    pub(crate) fn sequence(&self) -> u64 {
+        match self {
+            Entry::Written(line) => line.sequence,
+            Entry::Access { sequence, .. } => *sequence,
+        }
+    }
+
+    /// The line as readers see it.
+    pub(crate) fn line(&self) -> LogLine {
+        match self {
+            Entry::Written(line) => line.clone(),
+            Entry::Access {
+                sequence,
+                now,
+                node,
+                request_type,
+                latency_ns,
+            } => LogLine {
+                sequence: *sequence,
+                time_s: *now as f64 / 1e9,
+                level: LogLevel::Info,
+                kind: LogKind::Access,
+                node: node.clone(),
+                message: format!("{request_type:?} ok in {:.1} ms", *latency_ns as f64 / 1e6),
+                event: None,
+            },
+        }
+    }
+}
+
 /// The bounded log with per-second budgets for access and error lines, so a storm cannot flood it.
 #[derive(Clone)]
 pub(crate) struct Logs {
-    pub(crate) lines: RingBuffer<LogLine>,
+    pub(crate) lines: RingBuffer<Entry>,
     /// The system lines alone, kept longer than the busy log keeps them (for the run report).
     pub(crate) system_lines: RingBuffer<LogLine>,
     next_sequence: u64,
@@ -555,7 +601,25 @@ impl Logs {
         if kind == LogKind::System {
             self.system_lines.push(line.clone());
         }
-        self.lines.push(line);
+        self.lines.push(Entry::Written(line));
+        self.next_sequence += 1;
+    }
+
+    /// A sampled access line: a request of `request_type` served at `node` in `latency_ns`.
+    pub(crate) fn push_access(
+        &mut self,
+        now: u64,
+        node: &str,
+        request_type: RequestType,
+        latency_ns: u64,
+    ) {
+        self.lines.push(Entry::Access {
+            sequence: self.next_sequence,
+            now,
+            node: node.to_owned(),
+            request_type,
+            latency_ns,
+        });
         self.next_sequence += 1;
     }
 

@@ -13,7 +13,7 @@
 
 use crate::NodeKind;
 use crate::core::{CallId, Core, Event, LinkIndex, NodeIndex, Timer};
-use crate::metrics::{FailureCause, LogKind, LogLevel};
+use crate::metrics::FailureCause;
 use crate::nodes::Gauges;
 use crate::params::{RatePattern, RequestType, UsersParams};
 use crate::random::to_ns;
@@ -348,11 +348,7 @@ impl Users {
                 }
                 if core.logs.access_budget > 0 {
                     core.logs.access_budget -= 1;
-                    let message = format!(
-                        "{request_type:?} ok in {:.1} ms",
-                        (now - started) as f64 / 1e6
-                    );
-                    core.log_line(LogLevel::Info, LogKind::Access, self.index, message, None);
+                    core.log_access(self.index, request_type, now - started);
                 }
             }
             Some(_) if attempt <= self.params.retry.max_retries => {

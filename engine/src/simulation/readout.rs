@@ -267,8 +267,8 @@ impl Simulation {
             .logs
             .lines
             .iter()
-            .filter(|line| line.sequence >= self.log_cursor)
-            .cloned()
+            .filter(|entry| entry.sequence() >= self.log_cursor)
+            .map(crate::metrics::Entry::line)
             .collect();
         self.log_cursor = self.core.logs.next_sequence();
         Snapshot {

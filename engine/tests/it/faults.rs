@@ -346,6 +346,26 @@ fn log_lines_are_tagged_access_error_or_system() {
     let of = |kind: LogKind| logs.iter().filter(move |line| line.kind == kind);
     assert!(of(LogKind::Access).count() > 0);
     assert!(of(LogKind::Access).all(|line| line.event.is_none()));
+    // Access lines are written out when read: the type, the latency with one decimal, the users node.
+    for line in of(LogKind::Access) {
+        let (kind, latency) = line.message.split_once(" ok in ").expect("an access line");
+        assert!(
+            ["StaticAsset", "Read", "Write", "Payment"].contains(&kind),
+            "{line:?}"
+        );
+        let ms = latency.strip_suffix(" ms").expect("milliseconds");
+        assert!(ms.parse::<f64>().is_ok_and(|ms| ms > 0.0), "{line:?}");
+        assert_eq!(
+            ms.split_once('.').map(|(_, decimals)| decimals.len()),
+            Some(1)
+        );
+        assert_eq!(line.node, "users");
+    }
+    assert!(
+        logs.windows(2)
+            .all(|pair| pair[0].sequence < pair[1].sequence),
+        "lines in the order they were written"
+    );
     assert!(of(LogKind::Error).count() > 0);
     assert!(of(LogKind::Error).all(|line| matches!(
         line.event,
