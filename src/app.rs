@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::{
-    Canvas, Challenges, Dock, DockResizer, Inspector, KeyboardShortcuts, Palette, Scrubber,
+    Canvas, Dock, DockResizer, Inspector, KeyboardShortcuts, LazyChallenges, Palette, Scrubber,
     StatusLine, Toolbar,
 };
 use crate::editor::{Command, Editor, Selection, Viewport};
@@ -94,7 +94,7 @@ pub fn App() -> impl IntoView {
             <Scrubber />
             <DockResizer />
             <Dock />
-            <Challenges />
+            <LazyChallenges />
             <KeyboardShortcuts />
             <StatusLine />
             <div class="visually-hidden" role="status" aria-live="polite">

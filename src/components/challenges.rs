@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_use_raf_fn::use_raf_fn;
 
 use super::classroom::{GradeView, PackBuilder, SubmitForm};
+use super::{LazyPlace, lazy_once, lazy_view};
 use crate::app::focus_first;
 use crate::editor::Command;
 use crate::editor::storage::CHALLENGE_STARS_KEY;
@@ -89,6 +90,29 @@ pub fn ChallengesButton() -> impl IntoView {
             "Challenges"
         </button>
     }
+}
+
+lazy_view! {
+    fn challenges_view() {
+        view! { <Challenges /> }.into_any()
+    }
+}
+
+/// The challenges (and the classroom: packs, submissions, grades), mounted — and in the release
+/// build downloaded — the first time the menu opens or a challenge or a class pack is there (an
+/// interview link, a pack link or a resumed challenge opens it at start).
+#[component]
+pub fn LazyChallenges() -> impl IntoView {
+    let state = AppState::get();
+    lazy_once(
+        LazyPlace::Floating,
+        move || {
+            state.challenges.menu_open.get()
+                || state.challenges.active.with(Option::is_some)
+                || state.challenges.pack.with(Option::is_some)
+        },
+        challenges_view,
+    )
 }
 
 /// The challenge menu (list, then briefing) and the card of the challenge being played.

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::backends::Backends;
 use super::field::{FieldProblem, FieldWidth, FormLook, LabelledField};
 use super::release_panel::ReleasePanel;
+use super::{LazyPlace, lazy_once, lazy_view};
 use crate::editor::command::LinkId;
 use crate::editor::fields::{
     FieldInput, ParamField, Section, flavour_note, option_label, param_fields,
@@ -145,7 +146,8 @@ fn NodeInspector(id: String) -> impl IntoView {
         {(kind != NodeKind::Pipeline).then(|| view! { <LiveNumbers id=id /> })}
         {(kind == NodeKind::LoadBalancer).then(|| view! { <Backends id=id /> })}
         <FlavourLine id=id />
-        {(kind == NodeKind::Pipeline).then(|| view! { <ReleasePanel id=id /> })}
+        {(kind == NodeKind::Pipeline)
+            .then(|| lazy_once(LazyPlace::Inline, || true, move || release_panel_view(id)))}
         <ChaosControls id=id kind=kind />
         {Section::ALL
             .into_iter()
@@ -754,5 +756,12 @@ fn FlavourLine(id: StoredValue<String>) -> impl IntoView {
                 <button class="button" type="button" on:click=reset>{format!("Reset to {} defaults", flavour.label)}</button>
             })}
         })
+    }
+}
+
+lazy_view! {
+    /// The Release panel of a pipeline node, downloaded the first time a pipeline is selected.
+    fn release_panel_view(id: StoredValue<String>) {
+        view! { <ReleasePanel id=id /> }.into_any()
     }
 }

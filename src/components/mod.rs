@@ -11,6 +11,7 @@ mod field;
 mod file_menu;
 mod icons;
 mod inspector;
+mod lazy;
 mod minimap;
 mod palette;
 mod particles;
@@ -21,7 +22,7 @@ mod status_line;
 mod toolbar;
 
 pub use canvas::Canvas;
-pub use challenges::{Challenges, ChallengesButton};
+pub use challenges::{ChallengesButton, LazyChallenges};
 pub use dock::Dock;
 pub use dock_resizer::DockResizer;
 pub use icons::NodeIcon;
@@ -31,3 +32,5 @@ pub use scrubber::Scrubber;
 pub use shortcuts::KeyboardShortcuts;
 pub use status_line::StatusLine;
 pub use toolbar::Toolbar;
+
+pub(crate) use lazy::{LazyPlace, ViewLoadFailed, lazy_once, lazy_view};

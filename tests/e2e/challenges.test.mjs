@@ -20,6 +20,8 @@ test('play the first challenge to its debrief', async () => {
   await waitForApp(page);
   await page.getByRole('button', { name: 'Challenges' }).click();
   const menu = page.getByRole('dialog', { name: 'Challenges' });
+  // The challenges' code downloads the first time the menu opens (a split module of the release build).
+  await menu.getByRole('listitem').first().waitFor();
   const items = await menu.getByRole('listitem').allInnerTexts();
   assert.ok(items.length >= 1, items.join(' | '));
   await screenshot(page, 'challenges-menu');
@@ -55,6 +57,8 @@ test('solve "Rush hour" from the keyboard for three stars, and read it on a phon
   };
   await page.getByRole('button', { name: 'Challenges' }).focus();
   await page.keyboard.press('Enter');
+  // Once the menu's code has arrived the dialog opens with the keyboard on its first choice.
+  await eventually(() => page.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]'))), (inside) => inside, { what: 'the keyboard in the menu' });
   await tabTo(/Rush hour/);
   await page.keyboard.press('Enter');
   await tabTo(/^Start the challenge$/);

@@ -8,45 +8,44 @@ use std::path::Path;
 /// The budget for the finished app, gzip, all of wasm + js + css together.
 const BUDGET_GZIP_BYTES: u64 = 400 * 1024;
 
-/// Prints one line per bundle file and the totals.
+/// Prints one line per bundle file and the totals: what a visit downloads before the first frame
+/// (the style sheets, the app's script and wasm, the split loader), and the views' modules, each
+/// downloaded the first time its view is opened.
 pub fn report(dist: &Path) -> Result<(), String> {
-    let entries = std::fs::read_dir(dist)
-        .map_err(|error| format!("cannot read {}: {error}", dist.display()))?;
-    let mut rows: Vec<(String, u64, u64)> = Vec::new();
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        let is_bundle = matches!(
-            path.extension().and_then(|extension| extension.to_str()),
-            Some("wasm" | "js" | "css")
-        );
-        if !is_bundle {
-            continue;
-        }
+    let mut at_start: Vec<(String, u64, u64)> = Vec::new();
+    let mut on_first_use: Vec<(String, u64, u64)> = Vec::new();
+    for path in bundle_files(dist)? {
         let bytes = std::fs::read(&path)
             .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
         let name = path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        rows.push((name, bytes.len() as u64, gzip_size(&bytes)?));
+            .strip_prefix(dist)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        let row = (name, bytes.len() as u64, gzip_size(&bytes)?);
+        if is_lazy(&path) {
+            on_first_use.push(row);
+        } else {
+            at_start.push(row);
+        }
     }
-    if rows.is_empty() {
+    if at_start.is_empty() {
         return Err(format!(
             "no .wasm/.js/.css files in {}: build first",
             dist.display()
         ));
     }
-    rows.sort();
-    println!("\n==> Release bundle size");
-    for (name, raw, gzip) in &rows {
+    at_start.sort();
+    println!("\n==> Release bundle size: downloaded before the first frame");
+    for (name, raw, gzip) in &at_start {
         println!(
             "    {name:<48} {:>9} raw {:>9} gzip",
             kilobytes(*raw),
             kilobytes(*gzip)
         );
     }
-    let raw_total: u64 = rows.iter().map(|row| row.1).sum();
-    let gzip_total: u64 = rows.iter().map(|row| row.2).sum();
+    let raw_total: u64 = at_start.iter().map(|row| row.1).sum();
+    let gzip_total: u64 = at_start.iter().map(|row| row.2).sum();
     println!(
         "    {:<48} {:>9} raw {:>9} gzip",
         "total",
@@ -62,7 +61,52 @@ pub fn report(dist: &Path) -> Result<(), String> {
         "    {verdict} the {} gzip budget of the finished app",
         kilobytes(BUDGET_GZIP_BYTES)
     );
+    if !on_first_use.is_empty() {
+        let raw: u64 = on_first_use.iter().map(|row| row.1).sum();
+        let gzip: u64 = on_first_use.iter().map(|row| row.2).sum();
+        let largest = on_first_use
+            .iter()
+            .max_by_key(|row| row.2)
+            .map(|row| format!("largest {} {}", row.0, kilobytes(row.2)))
+            .unwrap_or_default();
+        println!(
+            "    and {} modules of lazily loaded views, downloaded when first opened: {} raw {} gzip ({largest})",
+            on_first_use.len(),
+            kilobytes(raw),
+            kilobytes(gzip)
+        );
+    }
     Ok(())
+}
+
+/// The .wasm, .js and .css files of `dist`, its split directory included.
+fn bundle_files(dist: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut files = Vec::new();
+    let mut folders = vec![dist.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|error| format!("cannot read {}: {error}", folder.display()))?;
+        for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
+            if path.is_dir() {
+                folders.push(path);
+            } else if matches!(
+                path.extension().and_then(|extension| extension.to_str()),
+                Some("wasm" | "js" | "css")
+            ) {
+                files.push(path);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// A split module of a lazily loaded view (every wasm of the split directory but the app's own).
+fn is_lazy(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy())
+        .unwrap_or_default();
+    name.ends_with(".wasm") && !name.ends_with("_bg.wasm")
 }
 
 fn gzip_size(bytes: &[u8]) -> Result<u64, String> {

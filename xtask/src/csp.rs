@@ -20,7 +20,7 @@ const PLACEHOLDER: &str = "'inline-script-hashes'";
 pub fn fill_from_trunk_environment() -> Result<(), String> {
     let staging = std::env::var_os("TRUNK_STAGING_DIR")
         .map(PathBuf::from)
-        .ok_or("`cargo xtask csp` runs as a Trunk post-build hook: TRUNK_STAGING_DIR is not set")?;
+        .ok_or("`cargo xtask post-build` runs as a Trunk post-build hook: TRUNK_STAGING_DIR is not set")?;
     let page = staging.join("index.html");
     let html = std::fs::read_to_string(&page)
         .map_err(|error| format!("cannot read {}: {error}", page.display()))?;

@@ -10,11 +10,13 @@
 //! - `cargo xtask bench-browser` — load time to the first frame (gzip-served, localhost and throttled),
 //!   frame times and time-travel seeks of the release build in headless Chromium.
 //! - `cargo xtask bench-wasm` — the engine's speed as wasm in headless Chromium against native, and the ratio.
-//! - `cargo xtask csp` — fills the Content-Security-Policy hashes; Trunk runs it as a post-build hook.
+//! - `cargo xtask post-build` — Trunk's post-build hook: splits the release wasm into the app and its
+//!   lazily loaded views (`split.rs`), then fills the Content-Security-Policy hashes (`csp.rs`).
 
 mod bench_wasm;
 mod bundle;
 mod csp;
+mod split;
 #[cfg(test)]
 mod tidy;
 mod tools;
@@ -36,7 +38,8 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("build") => build(&arguments[1..]),
         Some("setup") => tools::ensure_all(&project_root(), tools::Needs::everything()),
-        Some("csp") => csp::fill_from_trunk_environment(),
+        Some("post-build") => split::from_trunk_environment(&project_root())
+            .and_then(|()| csp::fill_from_trunk_environment()),
         Some("bundle-size") => bundle::report(&project_root().join("dist")),
         Some("bench-browser") => bench_browser(),
         Some("bench-wasm") => bench_wasm::run(&project_root()),
@@ -103,6 +106,13 @@ fn build(arguments: &[String]) -> Result<(), String> {
 /// static host (GitHub Pages) still opens the app.
 fn release_build(root: &Path, public_url: &str) -> Result<(), String> {
     let mut trunk = tools::command_on_tool_path(root, "trunk");
+    // The split points of the rarely opened views, and the relocations the splitter needs to move
+    // their code (xtask/src/split.rs, which Trunk runs as a post-build hook). Only the wasm target's
+    // flags: the hooks' own cargo builds stay as they are.
+    trunk.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+        "--cfg split_views -C link-arg=--emit-relocs",
+    );
     trunk.args([
         "build",
         "--release",

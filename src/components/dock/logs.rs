@@ -28,33 +28,31 @@ fn level_class(level: LogLevel) -> &'static str {
     }
 }
 
-/// The logs tab's content.
-#[component]
-pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
-    let state = AppState::get();
-    let logs = state.runner.logs;
-    let level = RwSignal::new(LevelFilter::All);
-    let kind = RwSignal::new(None::<engine::metrics::LogKind>);
-    let node = RwSignal::new(None::<String>);
-    let search = RwSignal::new(String::new());
-    // `None` while following; the last sequence number on screen when paused.
-    let paused_at = RwSignal::new(None::<u64>);
-    let list = NodeRef::<leptos::html::Ol>::new();
-    // The Issues view instead of the lines, and the issue whose lines the lines view shows.
-    let issues_shown = RwSignal::new(false);
-    let issue = RwSignal::new(None::<GroupingKey>);
-    let board = RwSignal::new(IssueBoard::default());
+/// What the logs tab reads besides the lines — the log shipper's delay, the log store's outages, the
+/// clock — and the issues, which follow the stream whichever tab is open: they count every error
+/// line the log shipper has flushed, so they outlive the bounded log (and the tab's own code, which
+/// downloads only when the tab is first opened). Made once by the dock.
+#[derive(Clone, Copy)]
+pub(super) struct LogFeed {
+    board: RwSignal<IssueBoard>,
+    shipper: Memo<engine::params::LogShipper>,
+    outages: Memo<Vec<engine::log_shipping::LogOutage>>,
+    now_s: Signal<f64>,
+}
 
-    let nodes = Memo::new(move |_| {
-        state.editor.with(|editor| {
-            editor
-                .document()
-                .nodes
-                .iter()
-                .map(|node| (node.id.clone(), node.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    });
+impl LogFeed {
+    /// The shipper and the clock when the shipper holds lines back; `None` when lines go straight in.
+    fn shipped(self) -> Option<(engine::params::LogShipper, f64)> {
+        match self.shipper.get() {
+            engine::params::LogShipper::Direct => None,
+            shipper => Some((shipper, self.now_s.get())),
+        }
+    }
+}
+
+/// Starts following the log stream (see [`LogFeed`]); call once, from the dock.
+pub(super) fn follow_logs() -> LogFeed {
+    let state = AppState::get();
     // The monitoring node's log shipper holds the newest lines until it flushes them.
     let shipper = Memo::new(move |_| {
         state.editor.with(|editor| {
@@ -70,7 +68,7 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
         })
     });
     // Read by the filter, the issues and the shipper note: cloned once per snapshot, not per reader.
-    let outages_memo = Memo::new(move |_| {
+    let outages = Memo::new(move |_| {
         state.runner.snapshot.with(|snapshot| {
             snapshot
                 .as_ref()
@@ -78,17 +76,69 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let outages = move || outages_memo.get();
     let now_s = Signal::derive(move || {
         state
             .runner
             .snapshot
             .with(|snapshot| snapshot.as_ref().map_or(0.0, |s| s.time_s))
     });
-    let shipped = move || match shipper.get() {
-        engine::params::LogShipper::Direct => None,
-        shipper => Some((shipper, now_s.get())),
+    let feed = LogFeed {
+        board: RwSignal::new(IssueBoard::default()),
+        shipper,
+        outages,
+        now_s,
     };
+    // Following a stream is what an effect is for.
+    Effect::new(move |_| {
+        let shipped = feed.shipped();
+        outages.with(|outages| {
+            state.runner.logs.with(|logs| {
+                let changed = feed
+                    .board
+                    .try_update_untracked(|board| board.read_new(logs, shipped, outages))
+                    .unwrap_or(false);
+                if changed {
+                    feed.board.notify();
+                }
+            });
+        });
+    });
+    feed
+}
+
+/// The logs tab's content.
+#[component]
+pub(super) fn LogsPanel(visible: Signal<bool>, feed: LogFeed) -> impl IntoView {
+    let state = AppState::get();
+    let logs = state.runner.logs;
+    let level = RwSignal::new(LevelFilter::All);
+    let kind = RwSignal::new(None::<engine::metrics::LogKind>);
+    let node = RwSignal::new(None::<String>);
+    let search = RwSignal::new(String::new());
+    // `None` while following; the last sequence number on screen when paused.
+    let paused_at = RwSignal::new(None::<u64>);
+    let list = NodeRef::<leptos::html::Ol>::new();
+    // The Issues view instead of the lines, and the issue whose lines the lines view shows.
+    let issues_shown = RwSignal::new(false);
+    let issue = RwSignal::new(None::<GroupingKey>);
+    let LogFeed {
+        board,
+        shipper,
+        outages: outages_memo,
+        now_s,
+    } = feed;
+    let outages = move || outages_memo.get();
+    let shipped = move || feed.shipped();
+    let nodes = Memo::new(move |_| {
+        state.editor.with(|editor| {
+            editor
+                .document()
+                .nodes
+                .iter()
+                .map(|node| (node.id.clone(), node.display_name().to_owned()))
+                .collect::<Vec<_>>()
+        })
+    });
     let filter = Memo::new(move |_| LogFilter {
         level: level.get(),
         kind: kind.get(),
@@ -98,20 +148,6 @@ pub(super) fn LogsPanel(visible: Signal<bool>) -> impl IntoView {
         shipped: shipped(),
         outages: outages(),
         issue: issue.get(),
-    });
-    // The issues count every error line the log shipper has flushed, whichever view or tab is open,
-    // so they outlive the bounded log. Following a stream is what an effect is for.
-    Effect::new(move |_| {
-        let shipped = shipped();
-        let outages = outages();
-        state.runner.logs.with(|logs| {
-            let changed = board
-                .try_update_untracked(|board| board.read_new(logs, shipped, &outages))
-                .unwrap_or(false);
-            if changed {
-                board.notify();
-            }
-        });
     });
     let lines_shown = Signal::derive(move || visible.get() && !issues_shown.get());
     let issues_visible = Signal::derive(move || visible.get() && issues_shown.get());

@@ -31,11 +31,13 @@ use compare::ComparePanel;
 use incident::IncidentPanel;
 pub use incident::StagingBadge;
 use interview::InterviewPanel;
-use logs::LogsPanel;
-use report::ReportPanel;
+use logs::{LogFeed, LogsPanel, follow_logs};
+use report::{ReportPanel, follow_moments};
 
+use super::{LazyPlace, lazy_once, lazy_view};
 use crate::observe::incidents::{IncidentKey, Response};
 use crate::observe::run_marks::responses;
+use crate::observe::timeline::LogMoments;
 
 /// What the responder did to each incident (Acknowledge, Resolve) up to the instant in view, read
 /// from the run's recorded timeline (the run file is the one copy: a seek, a fork or an opened run
@@ -149,8 +151,11 @@ pub fn Dock() -> impl IntoView {
                 .with(|timeline| responses(notifications, timeline, until_s))
         })
     })));
-    // Alerts are announced whichever tab is open.
+    // Alerts are announced, and the log read for the issues and the report's timeline, whichever
+    // tab is open.
     announce_alerts();
+    let log_feed = follow_logs();
+    let moments = follow_moments();
     let tabs = DockTab::ALL
         .into_iter()
         .map(|tab| {
@@ -191,14 +196,29 @@ pub fn Dock() -> impl IntoView {
     };
     let panel = move |tab: DockTab| {
         let visible = Signal::derive(move || selected.get() == tab);
+        let opened = move || visible.get();
         let content = match tab {
             DockTab::Charts => view! { <ChartsPanel visible=visible /> }.into_any(),
-            DockTab::Alerts => view! { <AlertsPanel visible=visible /> }.into_any(),
-            DockTab::Logs => view! { <LogsPanel visible=visible /> }.into_any(),
-            DockTab::Report => view! { <ReportPanel visible=visible /> }.into_any(),
-            DockTab::Compare => view! { <ComparePanel visible=visible /> }.into_any(),
-            DockTab::Interview => view! { <InterviewPanel visible=visible /> }.into_any(),
-            DockTab::Incident => view! { <IncidentPanel visible=visible /> }.into_any(),
+            DockTab::Alerts => {
+                lazy_once(LazyPlace::Inline, opened, move || alerts_view(visible)).into_any()
+            }
+            DockTab::Logs => lazy_once(LazyPlace::Inline, opened, move || {
+                logs_view(visible, log_feed)
+            })
+            .into_any(),
+            DockTab::Report => lazy_once(LazyPlace::Inline, opened, move || {
+                report_view(visible, moments)
+            })
+            .into_any(),
+            DockTab::Compare => {
+                lazy_once(LazyPlace::Inline, opened, move || compare_view(visible)).into_any()
+            }
+            DockTab::Interview => {
+                lazy_once(LazyPlace::Inline, opened, move || interview_view(visible)).into_any()
+            }
+            DockTab::Incident => {
+                lazy_once(LazyPlace::Inline, opened, move || incident_view(visible)).into_any()
+            }
         };
         view! {
             <div
@@ -219,5 +239,43 @@ pub fn Dock() -> impl IntoView {
             </div>
             {DockTab::ALL.into_iter().map(panel).collect_view()}
         </section>
+    }
+}
+
+// The rarely opened views, each downloaded the first time its tab is opened (see `components/lazy.rs`).
+
+lazy_view! {
+    fn alerts_view(visible: Signal<bool>) {
+        view! { <AlertsPanel visible=visible /> }.into_any()
+    }
+}
+
+lazy_view! {
+    fn logs_view(visible: Signal<bool>, feed: LogFeed) {
+        view! { <LogsPanel visible=visible feed=feed /> }.into_any()
+    }
+}
+
+lazy_view! {
+    fn report_view(visible: Signal<bool>, moments: RwSignal<LogMoments>) {
+        view! { <ReportPanel visible=visible moments=moments /> }.into_any()
+    }
+}
+
+lazy_view! {
+    fn compare_view(visible: Signal<bool>) {
+        view! { <ComparePanel visible=visible /> }.into_any()
+    }
+}
+
+lazy_view! {
+    fn interview_view(visible: Signal<bool>) {
+        view! { <InterviewPanel visible=visible /> }.into_any()
+    }
+}
+
+lazy_view! {
+    fn incident_view(visible: Signal<bool>) {
+        view! { <IncidentPanel visible=visible /> }.into_any()
     }
 }

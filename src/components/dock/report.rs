@@ -42,14 +42,13 @@ fn mark_class(mark: Mark) -> &'static str {
     }
 }
 
-/// The report tab's content.
-#[component]
-pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
+/// Starts reading the run's log for the report's timeline; call once, from the dock. The runner
+/// keeps a bounded log; reading each new line as it arrives, whichever tab is open (and before the
+/// report's own code has downloaded), keeps the moments of a long run.
+pub(super) fn follow_moments() -> RwSignal<LogMoments> {
     let state = AppState::get();
-    let responses = expect_context::<IncidentResponses>().0;
     let moments = RwSignal::new(LogMoments::default());
-    // The runner keeps a bounded log; reading each new line as it arrives, whichever tab is open,
-    // keeps the moments of a long run. Following a stream is what an effect is for.
+    // Following a stream is what an effect is for.
     Effect::new(move |_| {
         state.runner.logs.with(|logs| {
             let changed = moments
@@ -60,6 +59,14 @@ pub(super) fn ReportPanel(visible: Signal<bool>) -> impl IntoView {
             }
         });
     });
+    moments
+}
+
+/// The report tab's content.
+#[component]
+pub(super) fn ReportPanel(visible: Signal<bool>, moments: RwSignal<LogMoments>) -> impl IntoView {
+    let state = AppState::get();
+    let responses = expect_context::<IncidentResponses>().0;
     // Escalations move with the clock; whole seconds are plenty.
     let now_s = Memo::new(move |_| {
         state.runner.snapshot.with(|snapshot| {
