@@ -97,7 +97,7 @@ fn failed(place: LazyPlace, attempt: RwSignal<u32>) -> AnyView {
     view! {
         <p class=class role="alert">
             "This part of the app could not be downloaded (is the network down?). Your design is safe. "
-            <button type="button" on:click=move |_| attempt.update(|attempt| *attempt += 1)>
+            <button class="button" type="button" on:click=move |_| attempt.update(|attempt| *attempt += 1)>
                 "Try again"
             </button>
         </p>

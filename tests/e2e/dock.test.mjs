@@ -1,7 +1,8 @@
 // The observability dock on the release build: log lines stream in and the search filters them (and
 // finds a load balancer's health-check failure after a server is killed); the alerts tab lists the
 // default rules, refuses a bad threshold beside the field, and a rule made to fire reaches the Slack
-// feed and opens a PagerDuty incident that can be acknowledged and resolved; the charts draw.
+// feed and opens a PagerDuty incident that can be acknowledged and resolved; the charts draw; a tab
+// whose code (a split module of the release build) cannot be downloaded says so and loads on retry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServerAndBrowser, openRecordedPage, waitForApp, screenshot, eventually } from './support.mjs';
@@ -182,4 +183,30 @@ test('charts draw into their canvases and follow the selected node', async () =>
   await screenshot(page, 'dock-charts');
   assert.deepEqual(problems(), []);
   await context.close();
+});
+
+test('a tab whose code cannot be downloaded says so, the run goes on, and Try again opens it', async () => {
+  const { page, dock, problems } = await openApp();
+  // The Report tab's code is a module of its own, fetched the first time the tab opens: cut it off.
+  let offline = true;
+  await page.route(/\/split_report_view\.wasm$/, (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
+  const clock = () => page.getByLabel('Simulated clock').innerText();
+  await dock.getByRole('tab', { name: 'Report' }).click();
+  const report = dock.getByRole('tabpanel', { name: 'Report' });
+  const failure = report.getByRole('alert');
+  await failure.waitFor();
+  assert.match(await failure.innerText(), /could not be downloaded .*Your design is safe/);
+  await screenshot(page, 'lazy-view-failed');
+  // The app did not stop: the run goes on, and the other tabs still open.
+  const before = await clock();
+  await eventually(clock, (now) => now !== before, { what: 'the clock moving on' });
+  assert.ok((await page.locator('[data-node-id]').count()) > 0, 'the design is on the canvas');
+  offline = false;
+  await failure.getByRole('button', { name: 'Try again' }).click();
+  await report.getByRole('region', { name: 'Findings' }).waitFor();
+  assert.equal(await report.getByRole('alert').count(), 0);
+  await screenshot(page, 'lazy-view-retried');
+  // The only problems are the cut-off request and the loader's report of it.
+  const unexpected = problems().filter((problem) => !/split_report_view\.wasm|Failed to fetch|ERR_INTERNET_DISCONNECTED/.test(problem));
+  assert.deepEqual(unexpected, []);
 });
