@@ -29,22 +29,31 @@ pub fn from_trunk_environment(root: &Path) -> Result<(), String> {
     let staging = std::env::var_os("TRUNK_STAGING_DIR")
         .map(PathBuf::from)
         .ok_or(
-            "`cargo xtask split` runs as a Trunk post-build hook: TRUNK_STAGING_DIR is not set",
+            "`cargo xtask post-build` runs as a Trunk post-build hook: TRUNK_STAGING_DIR is not set",
         )?;
     let profile = std::env::var("TRUNK_PROFILE").unwrap_or_else(|_| "debug".to_string());
     let public_url = std::env::var("TRUNK_PUBLIC_URL").unwrap_or_else(|_| "/".to_string());
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
+    // Trunk's wasm-bindgen left the split points' stubs as imports of the placeholder module: only
+    // then is there anything to split (a `trunk serve` build has none).
+    let staged_script = staged_file(&staging, ".js")?;
+    let script = std::fs::read(&staged_script)
+        .map_err(|error| format!("cannot read {}: {error}", staged_script.display()))?;
+    if !contains(&script, PLACEHOLDER_MODULE) {
+        return Ok(());
+    }
     let raw = target
         .join("wasm32-unknown-unknown")
         .join(&profile)
         .join(format!("{CRATE}.wasm"));
-    let wasm =
-        std::fs::read(&raw).map_err(|error| format!("cannot read {}: {error}", raw.display()))?;
-    if !contains(&wasm, PLACEHOLDER_MODULE) {
-        return Ok(());
-    }
+    let wasm = std::fs::read(&raw).map_err(|error| {
+        format!(
+            "the build has split points but cargo's wasm is not where it should be ({}): {error}",
+            raw.display()
+        )
+    })?;
     let work = target.join("split");
     split(root, &wasm, &work, &staging, &public_url)
 }
