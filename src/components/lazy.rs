@@ -96,7 +96,8 @@ fn failed(place: LazyPlace, attempt: RwSignal<u32>) -> AnyView {
     };
     view! {
         <p class=class role="alert">
-            "This part of the app could not be downloaded (is the network down?). Your design is safe. "
+            "This part of the app could not be downloaded: the network may be down, or a newer \
+             version of the site was published (reloading the page gets it). Your design is safe. "
             <button class="button" type="button" on:click=move |_| attempt.update(|attempt| *attempt += 1)>
                 "Try again"
             </button>

@@ -195,7 +195,7 @@ test('a tab whose code cannot be downloaded says so, the run goes on, and Try ag
   const report = dock.getByRole('tabpanel', { name: 'Report' });
   const failure = report.getByRole('alert');
   await failure.waitFor();
-  assert.match(await failure.innerText(), /could not be downloaded .*Your design is safe/);
+  assert.match(await failure.innerText(), /could not be downloaded.*reloading the page gets it.*Your design is safe/s);
   await screenshot(page, 'lazy-view-failed');
   // The app did not stop: the run goes on, and the other tabs still open.
   const before = await clock();
