@@ -17,6 +17,7 @@ use super::NodeIcon;
 use super::minimap::Minimap;
 use super::particles::{self, ParticleLegend};
 use crate::editor::command::LinkId;
+use crate::editor::fields::{FlavourMarks, flavour_marks};
 use crate::editor::gesture::{
     GestureEffect, GestureMachine, Hit, LinkPreview, Modifiers, Pointer, Scene,
 };
@@ -447,9 +448,7 @@ fn LinkView(
             })
         })
     };
-    let label_at = move || {
-        ends().map(|(from, to)| Point::new((from.x + to.x) / 2.0, (from.y + to.y) / 2.0 - 8.0))
-    };
+    let label_at = move || ends().map(|(from, to)| viewport::link_label_point(from, to));
     // Tracked, so the name follows a rename of either end.
     let names = {
         let link = link.clone();
@@ -640,19 +639,7 @@ fn NodeView(
     let flavour = {
         let id = id.clone();
         let editor = expect_context::<crate::state::AppState>().editor;
-        move || {
-            editor.with(|editor| {
-                let params = &editor.document().node(&id)?.params;
-                let flavour = engine::flavours::NodeFlavour::of(params)?;
-                let window = match params {
-                    engine::NodeParams::LoadBalancer(lb) => {
-                        Some(engine::flavours::DetectionWindow::of(lb).words())
-                    }
-                    _ => None,
-                };
-                Some((flavour.named.then_some(flavour.badge), window))
-            })
-        }
+        move || editor.with(|editor| flavour_marks(&editor.document().node(&id)?.params))
     };
     // A node the challenge being played locks (the users, a given database) says so.
     let locked = {
@@ -763,7 +750,7 @@ fn NodeView(
                 })}
             {versions.map(|versions| move || versions.get().map(|(shares, (pips, more))| view! { <VersionBadge shares=shares pips=pips more=more /> }))}
             <span class="node__health" aria-hidden="true">{move || health().map(figures::health_icon)}</span>
-            {move || flavour().map(|(badge, window)| {
+            {move || flavour().map(|FlavourMarks { badge, window }| {
                 // Under a version badge (a load balancer in front of a canary), the note moves down.
                 let detection = if versions.is_some_and(|versions| versions.get().is_some()) {
                     "node__detection node__detection--low"

@@ -672,6 +672,27 @@ pub struct FlavourNote {
     pub custom: bool,
 }
 
+/// What a node's box on the canvas says about the real system it follows: the flavour's badge (a
+/// named flavour only) and, for a load balancer, its detection window in words. `None` for a node
+/// kind without flavours.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlavourMarks {
+    pub badge: Option<&'static str>,
+    pub window: Option<String>,
+}
+
+pub fn flavour_marks(params: &NodeParams) -> Option<FlavourMarks> {
+    let flavour = engine::flavours::NodeFlavour::of(params)?;
+    let window = match params {
+        NodeParams::LoadBalancer(lb) => Some(engine::flavours::DetectionWindow::of(lb).words()),
+        _ => None,
+    };
+    Some(FlavourMarks {
+        badge: flavour.named.then_some(flavour.badge),
+        window,
+    })
+}
+
 /// The flavour note of the field at `path`, for a node that follows a named flavour (a load
 /// balancer, a cache, a server under PM2).
 pub fn flavour_note(params: &NodeParams, path: &str) -> Option<FlavourNote> {

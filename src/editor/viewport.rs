@@ -344,6 +344,11 @@ pub fn input_port(position: Point) -> Point {
     Point::new(position.x - NODE_SIZE.width / 2.0, position.y)
 }
 
+/// Where a link's rate label sits: over the middle of the link, clear of the line.
+pub fn link_label_point(from: Point, to: Point) -> Point {
+    Point::new((from.x + to.x) / 2.0, (from.y + to.y) / 2.0 - 8.0)
+}
+
 /// An SVG path `d` for a link from an output port to an input port: a horizontal S-curve.
 pub fn link_path(from: Point, to: Point) -> String {
     let pull = ((to.x - from.x).abs() / 2.0).max(40.0);

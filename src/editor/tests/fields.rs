@@ -329,3 +329,35 @@ fn a_pipeline_lists_its_stages_then_its_deploy_with_the_sources_of_the_defaults(
     assert_eq!(option_label("strategy", "blue_green"), "blue-green");
     assert_eq!(option_label("flavour", "github_actions"), "GitHub Actions");
 }
+
+#[test]
+fn a_box_wears_its_flavour_badge_and_a_load_balancer_its_detection_window() {
+    use crate::editor::fields::flavour_marks;
+    use engine::params::LbFlavour;
+    // Generic: no badge, but the load balancer still says how fast it notices a dead backend.
+    let generic = NodeParams::default_for(NodeKind::LoadBalancer);
+    let marks = flavour_marks(&generic).expect("load balancers have flavours");
+    assert_eq!(marks.badge, None);
+    let window = marks.window.expect("a detection window");
+    assert_eq!(
+        window,
+        engine::flavours::DetectionWindow::of(match &generic {
+            NodeParams::LoadBalancer(lb) => lb,
+            _ => unreachable!(),
+        })
+        .words()
+    );
+    // A named flavour wears its badge.
+    let mut alb = generic;
+    if let NodeParams::LoadBalancer(lb) = &mut alb {
+        lb.flavour = LbFlavour::AwsAlb;
+    }
+    let named = flavour_marks(&alb).expect("flavoured");
+    assert_eq!(named.badge, Some(LbFlavour::AwsAlb.label()));
+    assert!(named.window.is_some());
+    // A database has no flavours at all.
+    assert_eq!(
+        flavour_marks(&NodeParams::default_for(NodeKind::Database)),
+        None
+    );
+}

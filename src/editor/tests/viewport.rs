@@ -790,3 +790,9 @@ fn reveal_pans_by_the_least_that_brings_a_rectangle_on_screen() {
     view.reveal(huge, screen, 20.0);
     assert_eq!(view.canvas_to_screen(huge.min).x, 20.0);
 }
+
+#[test]
+fn a_link_label_sits_over_the_middle_of_the_link() {
+    let at = viewport::link_label_point(Point::new(100.0, 50.0), Point::new(300.0, 150.0));
+    assert!(close(at, Point::new(200.0, 92.0)), "{at:?}");
+}
