@@ -105,7 +105,9 @@ lazy_view! {
 pub fn LazyChallenges() -> impl IntoView {
     let state = AppState::get();
     lazy_once(
-        LazyPlace::Floating,
+        LazyPlace::Floating {
+            open: state.challenges.menu_open,
+        },
         move || {
             state.challenges.menu_open.get()
                 || state.challenges.active.with(Option::is_some)

@@ -5,8 +5,9 @@
 //! [`lazy_view!`] declares such a view as an `async fn`: in the split build a `wasm_split` function
 //! (whose code the splitter moves out, loaded on the first call), elsewhere (`trunk serve`, tests) a
 //! plain `async fn`. [`lazy_once`] mounts it the first time it is needed and keeps it mounted, with a
-//! line while it downloads and, if the download fails, a message with a retry — a failed download
-//! never takes the app down, and nothing the user has built is touched.
+//! line while it downloads and, if the download fails, a message with a retry (and, over the page,
+//! a Close) — a failed download never takes the app down, and nothing the user has built is
+//! touched.
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -47,12 +48,15 @@ macro_rules! lazy_view {
 pub(crate) use lazy_view;
 
 /// Where a lazily loaded view sits, for its loading line and failure message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum LazyPlace {
     /// In a panel: the lines take the view's place.
     Inline,
-    /// Over the page (a dialog): no loading line (it is a blink), a failure shown at the bottom.
-    Floating,
+    /// Over the page (a dialog): no loading line (it is a blink), a failure shown at the bottom
+    /// with a Close button as well as Try again. `open` is the owner's flag for showing the view:
+    /// Close puts it down and hides the message, and the next time it is raised the download is
+    /// tried again.
+    Floating { open: RwSignal<bool> },
 }
 
 /// Mounts the view `load` gives (a [`lazy_view!`] function) the first time `when` is true, and keeps
@@ -66,12 +70,25 @@ where
     let opened = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || when());
     // Bumped by "Try again": the view is asked for anew.
     let attempt = RwSignal::new(0u32);
+    // A floating failure message put away with Close; it comes back, with a new attempt, when its
+    // owner opens the view again.
+    let dismissed = RwSignal::new(false);
+    if let LazyPlace::Floating { open } = place {
+        Effect::new(move |before: Option<bool>| {
+            let now = open.get();
+            if now && before == Some(false) && dismissed.get_untracked() {
+                dismissed.set(false);
+                attempt.update(|attempt| *attempt += 1);
+            }
+            now
+        });
+    }
     move || {
-        opened.get().then(|| {
+        (opened.get() && !dismissed.get()).then(|| {
             attempt.track();
             let load = load.clone();
             let fallback = move || {
-                (place == LazyPlace::Inline)
+                matches!(place, LazyPlace::Inline)
                     .then(|| view! { <p class="lazy-view__loading" role="status">"Loading…"</p> })
             };
             view! {
@@ -79,7 +96,7 @@ where
                     {Suspend::new(SendWrapper::new(async move {
                         match load().await {
                             Ok(view) => view,
-                            Err(ViewLoadFailed) => failed(place, attempt),
+                            Err(ViewLoadFailed) => failed(place, attempt, dismissed),
                         }
                     }))}
                 </Suspense>
@@ -89,11 +106,27 @@ where
 }
 
 /// The message shown when a view's code could not be downloaded.
-fn failed(place: LazyPlace, attempt: RwSignal<u32>) -> AnyView {
-    let class = match place {
-        LazyPlace::Inline => "lazy-view__failed",
-        LazyPlace::Floating => "lazy-view__failed lazy-view__failed--floating",
+fn failed(place: LazyPlace, attempt: RwSignal<u32>, dismissed: RwSignal<bool>) -> AnyView {
+    let (class, open) = match place {
+        LazyPlace::Inline => ("lazy-view__failed", None),
+        LazyPlace::Floating { open } => {
+            ("lazy-view__failed lazy-view__failed--floating", Some(open))
+        }
     };
+    let close = open.map(|open| {
+        view! {
+            <button
+                class="button"
+                type="button"
+                on:click=move |_| {
+                    dismissed.set(true);
+                    open.set(false);
+                }
+            >
+                "Close"
+            </button>
+        }
+    });
     view! {
         <p class=class role="alert">
             "This part of the app could not be downloaded: the network may be down, or a newer \
@@ -101,6 +134,7 @@ fn failed(place: LazyPlace, attempt: RwSignal<u32>) -> AnyView {
             <button class="button" type="button" on:click=move |_| attempt.update(|attempt| *attempt += 1)>
                 "Try again"
             </button>
+            {close}
         </p>
     }
     .into_any()

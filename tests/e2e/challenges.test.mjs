@@ -97,3 +97,31 @@ test('solve "Rush hour" from the keyboard for three stars, and read it on a phon
   await screenshot(page, 'challenges-debrief-phone');
   assert.deepEqual(problems(), []);
 });
+
+test('when the challenges cannot be downloaded, the message says so, Close puts it away, and opening them again retries', async () => {
+  const { page, problems } = await openRecordedPage(app.browser, { viewport: { width: 1280, height: 900 } });
+  // The challenges' code is a module of its own, fetched the first time the menu opens: cut it off.
+  let offline = true;
+  await page.route(/\/split_challenges_view\.wasm$/, (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
+  await page.goto(app.server.url);
+  await waitForApp(page);
+  await page.getByRole('button', { name: 'Challenges' }).click();
+  const failure = page.getByRole('alert').filter({ hasText: 'could not be downloaded' });
+  await failure.waitFor();
+  assert.match(await failure.innerText(), /network may be down.*Your design is safe/s);
+  await screenshot(page, 'challenges-download-failed');
+  await failure.getByRole('button', { name: 'Close' }).click();
+  await failure.waitFor({ state: 'detached' });
+  // Nothing is left over the page: the canvas is there to work on.
+  assert.equal(await page.getByRole('dialog', { name: 'Challenges' }).count(), 0);
+  assert.ok((await page.locator('[data-node-id]').count()) > 0, 'the design is on the canvas');
+  // Back online, the button asks for the challenges again, and this time they come.
+  offline = false;
+  await page.getByRole('button', { name: 'Challenges' }).click();
+  const menu = page.getByRole('dialog', { name: 'Challenges' });
+  await menu.getByRole('listitem').first().waitFor();
+  assert.equal(await failure.count(), 0);
+  await screenshot(page, 'challenges-download-retried');
+  const unexpected = problems().filter((problem) => !/split_challenges_view\.wasm|Failed to fetch|ERR_INTERNET_DISCONNECTED/.test(problem));
+  assert.deepEqual(unexpected, []);
+});
