@@ -16,6 +16,7 @@ mod minimap;
 mod palette;
 mod particles;
 mod release_panel;
+mod rename_field;
 mod scrubber;
 mod shortcuts;
 mod status_line;

@@ -334,6 +334,16 @@ pub fn node_rect(position: Point) -> Rect {
     Rect::centred(position, NODE_SIZE)
 }
 
+/// Names longer than this (in characters) may be cut with "…" in a node's box on the canvas, which
+/// is [`NODE_SIZE`] wide.
+const LONG_NAME_CHARS: usize = 12;
+
+/// Whether a node's box on the canvas may cut `name` short, so the box offers it whole (on hover and
+/// focus).
+pub fn name_may_be_cut(name: &str) -> bool {
+    name.chars().count() > LONG_NAME_CHARS
+}
+
 /// Where links leave a node centred at `position` (middle of the right edge).
 pub fn output_port(position: Point) -> Point {
     Point::new(position.x + NODE_SIZE.width / 2.0, position.y)

@@ -3,7 +3,7 @@
 //! here from the run so the component only draws it. Also which node the charts follow and the
 //! run-wide business samples the charts keep.
 
-use engine::design::{AlertMetric, AlertRule, RuleKind};
+use engine::design::{AlertMetric, AlertRule, Design, RuleKind};
 use engine::metrics::SeriesPoint;
 use engine::{AlertStatus, NodeKind, Snapshot};
 
@@ -24,6 +24,15 @@ pub const TOTAL_LINE_COLOUR: usize = VERSION_LINE_COLOUR + 6;
 
 /// A node as the charts know it: id, name as people read it, kind.
 pub type ChartNode = (String, String, NodeKind);
+
+/// The nodes of `design` as the charts know them, in design order.
+pub fn chart_nodes(design: &Design) -> Vec<ChartNode> {
+    design
+        .nodes
+        .iter()
+        .map(|node| (node.id.clone(), node.display_name().to_owned(), node.kind()))
+        .collect()
+}
 
 /// The charts, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,12 +3,44 @@
 
 use std::collections::VecDeque;
 
+use engine::design::Design;
 use engine::log_shipping::{Delivery, LogOutage};
 use engine::metrics::{LogKind, LogLevel, LogLine};
 use engine::params::LogShipper;
 use engine::run_event::RunEvent;
 
 use super::error_groups::GroupingKey;
+
+/// The log shipper between the nodes and the log store: the first monitoring node's (lines go
+/// straight in when there is none).
+pub fn log_shipper(design: &Design) -> LogShipper {
+    design
+        .nodes
+        .iter()
+        .find_map(|node| match &node.params {
+            engine::NodeParams::Monitoring(monitoring) => Some(monitoring.log_shipper),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The node filter's choices for `design`, in design order: each node's id and its label ("name
+/// (id)", or the id alone when the node has no name of its own).
+pub fn node_choices(design: &Design) -> Vec<(String, String)> {
+    design
+        .nodes
+        .iter()
+        .map(|node| {
+            let name = node.display_name();
+            let label = if name == node.id {
+                node.id.clone()
+            } else {
+                format!("{name} ({})", node.id)
+            };
+            (node.id.clone(), label)
+        })
+        .collect()
+}
 
 /// The most lines on screen at once.
 pub const SHOWN_LINES: usize = 300;

@@ -19,8 +19,8 @@ use plotters_canvas::CanvasBackend;
 
 use crate::observe::charts::{
     BusinessSample, ChartData, ChartInputs, ChartKind, LINE_COLOUR_COUNT, VersionSample,
-    build_charts, followed_node, following_heading, label_of, record_business, record_versions,
-    redraw_step, y_top,
+    build_charts, chart_nodes, followed_node, following_heading, label_of, record_business,
+    record_versions, redraw_step, y_top,
 };
 use crate::observe::clock;
 use crate::observe::format::short_number;
@@ -164,16 +164,7 @@ pub(super) fn ChartsPanel(visible: Signal<bool>) -> impl IntoView {
                 .map(|snapshot| (snapshot.time_s / step).floor() as i64)
         })
     });
-    let nodes = Memo::new(move |_| {
-        state.editor.with(|editor| {
-            editor
-                .document()
-                .nodes
-                .iter()
-                .map(|node| (node.id.clone(), node.display_name().to_owned(), node.kind()))
-                .collect::<Vec<_>>()
-        })
-    });
+    let nodes = Memo::new(move |_| state.editor.with(|editor| chart_nodes(editor.document())));
     let rules = Memo::new(move |_| {
         state
             .editor

@@ -15,8 +15,8 @@ use super::issues::IssuesView;
 use crate::observe::clock_with_tenths;
 use crate::observe::error_groups::{GroupingKey, IssueBoard};
 use crate::observe::logs::{
-    LevelFilter, LogFilter, SHOWN_LINES, count_text, level_label, matching_lines, parse_kind,
-    raised_text, waiting_while_paused,
+    LevelFilter, LogFilter, SHOWN_LINES, count_text, level_label, log_shipper, matching_lines,
+    node_choices, parse_kind, raised_text, waiting_while_paused,
 };
 use crate::state::AppState;
 
@@ -54,19 +54,7 @@ impl LogFeed {
 pub(super) fn follow_logs() -> LogFeed {
     let state = AppState::get();
     // The monitoring node's log shipper holds the newest lines until it flushes them.
-    let shipper = Memo::new(move |_| {
-        state.editor.with(|editor| {
-            editor
-                .document()
-                .nodes
-                .iter()
-                .find_map(|node| match &node.params {
-                    engine::NodeParams::Monitoring(monitoring) => Some(monitoring.log_shipper),
-                    _ => None,
-                })
-                .unwrap_or_default()
-        })
-    });
+    let shipper = Memo::new(move |_| state.editor.with(|editor| log_shipper(editor.document())));
     // Read by the filter, the issues and the shipper note: cloned once per snapshot, not per reader.
     let outages = Memo::new(move |_| {
         state.runner.snapshot.with(|snapshot| {
@@ -129,16 +117,7 @@ pub(super) fn LogsPanel(visible: Signal<bool>, feed: LogFeed) -> impl IntoView {
     } = feed;
     let outages = move || outages_memo.get();
     let shipped = move || feed.shipped();
-    let nodes = Memo::new(move |_| {
-        state.editor.with(|editor| {
-            editor
-                .document()
-                .nodes
-                .iter()
-                .map(|node| (node.id.clone(), node.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    });
+    let nodes = Memo::new(move |_| state.editor.with(|editor| node_choices(editor.document())));
     let filter = Memo::new(move |_| LogFilter {
         level: level.get(),
         kind: kind.get(),
@@ -282,11 +261,8 @@ pub(super) fn LogsPanel(visible: Signal<bool>, feed: LogFeed) -> impl IntoView {
                         <option value="">"All nodes"</option>
                         <For
                             each=move || nodes.get()
-                            key=|(id, name)| (id.clone(), name.clone())
-                            children=move |(id, name)| {
-                                let label = if name == id { id.clone() } else { format!("{name} ({id})") };
-                                view! { <option value=id>{label}</option> }
-                            }
+                            key=|(id, label)| (id.clone(), label.clone())
+                            children=move |(id, label)| view! { <option value=id>{label}</option> }
                         />
                     </select>
                 </label>

@@ -796,3 +796,14 @@ fn a_link_label_sits_over_the_middle_of_the_link() {
     let at = viewport::link_label_point(Point::new(100.0, 50.0), Point::new(300.0, 150.0));
     assert!(close(at, Point::new(200.0, 92.0)), "{at:?}");
 }
+
+#[test]
+fn a_name_longer_than_a_box_holds_is_offered_whole() {
+    assert!(!viewport::name_may_be_cut(""));
+    assert!(!viewport::name_may_be_cut("Web server 1"));
+    assert!(!viewport::name_may_be_cut("Twelve chars"));
+    assert!(viewport::name_may_be_cut("Thirteen char"));
+    // Characters, not bytes: twelve accented letters still fit.
+    assert!(!viewport::name_may_be_cut("éééééééééééé"));
+    assert!(viewport::name_may_be_cut("Primary database"));
+}

@@ -9,7 +9,8 @@ use engine::{AlertState, AlertStatus, NodeKind, Snapshot};
 use super::node_snapshot;
 use crate::observe::charts::{
     BusinessSample, ChartData, ChartInputs, ChartKind, ChartNode, KEPT_BUSINESS_SECONDS,
-    build_charts, followed_node, following_heading, record_business, redraw_step, y_top,
+    build_charts, chart_nodes, followed_node, following_heading, record_business, redraw_step,
+    y_top,
 };
 
 /// A run to chart.
@@ -491,4 +492,32 @@ fn a_node_running_releases_charts_throughput_and_errors_by_version() {
         },
     );
     assert!(samples.is_empty());
+}
+
+#[test]
+fn the_charts_know_every_node_by_id_name_and_kind_in_design_order() {
+    let mut design = engine::presets::horizontal_scaling();
+    design.nodes.push(engine::design::Node::new(
+        "cache-2",
+        NodeKind::Cache,
+        0.0,
+        0.0,
+    ));
+    let known = chart_nodes(&design);
+    let expected: Vec<ChartNode> = design
+        .nodes
+        .iter()
+        .map(|node| (node.id.clone(), node.display_name().to_owned(), node.kind()))
+        .collect();
+    assert_eq!(known, expected);
+    assert!(known.contains(&(
+        "server-1".to_owned(),
+        "Server 1".to_owned(),
+        NodeKind::Server
+    )));
+    // A node without a name of its own goes by its id.
+    assert_eq!(
+        known.last(),
+        Some(&("cache-2".to_owned(), "cache-2".to_owned(), NodeKind::Cache))
+    );
 }

@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 use engine::metrics::{LogKind, LogLevel, LogLine};
 
 use crate::observe::logs::{
-    LevelFilter, LogFilter, contains_ignoring_case, count_text, matching_lines, parse_kind,
-    unshipped, waiting_while_paused,
+    LevelFilter, LogFilter, contains_ignoring_case, count_text, log_shipper, matching_lines,
+    node_choices, parse_kind, unshipped, waiting_while_paused,
 };
 
 fn line(sequence: u64, level: LogLevel, kind: LogKind, node: &str, message: &str) -> LogLine {
@@ -206,4 +206,53 @@ fn lines_logged_while_the_store_is_down_wait_for_it_and_a_full_buffer_loses_the_
         outage_text(&[open]).as_deref(),
         Some("log store down: 1000 line(s) buffered")
     );
+}
+
+#[test]
+fn the_node_filter_offers_every_node_by_name_and_id_in_design_order() {
+    let mut design = engine::presets::horizontal_scaling();
+    // A node without a name of its own is offered by its id alone.
+    design.nodes.push(engine::design::Node::new(
+        "cache-2",
+        engine::NodeKind::Cache,
+        0.0,
+        0.0,
+    ));
+    let choices = node_choices(&design);
+    assert_eq!(choices.len(), design.nodes.len());
+    for (choice, node) in choices.iter().zip(&design.nodes) {
+        assert_eq!(choice.0, node.id);
+    }
+    assert!(choices.contains(&("server-2".to_owned(), "Server 2 (server-2)".to_owned())));
+    assert!(choices.contains(&("lb".to_owned(), "Load balancer (lb)".to_owned())));
+    assert_eq!(
+        choices.last(),
+        Some(&("cache-2".to_owned(), "cache-2".to_owned()))
+    );
+}
+
+#[test]
+fn lines_reach_the_store_through_the_first_monitoring_nodes_shipper() {
+    use engine::NodeParams;
+    use engine::params::LogShipper;
+    let mut design = engine::presets::distributed();
+    assert_eq!(log_shipper(&design), LogShipper::Direct);
+    let shippers: Vec<&mut LogShipper> = design
+        .nodes
+        .iter_mut()
+        .filter_map(|node| match &mut node.params {
+            NodeParams::Monitoring(params) => Some(&mut params.log_shipper),
+            _ => None,
+        })
+        .collect();
+    assert!(!shippers.is_empty(), "the distributed preset is monitored");
+    for shipper in shippers {
+        *shipper = LogShipper::Fluentd;
+    }
+    assert_eq!(log_shipper(&design), LogShipper::Fluentd);
+    // Without a monitoring node, lines go straight in.
+    design
+        .nodes
+        .retain(|node| !matches!(node.params, NodeParams::Monitoring(_)));
+    assert_eq!(log_shipper(&design), LogShipper::Direct);
 }
